@@ -1,0 +1,47 @@
+# EcoCredit — two commands on a fresh Debian 12 machine with Swift: `make run` and `make test`.
+SHELL := /bin/bash
+SWIFT ?= swift
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+DEBS := libgeos-dev libproj-dev proj-data libshp-dev valgrind pkg-config
+BUNDLES := $(sort $(wildcard geodata/*/))
+
+.PHONY: deps build test run lint leakcheck geodata bench clean
+
+## deps: install the Debian packages (idempotent; apt-get update only when something is missing)
+deps:
+	@missing=$$(for p in $(DEBS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	else echo "deps: all of $(DEBS) installed"; fi
+
+build: deps
+	$(SWIFT) build
+
+## lint: GEOS 3.11 leaks some non-reentrant names through GEOS_USE_ONLY_R_API; keep them out.
+lint:
+	@bad=$$(grep -rnE '\bGEOS[A-Za-z_]+\(' Sources --include=*.swift | grep -oE '\bGEOS[A-Za-z_]+\(' | sort -u \
+	  | grep -vE '_r\($$|^GEOSversion\($$|^GEOSContext\($$|^GEOSGeometry\($$|^GEOSError\($$' || true); \
+	if [ -n "$$bad" ]; then echo "lint: non-reentrant GEOS calls found:"; echo "$$bad"; exit 1; else echo "lint: only reentrant GEOS calls"; fi
+
+## test: the whole suite (installs what it needs)
+test: deps lint
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+## run: the main job on geodata/ (per-layer summary of every sample bundle)
+run: build
+	$(SWIFT) run -c debug ecocredit summary $(BUNDLES)
+
+## geodata: rebuild the synthetic sample bundles
+geodata: build
+	rm -rf geodata/*/
+	$(SWIFT) run ecocredit-geodata geodata
+
+## leakcheck: AddressSanitizer + LeakSanitizer over the geometry and I/O tests
+leakcheck: deps
+	LSAN_OPTIONS=suppressions=$(CURDIR)/.ci/lsan.supp:print_suppressions=0 ASAN_OPTIONS=detect_leaks=1:fast_unwind_on_malloc=0 \
+	  $(SWIFT) test --sanitize=address --scratch-path .build-asan --filter 'GeoCoreTests|SubmissionTests'
+
+clean:
+	rm -rf .build .build-asan

@@ -1,0 +1,48 @@
+// swift-tools-version:6.0
+// EcoCredit — geospatial validation of ecological-restoration credits (Shanwei coastline
+// indicators, Jiangyin eco-vouchers). The target list follows the pipeline:
+//   C libraries → GeoCore (the only module that touches C) → Submission (bundles) → CLI.
+import PackageDescription
+
+let package = Package(
+    name: "EcoCredit",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "ecocredit", targets: ["EcoCreditCLI"]),
+        .executable(name: "ecocredit-geodata", targets: ["GeodataGenerator"]),
+        .library(name: "GeoCore", targets: ["GeoCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // MARK: C libraries from Debian (libgeos-dev, libproj-dev, libshp-dev)
+        .systemLibrary(name: "CGEOS", path: "Sources/CGEOS", pkgConfig: "geos",
+                       providers: [.apt(["libgeos-dev"])]),
+        .systemLibrary(name: "CPROJ", path: "Sources/CPROJ", pkgConfig: "proj",
+                       providers: [.apt(["libproj-dev", "proj-data"])]),
+        .systemLibrary(name: "CShapelib", path: "Sources/CShapelib", pkgConfig: "shapelib",
+                       providers: [.apt(["libshp-dev"])]),
+
+        // MARK: The safe layer: the only Swift code that calls GEOS, PROJ or shapelib.
+        .target(name: "GeoCore", dependencies: ["CGEOS", "CPROJ", "CShapelib"]),
+
+        // MARK: Submission bundles: manifest, layers by role, working CRS.
+        .target(name: "Submission", dependencies: ["GeoCore"]),
+
+        // MARK: Synthetic sample data (geodata/ and test variants)
+        .target(name: "SampleData", dependencies: ["GeoCore"]),
+
+        // MARK: Executables
+        .executableTarget(name: "EcoCreditCLI", dependencies: [
+            "GeoCore", "Submission",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "GeodataGenerator", dependencies: ["GeoCore", "SampleData"]),
+
+        // MARK: Tests
+        .testTarget(name: "GeoCoreTests", dependencies: ["GeoCore"]),
+        .testTarget(name: "SubmissionTests", dependencies: ["Submission", "GeoCore", "SampleData"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

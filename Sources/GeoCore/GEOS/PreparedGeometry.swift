@@ -1,0 +1,23 @@
+import CGEOS
+
+/// A GEOS prepared geometry: an indexed form of `base` for repeated predicates against many
+/// others. Owns the `GEOSPreparedGeometry*` (destroyed in `deinit`) and keeps `base` alive, as
+/// GEOS requires. **Not thread-safe** even for reads: use it in one task only (it is not
+/// `Sendable`, so the compiler holds you to that).
+public final class PreparedGeometry {
+    public let base: GEOSGeometry
+    let pointer: OpaquePointer
+
+    public init(_ base: GEOSGeometry) throws {
+        guard let p = GEOSPrepare_r(base.handle, base.pointer) else { throw base.context.failure("GEOSPrepare_r") }
+        self.base = base
+        self.pointer = p
+    }
+    deinit { GEOSPreparedGeom_destroy_r(base.handle, pointer) }
+
+    private var ctx: GEOSContext { base.context }
+    public func intersects(_ g: GEOSGeometry) throws -> Bool { try ctx.predicate(GEOSPreparedIntersects_r(ctx.handle, pointer, g.pointer), "GEOSPreparedIntersects_r") }
+    public func contains(_ g: GEOSGeometry) throws -> Bool { try ctx.predicate(GEOSPreparedContains_r(ctx.handle, pointer, g.pointer), "GEOSPreparedContains_r") }
+    public func covers(_ g: GEOSGeometry) throws -> Bool { try ctx.predicate(GEOSPreparedCovers_r(ctx.handle, pointer, g.pointer), "GEOSPreparedCovers_r") }
+    public func containsProperly(_ g: GEOSGeometry) throws -> Bool { try ctx.predicate(GEOSPreparedContainsProperly_r(ctx.handle, pointer, g.pointer), "GEOSPreparedContainsProperly_r") }
+}

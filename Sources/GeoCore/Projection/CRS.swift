@@ -1,0 +1,153 @@
+import CPROJ
+import Foundation
+
+/// A coordinate reference system as a plain value. It keeps the WKT2 text PROJ produced, so it
+/// can be re-created in any context, and what was identified about it.
+public struct CRS: Sendable, Hashable, CustomStringConvertible {
+    public enum Kind: String, Sendable { case geographic, projected, other }
+
+    /// CRS name as PROJ reports it, e.g. "CGCS2000 / 3-degree Gauss-Kruger CM 114E".
+    public let name: String
+    /// The EPSG code, when the CRS is one or PROJ identified it with high confidence (≥ 90 %).
+    public let epsg: Int?
+    public let kind: Kind
+    /// Datum name, e.g. "China 2000", "Beijing 1954".
+    public let datum: String
+    /// WKT2:2019 text of the CRS.
+    public let wkt: String
+    /// Semi-major axis (m) and inverse flattening of the ellipsoid.
+    public let semiMajorAxis: Double
+    public let inverseFlattening: Double
+
+    public var description: String { epsg.map { "EPSG:\($0) \(name)" } ?? name }
+
+    /// "EPSG:4547" or the name when no code is known.
+    public var label: String { epsg.map { "EPSG:\($0)" } ?? name }
+
+    /// The CRS for an EPSG code.
+    public static func epsg(_ code: Int, context: ProjContext) throws -> CRS {
+        let pj = try context.create("EPSG:\(code)", "proj_create")
+        defer { proj_destroy(pj) }
+        return try CRS(pj: pj, knownEPSG: code, context: context)
+    }
+
+    /// The CRS described by WKT in any dialect PROJ reads, including the ESRI WKT1 of a `.prj`.
+    public static func fromWKT(_ text: String, context: ProjContext) throws -> CRS {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines.union(CharacterSet(charactersIn: "\0")))
+        guard !trimmed.isEmpty else { throw GeoError.proj(operation: "read WKT", messages: ["the CRS text is empty"]) }
+        var errors: PROJ_STRING_LIST? = nil
+        guard let pj = proj_create_from_wkt(context.handle, trimmed, nil, nil, &errors) else {
+            var messages: [String] = []
+            if let errors {
+                var p = errors
+                while let s = p.pointee { messages.append(String(cString: s)); p += 1 }
+                proj_string_list_destroy(errors)
+            }
+            throw GeoError.proj(operation: "proj_create_from_wkt", messages: messages + context.log.take())
+        }
+        if let errors { proj_string_list_destroy(errors) }
+        defer { proj_destroy(pj) }
+        return try CRS(pj: pj, knownEPSG: nil, context: context)
+    }
+
+    /// Any definition PROJ accepts ("EPSG:4490", WKT, PROJJSON).
+    public static func from(definition: String, context: ProjContext) throws -> CRS {
+        let upper = definition.uppercased()
+        if upper.hasPrefix("EPSG:"), let code = Int(upper.dropFirst(5)) { return try epsg(code, context: context) }
+        return try fromWKT(definition, context: context)
+    }
+
+    init(pj: OpaquePointer, knownEPSG: Int?, context: ProjContext) throws {
+        let ctx = context.handle
+        switch proj_get_type(pj) {
+        case PJ_TYPE_GEOGRAPHIC_2D_CRS, PJ_TYPE_GEOGRAPHIC_3D_CRS: kind = .geographic
+        case PJ_TYPE_PROJECTED_CRS: kind = .projected
+        case PJ_TYPE_BOUND_CRS: kind = .other
+        default:
+            guard proj_is_crs(pj) != 0 else { throw GeoError.proj(operation: "read CRS", messages: ["the definition is not a coordinate reference system"]) }
+            kind = .other
+        }
+        name = proj_get_name(pj).map { String(cString: $0) } ?? "unnamed"
+        guard let w = proj_as_wkt(ctx, pj, PJ_WKT2_2019, nil) else { throw context.failure("proj_as_wkt") }
+        wkt = String(cString: w)
+
+        var datumName = "unknown"
+        if let d = proj_crs_get_datum_forced(ctx, pj) {
+            datumName = proj_get_name(d).map { String(cString: $0) } ?? datumName
+            proj_destroy(d)
+        }
+        datum = datumName
+        var a = 0.0, invf = 0.0
+        if let e = proj_get_ellipsoid(ctx, pj) {
+            var b = 0.0, computed: Int32 = 0
+            _ = proj_ellipsoid_get_parameters(ctx, e, &a, &b, &computed, &invf)
+            proj_destroy(e)
+        }
+        semiMajorAxis = a
+        inverseFlattening = invf
+        epsg = knownEPSG ?? Self.identify(pj, context: context)
+        _ = context.log.take()
+    }
+
+    /// EPSG code of the best match with confidence ≥ 90, via `proj_identify`.
+    private static func identify(_ pj: OpaquePointer, context: ProjContext) -> Int? {
+        if let auth = proj_get_id_auth_name(pj, 0), String(cString: auth) == "EPSG",
+           let code = proj_get_id_code(pj, 0) { return Int(String(cString: code)) }
+        var confidence: UnsafeMutablePointer<Int32>? = nil
+        guard let list = proj_identify(context.handle, pj, "EPSG", nil, &confidence) else { return nil }
+        defer { proj_list_destroy(list); proj_int_list_destroy(confidence) }
+        guard proj_list_get_count(list) > 0, let confidence, confidence[0] >= 90,
+              let best = proj_list_get(context.handle, list, 0) else { return nil }
+        defer { proj_destroy(best) }
+        guard let code = proj_get_id_code(best, 0) else { return nil }
+        return Int(String(cString: code))
+    }
+
+    /// ESRI WKT1 text, as a `.prj` file holds it.
+    public func esriWKT(context: ProjContext) throws -> String {
+        let pj = try context.create(wkt, "proj_create")
+        defer { proj_destroy(pj) }
+        guard let w = proj_as_wkt(context.handle, pj, PJ_WKT1_ESRI, nil) else { throw context.failure("proj_as_wkt(ESRI)") }
+        return String(cString: w)
+    }
+
+    // MARK: CGCS2000 facts (measurement-methods §0)
+
+    /// True for the China Geodetic Coordinate System 2000 datum.
+    public var isCGCS2000: Bool { datum.localizedCaseInsensitiveContains("China 2000") || datum.contains("CGCS2000") }
+    public var isWGS84: Bool { datum.localizedCaseInsensitiveContains("World Geodetic System 1984") }
+    public var isBeijing1954: Bool { datum.localizedCaseInsensitiveContains("Beijing 1954") }
+    public var isXian1980: Bool { datum.localizedCaseInsensitiveContains("Xian 1980") || datum.localizedCaseInsensitiveContains("Xi'an 1980") }
+
+    /// The Gauss–Krüger family of a CGCS2000 projected CRS identified as EPSG:4491–4554.
+    public var gaussKruger: GaussKrugerZone? { epsg.flatMap(GaussKrugerZone.init(epsg:)) }
+}
+
+/// A CGCS2000 Gauss–Krüger zone, 3° or 6° wide, with or without the zone number prefixed to
+/// the false easting. EPSG:4491–4501 6° with prefix (zones 13–23), 4502–4512 6° CM 75–135E,
+/// 4513–4533 3° with prefix (zones 25–45), 4534–4554 3° CM 75–135E.
+public struct GaussKrugerZone: Sendable, Hashable {
+    public let epsg: Int
+    /// Central meridian, degrees east.
+    public let centralMeridian: Int
+    public let widthDegrees: Int
+    public let zonePrefixed: Bool
+
+    public init?(epsg: Int) {
+        switch epsg {
+        case 4491...4501: (centralMeridian, widthDegrees, zonePrefixed) = (75 + (epsg - 4491) * 6, 6, true)
+        case 4502...4512: (centralMeridian, widthDegrees, zonePrefixed) = (75 + (epsg - 4502) * 6, 6, false)
+        case 4513...4533: (centralMeridian, widthDegrees, zonePrefixed) = (75 + (epsg - 4513) * 3, 3, true)
+        case 4534...4554: (centralMeridian, widthDegrees, zonePrefixed) = (75 + (epsg - 4534) * 3, 3, false)
+        default: return nil
+        }
+        self.epsg = epsg
+    }
+
+    /// The 3° zone without prefix whose central meridian is nearest `longitude`
+    /// (measurement-methods §0: CM = 3·floor(lon/3 + 0.5), a tie going east, clamped to 75–135).
+    public static func threeDegree(nearestTo longitude: Double) -> GaussKrugerZone {
+        let cm = min(135, max(75, 3 * Int((longitude / 3 + 0.5).rounded(.down))))
+        return GaussKrugerZone(epsg: 4534 + (cm - 75) / 3)!
+    }
+}

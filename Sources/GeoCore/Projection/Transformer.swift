@@ -1,0 +1,72 @@
+import CPROJ
+
+/// Transforms coordinates between two CRSs with easting/longitude-first axis order on both
+/// sides (`proj_normalize_for_visualization`). Owns its normalised `PJ*` (destroyed in
+/// `deinit`) and holds its context strongly. Not `Sendable`: use in one task.
+///
+/// Z and M ordinates are carried through unchanged (2D transformation).
+public final class CoordinateTransformer {
+    public let source: CRS
+    public let target: CRS
+    let context: ProjContext
+    let pj: OpaquePointer
+
+    public init(from source: CRS, to target: CRS, context: ProjContext) throws {
+        let ctx = context.handle
+        let s = try context.create(source.wkt, "proj_create(source)")
+        defer { proj_destroy(s) }
+        let t = try context.create(target.wkt, "proj_create(target)")
+        defer { proj_destroy(t) }
+        guard let raw = proj_create_crs_to_crs_from_pj(ctx, s, t, nil, nil) else {
+            throw context.failure("proj_create_crs_to_crs(\(source.label) → \(target.label))")
+        }
+        defer { proj_destroy(raw) }   // the raw PJ is released once normalised
+        guard let norm = proj_normalize_for_visualization(ctx, raw) else {
+            throw context.failure("proj_normalize_for_visualization")
+        }
+        self.pj = norm
+        self.source = source
+        self.target = target
+        self.context = context
+    }
+
+    deinit { proj_destroy(pj) }
+
+    /// Transforms one coordinate.
+    public func transform(_ p: XY) throws -> XY {
+        var pts = [p]
+        try transform(&pts)
+        return pts[0]
+    }
+
+    /// Transforms coordinates in place in one `proj_trans_generic` call. Throws with the index
+    /// and value of the first coordinate PROJ could not transform (reported as infinity).
+    public func transform(_ points: inout [XY]) throws {
+        guard !points.isEmpty else { return }
+        let n = points.count
+        let stride = MemoryLayout<XY>.stride
+        let done = points.withUnsafeMutableBufferPointer { buf -> Int in
+            buf.withMemoryRebound(to: Double.self) { d in
+                proj_trans_generic(pj, PJ_FWD, d.baseAddress, stride, n, d.baseAddress! + 1, stride, n, nil, 0, 0, nil, 0, 0)
+            }
+        }
+        if done != n || points.contains(where: { !$0.isFinite }) {
+            let bad = points.firstIndex { !$0.isFinite } ?? 0
+            var e = context.failure("proj_trans_generic \(source.label) → \(target.label)")
+            if case .proj(let op, var messages) = e {
+                messages.append("coordinate \(bad) could not be transformed")
+                e = .proj(operation: op, messages: messages)
+            }
+            throw e
+        }
+    }
+
+    /// Transforms every coordinate of a geometry.
+    public func transform(_ g: Geometry) throws -> Geometry {
+        try g.mapSequences { s in
+            var xy = s.xy
+            try transform(&xy)
+            return CoordinateSequence(xy, z: s.z, m: s.m)
+        }
+    }
+}

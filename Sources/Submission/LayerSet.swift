@@ -1,0 +1,115 @@
+import Foundation
+import GeoCore
+
+/// One layer of a bundle, read, with its role and (for dated shorelines) its date.
+public struct RoleLayer: Sendable {
+    public var role: String
+    public var date: String?
+    /// As read from the file, in its source CRS.
+    public var source: VectorLayer
+    /// The same features in the working CRS (metres, easting first).
+    public var working: VectorLayer
+    /// Notes on the CRS decision for this layer (WGS 84 used as CGCS2000, manifest CRS used, …).
+    public var crsNotes: [String]
+}
+
+/// All layers of a bundle in one working CRS (measurement-methods §0).
+public struct LayerSet: Sendable {
+    public var bundle: SubmissionBundle
+    public var workingCRS: CRS
+    /// Why this working CRS: "the one Gauss–Krüger CRS among the layers" or the zone formula.
+    public var workingCRSReason: String
+    /// Longitude/latitude bounding box of all vertices (CGCS2000 degrees).
+    public var lonLatBounds: Envelope
+    public var layers: [RoleLayer]
+
+    public func layers(_ role: String) -> [RoleLayer] { layers.filter { $0.role == role } }
+    public func layer(_ role: String) -> RoleLayer? { layers.first { $0.role == role } }
+
+    /// Reads every layer and brings it into the working CRS. Beijing 1954, Xi'an 1980 and WGS 84
+    /// projected CRSs cannot be converted without local parameters and throw `CRS.UNUSABLE`;
+    /// WGS 84 geographic is used as CGCS2000 without a datum shift (noted).
+    public static func load(_ bundle: SubmissionBundle, proj: ProjContext) throws -> LayerSet {
+        let cgcs = try CRS.epsg(4490, context: proj)
+        var read: [(Manifest.LayerEntry, VectorLayer, CRS, [String])] = []
+        for e in bundle.entries {
+            let path = bundle.absolutePath(e)
+            let layer: VectorLayer
+            if path.lowercased().hasSuffix(".shp") { layer = try ShapefileReader.read(path, proj: proj) }
+            else if path.lowercased().hasSuffix("json") { layer = try GeoJSON.read(path, proj: proj) }
+            else { throw SubmissionError.layerMissing(role: e.role, path: path) }
+            let (crs, notes) = try effectiveCRS(layer, manifestCRS: bundle.manifest?.crs, cgcs: cgcs, proj: proj)
+            read.append((e, layer, crs, notes))
+        }
+        // Longitude/latitude extent of all vertices, for the zone formula and reports.
+        var bounds: Envelope? = nil
+        for (_, layer, crs, _) in read {
+            let toLL = try CoordinateTransformer(from: crs, to: cgcs, context: proj)
+            for f in layer.features {
+                for s in f.geometry.sequences where !s.isEmpty {
+                    var xy = s.xy.filter(\.isFinite)
+                    try toLL.transform(&xy)
+                    if let e = Envelope(of: xy) { if bounds == nil { bounds = e } else { bounds!.include(e) } }
+                }
+            }
+        }
+        guard let bounds else { throw SubmissionError.noLayers(path: bundle.root) }
+        let gk = Set(read.compactMap { $0.2.gaussKruger?.epsg })
+        let working: CRS, reason: String
+        if gk.count == 1 {
+            working = try CRS.epsg(gk.first!, context: proj)
+            reason = "the only CGCS2000 Gauss–Krüger CRS among the layers (§0)"
+        } else {
+            let zone = GaussKrugerZone.threeDegree(nearestTo: bounds.center.x)
+            working = try CRS.epsg(zone.epsg, context: proj)
+            reason = "3° zone nearest the centre longitude \(String(format: "%.4f", bounds.center.x))°E: CM \(zone.centralMeridian)°E (§0)"
+                + (gk.count > 1 ? "; layers came in \(gk.count) different Gauss–Krüger CRSs" : "")
+        }
+        var layers: [RoleLayer] = []
+        for (e, layer, crs, notes) in read {
+            var w = layer
+            if crs != working {
+                let t = try CoordinateTransformer(from: crs, to: working, context: proj)
+                w.features = try layer.features.map { f in
+                    // A non-finite coordinate cannot be transformed: keep it as read for verification to report.
+                    if f.geometry.firstNonFiniteCoordinate != nil { return f }
+                    var g = f
+                    g.geometry = try t.transform(f.geometry)
+                    return g
+                }
+            }
+            w.crs = working
+            layers.append(RoleLayer(role: e.role, date: e.date, source: layer, working: w, crsNotes: notes))
+        }
+        return LayerSet(bundle: bundle, workingCRS: working, workingCRSReason: reason, lonLatBounds: bounds, layers: layers)
+    }
+
+    /// The CRS a layer is taken in, with notes; throws for CRSs that cannot be converted.
+    static func effectiveCRS(_ layer: VectorLayer, manifestCRS: String?, cgcs: CRS, proj: ProjContext) throws -> (CRS, [String]) {
+        var notes: [String] = []
+        var crs: CRS
+        if let c = layer.crs {
+            crs = c
+            if manifestCRS != nil { notes.append("the .prj wins over the manifest's crs") }
+        } else if let m = manifestCRS {
+            crs = try CRS.from(definition: m, context: proj)
+            notes.append("no .prj: the manifest's crs \(m) is used")
+        } else {
+            throw SubmissionError.crsUnusable(layer: layer.path, detail: "no .prj and no crs in the manifest")
+        }
+        if crs.isBeijing1954 || crs.isXian1980 {
+            throw SubmissionError.crsUnusable(layer: layer.path, detail: "\(crs.name) (datum \(crs.datum)) cannot be converted to CGCS2000 without local transformation parameters; resubmit in CGCS2000")
+        }
+        if crs.isWGS84 {
+            if crs.kind != .geographic {
+                throw SubmissionError.crsUnusable(layer: layer.path, detail: "\(crs.name): WGS 84 projections cannot be converted without local parameters; submit in CGCS2000")
+            }
+            notes.append("WGS 84 used as CGCS2000 without a datum shift (centimetre level); official submissions use CGCS2000, and web-map data may carry GCJ-02 offsets")
+            crs = cgcs
+        }
+        guard crs.isCGCS2000 else {
+            throw SubmissionError.crsUnusable(layer: layer.path, detail: "\(crs.name) (datum \(crs.datum)) is not CGCS2000")
+        }
+        return (crs, notes)
+    }
+}

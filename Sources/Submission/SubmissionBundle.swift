@@ -1,0 +1,59 @@
+import Foundation
+import GeoCore
+
+/// A submission bundle on disk: a folder with vector layers and (usually) a `submission.json`.
+/// Without a manifest, roles are guessed from layer names and the guess is reported.
+public struct SubmissionBundle: Sendable {
+    public var root: String
+    public var manifest: Manifest?
+    /// Role → files, in manifest order (or guessed).
+    public var entries: [Manifest.LayerEntry]
+    /// Human-readable notes on guessed roles ("beach_2026.shp → beach").
+    public var roleGuesses: [String]
+
+    public static let roles = ["shoreline", "beach", "intertidal", "dated_shorelines", "seawall_line", "mangrove", "seawall",
+                               "vegetation", "dike_before", "dike_after", "bedrock", "parcels", "landuse_before", "landuse_after",
+                               "construction_land", "heritage", "restricted_rights", "geohazard", "spatial_plan"]
+
+    public static func open(_ path: String) throws -> SubmissionBundle {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue else {
+            throw SubmissionError.notFound(path: path)
+        }
+        let manifestPath = (path as NSString).appendingPathComponent("submission.json")
+        if let data = FileManager.default.contents(atPath: manifestPath) {
+            let m = try Manifest.parse(data, path: manifestPath)
+            return SubmissionBundle(root: path, manifest: m, entries: m.layers, roleGuesses: [])
+        }
+        let files = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted()
+            .filter { $0.lowercased().hasSuffix(".shp") || $0.lowercased().hasSuffix(".geojson") || $0.lowercased().hasSuffix(".json") && $0 != "submission.json" }
+        var entries: [Manifest.LayerEntry] = [], guesses: [String] = []
+        for f in files {
+            let stem = ((f as NSString).deletingPathExtension).lowercased()
+            guard let role = guessRole(stem) else { guesses.append("\(f) → no role"); continue }
+            entries.append(.init(role: role, path: f, date: role == "dated_shorelines" ? guessDate(stem) : nil))
+            guesses.append("\(f) → \(role)")
+        }
+        guard !entries.isEmpty else { throw SubmissionError.noLayers(path: path) }
+        return SubmissionBundle(root: path, manifest: nil, entries: entries, roleGuesses: guesses)
+    }
+
+    /// Role from a layer name: the longest role name it contains, with common synonyms.
+    static func guessRole(_ stem: String) -> String? {
+        let synonyms: [(String, String)] = [("restored_shoreline", "shoreline"), ("dike_removed", "dike_after"), ("landuse_now", "landuse_before"),
+                                            ("construction", "construction_land"), ("mangroves", "mangrove")]
+        if stem.range(of: #"shoreline_?\d{4}"#, options: .regularExpression) != nil { return "dated_shorelines" }
+        for (s, role) in synonyms where stem.contains(s) { return role }
+        return roles.filter { stem.contains($0) }.max { $0.count < $1.count }
+    }
+
+    static func guessDate(_ stem: String) -> String? {
+        guard let r = stem.range(of: #"\d{4}(-?\d{2}-?\d{2})?"#, options: .regularExpression) else { return nil }
+        let t = String(stem[r])
+        return t.count == 4 ? t + "-01-01" : t
+    }
+
+    public func absolutePath(_ entry: Manifest.LayerEntry) -> String {
+        entry.path.hasPrefix("/") ? entry.path : (root as NSString).appendingPathComponent(entry.path)
+    }
+}

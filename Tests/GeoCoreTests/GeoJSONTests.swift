@@ -1,0 +1,49 @@
+import Foundation
+import XCTest
+@testable import GeoCore
+
+final class GeoJSONTests: XCTestCase {
+    var proj: ProjContext!
+    override func setUpWithError() throws { proj = try ProjContext() }
+
+    func testWriteThenReadIsEqual() throws {
+        let fields = [Field(name: "name", type: .character), Field(name: "n", type: .numeric), Field(name: "x", type: .float), Field(name: "ok", type: .logical)]
+        let geoms: [Geometry] = [
+            .point(115.123456789, 22.5),
+            .lineString([XY(115, 22), XY(115.1, 22.1)]),
+            .polygon([XY(0, 0), XY(1, 0), XY(1, 1), XY(0, 1)], holes: [[XY(0.2, 0.2), XY(0.2, 0.4), XY(0.4, 0.4), XY(0.4, 0.2)]]),
+            .multiPolygon([[CoordinateSequence([XY(0, 0), XY(1, 0), XY(1, 1), XY(0, 0)])], [CoordinateSequence([XY(5, 5), XY(6, 5), XY(6, 6), XY(5, 5)])]]),
+            .lineString(CoordinateSequence([XY(1, 2), XY(3, 4)], z: [5, 6])),
+        ]
+        let feats = geoms.enumerated().map { i, g in
+            Feature(index: i, geometry: g, attributes: [.string("互花米草 \"\(i)\"\n"), .integer(Int64(i) * 7), .double(0.1 * Double(i) + 0.05), .bool(i % 2 == 0)])
+        }
+        let layer = VectorLayer(name: "t", path: "", format: .geojson, family: .mixed, fields: fields, features: feats, crs: try CRS.epsg(4326, context: proj))
+        let data = GeoJSON.encode(layer)
+        let back = try GeoJSON.decode(data, path: "t.geojson", proj: proj)
+        XCTAssertEqual(back.fields.map(\.name).sorted(), fields.map(\.name).sorted())
+        for (a, b) in zip(feats, back.features) {
+            for f in fields { XCTAssertEqual(back.value(b, f.name), layer.value(a, f.name), f.name) }
+        }
+        XCTAssertEqual(back.features[0].geometry, geoms[0])
+        XCTAssertEqual(back.features[1].geometry, geoms[1])
+        XCTAssertEqual(back.features[4].geometry, geoms[4])
+        // RFC 7946 ring orientation: exterior counter-clockwise, hole clockwise.
+        let rings = back.features[2].geometry.polygonParts[0]
+        XCTAssertGreaterThan(rings[0].signedRingArea, 0)
+        XCTAssertLessThan(rings[1].signedRingArea, 0)
+        let g = try GEOSContext()
+        XCTAssertTrue(try g.make(back.features[3].geometry).equalsTopologically(try g.make(geoms[3])))
+        XCTAssertEqual(back.crs?.epsg, 4326)
+        XCTAssertEqual(GeoJSON.encode(back), GeoJSON.encode(try GeoJSON.decode(GeoJSON.encode(back), path: "", proj: proj)), "stable bytes")
+    }
+
+    func testLegacyCRSMemberAndErrors() throws {
+        let doc = #"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::4490"}},"features":[{"type":"Feature","properties":null,"geometry":{"type":"Point","coordinates":[115,22]}}]}"#
+        XCTAssertEqual(try GeoJSON.decode(Data(doc.utf8), path: "c", proj: proj).crs?.epsg, 4490)
+        XCTAssertEqual(errorCode { _ = try GeoJSON.decode(Data("{\"type\":".utf8), path: "x", proj: proj) }, "IO.GEOJSON.SYNTAX")
+        XCTAssertEqual(errorCode { _ = try GeoJSON.decode(Data("[1,2]".utf8), path: "x", proj: proj) }, "IO.GEOJSON.STRUCTURE")
+        XCTAssertEqual(errorCode { _ = try GeoJSON.decode(Data(#"{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Point","coordinates":["a"]}}]}"#.utf8), path: "x", proj: proj) }, "IO.GEOJSON.STRUCTURE")
+        XCTAssertEqual(errorCode { _ = try GeoJSON.decode(Data(#"{"type":"Hexagon","coordinates":[]}"#.utf8), path: "x", proj: proj) }, "IO.GEOJSON.STRUCTURE")
+    }
+}

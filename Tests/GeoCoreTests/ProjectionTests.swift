@@ -1,0 +1,111 @@
+import Foundation
+import XCTest
+@testable import GeoCore
+
+/// PROJ and geodesic wrappers against independently published values.
+final class ProjectionTests: XCTestCase {
+    var proj: ProjContext!
+    override func setUpWithError() throws { proj = try ProjContext() }
+    override func tearDown() { proj = nil }
+
+    /// EPSG Guidance Note 7-2, Transverse Mercator example (OSGB 1936 / British National Grid):
+    /// φ = 50°30'N, λ = 0°30'E → E = 577 274.99 m, N = 69 740.50 m.
+    func testTransverseMercatorAgainstEPSGGuidanceNoteExample() throws {
+        let t = try CoordinateTransformer(from: try CRS.epsg(4277, context: proj), to: try CRS.epsg(27700, context: proj), context: proj)
+        let p = try t.transform(XY(0.5, 50.5))   // longitude first, whatever EPSG's axis order
+        XCTAssertEqual(p.x, 577_274.99, accuracy: 0.01)
+        XCTAssertEqual(p.y, 69_740.50, accuracy: 0.01)
+    }
+
+    func testCGCS2000GaussKrugerCentralMeridianAndZonePrefix() throws {
+        let ll = try CRS.epsg(4490, context: proj)
+        let noPrefix = try CoordinateTransformer(from: ll, to: try CRS.epsg(4548, context: proj), context: proj)
+        let p = try noPrefix.transform(XY(117, 0))
+        XCTAssertEqual(p.x, 500_000, accuracy: 1e-6)
+        XCTAssertEqual(p.y, 0, accuracy: 1e-6)
+        let prefixed = try CoordinateTransformer(from: ll, to: try CRS.epsg(4498, context: proj), context: proj)   // 6° zone 20, CM 117°E
+        XCTAssertEqual(try prefixed.transform(XY(117, 22)).x, 20_500_000, accuracy: 1e-6)
+        // On the central meridian the northing is the meridian arc: same in the 3° and 6° zone.
+        XCTAssertEqual(try prefixed.transform(XY(117, 22)).y, try noPrefix.transform(XY(117, 22)).y, accuracy: 1e-6)
+    }
+
+    func testBatchRoundTrip() throws {
+        let ll = try CRS.epsg(4490, context: proj), gk = try CRS.epsg(4547, context: proj)
+        let fwd = try CoordinateTransformer(from: ll, to: gk, context: proj)
+        let inv = try CoordinateTransformer(from: gk, to: ll, context: proj)
+        let original = (0..<1000).map { XY(115.0 + Double($0) * 0.0008, 22.7 + Double($0 % 37) * 0.005) }
+        var pts = original
+        try fwd.transform(&pts)
+        XCTAssertTrue(pts.allSatisfy { $0.x > 300_000 && $0.x < 700_000 && $0.y > 2_400_000 })
+        try inv.transform(&pts)
+        for (a, b) in zip(original, pts) {
+            XCTAssertEqual(a.x, b.x, accuracy: 1e-9); XCTAssertEqual(a.y, b.y, accuracy: 1e-9)
+        }
+    }
+
+    func testCRSFromESRIWKTIsIdentified() throws {
+        for code in [4490, 4547, 4548, 4549, 4326] {
+            let esri = try CRS.epsg(code, context: proj).esriWKT(context: proj)
+            let back = try CRS.fromWKT(esri, context: proj)
+            XCTAssertEqual(back.epsg, code, "ESRI WKT of EPSG:\(code) identified")
+        }
+        let gk = try CRS.epsg(4547, context: proj)
+        XCTAssertTrue(gk.isCGCS2000)
+        XCTAssertEqual(gk.kind, .projected)
+        XCTAssertEqual(gk.gaussKruger?.centralMeridian, 114)
+        XCTAssertEqual(gk.inverseFlattening, 298.257222101, accuracy: 1e-9)
+        XCTAssertTrue(try CRS.epsg(4214, context: proj).isBeijing1954)
+        XCTAssertTrue(try CRS.epsg(4610, context: proj).isXian1980)
+    }
+
+    func testZoneFormulaOfMeasurementMethods() {
+        XCTAssertEqual(GaussKrugerZone.threeDegree(nearestTo: 115.36).epsg, 4547)
+        XCTAssertEqual(GaussKrugerZone.threeDegree(nearestTo: 115.5).epsg, 4548, "a tie goes east")
+        XCTAssertEqual(GaussKrugerZone.threeDegree(nearestTo: 115.49).epsg, 4547)
+        XCTAssertEqual(GaussKrugerZone.threeDegree(nearestTo: 120.3).epsg, 4549)
+        XCTAssertEqual(GaussKrugerZone.threeDegree(nearestTo: 60).epsg, 4534, "clamped to 75°E")
+        XCTAssertEqual(GaussKrugerZone(epsg: 4498)?.centralMeridian, 117)
+        XCTAssertEqual(GaussKrugerZone(epsg: 4513)?.centralMeridian, 75)
+        XCTAssertNil(GaussKrugerZone(epsg: 4326))
+    }
+
+    func testUnknownCRSGivesPROJMessage() {
+        XCTAssertThrowsError(try CRS.epsg(999_999, context: proj)) { e in
+            guard case .proj(_, let messages) = e as? GeoError else { return XCTFail("\(e)") }
+            XCTAssertFalse(messages.isEmpty)
+        }
+        XCTAssertThrowsError(try CRS.fromWKT("GEOGCS[garbage", context: proj))
+    }
+
+    /// GeographicLib test data (Karney; geodtest.c cases 1 and 2, WGS 84).
+    func testGeodesicInverseAgainstGeographicLibTestData() {
+        let cases: [(lat1: Double, lon1: Double, azi1: Double, lat2: Double, lon2: Double, azi2: Double, s12: Double)] = [
+            (35.60777, -139.44815, 111.098748429560326, -11.17491, -69.95921, 129.289270889708762, 8935244.5604818305),
+            (55.52454, 106.05087, 22.020059880982801, 77.03196, 197.18234, 109.112041110671519, 4105086.1713924406),
+        ]
+        for c in cases {
+            let r = Geodesic.wgs84.inverse(XY(c.lon1, c.lat1), XY(c.lon2, c.lat2))
+            XCTAssertEqual(r.distance, c.s12, accuracy: 1e-6)
+            XCTAssertEqual(r.azimuth1, c.azi1, accuracy: 1e-10)
+            XCTAssertEqual(r.azimuth2, c.azi2, accuracy: 1e-10)
+        }
+    }
+
+    func testGeodesicClosedForms() {
+        let g = Geodesic.cgcs2000
+        // One degree along the equator: a·π/180.
+        XCTAssertEqual(g.length([XY(0, 0), XY(1, 0)]), 6378137 * .pi / 180, accuracy: 1e-6)
+        // Equator → 90°E → pole → back: one eighth of the ellipsoid's surface,
+        // total = 2πa²(1 + (1 − e²)/e · atanh e).
+        let a = 6378137.0, f = 1 / 298.257222101, e2 = f * (2 - f), e = e2.squareRoot()
+        let total = 2 * Double.pi * a * a * (1 + (1 - e2) / e * atanh(e))
+        XCTAssertEqual(g.ringArea([XY(0, 0), XY(90, 0), XY(0, 90)]), total / 8, accuracy: 1)
+        XCTAssertEqual(g.ringArea([XY(0, 0), XY(90, 0), XY(0, 90)]) / (total / 8), 1, accuracy: 1e-12)
+        // Holes are subtracted, orientation does not matter.
+        let poly = Geometry.polygon([XY(0, 0), XY(0, 1), XY(1, 1), XY(1, 0)], holes: [[XY(0.2, 0.2), XY(0.4, 0.2), XY(0.4, 0.4), XY(0.2, 0.4)]])
+        let outer = g.ringArea([XY(0, 0), XY(1, 0), XY(1, 1), XY(0, 1)])
+        let hole = g.ringArea([XY(0.2, 0.2), XY(0.4, 0.2), XY(0.4, 0.4), XY(0.2, 0.4)])
+        XCTAssertEqual(g.area(poly), outer - hole, accuracy: 1e-6)
+        XCTAssertGreaterThan(hole, 0)
+    }
+}
