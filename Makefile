@@ -27,7 +27,7 @@ lint:
 ## test: the whole suite (installs what it needs)
 test: deps lint
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	$(SWIFT) test --skip-build --disable-swift-testing
 
 ## run: the main job on geodata/ (per-layer summary of every sample bundle)
 run: build
@@ -41,7 +41,7 @@ geodata: build
 ## leakcheck: AddressSanitizer + LeakSanitizer over the geometry and I/O tests
 leakcheck: deps
 	LSAN_OPTIONS=suppressions=$(CURDIR)/.ci/lsan.supp:print_suppressions=0 ASAN_OPTIONS=detect_leaks=1:fast_unwind_on_malloc=0 \
-	  $(SWIFT) test --sanitize=address --scratch-path .build-asan --filter 'GeoCoreTests|SubmissionTests'
+	  $(SWIFT) test --disable-swift-testing --sanitize=address --scratch-path .build-asan --filter 'GeoCoreTests|SubmissionTests|MeasureTests'
 
 clean:
 	rm -rf .build .build-asan

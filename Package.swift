@@ -30,6 +30,9 @@ let package = Package(
         // MARK: Submission bundles: manifest, layers by role, working CRS.
         .target(name: "Submission", dependencies: ["GeoCore"]),
 
+        // MARK: Measuring: pure computation on geometry values (no files, no CLI).
+        .target(name: "Measure", dependencies: ["GeoCore"]),
+
         // MARK: Synthetic sample data (geodata/ and test variants)
         .target(name: "SampleData", dependencies: ["GeoCore"]),
 
@@ -42,6 +45,7 @@ let package = Package(
 
         // MARK: Tests
         .testTarget(name: "GeoCoreTests", dependencies: ["GeoCore"]),
+        .testTarget(name: "MeasureTests", dependencies: ["Measure", "GeoCore"]),
         .testTarget(name: "SubmissionTests", dependencies: ["Submission", "GeoCore", "SampleData"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,102 @@
+import GeoCore
+
+/// Transect parameters of measurement-methods §1 (all in metres of the working CRS).
+public struct TransectParameters: Sendable, Equatable {
+    /// Station spacing `s` (default 10 m).
+    public var spacing: Double
+    /// Half-length `h` on each side of the baseline (default 250 m; mudflats 1000 m).
+    public var halfLength: Double
+    /// Smoothing window `w` for the direction (default 50 m).
+    public var smoothingWindow: Double
+    public init(spacing: Double = 10, halfLength: Double = 250, smoothingWindow: Double = 50) {
+        self.spacing = spacing; self.halfLength = halfLength; self.smoothingWindow = smoothingWindow
+    }
+}
+
+/// One transect `T_i` (§1): from `P(t_i) − h·N` (right of the baseline) to `P(t_i) + h·N` (left).
+public struct Transect: Sendable, Equatable {
+    /// Baseline part (0-based, file order) and station index within the part.
+    public var part: Int
+    public var station: Int
+    /// Arc length `t_i` of the station along its part, m.
+    public var arcLength: Double
+    /// Baseline length each station stands for, `L / n`, m.
+    public var stationLength: Double
+    public var origin: XY
+    /// Unit normal, left of the direction of travel.
+    public var normal: XY
+    public var start: XY
+    public var end: XY
+}
+
+/// A baseline part with cumulative arc lengths, for `P(x)` lookups. Pure Swift, planar.
+public struct Polyline: Sendable {
+    public let points: [XY]
+    /// `cumulative[k]` = arc length from the start to vertex k.
+    public let cumulative: [Double]
+    public var length: Double { cumulative.last ?? 0 }
+
+    public init(_ points: [XY]) {
+        self.points = points
+        var c = [0.0]
+        c.reserveCapacity(points.count)
+        for k in 1..<max(1, points.count) {
+            c.append(c[k - 1] + ((points[k].x - points[k - 1].x) * (points[k].x - points[k - 1].x) + (points[k].y - points[k - 1].y) * (points[k].y - points[k - 1].y)).squareRoot())
+        }
+        cumulative = c
+    }
+
+    /// Index k of the segment [k, k+1] holding arc length `x` (clamped to the line).
+    public func segment(at x: Double) -> Int {
+        var lo = 0, hi = points.count - 1
+        while hi - lo > 1 {
+            let mid = (lo + hi) / 2
+            if cumulative[mid] <= x { lo = mid } else { hi = mid }
+        }
+        return lo
+    }
+
+    /// `P(x)`: the point at arc length `x`, clamped to [0, L].
+    public func point(at x: Double) -> XY {
+        let x = min(max(x, 0), length)
+        let k = segment(at: x)
+        let seg = cumulative[k + 1] - cumulative[k]
+        let f = seg > 0 ? (x - cumulative[k]) / seg : 0
+        return XY(points[k].x + f * (points[k + 1].x - points[k].x), points[k].y + f * (points[k + 1].y - points[k].y))
+    }
+}
+
+/// Casts transects along a baseline exactly as measurement-methods §1 specifies.
+public enum TransectCaster {
+    /// Transects of every part of `baseline` (LineString or MultiLineString parts, in order).
+    public static func cast(_ parts: [CoordinateSequence], _ p: TransectParameters) -> [Transect] {
+        var out: [Transect] = []
+        for (pi, part) in parts.enumerated() where part.count >= 2 {
+            out += cast(part: Polyline(part.xy), index: pi, p)
+        }
+        return out
+    }
+
+    static func cast(part line: Polyline, index: Int, _ p: TransectParameters) -> [Transect] {
+        let L = line.length
+        guard L > 0 else { return [] }
+        let n = max(1, Int((L / p.spacing).rounded(.toNearestOrAwayFromZero)))
+        let step = L / Double(n)
+        return (0..<n).map { i in
+            let t = (Double(i) + 0.5) * step
+            let a = line.point(at: max(0, t - p.smoothingWindow / 2)), b = line.point(at: min(L, t + p.smoothingWindow / 2))
+            var dx = b.x - a.x, dy = b.y - a.y
+            var len = (dx * dx + dy * dy).squareRoot()
+            if len == 0 {   // zero chord: the direction of the segment under the station
+                let k = line.segment(at: t)
+                dx = line.points[k + 1].x - line.points[k].x; dy = line.points[k + 1].y - line.points[k].y
+                len = (dx * dx + dy * dy).squareRoot()
+            }
+            let normal = XY(-dy / len, dx / len)
+            let o = line.point(at: t)
+            return Transect(part: index, station: i, arcLength: t, stationLength: step, origin: o, normal: normal,
+                            start: XY(o.x - p.halfLength * normal.x, o.y - p.halfLength * normal.y),
+                            end: XY(o.x + p.halfLength * normal.x, o.y + p.halfLength * normal.y))
+        }
+    }
+}

@@ -1,0 +1,97 @@
+import GeoCore
+
+/// Width of a feature along one transect (§2).
+public struct TransectWidth: Sendable, Equatable {
+    public var transect: Transect
+    /// Total length of `T_i ∩ F`, m (all pieces, both sides of the baseline).
+    public var width: Double
+    /// A piece reaches an end of the transect: the feature may be wider than `h`.
+    public var truncated: Bool
+}
+
+/// Summary statistics of widths, m. Percentiles interpolate linearly between order statistics.
+public struct WidthStatistics: Sendable, Equatable {
+    public var count: Int
+    public var mean, minimum, p10, median, maximum: Double
+    /// Share of stations with `w_i > 0`.
+    public var positiveShare: Double
+
+    public init(_ w: [Double]) {
+        count = w.count
+        let s = w.sorted()
+        func q(_ p: Double) -> Double {
+            guard !s.isEmpty else { return 0 }
+            let r = p * Double(s.count - 1), lo = Int(r.rounded(.down)), hi = min(lo + 1, s.count - 1)
+            return s[lo] + (r - Double(lo)) * (s[hi] - s[lo])
+        }
+        mean = w.isEmpty ? 0 : w.reduce(0, +) / Double(w.count)
+        minimum = s.first ?? 0; maximum = s.last ?? 0
+        p10 = q(0.1); median = q(0.5)
+        positiveShare = w.isEmpty ? 0 : Double(w.filter { $0 > 0 }.count) / Double(w.count)
+    }
+}
+
+/// A maximal sequence of consecutive stations of one part with `w_i > 0` (§2).
+public struct WidthRun: Sendable, Equatable {
+    public var part: Int
+    public var firstStation: Int
+    public var stations: Int
+    /// stations × L/n, m.
+    public var length: Double
+    /// Arc lengths where the run's first and last station stand for begin and end, m.
+    public var from: Double, to: Double
+    public var statistics: WidthStatistics
+}
+
+/// Measures `w_i` for every transect against a polygonal feature. The feature's polygons are
+/// indexed in an STRtree, so each transect is intersected only with the polygons its envelope
+/// meets (linear in the number of transects for a layer of many small polygons).
+public struct WidthMeasurer {
+    let geos: GEOSContext
+    let parts: [GEOSGeometry]
+    let tree: STRtree
+
+    /// `feature`: the polygons of the feature in the working CRS; they are dissolved first so
+    /// that overlaps count once.
+    public init(feature: [Geometry], geos: GEOSContext) throws {
+        self.geos = geos
+        let union = try geos.unaryUnion(try feature.map { try geos.make($0) })
+        parts = try (0..<union.partCount).map { try union.part($0) }
+        tree = try STRtree(parts, context: geos)
+    }
+
+    public func measure(_ transects: [Transect]) throws -> [TransectWidth] {
+        try transects.map { t in
+            let line = try geos.make(.lineString([t.start, t.end]))
+            var width = 0.0
+            var truncated = false
+            let ends = [try geos.make(.point(t.start.x, t.start.y)), try geos.make(.point(t.end.x, t.end.y))]
+            for i in try tree.query(line) {
+                let piece = try parts[i].intersection(line)
+                width += try piece.length()
+                if !truncated, try ends.contains(where: { try parts[i].intersects($0) }) { truncated = true }
+            }
+            return TransectWidth(transect: t, width: width, truncated: truncated)
+        }
+    }
+
+    /// Runs of positive width, part by part (a run never continues into the next part).
+    public static func runs(_ widths: [TransectWidth]) -> [WidthRun] {
+        var out: [WidthRun] = []
+        var current: [TransectWidth] = []
+        func close() {
+            guard let f = current.first, let l = current.last else { return }
+            let step = f.transect.stationLength
+            out.append(WidthRun(part: f.transect.part, firstStation: f.transect.station, stations: current.count,
+                                length: Double(current.count) * step, from: f.transect.arcLength - step / 2,
+                                to: l.transect.arcLength + step / 2, statistics: WidthStatistics(current.map(\.width))))
+            current = []
+        }
+        for w in widths {
+            if let last = current.last, last.transect.part != w.transect.part || last.transect.station + 1 != w.transect.station { close() }
+            if w.width > 0 { current.append(w) } else { close() }
+        }
+        close()
+        return out
+    }
+}
