@@ -46,7 +46,7 @@ let package = Package(
         // MARK: Tests
         .testTarget(name: "GeoCoreTests", dependencies: ["GeoCore"]),
         .testTarget(name: "MeasureTests", dependencies: ["Measure", "GeoCore"]),
-        .testTarget(name: "SubmissionTests", dependencies: ["Submission", "GeoCore", "SampleData"]),
+        .testTarget(name: "SubmissionTests", dependencies: ["Submission", "GeoCore", "SampleData", "Measure"]),
     ],
     swiftLanguageModes: [.v6]
 )

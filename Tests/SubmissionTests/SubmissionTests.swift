@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 import GeoCore
 import SampleData
+import Measure
 @testable import Submission
 
 /// Bundles: manifests, roles, CRS rules of measurement-methods §0, and the sample data.
@@ -64,7 +65,7 @@ final class SubmissionTests: XCTestCase {
 
     /// The same bundle stored in EPSG:4490, EPSG:4547 and EPSG:4326 measures the same.
     func testSameBundleInThreeCRSsGivesTheSameSizes() throws {
-        var areas: [Int: Double] = [:], lengths: [Int: Double] = [:]
+        var areas: [Int: Double] = [:], lengths: [Int: Double] = [:], meanWidths: [Int: Double] = [:]
         for epsg in [4490, 4547, 4326] {
             let folder = dir + "/b\(epsg)"
             let w = try SampleWriter(folder: folder, originLonLat: XY(115.36, 22.76), storeEPSG: epsg, proj: proj)
@@ -78,12 +79,17 @@ final class SubmissionTests: XCTestCase {
             XCTAssertTrue(set.bundle.roleGuesses.contains("restored_shoreline.shp → shoreline"))
             areas[epsg] = try planarArea(set.layer("beach")!.working)
             lengths[epsg] = try planarLength(set.layer("shoreline")!.working)
+            let transects = TransectCaster.cast(set.layer("shoreline")!.working.features.flatMap(\.geometry.lineParts), TransectParameters())
+            let widths = try WidthMeasurer(feature: set.layer("beach")!.working.features.map(\.geometry), geos: geos).measure(transects)
+            meanWidths[epsg] = WidthStatistics(widths.map(\.width)).mean
             if epsg == 4326 { XCTAssertTrue(set.layer("beach")!.crsNotes.joined().contains("WGS 84")) }
         }
         for epsg in [4547, 4326] {
             XCTAssertEqual(areas[epsg]! / areas[4490]!, 1, accuracy: 1e-6)
             XCTAssertEqual(lengths[epsg]! / lengths[4490]!, 1, accuracy: 1e-6)
+            XCTAssertEqual(meanWidths[epsg]! / meanWidths[4490]!, 1, accuracy: 1e-6, "§2 mean transect width")
         }
+        XCTAssertEqual(meanWidths[4490]!, 22, accuracy: 0.1, "band 20 + x/100 m wide over 0–400 m has mean width ≈ 22 m")
     }
 
     func testBeijing1954AndMissingPrjAndManifestCRS() throws {
