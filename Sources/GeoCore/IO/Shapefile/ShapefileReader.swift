@@ -42,8 +42,7 @@ public enum ShapefileReader {
         }
 
         // Attributes.
-        let prjText = try? String(contentsOfFile: base + ".prj", encoding: .utf8)
-            ?? String(contentsOfFile: base + ".PRJ", encoding: .utf8)
+        let prjText = (try? String(contentsOfFile: base + ".prj", encoding: .utf8)) ?? (try? String(contentsOfFile: base + ".PRJ", encoding: .utf8))
         let cpgText = (try? String(contentsOfFile: base + ".cpg", encoding: .utf8)) ?? (try? String(contentsOfFile: base + ".CPG", encoding: .utf8))
         let (fields, rows, encoding) = try readDBF(dbfPath, header: structure.dbf, cpg: cpgText)
 
