@@ -65,11 +65,14 @@ public struct WidthMeasurer {
             let line = try geos.make(.lineString([t.start, t.end]))
             var width = 0.0
             var truncated = false
-            let ends = [try geos.make(.point(t.start.x, t.start.y)), try geos.make(.point(t.end.x, t.end.y))]
+            var ends: [GEOSGeometry]? = nil   // built only for transects that meet the feature
             for i in try tree.query(line) {
                 let piece = try parts[i].intersection(line)
-                width += try piece.length()
-                if !truncated, try ends.contains(where: { try parts[i].intersects($0) }) { truncated = true }
+                let length = try piece.length()
+                width += length
+                guard !truncated, length > 0 else { continue }
+                if ends == nil { ends = [try geos.make(.point(t.start.x, t.start.y)), try geos.make(.point(t.end.x, t.end.y))] }
+                truncated = try ends!.contains { try parts[i].intersects($0) }
             }
             return TransectWidth(transect: t, width: width, truncated: truncated)
         }
