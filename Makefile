@@ -5,7 +5,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEBS := libgeos-dev libproj-dev proj-data libshp-dev valgrind pkg-config
 BUNDLES := $(sort $(wildcard geodata/*/))
 
-.PHONY: deps build test run lint leakcheck geodata bench clean
+.PHONY: deps build test run lint leakcheck fuzz geodata bench clean
 
 ## deps: install the Debian packages (idempotent; apt-get update only when something is missing)
 deps:
@@ -29,8 +29,9 @@ test: deps lint
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --disable-swift-testing
 
-## run: the main job on geodata/ (per-layer summary of every sample bundle)
+## run: the main job on geodata/: verify every sample bundle, then the per-layer summary
 run: build
+	$(SWIFT) run -c debug ecocredit verify $(BUNDLES)
 	$(SWIFT) run -c debug ecocredit summary $(BUNDLES)
 
 ## geodata: rebuild the synthetic sample bundles
@@ -43,5 +44,16 @@ leakcheck: deps
 	LSAN_OPTIONS=suppressions=$(CURDIR)/.ci/lsan.supp:print_suppressions=0 ASAN_OPTIONS=detect_leaks=1:fast_unwind_on_malloc=0 \
 	  $(SWIFT) test --disable-swift-testing --sanitize=address --scratch-path .build-asan --filter 'GeoCoreTests|SubmissionTests|MeasureTests'
 
+## fuzz: libFuzzer (with AddressSanitizer) over the shapefile, DBF, GeoJSON, manifest and zip
+## readers, from fuzz/corpus and fuzz/regressions, for FUZZ_SECONDS (default 60). A crash
+## writes its input to .build-fuzz/artifacts/; copy it to fuzz/regressions/ and fix the reader.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	$(SWIFT) build -c release --scratch-path .build-fuzz --product EcoCreditFuzz \
+	  -Xswiftc -sanitize=fuzzer,address -Xswiftc -DECOCREDIT_FUZZ
+	mkdir -p .build-fuzz/corpus .build-fuzz/artifacts
+	.build-fuzz/release/EcoCreditFuzz -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+	  -print_final_stats=1 -artifact_prefix=.build-fuzz/artifacts/ .build-fuzz/corpus fuzz/corpus fuzz/regressions
+
 clean:
-	rm -rf .build .build-asan
+	rm -rf .build .build-asan .build-fuzz

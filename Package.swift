@@ -14,6 +14,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
     ],
     targets: [
         // MARK: C libraries from Debian (libgeos-dev, libproj-dev, libshp-dev)
@@ -27,8 +28,14 @@ let package = Package(
         // MARK: The safe layer: the only Swift code that calls GEOS, PROJ or shapelib.
         .target(name: "GeoCore", dependencies: ["CGEOS", "CPROJ", "CShapelib"]),
 
-        // MARK: Submission bundles: manifest, layers by role, working CRS.
-        .target(name: "Submission", dependencies: ["GeoCore"]),
+        // MARK: Submission bundles: folder or zip, manifest, layers by role, working CRS.
+        .target(name: "Submission", dependencies: ["GeoCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+
+        // MARK: Rulebooks and vocabularies as versioned data (JSON resources), read into values.
+        .target(name: "Rules", dependencies: [], resources: [.copy("Data")]),
+
+        // MARK: Verification: findings with stable codes over a read bundle.
+        .target(name: "Verify", dependencies: ["GeoCore", "Submission", "Rules"]),
 
         // MARK: Measuring: pure computation on geometry values (no files, no CLI).
         .target(name: "Measure", dependencies: ["GeoCore"]),
@@ -38,15 +45,20 @@ let package = Package(
 
         // MARK: Executables
         .executableTarget(name: "EcoCreditCLI", dependencies: [
-            "GeoCore", "Submission",
+            "GeoCore", "Submission", "Verify",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "GeodataGenerator", dependencies: ["GeoCore", "SampleData"]),
+        // libFuzzer target over the readers; built only by `make fuzz` (-sanitize=fuzzer).
+        .target(name: "FuzzHarness", dependencies: ["GeoCore", "Submission"]),
+        .executableTarget(name: "EcoCreditFuzz", dependencies: ["GeoCore", "FuzzHarness"]),
 
         // MARK: Tests
         .testTarget(name: "GeoCoreTests", dependencies: ["GeoCore"]),
         .testTarget(name: "MeasureTests", dependencies: ["Measure", "GeoCore"]),
         .testTarget(name: "SubmissionTests", dependencies: ["Submission", "GeoCore", "SampleData", "Measure"]),
+        .testTarget(name: "VerifyTests", dependencies: ["Verify", "Submission", "GeoCore", "SampleData", "Rules", "FuzzHarness",
+                                                     .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
     ],
     swiftLanguageModes: [.v6]
 )

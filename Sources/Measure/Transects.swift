@@ -41,7 +41,7 @@ public struct Polyline: Sendable {
         var c = [0.0]
         c.reserveCapacity(points.count)
         for k in 1..<max(1, points.count) {
-            c.append(c[k - 1] + ((points[k].x - points[k - 1].x) * (points[k].x - points[k - 1].x) + (points[k].y - points[k - 1].y) * (points[k].y - points[k - 1].y)).squareRoot())
+            c.append(c[k - 1] + points[k - 1].distance(to: points[k]))
         }
         cumulative = c
     }

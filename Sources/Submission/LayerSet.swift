@@ -11,6 +11,9 @@ public struct RoleLayer: Sendable {
     public var working: VectorLayer
     /// Notes on the CRS decision for this layer (WGS 84 used as CGCS2000, manifest CRS used, …).
     public var crsNotes: [String]
+    /// The CRS the source coordinates are taken in (the `.prj`'s, the manifest's, or CGCS2000
+    /// for WGS 84 geographic data).
+    public var sourceCRS: CRS
 }
 
 /// All layers of a bundle in one working CRS (measurement-methods §0).
@@ -28,19 +31,70 @@ public struct LayerSet: Sendable {
 
     /// Reads every layer and brings it into the working CRS. Beijing 1954, Xi'an 1980 and WGS 84
     /// projected CRSs cannot be converted without local parameters and throw `CRS.UNUSABLE`;
-    /// WGS 84 geographic is used as CGCS2000 without a datum shift (noted).
+    /// WGS 84 geographic is used as CGCS2000 without a datum shift (noted). The first problem
+    /// throws; `loadAll` collects every problem instead.
     public static func load(_ bundle: SubmissionBundle, proj: ProjContext) throws -> LayerSet {
         let cgcs = try CRS.epsg(4490, context: proj)
         var read: [(Manifest.LayerEntry, VectorLayer, CRS, [String])] = []
         for e in bundle.entries {
-            let path = bundle.absolutePath(e)
-            let layer: VectorLayer
-            if path.lowercased().hasSuffix(".shp") { layer = try ShapefileReader.read(path, proj: proj) }
-            else if path.lowercased().hasSuffix("json") { layer = try GeoJSON.read(path, proj: proj) }
-            else { throw SubmissionError.layerMissing(role: e.role, path: path) }
+            let layer = try readLayer(e, of: bundle, proj: proj)
             let (crs, notes) = try effectiveCRS(layer, manifestCRS: bundle.manifest?.crs, cgcs: cgcs, proj: proj)
             read.append((e, layer, crs, notes))
         }
+        return try assemble(bundle, read, cgcs: cgcs, proj: proj)
+    }
+
+    /// What `loadAll` found: the usable layers in one working CRS (nil when none is usable),
+    /// the layers that could not be read, and those read but in a CRS that cannot be used.
+    public struct Outcome: Sendable {
+        public var set: LayerSet?
+        public var unread: [(entry: Manifest.LayerEntry, error: any Error)]
+        public var rejected: [(entry: Manifest.LayerEntry, layer: VectorLayer, error: any Error)]
+        /// An error assembling the usable layers (none had a finite vertex, …).
+        public var assemblyError: (any Error)?
+    }
+
+    /// Reads every layer it can and reports every problem rather than the first (for verification).
+    /// `screen` may refuse a layer in an accepted CRS (coordinates that cannot be in it, for
+    /// example) by returning the error to report; the layer then joins `rejected`.
+    public static func loadAll(_ bundle: SubmissionBundle, proj: ProjContext,
+                               screen: ((Manifest.LayerEntry, VectorLayer, CRS) -> (any Error)?)? = nil) -> Outcome {
+        var out = Outcome(set: nil, unread: [], rejected: [], assemblyError: nil)
+        let cgcs: CRS
+        do { cgcs = try CRS.epsg(4490, context: proj) } catch { out.assemblyError = error; return out }
+        var read: [(Manifest.LayerEntry, VectorLayer, CRS, [String])] = []
+        for e in bundle.entries {
+            let layer: VectorLayer
+            do { layer = try readLayer(e, of: bundle, proj: proj) } catch { out.unread.append((e, error)); continue }
+            do {
+                let (crs, notes) = try effectiveCRS(layer, manifestCRS: bundle.manifest?.crs, cgcs: cgcs, proj: proj)
+                if let refusal = screen?(e, layer, crs) { throw refusal }
+                read.append((e, layer, crs, notes))
+            } catch { out.rejected.append((e, layer, error)) }
+        }
+        guard !read.isEmpty else { return out }
+        do { out.set = try assemble(bundle, read, cgcs: cgcs, proj: proj) } catch { out.assemblyError = error }
+        return out
+    }
+
+    static func readLayer(_ e: Manifest.LayerEntry, of bundle: SubmissionBundle, proj: ProjContext) throws -> VectorLayer {
+        let path = bundle.absolutePath(e)
+        let lower = path.lowercased()
+        if lower.hasSuffix(".shp") {
+            guard FileManager.default.fileExists(atPath: path) || FileManager.default.fileExists(atPath: String(path.dropLast(4)) + ".SHP") else {
+                throw SubmissionError.layerMissing(role: e.role, path: path)
+            }
+            return try ShapefileReader.read(path, proj: proj)
+        }
+        if lower.hasSuffix("json") {
+            guard FileManager.default.fileExists(atPath: path) else { throw SubmissionError.layerMissing(role: e.role, path: path) }
+            return try GeoJSON.read(path, proj: proj)
+        }
+        throw SubmissionError.layerMissing(role: e.role, path: path)
+    }
+
+    static func assemble(_ bundle: SubmissionBundle, _ read: [(Manifest.LayerEntry, VectorLayer, CRS, [String])],
+                         cgcs: CRS, proj: ProjContext) throws -> LayerSet {
         // Longitude/latitude extent of all vertices, for the zone formula and reports.
         var bounds: Envelope? = nil
         for (_, layer, crs, _) in read {
@@ -79,7 +133,7 @@ public struct LayerSet: Sendable {
                 }
             }
             w.crs = working
-            layers.append(RoleLayer(role: e.role, date: e.date, source: layer, working: w, crsNotes: notes))
+            layers.append(RoleLayer(role: e.role, date: e.date, source: layer, working: w, crsNotes: notes, sourceCRS: crs))
         }
         return LayerSet(bundle: bundle, workingCRS: working, workingCRSReason: reason, lonLatBounds: bounds, layers: layers)
     }

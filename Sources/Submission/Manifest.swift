@@ -82,9 +82,22 @@ public enum SubmissionError: Error, Sendable, CustomStringConvertible {
     case noLayers(path: String)
     case layerMissing(role: String, path: String)
     case crsUnusable(layer: String, detail: String)
+    /// A zipped bundle that cannot be unpacked safely.
+    case archive(code: ArchiveCode, path: String, entry: String?, detail: String)
+
+    public enum ArchiveCode: String, Sendable, CaseIterable {
+        case unreadable = "ZIP.UNREADABLE"
+        case unsafePath = "ZIP.UNSAFE_PATH"
+        case symlink = "ZIP.SYMLINK"
+        case tooManyEntries = "ZIP.TOO_MANY_ENTRIES"
+        case tooLarge = "ZIP.TOO_LARGE"
+        case compressionRatio = "ZIP.COMPRESSION_RATIO"
+        case sizeMismatch = "ZIP.SIZE_MISMATCH"
+    }
 
     public var code: String {
         switch self {
+        case .archive(let c, _, _, _): return c.rawValue
         case .notFound: return "BUNDLE.NOT_FOUND"
         case .manifestInvalid: return "BUNDLE.MANIFEST_INVALID"
         case .noLayers: return "BUNDLE.NO_LAYERS"
@@ -99,6 +112,7 @@ public enum SubmissionError: Error, Sendable, CustomStringConvertible {
         case .noLayers(let p): return "[\(code)] \(p): no layers found"
         case let .layerMissing(role, p): return "[\(code)] layer for role \(role) not found at \(p)"
         case let .crsUnusable(layer, d): return "[\(code)] \(layer): \(d)"
+        case let .archive(_, p, entry, d): return "[\(code)] \(p)\(entry.map { " → " + $0 } ?? ""): \(d)"
         }
     }
 }

@@ -10,12 +10,42 @@ public struct SubmissionBundle: Sendable {
     public var entries: [Manifest.LayerEntry]
     /// Human-readable notes on guessed roles ("beach_2026.shp → beach").
     public var roleGuesses: [String]
+    /// The `.zip` this bundle was unpacked from, when it came as one; `root` is then a
+    /// scratch folder that `removeUnpacked()` deletes.
+    public var archive: String? = nil
+    /// Where the user said the bundle is (the folder or the zip), for reports.
+    public var displayPath: String { archive ?? root }
 
     public static let roles = ["shoreline", "beach", "intertidal", "dated_shorelines", "seawall_line", "mangrove", "seawall",
                                "vegetation", "dike_before", "dike_after", "bedrock", "parcels", "landuse_before", "landuse_after",
                                "construction_land", "heritage", "restricted_rights", "geohazard", "spatial_plan"]
 
-    public static func open(_ path: String) throws -> SubmissionBundle {
+    /// Opens a bundle folder, or a `.zip` of one: the zip is unpacked safely
+    /// (`BundleArchive`) into `scratch` (default: a new folder under the temporary directory).
+    public static func open(_ path: String, scratch: String? = nil, limits: BundleArchive.Limits = .init()) throws -> SubmissionBundle {
+        var isDir: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), !isDir.boolValue, path.lowercased().hasSuffix(".zip") {
+            let dest = scratch ?? (NSTemporaryDirectory() as NSString).appendingPathComponent("ecocredit-\(UUID().uuidString)")
+            let root: String
+            do { root = try BundleArchive.extract(path, to: dest, limits: limits) }
+            catch { try? FileManager.default.removeItem(atPath: dest); throw error }
+            var bundle = try open(root)
+            bundle.archive = path
+            bundle.scratchFolder = dest
+            return bundle
+        }
+        return try openFolder(path)
+    }
+
+    /// The scratch folder a zip was unpacked into.
+    var scratchFolder: String? = nil
+
+    /// Deletes the folder a zipped bundle was unpacked into (nothing for a folder bundle).
+    public func removeUnpacked() {
+        if let scratchFolder { try? FileManager.default.removeItem(atPath: scratchFolder) }
+    }
+
+    static func openFolder(_ path: String) throws -> SubmissionBundle {
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue else {
             throw SubmissionError.notFound(path: path)

@@ -152,3 +152,8 @@ extension GEOSGeometry {
     public func overlaps(_ o: GEOSGeometry) throws -> Bool { try context.predicate(GEOSOverlaps_r(handle, pointer, o.pointer), "GEOSOverlaps_r") }
     public func equalsTopologically(_ o: GEOSGeometry) throws -> Bool { try context.predicate(GEOSEquals_r(handle, pointer, o.pointer), "GEOSEquals_r") }
 }
+
+extension GEOSGeometry {
+    /// Whether a line has no self-intersection other than at its ends (OGC "simple").
+    public func isSimple() throws -> Bool { try context.predicate(GEOSisSimple_r(handle, pointer), "GEOSisSimple_r") }
+}

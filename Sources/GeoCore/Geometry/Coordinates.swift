@@ -80,3 +80,28 @@ public struct Envelope: Sendable, Equatable, Codable {
         Envelope(minX: minX - d, minY: minY - d, maxX: maxX + d, maxY: maxY + d)
     }
 }
+
+extension XY {
+    /// Planar distance to `o`, in the units of the CRS.
+    public func distance(to o: XY) -> Double { ((o.x - x) * (o.x - x) + (o.y - y) * (o.y - y)).squareRoot() }
+}
+
+extension CoordinateSequence {
+    /// Planar length of the path through the points, in the units of the CRS.
+    public var planarLength: Double {
+        var total = 0.0
+        for i in xy.indices.dropFirst() { total += xy[i - 1].distance(to: xy[i]) }
+        return total
+    }
+}
+
+extension Geometry {
+    /// Planar length of the line parts (0 for points and polygons), in CRS units.
+    public var planarLength: Double { lineParts.reduce(0) { $0 + $1.planarLength } }
+    /// Planar area of the polygon parts by the shoelace formula (shells minus holes), in CRS units².
+    public var planarArea: Double {
+        polygonParts.reduce(0) { acc, rings in
+            acc + abs(rings.first?.signedRingArea ?? 0) - rings.dropFirst().reduce(0) { $0 + abs($1.signedRingArea) }
+        }
+    }
+}

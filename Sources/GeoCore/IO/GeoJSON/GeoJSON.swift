@@ -10,10 +10,7 @@ public enum GeoJSON {
     // MARK: Reading
 
     public static func read(_ path: String, proj: ProjContext) throws -> VectorLayer {
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe) }
-        catch { throw GeoError.io(code: .unreadable, file: path, detail: error.localizedDescription) }
-        guard data.count <= maxBytes else { throw GeoError.io(code: .tooLarge, file: path, detail: "\(data.count) bytes") }
+        let data = try FileBytes.read(path, limit: maxBytes)
         return try decode(data, path: path, proj: proj)
     }
 

@@ -65,12 +65,7 @@ public enum ShapefileReader {
     }
 
     static func load(_ path: String) throws -> Data {
-        let attrs = try? FileManager.default.attributesOfItem(atPath: path)
-        if let size = attrs?[.size] as? Int, size > ShapefileStructure.maxFileBytes {
-            throw GeoError.io(code: .tooLarge, file: path, detail: "\(size) bytes exceeds the 2 GiB shapefile limit")
-        }
-        do { return try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe) }
-        catch { throw GeoError.io(code: .unreadable, file: path, detail: "\(error.localizedDescription)") }
+        try FileBytes.read(path, limit: ShapefileStructure.maxFileBytes)
     }
 
     static func family(_ type: Int32) -> VectorLayer.GeometryFamily {

@@ -1,0 +1,96 @@
+import Foundation
+
+/// A rulebook: one rule text's thresholds, tolerances, vocabularies and deadlines as data,
+/// each with the article it comes from. This type reads the parts verification uses; the
+/// files carry more (read by the checking stage).
+public struct Rulebook: Sendable, Decodable {
+    /// A number with the article (or stated EcoCredit choice) it comes from.
+    public struct Sourced: Sendable, Decodable, Equatable {
+        public var value: Double
+        public var article: String
+    }
+    public struct Effective: Sendable, Decodable, Equatable {
+        /// ISO dates, inclusive; nil when the text leaves it open.
+        public var from: String?
+        public var to: String?
+        public var note: String?
+    }
+    public struct Verification: Sendable, Decodable, Equatable {
+        /// Relative tolerance for declared lengths and areas against measured ones.
+        public var declaredTolerance: Sourced
+        /// Polygons (and holes) smaller than this, in m², are slivers.
+        public var sliverArea_m2: Sourced
+        /// Line ends closer than this (m) but not touching "almost join".
+        public var nearJoin_m: Sourced
+        /// Features meant to touch may be this far apart (m).
+        public var touch_m: Sourced
+        /// Remaining dike lines must lie within this distance (m) of the original dike.
+        public var dikeOnOriginal_m: Sourced
+        /// Overlaps larger than this (m²) between polygons of a layer that must not overlap are errors.
+        public var overlap_m2: Sourced
+        /// A vertex whose two edges meet at less than this angle (degrees) is a spike.
+        public var spikeAngle_deg: Sourced
+    }
+    public struct NameList: Sendable, Decodable, Equatable {
+        public var article: String
+        public var names: [String]
+    }
+
+    public var id: String
+    public var version: String
+    public var title: String
+    public var source: String
+    public var effective: Effective
+    public var verification: Verification
+    public var invasiveSpecies: NameList
+    /// `role.field.meaning` → accepted attribute values (e.g. `dike_before.permeability.impermeable`).
+    public var vocabularies: [String: [String]]
+
+    /// "id version", as outputs cite it.
+    public var citation: String { "\(id) \(version)" }
+}
+
+/// Errors reading rulebook and vocabulary files.
+public enum RulesError: Error, Sendable, CustomStringConvertible {
+    case notFound(name: String)
+    case invalid(name: String, detail: String)
+    public var code: String {
+        switch self {
+        case .notFound: return "RULES.NOT_FOUND"
+        case .invalid: return "RULES.INVALID"
+        }
+    }
+    public var description: String {
+        switch self {
+        case .notFound(let n): return "[\(code)] no rulebook or vocabulary named \(n)"
+        case let .invalid(n, d): return "[\(code)] \(n): \(d)"
+        }
+    }
+}
+
+/// The rulebooks and vocabularies shipped with EcoCredit (`Sources/Rules/Data`).
+public enum RuleLibrary {
+    /// Rulebook id for a manifest's `rule`.
+    public static func rulebookName(forRule rule: String?) -> String {
+        rule == "jiangyin-eco-voucher" ? "jiangyin-eco-voucher" : "shanwei-coastline"
+    }
+
+    public static func vocabulary() throws -> Vocabulary { try load("vocabularies") }
+    public static func rulebook(_ name: String) throws -> Rulebook { try load(name) }
+    /// A rulebook from a file a bureau supplies.
+    public static func rulebook(file path: String) throws -> Rulebook {
+        guard let data = FileManager.default.contents(atPath: path) else { throw RulesError.notFound(name: path) }
+        return try decode(data, name: path)
+    }
+
+    static func load<T: Decodable>(_ name: String) throws -> T {
+        guard let url = Bundle.module.url(forResource: name, withExtension: "json", subdirectory: "Data"),
+              let data = try? Data(contentsOf: url) else { throw RulesError.notFound(name: name) }
+        return try decode(data, name: name)
+    }
+
+    static func decode<T: Decodable>(_ data: Data, name: String) throws -> T {
+        do { return try JSONDecoder().decode(T.self, from: data) }
+        catch { throw RulesError.invalid(name: name, detail: "\(error)") }
+    }
+}

@@ -1,0 +1,123 @@
+import Foundation
+import ZIPFoundation
+
+/// Safe unpacking of a zipped submission bundle (ZIPFoundation).
+///
+/// Every entry is checked before a byte is written: no absolute paths, no `..`, no symbolic
+/// links, no more than `maxEntries` entries; while inflating, no entry may exceed its
+/// declared size, the whole archive `maxTotalBytes`, or a large entry the compression ratio
+/// `maxRatio` (a zip bomb). Entry names without the UTF-8 flag are read as GB18030 when
+/// they are valid GB18030 (zips made on a Chinese Windows), else as CP437.
+public enum BundleArchive {
+    public struct Limits: Sendable, Equatable {
+        public var maxEntries: Int
+        /// Total inflated bytes, all entries.
+        public var maxTotalBytes: UInt64
+        /// Largest inflated/compressed ratio accepted for entries above `ratioFloorBytes`.
+        public var maxRatio: Double
+        public var ratioFloorBytes: UInt64
+        public init(maxEntries: Int = 10_000, maxTotalBytes: UInt64 = 4 << 30, maxRatio: Double = 100, ratioFloorBytes: UInt64 = 8 << 20) {
+            self.maxEntries = maxEntries; self.maxTotalBytes = maxTotalBytes
+            self.maxRatio = maxRatio; self.ratioFloorBytes = ratioFloorBytes
+        }
+    }
+
+    /// Unpacks `zipPath` into the new folder `destination` and returns the bundle root inside
+    /// it (the single top-level folder when the zip holds only one and no manifest beside it).
+    public static func extract(_ zipPath: String, to destination: String, limits: Limits = Limits()) throws -> String {
+        let archive: Archive
+        do { archive = try Archive(url: URL(fileURLWithPath: zipPath), accessMode: .read) }
+        catch { throw SubmissionError.archive(code: .unreadable, path: zipPath, entry: nil, detail: "not a readable zip: \(error)") }
+        return try extract(archive, zipPath: zipPath, to: destination, limits: limits)
+    }
+
+    /// The same, for a zip held in memory (used by the fuzz target).
+    public static func extract(data: Data, to destination: String, limits: Limits = Limits()) throws -> String {
+        let archive: Archive
+        do { archive = try Archive(data: data, accessMode: .read) }
+        catch { throw SubmissionError.archive(code: .unreadable, path: "<memory>", entry: nil, detail: "not a readable zip: \(error)") }
+        return try extract(archive, zipPath: "<memory>", to: destination, limits: limits)
+    }
+
+    static func extract(_ archive: Archive, zipPath: String, to destination: String, limits: Limits) throws -> String {
+        func fail(_ code: SubmissionError.ArchiveCode, _ entry: String?, _ detail: String) -> SubmissionError {
+            .archive(code: code, path: zipPath, entry: entry, detail: detail)
+        }
+        // Pass 1: names, types and declared sizes, before anything is written.
+        var planned: [(Entry, String)] = []
+        var declaredTotal: UInt64 = 0
+        for entry in archive {
+            guard planned.count < limits.maxEntries else {
+                throw fail(.tooManyEntries, nil, "more than \(limits.maxEntries) entries")
+            }
+            let name = entryName(entry)
+            guard let relative = safeRelativePath(name) else {
+                throw fail(.unsafePath, name, "the entry's path leaves the bundle folder (absolute, '..' or empty)")
+            }
+            switch entry.type {
+            case .symlink: throw fail(.symlink, name, "symbolic links are not accepted in a bundle")
+            case .directory: continue
+            case .file: break
+            }
+            let declared = entry.uncompressedSize
+            if declared > limits.ratioFloorBytes, Double(declared) > limits.maxRatio * Double(max(entry.compressedSize, 1)) {
+                throw fail(.compressionRatio, name, "inflates \(entry.compressedSize) bytes to \(declared) (ratio over \(Int(limits.maxRatio)))")
+            }
+            declaredTotal &+= declared
+            guard declaredTotal <= limits.maxTotalBytes else {
+                throw fail(.tooLarge, name, "the archive inflates to more than \(limits.maxTotalBytes) bytes")
+            }
+            planned.append((entry, relative))
+        }
+        guard !planned.isEmpty else { throw fail(.unreadable, nil, "the zip holds no files") }
+
+        // Pass 2: inflate with the limits enforced on actual bytes (headers can lie).
+        let fm = FileManager.default
+        try? fm.createDirectory(atPath: destination, withIntermediateDirectories: true)
+        var total: UInt64 = 0
+        for (entry, relative) in planned {
+            let target = (destination as NSString).appendingPathComponent(relative)
+            try? fm.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            guard fm.createFile(atPath: target, contents: nil), let handle = FileHandle(forWritingAtPath: target) else {
+                throw fail(.unreadable, relative, "cannot create \(target)")
+            }
+            defer { try? handle.close() }
+            var written: UInt64 = 0
+            do {
+                _ = try archive.extract(entry, consumer: { chunk in
+                    written += UInt64(chunk.count); total += UInt64(chunk.count)
+                    if written > entry.uncompressedSize { throw fail(.sizeMismatch, relative, "inflates beyond its declared \(entry.uncompressedSize) bytes") }
+                    if total > limits.maxTotalBytes { throw fail(.tooLarge, relative, "the archive inflates to more than \(limits.maxTotalBytes) bytes") }
+                    try handle.write(contentsOf: chunk)
+                })
+            } catch let e as SubmissionError { throw e }
+            catch { throw fail(.unreadable, relative, "cannot inflate: \(error)") }
+            guard written == entry.uncompressedSize else {
+                throw fail(.sizeMismatch, relative, "inflated to \(written) bytes, the header says \(entry.uncompressedSize)")
+            }
+        }
+        // A zip of one folder: the bundle is that folder.
+        let top = Set(planned.map { $0.1.split(separator: "/").first.map(String.init) ?? "" })
+        if top.count == 1, let only = top.first, planned.allSatisfy({ $0.1.contains("/") }) {
+            return (destination as NSString).appendingPathComponent(only)
+        }
+        return destination
+    }
+
+    static func entryName(_ entry: Entry) -> String {
+        let utf8 = entry.path(using: .utf8)
+        if !utf8.contains("\u{FFFD}") { return utf8 }
+        let gb = entry.path(using: String.Encoding(rawValue: 0x8000_0632))
+        return gb.contains("\u{FFFD}") ? entry.path : gb
+    }
+
+    /// A path relative to the bundle folder, or nil when the entry would leave it.
+    static func safeRelativePath(_ name: String) -> String? {
+        let n = name.replacingOccurrences(of: "\\", with: "/")
+        guard !n.isEmpty, !n.hasPrefix("/"), !n.contains("\0"),
+              n.range(of: #"^[A-Za-z]:"#, options: .regularExpression) == nil else { return nil }
+        let parts = n.split(separator: "/", omittingEmptySubsequences: true).filter { $0 != "." }
+        guard !parts.isEmpty, !parts.contains("..") else { return nil }
+        return parts.joined(separator: "/")
+    }
+}

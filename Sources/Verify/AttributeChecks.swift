@@ -1,0 +1,170 @@
+import Foundation
+import GeoCore
+import Rules
+import Submission
+
+/// Attributes: required fields and types per role, dates, species and land-class codes, the
+/// permeability vocabulary, and declared lengths and areas against measured ones.
+enum AttributeChecks {
+    static func run(_ ins: Inspection) -> [Finding] {
+        var out: [Finding] = []
+        for (li, layer) in ins.set.layers.enumerated() {
+            out += dates(ins, li)
+            switch layer.role {
+            case "vegetation": out += species(ins, li, required: true)
+            case "mangrove": out += species(ins, li, required: false)
+            case "landuse_before", "landuse_after": out += landClasses(ins, li)
+            case "dike_before": out += dike(ins, li)
+            case "parcels": out += declaredAreas(ins, li)
+            default: break
+            }
+        }
+        out += declaredLength(ins)
+        return out
+    }
+
+    /// The values a manifest (`values`) or the rulebook accepts for `key` ("role.field.meaning").
+    static func vocabulary(_ ins: Inspection, _ key: String) -> [String] {
+        if let v = ins.manifest?.raw.objectValue?["values"]?.objectValue?[key]?.arrayValue {
+            return v.compactMap(\.stringValue)
+        }
+        return ins.rulebook.vocabularies[key] ?? []
+    }
+
+    static func missingField(_ ins: Inspection, _ li: Int, _ meaning: String, _ named: String?) -> Finding {
+        let layer = ins.set.layers[li]
+        let tried = named.map { [$0] } ?? ins.vocabulary.fieldDefaults["\(layer.role).\(meaning)"] ?? []
+        return Finding(.fieldMissing, role: layer.role, layer: ins.file(layer), message: .init(
+            zh: "缺少“\(layer.role).\(meaning)”字段（查找了：\(tried.joined(separator: "、"))）；可在 submission.json 的 fields 中指定",
+            en: "no \(layer.role).\(meaning) field (looked for: \(tried.joined(separator: ", "))); name it in submission.json's fields"))
+    }
+
+    static func species(_ ins: Inspection, _ li: Int, required: Bool) -> [Finding] {
+        let layer = ins.set.layers[li]
+        let (name, named) = ins.field(layer, "species")
+        guard let name, layer.source.fieldIndex(name) != nil else {
+            return required || named ? [missingField(ins, li, "species", ins.manifest?.fields["\(layer.role).species"])] : []
+        }
+        var out: [Finding] = []
+        for f in layer.source.features {
+            let v = layer.source.value(f, name)?.stringValue?.trimmingCharacters(in: .whitespaces) ?? ""
+            if v.isEmpty {
+                if required { out.append(ins.finding(.valueMissing, layer: li, feature: f, at: nil, .init(zh: "物种字段“\(name)”为空", en: "species field \(name) is empty"))) }
+            } else if ins.vocabulary.species(named: v) == nil {
+                out.append(ins.finding(.unknownSpecies, layer: li, feature: f, at: nil, .init(
+                    zh: "物种“\(v)”不在物种表中，无法判断是否为外来入侵种", en: "species \"\(v)\" is not in the species list; whether it is invasive cannot be told")))
+            }
+        }
+        return out
+    }
+
+    static func landClasses(_ ins: Inspection, _ li: Int) -> [Finding] {
+        let layer = ins.set.layers[li]
+        let (name, _) = ins.field(layer, "class")
+        guard let name, let fi = layer.source.fieldIndex(name) else { return [missingField(ins, li, "class", ins.manifest?.fields["\(layer.role).class"])] }
+        var out: [Finding] = []
+        let field = layer.source.fields[fi]
+        if field.type != .character {
+            out.append(Finding(.fieldType, role: layer.role, layer: ins.file(layer), message: .init(
+                zh: "地类编码字段“\(name)”是数值型（\(field.type.rawValue)），编码前导 0 会丢失（0101 → 101）；应为字符型",
+                en: "land-class field \(name) is numeric (\(field.type.rawValue)), which loses leading zeros (0101 → 101); it must be text")))
+        }
+        for f in layer.source.features {
+            let v = layer.source.value(f, name)?.stringValue?.trimmingCharacters(in: .whitespaces) ?? ""
+            if v.isEmpty {
+                out.append(ins.finding(.valueMissing, layer: li, feature: f, at: nil, .init(zh: "地类编码“\(name)”为空", en: "land-class code \(name) is empty")))
+            } else if !ins.vocabulary.isKnownLandClass(v) {
+                out.append(ins.finding(.unknownLandClass, layer: li, feature: f, at: nil, .init(
+                    zh: "地类编码“\(v)”不是第三次全国国土调查工作分类中的编码", en: "land-class code \"\(v)\" is not a third national land survey code")))
+            }
+        }
+        return out
+    }
+
+    /// `dike_before` needs a permeability field (or a removed flag) with values from the vocabulary.
+    static func dike(_ ins: Inspection, _ li: Int) -> [Finding] {
+        let layer = ins.set.layers[li]
+        let perm = ins.field(layer, "permeability"), removed = ins.field(layer, "removed")
+        guard let pname = perm.name, layer.source.fieldIndex(pname) != nil else {
+            return [missingField(ins, li, "permeability", ins.manifest?.fields["dike_before.permeability"])]
+        }
+        var out: [Finding] = []
+        let known = Set((vocabulary(ins, "dike_before.permeability.impermeable") + vocabulary(ins, "dike_before.permeability.permeable")).map(Vocabulary.normalise))
+        for f in layer.source.features {
+            let v = layer.source.value(f, pname)?.stringValue ?? ""
+            if !known.contains(Vocabulary.normalise(v)) {
+                out.append(ins.finding(.unknownValue, layer: li, feature: f, at: nil, .init(
+                    zh: "透水性取值“\(v)”不在词表中（\(known.sorted().joined(separator: "、"))），无法判断是否为不透水构筑物",
+                    en: "permeability value \"\(v)\" is not in the vocabulary (\(known.sorted().joined(separator: ", "))); impermeable or not cannot be told")))
+            }
+        }
+        if let rname = removed.name, layer.source.fieldIndex(rname) != nil {
+            let rknown = Set((vocabulary(ins, "dike_before.removed.true") + vocabulary(ins, "dike_before.removed.false")).map(Vocabulary.normalise))
+            for f in layer.source.features {
+                let v = layer.source.value(f, rname)?.stringValue ?? ""
+                if !rknown.contains(Vocabulary.normalise(v)) {
+                    out.append(ins.finding(.unknownValue, layer: li, feature: f, at: nil, .init(
+                        zh: "拆除标记取值“\(v)”不在词表中", en: "removed-flag value \"\(v)\" is not in the vocabulary")))
+                }
+            }
+        } else if removed.named {
+            out.append(missingField(ins, li, "removed", ins.manifest?.fields["dike_before.removed"]))
+        }
+        return out
+    }
+
+    /// Date fields must hold real dates.
+    static func dates(_ ins: Inspection, _ li: Int) -> [Finding] {
+        let layer = ins.set.layers[li]
+        var out: [Finding] = []
+        for (fi, field) in layer.source.fields.enumerated() where field.type == .date {
+            for f in layer.source.features {
+                guard let v = f.attributes[fi].stringValue, !v.isEmpty else { continue }
+                if CivilDate(v) == nil {
+                    out.append(ins.finding(.dateInvalid, layer: li, feature: f, at: nil, .init(
+                        zh: "日期字段“\(field.name)”的值“\(v)”不是有效日期", en: "date field \(field.name) holds \"\(v)\", not a valid date")))
+                }
+            }
+        }
+        return out
+    }
+
+    /// Declared parcel areas (m², or mu when the field is named as `parcels.area_mu`) against planar areas.
+    static func declaredAreas(_ ins: Inspection, _ li: Int) -> [Finding] {
+        let layer = ins.set.layers[li]
+        let tol = ins.rulebook.verification.declaredTolerance.value
+        let mu = ins.manifest?.fields["parcels.area_mu"]
+        let (name, _) = mu.map { ($0, true) } ?? ins.field(layer, "area")
+        guard let name, layer.source.fieldIndex(name) != nil else { return [] }
+        let factor = mu != nil ? 10000.0 / 15 : 1
+        var out: [Finding] = []
+        for f in layer.working.features {
+            guard let declared = layer.source.value(layer.source.features[f.index], name)?.doubleValue, declared > 0,
+                  f.geometry.firstNonFiniteCoordinate == nil else { continue }
+            let measured = f.geometry.planarArea
+            guard measured > 0 else { continue }
+            let rel = (declared * factor - measured) / measured
+            if abs(rel) > tol {
+                out.append(ins.finding(.declaredMismatch, layer: li, feature: f, at: nil, .init(
+                    zh: "申报面积 \(fmt(declared * factor)) m² 与量算面积 \(fmt(measured)) m² 相差 \(fmt(rel * 100, 2))%，超过容差 \(fmt(tol * 100, 1))%",
+                    en: "declared area \(fmt(declared * factor)) m² differs from the measured \(fmt(measured)) m² by \(fmt(rel * 100, 2)) %, beyond the \(fmt(tol * 100, 1)) % tolerance")))
+            }
+        }
+        return out
+    }
+
+    /// `declared.restoredLength_m` against the planar length of the restored shoreline.
+    static func declaredLength(_ ins: Inspection) -> [Finding] {
+        guard let declared = ins.manifest?.declared["restoredLength_m"]?.doubleValue else { return [] }
+        let lines = ins.set.layers("shoreline")
+        guard !lines.isEmpty else { return [] }
+        let measured = lines.flatMap(\.working.features).reduce(0.0) { $0 + $1.geometry.planarLength }
+        let tol = ins.rulebook.verification.declaredTolerance.value
+        guard measured > 0, measured.isFinite else { return [] }
+        let rel = (declared - measured) / measured
+        guard abs(rel) > tol else { return [] }
+        return [Finding(.declaredMismatch, role: "shoreline", layer: "submission.json", message: .init(
+            zh: "申报恢复岸线长度 \(fmt(declared)) m 与量算长度 \(fmt(measured)) m 相差 \(fmt(rel * 100, 2))%，超过容差 \(fmt(tol * 100, 1))%",
+            en: "declared restored length \(fmt(declared)) m differs from the measured \(fmt(measured)) m by \(fmt(rel * 100, 2)) %, beyond the \(fmt(tol * 100, 1)) % tolerance"))]
+    }
+}

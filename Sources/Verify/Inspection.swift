@@ -1,0 +1,91 @@
+import Foundation
+import GeoCore
+import Rules
+import Submission
+
+/// What the checks read: the bundle, its layers in the working CRS, the rulebook and
+/// vocabularies, and the GEOS and PROJ contexts (owned by the caller's task, never shared).
+struct Inspection {
+    let bundle: SubmissionBundle
+    let set: LayerSet
+    let rulebook: Rulebook
+    let vocabulary: Vocabulary
+    let geos: GEOSContext
+    let proj: ProjContext
+    /// Per layer (same index as `set.layers`): transformers for locations.
+    let locators: [Locator]
+
+    init(bundle: SubmissionBundle, set: LayerSet, rulebook: Rulebook, vocabulary: Vocabulary, geos: GEOSContext, proj: ProjContext) throws {
+        self.bundle = bundle; self.set = set; self.rulebook = rulebook; self.vocabulary = vocabulary
+        self.geos = geos; self.proj = proj
+        let cgcs = try CRS.epsg(4490, context: proj)
+        locators = try set.layers.map { try Locator(layer: $0, working: set.workingCRS, cgcs: cgcs, proj: proj) }
+    }
+
+    var manifest: Manifest? { bundle.manifest }
+
+    /// The file of a layer relative to the bundle folder, as findings name it.
+    func file(_ layer: RoleLayer) -> String { relativePath(layer.source.path, root: bundle.root) }
+
+    /// The attribute that carries `meaning` for `role`: the manifest's `fields["role.meaning"]`
+    /// (`named` is true then), else the first default name the layer has.
+    func field(_ layer: RoleLayer, _ meaning: String) -> (name: String?, named: Bool) {
+        let key = "\(layer.role).\(meaning)"
+        if let n = manifest?.fields[key] { return (layer.source.fieldIndex(n) != nil ? layer.source.fields[layer.source.fieldIndex(n)!].name : n, true) }
+        for candidate in vocabulary.fieldDefaults[key] ?? [] {
+            if let i = layer.source.fieldIndex(candidate) { return (layer.source.fields[i].name, false) }
+        }
+        return (nil, false)
+    }
+
+    /// The feature's id attribute (`fields["role.id"]` or a default id field), when it has one.
+    func featureId(_ layer: RoleLayer, _ f: Feature) -> String? {
+        let key = manifest?.fields["\(layer.role).id"]
+        let names = (key.map { [$0] } ?? []) + (vocabulary.fieldDefaults["\(layer.role).id"] ?? ["编号", "BSM", "ID", "id"])
+        for n in names { if let v = layer.source.value(f, n)?.stringValue, !v.isEmpty { return v } }
+        return nil
+    }
+
+    /// A finding about one feature of layer number `li`, located at `at` (working CRS).
+    func finding(_ code: FindingCode, layer li: Int, feature f: Feature?, at: XY?, severity: Finding.Severity? = nil,
+                 _ message: Finding.Text) -> Finding {
+        let layer = set.layers[li]
+        return Finding(code, severity: severity, role: layer.role, layer: file(layer), featureIndex: f?.index,
+                       featureId: f.flatMap { featureId(layer, $0) }, message: message,
+                       location: at.flatMap { locators[li].location(working: $0) })
+    }
+
+    /// A GEOS or PROJ failure while checking: reported, never fatal.
+    func failure(_ error: Error, layer li: Int?, feature f: Feature?, what: String) -> Finding {
+        let layer = li.map { set.layers[$0] }
+        return Finding(.checkFailed, role: layer?.role, layer: layer.map(file), featureIndex: f?.index,
+                       message: .init(zh: "核查“\(what)”时几何库报错：\(error)", en: "checking \(what) failed in the geometry library: \(error)"))
+    }
+}
+
+/// Turns working-CRS points into finding locations (source CRS and CGCS2000 longitude/latitude).
+struct Locator {
+    let toSource: CoordinateTransformer?
+    let toLonLat: CoordinateTransformer
+    let sourceLabel: String
+
+    init(layer: RoleLayer, working: CRS, cgcs: CRS, proj: ProjContext) throws {
+        toSource = layer.sourceCRS == working ? nil : try CoordinateTransformer(from: working, to: layer.sourceCRS, context: proj)
+        toLonLat = try CoordinateTransformer(from: working, to: cgcs, context: proj)
+        sourceLabel = (layer.source.crs ?? layer.sourceCRS).label
+    }
+
+    func location(working p: XY) -> Finding.Location? {
+        guard p.isFinite else { return nil }
+        let s = (try? toSource?.transform(p)) ?? p
+        return Finding.Location(source: s, sourceCRS: sourceLabel, lonLat: try? toLonLat.transform(p))
+    }
+}
+
+func relativePath(_ path: String, root: String) -> String {
+    let r = root.hasSuffix("/") ? root : root + "/"
+    return path.hasPrefix(r) ? String(path.dropFirst(r.count)) : path
+}
+
+/// Formats metres and m² for messages (0.01 as measurement-methods §0 rounds for display).
+func fmt(_ v: Double, _ digits: Int = 2) -> String { String(format: "%.\(digits)f", v) }

@@ -1,0 +1,131 @@
+import Foundation
+import GeoCore
+import Rules
+import Submission
+
+/// Relations across layers that the rules rely on: the beach and the intertidal zone touch the
+/// restored shoreline (SW Art. 19(1)–(2)); mangroves grow outside the seawall (SW Art. 19(3));
+/// remaining dike lies on the original dike (SW Art. 19(5)); parcels lie inside the land-use
+/// layers' coverage, without gaps (JY Art. 19, measurement-methods §8).
+enum RelationChecks {
+    static func run(_ ins: Inspection, valid: [[(Feature, GEOSGeometry)]]) -> [Finding] {
+        var out: [Finding] = []
+        func items(_ role: String) -> [(li: Int, f: Feature, g: GEOSGeometry)] {
+            ins.set.layers.indices.filter { ins.set.layers[$0].role == role }.flatMap { li in valid[li].map { (li, $0.0, $0.1) } }
+        }
+        func union(_ role: String) throws -> GEOSGeometry? {
+            let all = items(role).map(\.g)
+            return all.isEmpty ? nil : try ins.geos.unaryUnion(all)
+        }
+        let touch = ins.rulebook.verification.touch_m.value
+        do {
+            let shoreline = try union("shoreline")
+            if let shoreline {
+                for (li, f, g) in items("beach") {
+                    let d = try g.distance(to: shoreline)
+                    if d > touch {
+                        out.append(ins.finding(.beachOffShoreline, layer: li, feature: f, at: try g.pointOnSurface().value().sequences.first?.xy.first, .init(
+                            zh: "沙滩面距恢复岸线 \(fmt(d)) m，未与岸线相接（容差 \(fmt(touch)) m）",
+                            en: "the beach polygon lies \(fmt(d)) m from the restored shoreline, not touching it (tolerance \(fmt(touch)) m)")))
+                    }
+                }
+            }
+            if let line = shoreline {
+                for (li, f, g) in items("intertidal") {
+                    let d = try g.distance(to: line)
+                    if d > touch {
+                        out.append(ins.finding(.intertidalOffShoreline, layer: li, feature: f, at: try g.pointOnSurface().value().sequences.first?.xy.first, .init(
+                            zh: "潮间带面距恢复岸线 \(fmt(d)) m，未与岸线相接（容差 \(fmt(touch)) m）",
+                            en: "the intertidal polygon lies \(fmt(d)) m from the restored shoreline, not adjoining it (tolerance \(fmt(touch)) m)")))
+                    }
+                }
+            }
+            out += try mangroveSide(ins, items("seawall_line"), items("mangrove"))
+            if let before = try union("dike_before") {
+                let tol = ins.rulebook.verification.dikeOnOriginal_m.value
+                let corridor = try before.buffer(tol)
+                for (li, f, g) in items("dike_after") {
+                    let off = try g.difference(corridor)
+                    let len = try off.length()
+                    if len > tol {
+                        out.append(ins.finding(.dikeOffOriginal, layer: li, feature: f, at: try off.value().sequences.first?.xy.first, .init(
+                            zh: "拆除后堤线有 \(fmt(len)) m 不在原堤线 \(fmt(tol)) m 范围内",
+                            en: "\(fmt(len)) m of the dike after removal lies more than \(fmt(tol)) m from the original dike")))
+                    }
+                }
+            }
+            out += try parcelCover(ins, items("parcels"), landuse: ["landuse_before", "landuse_after"].map { ($0, items($0)) })
+        } catch { out.append(ins.failure(error, layer: nil, feature: nil, what: "relations between layers")) }
+        return out
+    }
+
+    /// Mangroves on the declared sea side of the seawall line (`declared.seaSide`, left or
+    /// right of the line's direction).
+    static func mangroveSide(_ ins: Inspection, _ wall: [(li: Int, f: Feature, g: GEOSGeometry)],
+                             _ mangroves: [(li: Int, f: Feature, g: GEOSGeometry)]) throws -> [Finding] {
+        guard !wall.isEmpty, !mangroves.isEmpty else { return [] }
+        guard let side = ins.manifest?.declared["seaSide"]?.stringValue, side == "left" || side == "right" else {
+            return [Finding(.seaSideUnknown, role: "mangrove", message: .init(
+                zh: "未申报海侧（declared.seaSide：left/right），未核对红树林是否位于海堤外侧",
+                en: "no sea side declared (declared.seaSide: left/right); whether the mangroves lie outside the seawall is not checked"))]
+        }
+        let parts = wall.flatMap { w in w.f.geometry.lineParts.map { CoordinateSequence($0.xy) } }
+        var out: [Finding] = []
+        for (li, f, g) in mangroves {
+            guard let p = try g.pointOnSurface().value().sequences.first?.xy.first else { continue }
+            guard let s = sideOf(p, parts) else { continue }
+            if s != side {
+                out.append(ins.finding(.mangroveLandward, layer: li, feature: f, at: p, .init(
+                    zh: "红树林位于海堤线的\(s == "left" ? "左" : "右")侧（陆侧），申报海侧为\(side == "left" ? "左" : "右")侧：堤内红树林不计入（SW 第十九条第三项）",
+                    en: "the mangrove lies on the \(s) (land) side of the seawall line, the declared sea side is \(side): mangroves inside the wall do not count (SW Art. 19(3))")))
+            }
+        }
+        return out
+    }
+
+    /// "left" or "right" of the nearest segment of `lines` (by the sign of the cross product).
+    static func sideOf(_ p: XY, _ lines: [CoordinateSequence]) -> String? {
+        var best: (d: Double, cross: Double)? = nil
+        for l in lines {
+            for i in 1..<max(1, l.count) {
+                let a = l.xy[i - 1], b = l.xy[i]
+                let dx = b.x - a.x, dy = b.y - a.y, len2 = dx * dx + dy * dy
+                guard len2 > 0 else { continue }
+                let t = max(0, min(1, ((p.x - a.x) * dx + (p.y - a.y) * dy) / len2))
+                let qx = a.x + t * dx - p.x, qy = a.y + t * dy - p.y
+                let d = qx * qx + qy * qy
+                let cross = dx * (p.y - a.y) - dy * (p.x - a.x)
+                if best == nil || d < best!.d { best = (d, cross) }
+            }
+        }
+        guard let best, best.cross != 0 else { return nil }
+        return best.cross > 0 ? "left" : "right"
+    }
+
+    /// Parcels against each land-use layer's coverage: mostly outside, or with gaps.
+    static func parcelCover(_ ins: Inspection, _ parcels: [(li: Int, f: Feature, g: GEOSGeometry)],
+                            landuse: [(String, [(li: Int, f: Feature, g: GEOSGeometry)])]) throws -> [Finding] {
+        var out: [Finding] = []
+        let sliver = ins.rulebook.verification.sliverArea_m2.value
+        for (role, lu) in landuse where !lu.isEmpty {
+            let tree = try STRtree(lu.map(\.g), context: ins.geos)
+            for (li, f, g) in parcels {
+                let near = try tree.query(g).map { lu[$0].g }
+                let uncovered = near.isEmpty ? g : try g.difference(try ins.geos.unaryUnion(near))
+                let a = try uncovered.area(), total = try g.area()
+                guard a > sliver else { continue }
+                let at = try uncovered.pointOnSurface().value().sequences.first?.xy.first
+                if a >= 0.5 * total {
+                    out.append(ins.finding(.parcelOutsideLanduse, layer: li, feature: f, at: at, .init(
+                        zh: "地块 \(fmt(a)) m²（共 \(fmt(total)) m²）不在“\(role)”图层覆盖范围内",
+                        en: "\(fmt(a)) m² of the parcel's \(fmt(total)) m² lie outside the \(role) layer's coverage")))
+                } else {
+                    out.append(ins.finding(.landuseGap, layer: li, feature: f, at: at, .init(
+                        zh: "地块内有 \(fmt(a)) m² 未被“\(role)”图层覆盖（地类缺失）",
+                        en: "\(fmt(a)) m² inside the parcel have no land class in the \(role) layer (a gap)")))
+                }
+            }
+        }
+        return out
+    }
+}

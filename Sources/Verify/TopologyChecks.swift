@@ -1,0 +1,76 @@
+import Foundation
+import GeoCore
+import Rules
+import Submission
+
+/// Topology within a layer: overlaps where the role forbids them, and line parts that almost
+/// join. Only features GEOS found valid take part.
+enum TopologyChecks {
+    /// Roles whose polygons must not overlap: an overlap would count an area twice (§8).
+    static let exclusiveRoles: Set<String> = ["parcels", "landuse_before", "landuse_after"]
+    /// Roles whose parts should join where they meet.
+    static let joinedRoles: Set<String> = ["shoreline", "seawall_line", "dike_before", "dike_after"]
+
+    static func run(_ ins: Inspection, valid: [[(Feature, GEOSGeometry)]]) -> [Finding] {
+        var out: [Finding] = []
+        for (li, layer) in ins.set.layers.enumerated() {
+            if exclusiveRoles.contains(layer.role) { out += overlaps(ins, li, valid[li]) }
+            if joinedRoles.contains(layer.role) { out += nearJoins(ins, li, valid[li]) }
+        }
+        return out
+    }
+
+    /// Pairs of polygons overlapping by more than the rulebook's tolerance (STRtree-limited).
+    static func overlaps(_ ins: Inspection, _ li: Int, _ items: [(Feature, GEOSGeometry)]) -> [Finding] {
+        guard items.count > 1 else { return [] }
+        let tolerance = ins.rulebook.verification.overlap_m2.value
+        var out: [Finding] = []
+        do {
+            let tree = try STRtree(items.map(\.1), context: ins.geos)
+            for (i, (fi, gi)) in items.enumerated() {
+                for j in try tree.query(gi) where j > i {
+                    let (fj, gj) = items[j]
+                    let inter = try gi.intersection(gj)
+                    let a = try inter.area()
+                    guard a > tolerance else { continue }
+                    let at = try inter.pointOnSurface().value().sequences.first?.xy.first
+                    out.append(ins.finding(.overlap, layer: li, feature: fi, at: at, .init(
+                        zh: "与第 \(fj.index) 条记录\(ins.featureId(ins.set.layers[li], fj).map { "（\($0)）" } ?? "")重叠 \(fmt(a)) m²，面积会被重复计算",
+                        en: "overlaps record \(fj.index)\(ins.featureId(ins.set.layers[li], fj).map { " (\($0))" } ?? "") by \(fmt(a)) m²; the area would count twice")))
+                }
+            }
+        } catch { out.append(ins.failure(error, layer: li, feature: nil, what: "overlaps")) }
+        return out
+    }
+
+    /// Ends of different line parts closer than the tolerance without meeting.
+    static func nearJoins(_ ins: Inspection, _ li: Int, _ items: [(Feature, GEOSGeometry)]) -> [Finding] {
+        let tolerance = ins.rulebook.verification.nearJoin_m.value
+        var ends: [(feature: Feature, part: Int, p: XY)] = []
+        for (f, _) in items {
+            for (pi, part) in f.geometry.lineParts.enumerated() where part.count >= 2 {
+                ends.append((f, pi, part.xy.first!)); ends.append((f, pi, part.xy.last!))
+            }
+        }
+        // Sweep along x: only ends within the tolerance in x are compared.
+        ends.sort { $0.p.x < $1.p.x }
+        var out: [Finding] = []
+        var reported = Set<[Int]>()
+        for i in ends.indices {
+            var j = i + 1
+            while j < ends.count, ends[j].p.x - ends[i].p.x <= tolerance {
+                let a = ends[i], b = ends[j]
+                j += 1
+                if a.feature.index == b.feature.index && a.part == b.part { continue }
+                let d = ((a.p.x - b.p.x) * (a.p.x - b.p.x) + (a.p.y - b.p.y) * (a.p.y - b.p.y)).squareRoot()
+                guard d > 0, d <= tolerance else { continue }
+                let key = [a.feature.index, a.part, b.feature.index, b.part].sorted()
+                guard reported.insert(key).inserted else { continue }
+                out.append(ins.finding(.nearJoin, layer: li, feature: a.feature, at: a.p, .init(
+                    zh: "第 \(a.part) 部分的端点与第 \(b.feature.index) 条记录第 \(b.part) 部分的端点相距 \(fmt(d, 3)) m 而未连接",
+                    en: "an end of part \(a.part) lies \(fmt(d, 3)) m from an end of record \(b.feature.index) part \(b.part) without meeting it")))
+            }
+        }
+        return out
+    }
+}
