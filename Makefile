@@ -52,6 +52,7 @@ fuzz: deps
 	$(SWIFT) build -c release --scratch-path .build-fuzz --product EcoCreditFuzz \
 	  -Xswiftc -sanitize=fuzzer,address -Xswiftc -DECOCREDIT_FUZZ
 	mkdir -p .build-fuzz/corpus .build-fuzz/artifacts
+	LSAN_OPTIONS=suppressions=$(CURDIR)/.ci/lsan-fuzz.supp:print_suppressions=0 \
 	.build-fuzz/release/EcoCreditFuzz -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
 	  -print_final_stats=1 -artifact_prefix=.build-fuzz/artifacts/ .build-fuzz/corpus fuzz/corpus fuzz/regressions
 

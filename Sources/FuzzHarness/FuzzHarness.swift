@@ -29,8 +29,10 @@ public enum FuzzHarness {
         case 2:
             _ = try? Manifest.parse(Data(body), path: "<fuzz>")
         case 3:
-            let dest = (dir as NSString).appendingPathComponent("zip")
-            _ = try? BundleArchive.extract(data: Data(body), to: dest,
+            // Through a file, as bundles arrive (the file-backed ZIPFoundation reader).
+            let zip = (dir as NSString).appendingPathComponent("f.zip"), dest = (dir as NSString).appendingPathComponent("zip")
+            try? Data(body).write(to: URL(fileURLWithPath: zip))
+            _ = try? BundleArchive.extract(zip, to: dest,
                                            limits: .init(maxEntries: 64, maxTotalBytes: 1 << 20, maxRatio: 100, ratioFloorBytes: 1 << 16))
             try? FileManager.default.removeItem(atPath: dest)
         default:

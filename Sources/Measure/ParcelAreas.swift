@@ -1,0 +1,91 @@
+import Foundation
+import GeoCore
+
+/// A credit quantity in fixed point: an integer count of 0.0001 units (vouchers, §8). Never a
+/// binary floating-point value once computed.
+public struct CreditQuantity: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// Ten-thousandths of a unit.
+    public let tenThousandths: Int64
+    public init(tenThousandths: Int64) { self.tenThousandths = tenThousandths }
+
+    /// Rounded down to 0.0001, with a guard of 1e-9 of a step against binary noise (§8, supply side).
+    public static func floor(_ units: Double) -> CreditQuantity {
+        CreditQuantity(tenThousandths: Int64((units * 10_000 + 1e-9).rounded(.down)))
+    }
+    /// Rounded up to 0.0001 with the same guard (§8, demand side: a liability).
+    public static func ceil(_ units: Double) -> CreditQuantity {
+        CreditQuantity(tenThousandths: Int64((units * 10_000 - 1e-9).rounded(.up)))
+    }
+    public static func + (a: CreditQuantity, b: CreditQuantity) -> CreditQuantity { .init(tenThousandths: a.tenThousandths + b.tenThousandths) }
+    public static func < (a: CreditQuantity, b: CreditQuantity) -> Bool { a.tenThousandths < b.tenThousandths }
+    public static let zero = CreditQuantity(tenThousandths: 0)
+    /// "12.3456" (sign and four decimals, exact).
+    public var description: String {
+        let sign = tenThousandths < 0 ? "-" : "", v = abs(tenThousandths)
+        let frac = String(v % 10_000)
+        return "\(sign)\(v / 10_000).\(String(repeating: "0", count: 4 - frac.count))\(frac)"
+    }
+}
+
+/// Square metres per mu (1 mu = 10000/15 m²).
+public let squareMetresPerMu = 10_000.0 / 15.0
+
+/// Land-class areas inside one parcel (§8): area(parcel ∩ union of the class's land-use
+/// polygons), with slivers (connected pieces of 0 < area < `sliverArea` m²) dropped and counted.
+public struct ParcelClassAreas: Sendable, Equatable {
+    /// Class code → area, m².
+    public var areas: [String: Double]
+    public var sliversDropped: Int
+    public var sliverArea: Double
+
+    public static func compute(parcel: Geometry, landuse: [(code: String, geometry: Geometry)], sliverArea: Double = 1,
+                               geos: GEOSContext) throws -> ParcelClassAreas {
+        let p = try geos.make(parcel)
+        var byClass: [String: [Geometry]] = [:]
+        for l in landuse { byClass[l.code.trimmingCharacters(in: .whitespaces), default: []].append(l.geometry) }
+        var out = ParcelClassAreas(areas: [:], sliversDropped: 0, sliverArea: 0)
+        for (code, gs) in byClass.sorted(by: { $0.key < $1.key }) {
+            let inter = try p.intersection(try geos.unaryUnion(try gs.map { try geos.make($0) }))
+            var total = 0.0
+            for i in 0..<max(inter.partCount, 1) {
+                let piece = inter.partCount > 0 ? try inter.part(i) : inter
+                let a = try piece.area()
+                if a > 0 && a < sliverArea { out.sliversDropped += 1; out.sliverArea += a } else { total += a }
+            }
+            if total > 0 { out.areas[code] = total }
+        }
+        return out
+    }
+}
+
+/// A conversion-coefficient table (JY Art. 19): class code (or code prefix) → coefficient.
+public struct CoefficientTable: Sendable, Equatable {
+    public var coefficients: [String: Double]
+    public init(_ coefficients: [String: Double]) { self.coefficients = coefficients }
+
+    /// Exact code, else the longest key that prefixes it, else 0 (§8).
+    public func coefficient(_ code: String) -> Double {
+        if let c = coefficients[code] { return c }
+        return coefficients.filter { code.hasPrefix($0.key) }.max { $0.key.count < $1.key.count }?.value ?? 0
+    }
+
+    /// Supply side (§8): Σ mu(after)·c − Σ mu(before)·c, rounded down to 0.0001.
+    public func vouchersEarned(before: ParcelClassAreas, after: ParcelClassAreas) -> CreditQuantity {
+        .floor(weightedMu(after) - weightedMu(before))
+    }
+
+    /// Demand side (§8, JY Art. 31, 34): Σ mu(ecological class)·c over the current land use,
+    /// rounded up to 0.0001. Ecological: codes beginning 00–04 or 11, except 1109.
+    public func vouchersRequired(current: ParcelClassAreas) -> CreditQuantity {
+        let eco = current.areas.filter { CoefficientTable.isEcological($0.key) }
+        return .ceil(weightedMu(ParcelClassAreas(areas: eco, sliversDropped: 0, sliverArea: 0)))
+    }
+
+    public static func isEcological(_ code: String) -> Bool {
+        ["00", "01", "02", "03", "04", "11"].contains { code.hasPrefix($0) } && !code.hasPrefix("1109")
+    }
+
+    func weightedMu(_ a: ParcelClassAreas) -> Double {
+        a.areas.sorted { $0.key < $1.key }.reduce(0) { $0 + $1.value / squareMetresPerMu * coefficient($1.key) }
+    }
+}
