@@ -32,7 +32,7 @@ let package = Package(
         .target(name: "Submission", dependencies: ["GeoCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
 
         // MARK: Rulebooks and vocabularies as versioned data (JSON resources), read into values.
-        .target(name: "Rules", dependencies: [], resources: [.copy("Data")]),
+        .target(name: "Rules", dependencies: ["GeoCore"], resources: [.copy("Data")]),
 
         // MARK: Verification: findings with stable codes over a read bundle.
         .target(name: "Verify", dependencies: ["GeoCore", "Submission", "Rules"]),

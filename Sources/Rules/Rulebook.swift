@@ -1,4 +1,5 @@
 import Foundation
+import GeoCore
 
 /// A rulebook: one rule text's thresholds, tolerances, vocabularies and deadlines as data,
 /// each with the article it comes from. This type reads the parts verification uses; the
@@ -36,6 +37,38 @@ public struct Rulebook: Sendable, Decodable {
         public var names: [String]
     }
 
+    /// A threshold of a criterion: the value, how a measured value compares with it to pass
+    /// (">", ">=", "<", "<="), and the article.
+    public struct Threshold: Sendable, Decodable, Equatable {
+        public var value: Double
+        public var comparison: String
+        public var article: String
+        public var note: String?
+        /// Whether `measured` passes (unrounded, as measurement-methods §0 requires).
+        public func passes(_ measured: Double) -> Bool {
+            switch comparison {
+            case ">": return measured > value
+            case ">=": return measured >= value
+            case "<": return measured < value
+            case "<=": return measured <= value
+            default: return false
+            }
+        }
+    }
+    /// A conversion-coefficient table (JY Art. 19) with its validity period (inclusive dates).
+    public struct CoefficientTableData: Sendable, Decodable, Equatable {
+        public var id: String
+        public var label: String?
+        public var validFrom: String
+        public var validTo: String
+        public var source: String
+        public var coefficients: [String: Double]
+        public func isInForce(on date: CivilDate) -> Bool {
+            guard let a = CivilDate(validFrom), let b = CivilDate(validTo) else { return false }
+            return a <= date && date <= b
+        }
+    }
+
     public var id: String
     public var version: String
     public var title: String
@@ -45,6 +78,14 @@ public struct Rulebook: Sendable, Decodable {
     public var invasiveSpecies: NameList
     /// `role.field.meaning` → accepted attribute values (e.g. `dike_before.permeability.impermeable`).
     public var vocabularies: [String: [String]]
+    /// Criterion key ("beach.averageWidth_m") → threshold.
+    public var thresholds: [String: Threshold]
+    public var coefficientTables: [CoefficientTableData]?
+
+    /// The coefficient table in force on `date`, if any (the latest starting one when several are).
+    public func coefficientTable(on date: CivilDate) -> CoefficientTableData? {
+        (coefficientTables ?? []).filter { $0.isInForce(on: date) }.max { $0.validFrom < $1.validFrom }
+    }
 
     /// "id version", as outputs cite it.
     public var citation: String { "\(id) \(version)" }

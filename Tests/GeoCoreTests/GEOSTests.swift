@@ -131,3 +131,14 @@ final class GEOSTests: XCTestCase {
         XCTAssertEqual(results, (0..<16).reduce(0.0) { $0 + Double($1 + 3) * 12 }, accuracy: 1e-9)
     }
 }
+
+final class InscribedCircleTests: XCTestCase {
+    /// A 100 × 25 m rectangle: the largest inscribed circle has radius 12.5 m.
+    func testRectangle() throws {
+        let geos = try GEOSContext()
+        let g = try geos.make(.rectangle(Envelope(minX: 0, minY: 0, maxX: 100, maxY: 25)))
+        let mic = try g.maximumInscribedCircle(tolerance: 0.001)!
+        XCTAssertEqual(mic.radius, 12.5, accuracy: 0.001)
+        XCTAssertEqual(mic.center.y, 12.5, accuracy: 0.001)
+    }
+}

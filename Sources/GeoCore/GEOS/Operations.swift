@@ -157,3 +157,15 @@ extension GEOSGeometry {
     /// Whether a line has no self-intersection other than at its ends (OGC "simple").
     public func isSimple() throws -> Bool { try context.predicate(GEOSisSimple_r(handle, pointer), "GEOSisSimple_r") }
 }
+
+extension GEOSGeometry {
+    /// The largest circle inside a polygon (GEOS MaximumInscribedCircle), found to within
+    /// `tolerance` (CRS units): its centre and radius. Its diameter bounds the width of the
+    /// polygon anywhere. Returns nil for an empty geometry.
+    public func maximumInscribedCircle(tolerance: Double) throws -> (center: XY, radius: Double)? {
+        // Returns a two-point LineString from the centre to the nearest boundary point; NULL on exception.
+        let line = try context.owned(GEOSMaximumInscribedCircle_r(handle, pointer, tolerance), "GEOSMaximumInscribedCircle_r")
+        guard case .lineString(let s) = try line.value(), s.count == 2 else { return nil }
+        return (s.xy[0], s.xy[0].distance(to: s.xy[1]))
+    }
+}

@@ -1,0 +1,48 @@
+import GeoCore
+
+/// A uniform grid over line segments, so a query segment is tested only against the segments
+/// in the cells it crosses: building and querying are linear in the number of segments.
+struct SegmentGrid {
+    let segments: [(a: XY, b: XY)]
+    let cell: Double
+    var cells: [Int64: [Int32]] = [:]
+
+    init(lines: [CoordinateSequence], cellSize: Double) {
+        var segs: [(XY, XY)] = []
+        for l in lines where l.count >= 2 { for i in 1..<l.count where l.xy[i - 1] != l.xy[i] { segs.append((l.xy[i - 1], l.xy[i])) } }
+        segments = segs
+        cell = max(cellSize, 1e-9)
+        for (i, s) in segs.enumerated() {
+            forEachCell(s.0, s.1) { cells[$0, default: []].append(Int32(i)) }
+        }
+    }
+
+    func key(_ cx: Int64, _ cy: Int64) -> Int64 { (cx &* 73_856_093) ^ (cy &* 19_349_663) }
+
+    func forEachCell(_ a: XY, _ b: XY, _ body: (Int64) -> Void) {
+        let x0 = Int64((min(a.x, b.x) / cell).rounded(.down)), x1 = Int64((max(a.x, b.x) / cell).rounded(.down))
+        let y0 = Int64((min(a.y, b.y) / cell).rounded(.down)), y1 = Int64((max(a.y, b.y) / cell).rounded(.down))
+        for cx in x0...x1 { for cy in y0...y1 { body(key(cx, cy)) } }
+    }
+
+    /// Parameters u ∈ [0, 1] along `p→q` where it meets the indexed segments (sorted, distinct).
+    func intersections(_ p: XY, _ q: XY) -> [Double] {
+        var seen = Set<Int32>(), out: [Double] = []
+        forEachCell(p, q) { k in
+            for i in cells[k] ?? [] where seen.insert(i).inserted {
+                let (a, b) = segments[Int(i)]
+                let r = XY(q.x - p.x, q.y - p.y), s = XY(b.x - a.x, b.y - a.y)
+                let den = r.x * s.y - r.y * s.x
+                guard den != 0 else { continue }   // parallel or collinear: no single crossing point
+                let w = XY(a.x - p.x, a.y - p.y)
+                let u = (w.x * s.y - w.y * s.x) / den, v = (w.x * r.y - w.y * r.x) / den
+                if u >= 0, u <= 1, v >= 0, v <= 1 { out.append(u) }
+            }
+        }
+        out.sort()
+        // A crossing exactly at a shared vertex is found in both segments: keep one.
+        var distinct: [Double] = []
+        for u in out where distinct.last.map({ abs($0 - u) > 1e-12 }) ?? true { distinct.append(u) }
+        return distinct
+    }
+}

@@ -1,0 +1,104 @@
+import Foundation
+import XCTest
+import GeoCore
+@testable import Measure
+
+/// Shoreline change with known NSM, EPR, SCE, LRR and WLR.
+final class ShorelineChangeTests: XCTestCase {
+    let baseline = [CoordinateSequence([XY(0, 0), XY(1000, 0)])]
+    func line(_ y: Double) -> [CoordinateSequence] { [CoordinateSequence([XY(-10, y), XY(1010, y)])] }
+    func date(_ s: String) -> CivilDate { CivilDate(s)! }
+
+    /// Shorelines at y = 0, 10 and 30 m on 2020-01-01, 2021-01-01 and 2023-01-01; sea on the
+    /// right (y < 0), so moving to +y is erosion.
+    func testKnownNSMAndEPRAndSCE() {
+        let t = TransectCaster.cast(baseline, TransectParameters())
+        let c = ShorelineChange(transects: t, shorelines: [
+            DatedShoreline(date: date("2021-01-01"), lines: line(10), uncertainty: 3),
+            DatedShoreline(date: date("2020-01-01"), lines: line(0), uncertainty: 4),
+            DatedShoreline(date: date("2023-01-01"), lines: line(30), uncertainty: 3)], seaSign: -1)
+        XCTAssertEqual(c.days, 1096)
+        for tc in c.transects {
+            XCTAssertEqual(tc.nsm!, -30, accuracy: 1e-9)
+            XCTAssertEqual(tc.sce!, 30, accuracy: 1e-9)
+            XCTAssertEqual(tc.epr!, -30 / (1096 / 365.25), accuracy: 1e-9)
+            XCTAssertEqual(tc.eprUncertainty!, 5 / (1096 / 365.25), accuracy: 1e-9, "√(4² + 3²) / Δt")
+            XCTAssertFalse(tc.ambiguous)
+        }
+        XCTAssertEqual(c.eroding, 100); XCTAssertEqual(c.accreting, 0); XCTAssertEqual(c.missingBoth, 0)
+        XCTAssertEqual(c.erosionShare, 1)
+        XCTAssertEqual(c.endPointRate!, -30 / (1096 / 365.25), accuracy: 1e-9)
+    }
+
+    /// Positions exactly on a line d = 4·t (t in years of 365.25 days): LRR = WLR = 4 m/yr, R² = 1, CI 0.
+    func testLinearRegressionRateOnExactLine() {
+        let t = TransectCaster.cast(baseline, TransectParameters(spacing: 100))
+        let dates = ["2020-01-01", "2021-06-15", "2022-03-01", "2024-12-31"].map(date)
+        let shorelines = dates.map { d -> DatedShoreline in
+            let years = Double(dates[0].days(to: d)) / 365.25
+            return DatedShoreline(date: d, lines: line(4 * years), uncertainty: 2)   // sea on the left: +y is seaward
+        }
+        let c = ShorelineChange(transects: t, shorelines: shorelines, seaSign: 1)
+        for tc in c.transects {
+            XCTAssertEqual(tc.lrr!, 4, accuracy: 1e-9)
+            XCTAssertEqual(tc.lrrR2!, 1, accuracy: 1e-12)
+            XCTAssertEqual(tc.lrrCI95!, 0, accuracy: 1e-9)
+            XCTAssertEqual(tc.wlr!, 4, accuracy: 1e-9)
+        }
+        XCTAssertEqual(c.accreting, 10)
+    }
+
+    /// LRR against a hand computation: x = 0, 1, 2, 3, y = 0, 2, 2, 6 → Sxx 5, Sxy 9, Syy 19,
+    /// slope 1.8, SSE = 19 − 1.8·9 = 2.8, se = √(2.8/2/5) = 0.52915, t(2) = 4.3027 → CI 2.27677.
+    func testRegressionConfidenceInterval() {
+        let fit = Regression.fit([(0, 0, 1), (1, 2, 1), (2, 2, 1), (3, 6, 1)])!
+        XCTAssertEqual(fit.slope, 1.8, accuracy: 1e-12)
+        XCTAssertEqual(fit.ci95!, 4.3027 * (2.8 / 2 / 5).squareRoot(), accuracy: 1e-9)
+        XCTAssertEqual(fit.r2, 1 - 2.8 / 19, accuracy: 1e-12)
+        XCTAssertEqual(Regression.tQuantile975(40), 2.0211, accuracy: 2e-4)
+        XCTAssertEqual(Regression.tQuantile975(120), 1.9799, accuracy: 2e-4)
+    }
+
+    /// A shoreline that crosses the transect twice: the rule picks which, and the transect is listed.
+    func testIntersectionRulesAndAmbiguity() {
+        let t = TransectCaster.cast([CoordinateSequence([XY(0, 0), XY(10, 0)])], TransectParameters(spacing: 10, halfLength: 100))
+        let zigzag = [CoordinateSequence([XY(0, -20), XY(10, -20), XY(10, 40), XY(0, 40)])]   // crosses x = 5 at y = −20 and 40
+        let old = DatedShoreline(date: date("2020-01-01"), lines: [CoordinateSequence([XY(0, 0), XY(10, 0)])])
+        func position(_ rule: IntersectionRule) -> Double? {
+            ShorelineChange(transects: t, shorelines: [old, DatedShoreline(date: date("2022-01-01"), lines: zigzag)], seaSign: 1, rule: rule).transects[0].positions[1]
+        }
+        XCTAssertEqual(position(.closest)!, -20, accuracy: 1e-9); XCTAssertEqual(position(.farthest)!, 40, accuracy: 1e-9)
+        XCTAssertEqual(position(.seaward)!, 40, accuracy: 1e-9); XCTAssertEqual(position(.landward)!, -20, accuracy: 1e-9)
+        let c = ShorelineChange(transects: t, shorelines: [old, DatedShoreline(date: date("2022-01-01"), lines: zigzag)], seaSign: 1)
+        XCTAssertEqual(c.ambiguousTransects.count, 1)
+        XCTAssertEqual(c.transects[0].intersectionCounts, [1, 2])
+    }
+
+    /// Transects that miss a shoreline are counted, not given a change.
+    func testMissingIntersections() {
+        let t = TransectCaster.cast(baseline, TransectParameters())
+        let short = [CoordinateSequence([XY(-10, 5), XY(500, 5)])]
+        let c = ShorelineChange(transects: t, shorelines: [DatedShoreline(date: date("2020-01-01"), lines: line(0)),
+                                                           DatedShoreline(date: date("2022-01-01"), lines: short)], seaSign: 1)
+        XCTAssertEqual(c.missingBoth, 50)
+        XCTAssertEqual(c.netChangeMean!, 5, accuracy: 1e-9)
+    }
+}
+
+/// Crossing transects on a tight bend, and the window that avoids them.
+final class TransectCrossingTests: XCTestCase {
+    func testRightAngleBendMakesCrossingsAndAWiderWindowRemovesThem() {
+        // An L-shaped baseline: 500 m east then 500 m north; with h = 250 m and w = 10 m,
+        // transects on either side of the corner cross.
+        let l = [CoordinateSequence([XY(0, 0), XY(500, 0), XY(500, 500)])]
+        let p = TransectParameters(spacing: 10, halfLength: 250, smoothingWindow: 10)
+        let crossings = TransectCrossings(TransectCaster.cast(l, p))
+        XCTAssertFalse(crossings.pairs.isEmpty)
+        let w = TransectCrossings.suggestedWindow(baseline: l, p)
+        XCTAssertNotNil(w)
+        var q = p; q.smoothingWindow = w!
+        XCTAssertTrue(TransectCrossings(TransectCaster.cast(l, q)).pairs.isEmpty)
+        // A straight baseline has none.
+        XCTAssertTrue(TransectCrossings(TransectCaster.cast([CoordinateSequence([XY(0, 0), XY(1000, 0)])], p)).pairs.isEmpty)
+    }
+}
