@@ -35,17 +35,20 @@ let package = Package(
         .target(name: "Rules", dependencies: ["GeoCore"], resources: [.copy("Data")]),
 
         // MARK: Verification: findings with stable codes over a read bundle.
-        .target(name: "Verify", dependencies: ["GeoCore", "Submission", "Rules"]),
+        .target(name: "Verify", dependencies: ["GeoCore", "Submission", "Rules", "Measure"]),
 
         // MARK: Measuring: pure computation on geometry values (no files, no CLI).
         .target(name: "Measure", dependencies: ["GeoCore"]),
+
+        // MARK: Measuring a bundle: layers, fields, parameters and articles around Measure's arithmetic.
+        .target(name: "BundleMeasure", dependencies: ["GeoCore", "Submission", "Measure", "Rules"]),
 
         // MARK: Synthetic sample data (geodata/ and test variants)
         .target(name: "SampleData", dependencies: ["GeoCore"]),
 
         // MARK: Executables
         .executableTarget(name: "EcoCreditCLI", dependencies: [
-            "GeoCore", "Submission", "Verify",
+            "GeoCore", "Submission", "Verify", "BundleMeasure", "Rules",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "GeodataGenerator", dependencies: ["GeoCore", "SampleData"]),
@@ -56,6 +59,7 @@ let package = Package(
         // MARK: Tests
         .testTarget(name: "GeoCoreTests", dependencies: ["GeoCore"]),
         .testTarget(name: "MeasureTests", dependencies: ["Measure", "GeoCore"]),
+        .testTarget(name: "BundleMeasureTests", dependencies: ["BundleMeasure", "Measure", "Submission", "GeoCore", "Rules", "SampleData"]),
         .testTarget(name: "SubmissionTests", dependencies: ["Submission", "GeoCore", "SampleData", "Measure"]),
         .testTarget(name: "VerifyTests", dependencies: ["Verify", "Submission", "GeoCore", "SampleData", "Rules", "FuzzHarness",
                                                      .product(name: "ZIPFoundation", package: "ZIPFoundation")]),

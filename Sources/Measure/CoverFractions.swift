@@ -9,11 +9,16 @@ public struct CoverFraction: Sendable, Equatable {
     public var total: Double
     public var fraction: Double { total > 0 ? covered / total : 0 }
 
+    /// area(∪part ∩ ∪whole) / area(∪whole).
+    public static func share(of part: [Geometry], in whole: [Geometry], geos: GEOSContext) throws -> CoverFraction {
+        let zone = try dissolve(whole, geos)
+        let m = try dissolve(part, geos)
+        return CoverFraction(covered: try m.intersection(zone).area(), total: try zone.area())
+    }
+
     /// §5: area(mangrove ∩ intertidal) / area(intertidal).
     public static func mangroveCover(mangrove: [Geometry], intertidal: [Geometry], geos: GEOSContext) throws -> CoverFraction {
-        let zone = try dissolve(intertidal, geos)
-        let m = try dissolve(mangrove, geos)
-        return CoverFraction(covered: try m.intersection(zone).area(), total: try zone.area())
+        try share(of: mangrove, in: intertidal, geos: geos)
     }
 
     /// §6: area((union(vegetation) − union(invasive)) ∩ seawall) / area(seawall). Invasive

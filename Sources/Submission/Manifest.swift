@@ -34,6 +34,9 @@ public struct Manifest: Sendable {
         public var date: String?
     }
 
+    /// Parameters whose value is a word, not a number.
+    public static let wordParameters: Set<String> = ["intersectionRule"]
+
     static let knownKeys: Set<String> = ["format", "project", "checkDate", "crs", "layers", "fields", "values", "declared", "parameters", "rulebook"]
 
     public static func parse(_ data: Data, path: String) throws -> Manifest {
@@ -60,6 +63,8 @@ public struct Manifest: Sendable {
         }
         var parameters: [String: Double] = [:]
         for (k, v) in o["parameters"]?.objectValue ?? [:] {
+            // Numbers here; the word-valued ones are read from `raw` by the stage that uses them.
+            if case .string = v, wordParameters.contains(k) { continue }
             guard let d = v.doubleValue else { throw SubmissionError.manifestInvalid(path: path, detail: "parameters.\(k) must be a number") }
             parameters[k] = d
         }

@@ -30,12 +30,7 @@ struct Inspection {
     /// The attribute that carries `meaning` for `role`: the manifest's `fields["role.meaning"]`
     /// (`named` is true then), else the first default name the layer has.
     func field(_ layer: RoleLayer, _ meaning: String) -> (name: String?, named: Bool) {
-        let key = "\(layer.role).\(meaning)"
-        if let n = manifest?.fields[key] { return (layer.source.fieldIndex(n) != nil ? layer.source.fields[layer.source.fieldIndex(n)!].name : n, true) }
-        for candidate in vocabulary.fieldDefaults[key] ?? [] {
-            if let i = layer.source.fieldIndex(candidate) { return (layer.source.fields[i].name, false) }
-        }
-        return (nil, false)
+        layer.field(meaning, manifest: manifest, defaults: vocabulary.fieldDefaults["\(layer.role).\(meaning)"] ?? [])
     }
 
     /// The feature's id attribute (`fields["role.id"]` or a default id field), when it has one.

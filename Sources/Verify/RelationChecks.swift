@@ -1,6 +1,7 @@
 import Foundation
 import GeoCore
 import Rules
+import Measure
 import Submission
 
 /// Relations across layers that the rules rely on: the beach and the intertidal zone touch the
@@ -73,7 +74,7 @@ enum RelationChecks {
         var out: [Finding] = []
         for (li, f, g) in mangroves {
             guard let p = try g.pointOnSurface().value().sequences.first?.xy.first else { continue }
-            guard let s = sideOf(p, parts) else { continue }
+            guard let s = LineSide.side(of: p, relativeTo: parts)?.rawValue else { continue }
             if s != side {
                 out.append(ins.finding(.mangroveLandward, layer: li, feature: f, at: p, .init(
                     zh: "红树林位于海堤线的\(s == "left" ? "左" : "右")侧（陆侧），申报海侧为\(side == "left" ? "左" : "右")侧：堤内红树林不计入（SW 第十九条第三项）",
@@ -81,25 +82,6 @@ enum RelationChecks {
             }
         }
         return out
-    }
-
-    /// "left" or "right" of the nearest segment of `lines` (by the sign of the cross product).
-    static func sideOf(_ p: XY, _ lines: [CoordinateSequence]) -> String? {
-        var best: (d: Double, cross: Double)? = nil
-        for l in lines {
-            for i in 1..<max(1, l.count) {
-                let a = l.xy[i - 1], b = l.xy[i]
-                let dx = b.x - a.x, dy = b.y - a.y, len2 = dx * dx + dy * dy
-                guard len2 > 0 else { continue }
-                let t = max(0, min(1, ((p.x - a.x) * dx + (p.y - a.y) * dy) / len2))
-                let qx = a.x + t * dx - p.x, qy = a.y + t * dy - p.y
-                let d = qx * qx + qy * qy
-                let cross = dx * (p.y - a.y) - dy * (p.x - a.x)
-                if best == nil || d < best!.d { best = (d, cross) }
-            }
-        }
-        guard let best, best.cross != 0 else { return nil }
-        return best.cross > 0 ? "left" : "right"
     }
 
     /// Parcels against each land-use layer's coverage: mostly outside, or with gaps.

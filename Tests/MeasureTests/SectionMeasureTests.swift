@@ -143,5 +143,8 @@ final class SectionMeasureTests: XCTestCase {
         XCTAssertEqual(CreditQuantity.floor(1.00009).description, "1.0000")
         XCTAssertEqual(CreditQuantity.floor(0.3 * 3).description, "0.9000", "binary noise (0.8999999…) is guarded")
         XCTAssertEqual(CreditQuantity.ceil(0.1 + 0.2).description, "0.3000", "binary noise (0.30000000000000004) is guarded")
+        XCTAssertEqual(CreditQuantity.floor(9.59999999987).description, "9.6000", "storage noise of degree coordinates is guarded")
+        XCTAssertEqual(CreditQuantity.floor(9.59999).description, "9.5999", "a real shortfall of 0.1 step is not")
+        XCTAssertEqual(CreditQuantity.ceil(12.90001).description, "12.9001")
     }
 }

@@ -1,0 +1,206 @@
+import Foundation
+import GeoCore
+import Measure
+import Rules
+import Submission
+
+/// Measures a bundle read into one working CRS: dispatches on the project's kind to the
+/// sections of measurement-methods, and records every value with what §9 asks it to carry.
+/// The arithmetic is in `Measure`; this layer picks layers, fields, parameters and articles.
+public enum BundleMeasurer {
+    /// Called with (done, total) while transects are measured.
+    public typealias Progress = (Int, Int) -> Void
+
+    public static func measure(_ set: LayerSet, rulebook: Rulebook, vocabulary: Vocabulary, geos: GEOSContext, proj: ProjContext,
+                               progress: Progress? = nil) throws -> MeasurementReport {
+        let m = set.bundle.manifest
+        let kind = m?.kind ?? inferKind(set)
+        var ctx = try MeasureContext(set: set, rulebook: rulebook, vocabulary: vocabulary, geos: geos, proj: proj,
+                                     parameters: MeasureParameters(kind: kind, manifest: m), progress: progress)
+        ctx.report.kind = kind
+        for (k, v) in (m?.declared ?? [:]).sorted(by: { $0.key < $1.key }) { ctx.report.declared[k] = v.displayText }
+        switch kind {
+        case "beach": try ctx.beach()
+        case "mudflat": try ctx.mudflat()
+        case "mangrove": try ctx.mangrove()
+        case "eco-seawall": try ctx.seawall()
+        case "dike-removal": try ctx.dike()
+        case "restoration-parcels": try ctx.parcels(supply: false)
+        case "land-supply": try ctx.parcels(supply: true)
+        default: ctx.report.notes.append("kind \(kind ?? "none") is not one EcoCredit measures; only layer sizes are reported")
+        }
+        try ctx.layerSizes()
+        return ctx.report
+    }
+
+    /// Without a manifest: the kind whose required layers are all present.
+    static func inferKind(_ set: LayerSet) -> String? {
+        let roles = Set(set.layers.map(\.role))
+        let order = ["beach": ["shoreline", "beach"], "mangrove": ["seawall_line", "mangrove"], "eco-seawall": ["seawall", "vegetation"],
+                     "dike-removal": ["dike_before"], "restoration-parcels": ["parcels", "landuse_after"], "land-supply": ["parcels", "landuse_before"],
+                     "mudflat": ["shoreline", "intertidal"]]
+        for k in ["beach", "mangrove", "eco-seawall", "dike-removal", "restoration-parcels", "land-supply", "mudflat"]
+            where order[k]!.allSatisfy(roles.contains) { return k }
+        return nil
+    }
+}
+
+extension JSONValue {
+    /// Short text of a declared value for reports.
+    var displayText: String {
+        switch self {
+        case .string(let s): return s
+        case .number(let d): return String(d)
+        case .integer(let i): return String(i)
+        case .bool(let b): return b ? "true" : "false"
+        case .array(let a): return a.map(\.displayText).joined(separator: ", ")
+        case .object(let o): return o.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value.displayText)" }.joined(separator: "; ")
+        case .null: return ""
+        }
+    }
+}
+
+/// The state of one measuring run.
+struct MeasureContext {
+    let set: LayerSet
+    let rulebook: Rulebook
+    let vocabulary: Vocabulary
+    let geos: GEOSContext
+    let proj: ProjContext
+    let params: MeasureParameters
+    let geodesic: GeodesicCheck
+    let progress: BundleMeasurer.Progress?
+    var report: MeasurementReport
+
+    init(set: LayerSet, rulebook: Rulebook, vocabulary: Vocabulary, geos: GEOSContext, proj: ProjContext,
+         parameters: MeasureParameters, progress: BundleMeasurer.Progress?) throws {
+        self.set = set; self.rulebook = rulebook; self.vocabulary = vocabulary; self.geos = geos; self.proj = proj
+        self.params = parameters; self.progress = progress
+        geodesic = try GeodesicCheck(working: set.workingCRS, proj: proj)
+        let m = set.bundle.manifest
+        report = MeasurementReport(bundle: set.bundle.displayPath, projectId: m?.projectId, rule: m?.rule, kind: m?.kind,
+                                   checkDate: m?.checkDate, workingCRS: set.workingCRS.label, workingCRSReason: set.workingCRSReason,
+                                   rulebook: rulebook.citation, parameters: parameters)
+        report.notes += parameters.notes
+    }
+
+    var manifest: Manifest? { self.set.bundle.manifest }
+    var crs: String { self.set.workingCRS.label }
+
+    // MARK: Layers
+
+    func features(_ role: String) -> [(layer: RoleLayer, feature: Feature)] {
+        set.layers(role).flatMap { l in l.working.features.filter { !$0.geometry.isEmpty && $0.geometry.firstNonFiniteCoordinate == nil }.map { (l, $0) } }
+    }
+    func geometries(_ role: String) -> [Geometry] { features(role).map(\.feature.geometry) }
+    func files(_ role: String) -> [String] { set.layers(role).map { relative($0.source.path) } }
+    func relative(_ path: String) -> String {
+        let r = set.bundle.root.hasSuffix("/") ? set.bundle.root : set.bundle.root + "/"
+        return path.hasPrefix(r) ? String(path.dropFirst(r.count)) : path
+    }
+    func featureId(_ l: RoleLayer, _ f: Feature) -> String {
+        let (name, _) = l.field("id", manifest: manifest, defaults: vocabulary.fieldDefaults["\(l.role).id"] ?? ["编号", "BSM", "ID"])
+        return name.flatMap { l.source.value(l.source.features[f.index], $0)?.stringValue }.flatMap { $0.isEmpty ? nil : $0 } ?? "#\(f.index)"
+    }
+    func ids(_ role: String) -> [String] { features(role).map { featureId($0.layer, $0.feature) } }
+    /// Baseline parts in file order: features, then parts (§1).
+    func baseline(_ role: String) -> [CoordinateSequence] { geometries(role).flatMap(\.lineParts).filter { $0.count >= 2 } }
+
+    func threshold(_ key: String) -> Rulebook.Threshold? { rulebook.thresholds[key] }
+
+    mutating func add(_ v: MeasuredValue) { report.values.append(v) }
+
+    // MARK: Along a baseline (§1, §2)
+
+    /// Transects along `baselineRole`, widths of `featureRole`, runs, statistics, the area
+    /// cross-check, crossings and inscribed-circle bounds. Returns the transects and widths.
+    mutating func alongBaseline(_ baselineRole: String, _ featureRole: String, feature: [Geometry], article: String, prefix: String,
+                                minLength: Double? = nil, minWidth: Double? = nil) throws -> ([Transect], [TransectWidth]) {
+        let parts = baseline(baselineRole)
+        guard !parts.isEmpty else { report.notes.append("no \(baselineRole) line to measure along"); return ([], []) }
+        let tp = params.transect
+        let transects = TransectCaster.cast(parts, tp)
+        let measurer = try WidthMeasurer(feature: feature, geos: geos)
+        var widths: [TransectWidth] = []
+        widths.reserveCapacity(transects.count)
+        let chunk = 2000
+        for start in stride(from: 0, to: transects.count, by: chunk) {
+            widths += try measurer.measure(Array(transects[start..<min(start + chunk, transects.count)]))
+            progress?(widths.count, transects.count)
+        }
+        let p = ["transectSpacing_m": tp.spacing, "transectHalfLength_m": tp.halfLength, "smoothingWindow_m": tp.smoothingWindow]
+        let layers = files(baselineRole) + files(featureRole)
+        let baseLength = parts.reduce(0) { $0 + $1.planarLength }
+        add(MeasuredValue(id: "\(baselineRole).length_m", label: "\(baselineRole) length", value: baseLength, unit: "m",
+                          method: "§0 planar length in the working CRS", layers: files(baselineRole), featureIds: ids(baselineRole), crs: crs,
+                          geodesic: try geodesic.length(geometries(baselineRole)), article: article))
+        let all = WidthStatistics(widths.map(\.width))
+        let idsUsed = ids(featureRole)
+        func stat(_ name: String, _ label: String, _ v: Double, _ unit: String = "m") -> MeasuredValue {
+            MeasuredValue(id: "\(prefix).\(name)", label: label, value: v, unit: unit, method: "§2 widths along §1 transects, all stations, zeros included",
+                          parameters: p, layers: layers, featureIds: idsUsed, crs: crs, article: article)
+        }
+        add(stat("meanWidth_m", "mean width over all stations", all.mean))
+        add(stat("minWidth_m", "minimum width", all.minimum)); add(stat("p10Width_m", "10th percentile width", all.p10))
+        add(stat("medianWidth_m", "median width", all.median)); add(stat("maxWidth_m", "maximum width", all.maximum))
+        add(stat("stationShare", "share of stations with width > 0", all.positiveShare, "ratio"))
+        add(stat("stations", "stations", Double(transects.count), "count"))
+        add(stat("truncatedStations", "stations whose piece reaches the transect end (feature may be wider than h)",
+                 Double(widths.filter(\.truncated).count), "count"))
+        let check = try AreaWidthCheck.compute(feature: feature, baseline: parts, halfLength: tp.halfLength, transectMean: all.mean,
+                                               flagAbove: params["areaWidthFlag"], geos: geos)
+        add(MeasuredValue(id: "\(prefix).areaWidth_m", label: "area width Σ area(F ∩ C_k) / Σ L_k", value: check.areaWidth, unit: "m",
+                          method: "§2 cross-check: flat-capped buffer of h", parameters: p.merging(["areaWidthFlag": params["areaWidthFlag"]]) { a, _ in a },
+                          layers: layers, featureIds: idsUsed, crs: crs, article: article))
+        if check.flagged {
+            report.notes.append("§2 cross-check: area width \(fmt(check.areaWidth)) m differs from the transect mean \(fmt(all.mean)) m by more than \(Int(params["areaWidthFlag"] * 100)) %")
+        }
+        // Runs and segments, with the inscribed-circle bound.
+        let runs = WidthMeasurer.runs(widths)
+        let union = try geos.unaryUnion(try feature.map { try geos.make($0) })
+        let featureParts = try (0..<union.partCount).map { try union.part($0) }
+        let tree = try STRtree(featureParts, context: geos)
+        var diameterCache: [Int: Double] = [:]
+        var runOf = [Int?](repeating: nil, count: widths.count)
+        var cursor = 0
+        for (ri, r) in runs.enumerated() {
+            // Runs come in station order: advance to the run's first station.
+            while cursor < widths.count, !(widths[cursor].transect.part == r.part && widths[cursor].transect.station == r.firstStation) { cursor += 1 }
+            let members = cursor..<min(cursor + r.stations, widths.count)
+            for i in members { runOf[i] = ri }
+            var bound: Double? = nil
+            if let env = Envelope(of: members.flatMap { [widths[$0].transect.start, widths[$0].transect.end] }) {
+                for k in try tree.query(env) {
+                    if diameterCache[k] == nil {
+                        diameterCache[k] = 2 * (try featureParts[k].maximumInscribedCircle(tolerance: params["inscribedCircleTolerance_m"])?.radius ?? 0)
+                    }
+                    bound = max(bound ?? 0, diameterCache[k]!)
+                }
+            }
+            let disagree = bound.map { r.statistics.mean > $0 * (1 + params["inscribedCircleFlag"]) } ?? false
+            var seg = MeasurementReport.Segment(index: ri, part: r.part, from_m: r.from, to_m: r.to, length_m: r.length, statistics: r.statistics,
+                                                inscribedDiameter_m: bound, estimatorsDisagree: disagree)
+            if let minLength, let minWidth {
+                seg.qualifies = r.length > minLength && r.statistics.mean > minWidth
+                seg.lengthShortfall_m = max(0, minLength - r.length); seg.widthShortfall_m = max(0, minWidth - r.statistics.mean)
+            }
+            if disagree { report.notes.append("segment \(ri): transect mean width \(fmt(r.statistics.mean)) m exceeds the largest inscribed-circle diameter \(fmt(bound!)) m: transects cut the feature obliquely") }
+            report.segments.append(seg)
+        }
+        report.transects += widths.enumerated().map { i, w in
+            MeasurementReport.TransectRow(baseline: baselineRole, feature: featureRole, transect: w.transect, width: w.width,
+                                          truncated: w.truncated, run: runOf[i], change: nil)
+        }
+        // Crossing transects (§1 beyond the spec).
+        let crossings = TransectCrossings(transects)
+        report.crossings = crossings.pairs
+        if !crossings.pairs.isEmpty {
+            report.suggestedSmoothingWindow_m = TransectCrossings.suggestedWindow(baseline: parts, tp)
+            report.notes.append("\(crossings.pairs.count) pairs of transects cross on tight bends; "
+                + (report.suggestedSmoothingWindow_m.map { "a smoothing window of \(fmt($0)) m avoids it" } ?? "no smoothing window up to the part length avoids it"))
+        }
+        return (transects, widths)
+    }
+}
+
+func fmt(_ v: Double, _ digits: Int = 2) -> String { String(format: "%.\(digits)f", v) }

@@ -1,0 +1,78 @@
+import GeoCore
+import Measure
+
+/// Everything `ecocredit measure` computed for one bundle: the values (§9), and the detail the
+/// files beside them carry (transects, segments, shoreline change, parcels).
+public struct MeasurementReport: Sendable {
+    public struct TransectRow: Sendable, Equatable {
+        /// Which baseline ("shoreline", "seawall_line") and which feature role was measured.
+        public var baseline: String
+        public var feature: String
+        public var transect: Transect
+        public var width: Double
+        public var truncated: Bool
+        /// Index of the run (segment) the station belongs to, when w_i > 0.
+        public var run: Int?
+        /// Seaward change earliest → latest shoreline (m) and the end-point rate (m/yr), when measured.
+        public var change: TransectChange?
+    }
+    public struct Segment: Sendable, Equatable {
+        public var index: Int
+        public var part: Int
+        public var from_m: Double, to_m: Double
+        public var length_m: Double
+        public var statistics: WidthStatistics
+        public var qualifies: Bool?
+        public var lengthShortfall_m: Double?, widthShortfall_m: Double?
+        /// Largest inscribed-circle diameter of the feature parts near the run (a bound on width), and
+        /// whether the transect mean exceeds it by more than the tolerance.
+        public var inscribedDiameter_m: Double?
+        public var estimatorsDisagree: Bool
+    }
+    public struct ParcelResult: Sendable, Equatable {
+        public var id: String
+        public var index: Int
+        public var area_m2: Double
+        public var before: [String: Double]
+        public var after: [String: Double]
+        public var slivers: Int
+        public var vouchers: CreditQuantity?
+        public var vouchersRequired: CreditQuantity?
+        public var constructionShare: Double?
+        /// Exclusion layer → overlap area (m²), a point in it and its bounding box (working CRS).
+        public var exclusions: [String: Overlap]
+        public var homestead: Bool
+        public var exitAgreementDeclared: Bool
+    }
+    public struct Overlap: Sendable, Equatable {
+        public var area_m2: Double
+        public var point: XY?
+        public var bbox: Envelope?
+    }
+
+    public var bundle: String
+    public var projectId: String?
+    public var rule: String?
+    public var kind: String?
+    public var checkDate: String?
+    public var workingCRS: String
+    public var workingCRSReason: String
+    public var rulebook: String
+    public var parameters: MeasureParameters
+    public var values: [MeasuredValue] = []
+    public var transects: [TransectRow] = []
+    public var segments: [Segment] = []
+    public var crossings: [(Int, Int)] = []
+    public var suggestedSmoothingWindow_m: Double?
+    public var shorelineChange: ShorelineChange?
+    public var seaSide: String?
+    public var seaSideSource: String?
+    public var parcels: [ParcelResult] = []
+    public var coefficientTable: String?
+    /// Facts stated in the manifest, shown as declared, not measured.
+    public var declared: [String: String] = [:]
+    public var notes: [String] = []
+
+    /// The value with this id, if measured.
+    public func value(_ id: String) -> MeasuredValue? { values.first { $0.id == id } }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import GeoCore
+import Measure
+import Rules
+import Submission
+
+/// §8 parcels: land-class areas before and after, vouchers earned (restoration) or required
+/// (land supply), and the eligibility overlaps of JY Art. 9–10.
+extension MeasureContext {
+    func landuse(_ role: String) -> [(code: String, geometry: Geometry)] {
+        set.layers(role).flatMap { l -> [(code: String, geometry: Geometry)] in
+            let (name, _) = l.field("class", manifest: manifest, defaults: vocabulary.fieldDefaults["\(role).class"] ?? ["DLBM"])
+            guard let name else { return [] }
+            return l.working.features.compactMap { f in
+                guard f.geometry.firstNonFiniteCoordinate == nil, !f.geometry.isEmpty,
+                      let code = l.source.value(l.source.features[f.index], name)?.stringValue, !code.isEmpty else { return nil }
+                return (code.trimmingCharacters(in: .whitespaces), f.geometry)
+            }
+        }
+    }
+
+    mutating func parcels(supply: Bool) throws {
+        let sliver = params["sliverArea_m2"]
+        let before = landuse("landuse_before"), after = landuse("landuse_after")
+        let date = manifest?.checkDate.flatMap(CivilDate.init)
+        let tableData = date.flatMap { rulebook.coefficientTable(on: $0) }
+        let table = tableData.map { CoefficientTable($0.coefficients) }
+        report.coefficientTable = tableData.map { "\($0.id) (\($0.validFrom) – \($0.validTo))\($0.label.map { ": " + $0 } ?? "")" }
+        if table == nil {
+            report.notes.append("no coefficient table of \(rulebook.citation) is in force on the check date \(manifest?.checkDate ?? "(none)"): no voucher quantity (§8)")
+        }
+        let exitAgreements = Set(manifest?.declared["homesteadExitAgreement"]?.arrayValue?.compactMap(\.stringValue) ?? [])
+        var earned = CreditQuantity.zero, required = CreditQuantity.zero
+        for (l, f) in features("parcels") {
+            let id = featureId(l, f)
+            let b = try ParcelClassAreas.compute(parcel: f.geometry, landuse: before, sliverArea: sliver, geos: geos)
+            let a = supply ? ParcelClassAreas(areas: [:], sliversDropped: 0, sliverArea: 0)
+                : try ParcelClassAreas.compute(parcel: f.geometry, landuse: after, sliverArea: sliver, geos: geos)
+            var r = MeasurementReport.ParcelResult(id: id, index: f.index, area_m2: f.geometry.planarArea, before: b.areas, after: a.areas,
+                                                   slivers: b.sliversDropped + a.sliversDropped, exclusions: [:],
+                                                   homestead: b.areas.keys.contains { $0.hasPrefix("0702") }, exitAgreementDeclared: exitAgreements.contains(id))
+            let layers = files("parcels") + files("landuse_before") + (supply ? [] : files("landuse_after"))
+            if let table {
+                if supply {
+                    r.vouchersRequired = table.vouchersRequired(current: b); required = required + r.vouchersRequired!
+                    add(MeasuredValue(id: "parcel[\(id)].vouchersRequired", label: "vouchers required for parcel \(id)",
+                                      value: Double(r.vouchersRequired!.tenThousandths) / 10_000, unit: "unit",
+                                      method: "§8 Σ mu(current ecological class) · c, rounded up to 0.0001", parameters: ["sliverArea_m2": sliver],
+                                      layers: layers, featureIds: [id], crs: crs, article: "JY Art. 3, 31, 34"))
+                } else {
+                    r.vouchers = table.vouchersEarned(before: b, after: a); earned = earned + r.vouchers!
+                    add(MeasuredValue(id: "parcel[\(id)].vouchers", label: "vouchers earned by parcel \(id)",
+                                      value: Double(r.vouchers!.tenThousandths) / 10_000, unit: "unit",
+                                      method: "§8 Σ mu(after)·c − Σ mu(before)·c, rounded down to 0.0001", parameters: ["sliverArea_m2": sliver],
+                                      layers: layers, featureIds: [id], crs: crs, article: "JY Art. 2, 7, 19"))
+                }
+            }
+            add(MeasuredValue(id: "parcel[\(id)].area_m2", label: "parcel \(id) area", value: r.area_m2, unit: "m²", method: "§0 planar area",
+                              layers: files("parcels"), featureIds: [id], crs: crs, geodesic: try geodesic.area([f.geometry]), article: "JY Art. 18"))
+            for (code, area) in (supply ? b.areas : a.areas).sorted(by: { $0.key < $1.key }) {
+                add(MeasuredValue(id: "parcel[\(id)].\(supply ? "current" : "after").\(code)_mu", label: "parcel \(id), class \(code) \(vocabulary.landClasses[code] ?? "")",
+                                  value: area / squareMetresPerMu, unit: "mu", method: "§8 area(parcel ∩ ∪ class polygons), slivers < \(sliver) m² dropped",
+                                  layers: layers, featureIds: [id], crs: crs, article: supply ? "JY Art. 31" : "JY Art. 19"))
+            }
+            if !supply { try eligibility(&r, parcel: f.geometry) }
+            report.parcels.append(r)
+        }
+        if table != nil {
+            add(MeasuredValue(id: supply ? "parcels.vouchersRequired" : "parcels.vouchers", label: supply ? "vouchers required, all parcels" : "vouchers earned, all parcels",
+                              value: Double((supply ? required : earned).tenThousandths) / 10_000, unit: "unit", method: "§8 sum of parcel quantities",
+                              layers: files("parcels"), featureIds: ids("parcels"), crs: crs, article: supply ? "JY Art. 31, 34" : "JY Art. 2, 19"))
+        }
+    }
+
+    /// JY Art. 9–10: share inside third-survey construction land; overlap with each exclusion layer.
+    mutating func eligibility(_ r: inout MeasurementReport.ParcelResult, parcel: Geometry) throws {
+        let p = try geos.make(parcel)
+        let area = try p.area()
+        if !geometries("construction_land").isEmpty {
+            let c = try geos.unaryUnion(try geometries("construction_land").map { try geos.make($0) })
+            r.constructionShare = area > 0 ? try p.intersection(c).area() / area : 0
+            add(MeasuredValue(id: "parcel[\(r.id)].constructionShare", label: "share of parcel \(r.id) inside third-survey construction land",
+                              value: r.constructionShare!, unit: "ratio", method: "§8 area(parcel ∩ construction land) / area(parcel)",
+                              layers: files("parcels") + files("construction_land"), featureIds: [r.id], crs: crs, article: "JY Art. 9"))
+        }
+        for role in ["heritage", "restricted_rights", "geohazard"] where !geometries(role).isEmpty {
+            let ex = try geos.unaryUnion(try geometries(role).map { try geos.make($0) })
+            let inter = try p.intersection(ex)
+            let a = try inter.area()
+            r.exclusions[role] = .init(area_m2: a, point: a > 0 ? try inter.pointOnSurface().value().sequences.first?.xy.first : nil,
+                                       bbox: a > 0 ? try inter.envelope() : nil)
+            add(MeasuredValue(id: "parcel[\(r.id)].\(role)Overlap_m2", label: "overlap of parcel \(r.id) with \(role)", value: a, unit: "m²",
+                              method: "§8 area(parcel ∩ exclusion layer)", layers: files("parcels") + files(role), featureIds: [r.id], crs: crs, article: "JY Art. 10"))
+        }
+    }
+}
