@@ -56,5 +56,12 @@ fuzz: deps
 	.build-fuzz/release/EcoCreditFuzz -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
 	  -print_final_stats=1 -artifact_prefix=.build-fuzz/artifacts/ .build-fuzz/corpus fuzz/corpus fuzz/regressions
 
+## bench: time verify and measure on synthetic 100 km and 1000 km shorelines (10 m spacing);
+## prints transects per second, time per km and peak memory. Release build; one process per size.
+bench: deps
+	$(SWIFT) build -c release --product ecocredit-bench
+	.build/release/ecocredit-bench 100
+	.build/release/ecocredit-bench 1000
+
 clean:
 	rm -rf .build .build-asan .build-fuzz

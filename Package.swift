@@ -10,6 +10,7 @@ let package = Package(
     products: [
         .executable(name: "ecocredit", targets: ["EcoCreditCLI"]),
         .executable(name: "ecocredit-geodata", targets: ["GeodataGenerator"]),
+        .executable(name: "ecocredit-bench", targets: ["EcoCreditBench"]),
         .library(name: "GeoCore", targets: ["GeoCore"]),
     ],
     dependencies: [
@@ -52,6 +53,8 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "GeodataGenerator", dependencies: ["GeoCore", "SampleData"]),
+        // Benchmarks (`make bench`): timing on synthetic workloads, never a test.
+        .executableTarget(name: "EcoCreditBench", dependencies: ["GeoCore", "Submission", "Measure", "BundleMeasure", "Rules", "Verify", "SampleData"]),
         // libFuzzer target over the readers; built only by `make fuzz` (-sanitize=fuzzer).
         .target(name: "FuzzHarness", dependencies: ["GeoCore", "Submission"]),
         .executableTarget(name: "EcoCreditFuzz", dependencies: ["GeoCore", "FuzzHarness"]),

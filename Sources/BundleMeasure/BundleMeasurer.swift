@@ -160,7 +160,11 @@ struct MeasureContext {
         let union = try geos.unaryUnion(try feature.map { try geos.make($0) })
         let featureParts = try (0..<union.partCount).map { try union.part($0) }
         let tree = try STRtree(featureParts, context: geos)
-        var diameterCache: [Int: Double] = [:]
+        // Inscribed-circle diameters of every part, on all cores (each worker has its own GEOS context).
+        let tolerance = params["inscribedCircleTolerance_m"]
+        let diameters = try ParallelGeometry.map(try featureParts.map { try $0.value() }) { ctx, g in
+            2 * (try ctx.make(g).maximumInscribedCircle(tolerance: tolerance)?.radius ?? 0)
+        }
         var runOf = [Int?](repeating: nil, count: widths.count)
         var cursor = 0
         for (ri, r) in runs.enumerated() {
@@ -170,12 +174,7 @@ struct MeasureContext {
             for i in members { runOf[i] = ri }
             var bound: Double? = nil
             if let env = Envelope(of: members.flatMap { [widths[$0].transect.start, widths[$0].transect.end] }) {
-                for k in try tree.query(env) {
-                    if diameterCache[k] == nil {
-                        diameterCache[k] = 2 * (try featureParts[k].maximumInscribedCircle(tolerance: params["inscribedCircleTolerance_m"])?.radius ?? 0)
-                    }
-                    bound = max(bound ?? 0, diameterCache[k]!)
-                }
+                for k in try tree.query(env) { bound = max(bound ?? 0, diameters[k]) }
             }
             let disagree = bound.map { r.statistics.mean > $0 * (1 + params["inscribedCircleFlag"]) } ?? false
             var seg = MeasurementReport.Segment(index: ri, part: r.part, from_m: r.from, to_m: r.to, length_m: r.length, statistics: r.statistics,

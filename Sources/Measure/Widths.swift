@@ -43,39 +43,66 @@ public struct WidthRun: Sendable, Equatable {
     public var statistics: WidthStatistics
 }
 
-/// Measures `w_i` for every transect against a polygonal feature. The feature's polygons are
-/// indexed in an STRtree, so each transect is intersected only with the polygons its envelope
-/// meets (linear in the number of transects for a layer of many small polygons).
+/// Measures `w_i` for every transect against a polygonal feature.
+///
+/// The feature's polygons are dissolved (overlaps count once), and each transect is clipped
+/// against only the polygon edges near it (`EdgeGrid`): linear in the number of transects, and
+/// the same lengths as a GEOS overlay. Transects that pass exactly through a vertex or along an
+/// edge are measured with GEOS (`T ∩ F` against the STRtree-selected parts) instead.
 public struct WidthMeasurer {
     let geos: GEOSContext
     let parts: [GEOSGeometry]
     let tree: STRtree
+    let grid: EdgeGrid
 
-    /// `feature`: the polygons of the feature in the working CRS; they are dissolved first so
-    /// that overlaps count once.
-    public init(feature: [Geometry], geos: GEOSContext) throws {
+    /// `feature`: the polygons of the feature in the working CRS. `cellSize`: grid cell in CRS
+    /// units (default: from the mean edge length).
+    public init(feature: [Geometry], geos: GEOSContext, cellSize: Double? = nil) throws {
         self.geos = geos
         let union = try geos.unaryUnion(try feature.map { try geos.make($0) })
         parts = try (0..<union.partCount).map { try union.part($0) }
         tree = try STRtree(parts, context: geos)
+        let rings = try parts.map { try $0.value().polygonParts.first ?? [] }
+        let edgeCount = max(1, rings.reduce(0) { $0 + $1.reduce(0) { $0 + $1.count } })
+        let perimeter = rings.reduce(0.0) { $0 + $1.reduce(0) { $0 + $1.planarLength } }
+        grid = EdgeGrid(parts: rings, cellSize: cellSize ?? max(1, 8 * perimeter / Double(edgeCount)))
     }
 
-    public func measure(_ transects: [Transect]) throws -> [TransectWidth] {
-        try transects.map { t in
-            let line = try geos.make(.lineString([t.start, t.end]))
-            var width = 0.0
-            var truncated = false
-            var ends: [GEOSGeometry]? = nil   // built only for transects that meet the feature
-            for i in try tree.query(line) {
-                let piece = try parts[i].intersection(line)
-                let length = try piece.length()
-                width += length
-                guard !truncated, length > 0 else { continue }
-                if ends == nil { ends = [try geos.make(.point(t.start.x, t.start.y)), try geos.make(.point(t.end.x, t.end.y))] }
-                truncated = try ends!.contains { try parts[i].intersects($0) }
+    public func measure(_ transects: [Transect]) throws -> [TransectWidth] { try measureCountingFallbacks(transects).widths }
+
+    /// The widths, and how many transects were degenerate for the edge clipper and went to GEOS.
+    public func measureCountingFallbacks(_ transects: [Transect]) throws -> (widths: [TransectWidth], geosFallbacks: Int) {
+        var geosFallbacks = 0
+        var scratch = EdgeGrid.Scratch(grid)
+        var out: [TransectWidth] = []
+        out.reserveCapacity(transects.count)
+        for t in transects {
+            if let c = grid.clip(t.start, t.end, scratch: &scratch) {
+                out.append(TransectWidth(transect: t, width: c.width, truncated: c.truncated))
+            } else {
+                geosFallbacks += 1
+                out.append(try measureWithGEOS(t))
             }
-            return TransectWidth(transect: t, width: width, truncated: truncated)
         }
+        return (out, geosFallbacks)
+    }
+
+    /// The GEOS overlay for one transect: total length of `T ∩ F` over the parts its envelope
+    /// meets, and whether a piece touches an end.
+    public func measureWithGEOS(_ t: Transect) throws -> TransectWidth {
+        let line = try geos.make(.lineString([t.start, t.end]))
+        var width = 0.0
+        var truncated = false
+        var ends: [GEOSGeometry]? = nil   // built only for transects that meet the feature
+        for i in try tree.query(line) {
+            let piece = try parts[i].intersection(line)
+            let length = try piece.length()
+            width += length
+            guard !truncated, length > 0 else { continue }
+            if ends == nil { ends = [try geos.make(.point(t.start.x, t.start.y)), try geos.make(.point(t.end.x, t.end.y))] }
+            truncated = try ends!.contains { try parts[i].intersects($0) }
+        }
+        return TransectWidth(transect: t, width: width, truncated: truncated)
     }
 
     /// Runs of positive width, part by part (a run never continues into the next part).

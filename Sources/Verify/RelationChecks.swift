@@ -21,9 +21,11 @@ enum RelationChecks {
         let touch = ins.rulebook.verification.touch_m.value
         do {
             let shoreline = try union("shoreline")
-            if let shoreline {
+            // Prepared (indexed) once: distances from many polygons to a long line stay linear.
+            let preparedShoreline = try shoreline.map(PreparedGeometry.init)
+            if let preparedShoreline {
                 for (li, f, g) in items("beach") {
-                    let d = try g.distance(to: shoreline)
+                    let d = try preparedShoreline.distance(to: g)
                     if d > touch {
                         out.append(ins.finding(.beachOffShoreline, layer: li, feature: f, at: try g.pointOnSurface().value().sequences.first?.xy.first, .init(
                             zh: "沙滩面距恢复岸线 \(fmt(d)) m，未与岸线相接（容差 \(fmt(touch)) m）",
@@ -31,9 +33,9 @@ enum RelationChecks {
                     }
                 }
             }
-            if let line = shoreline {
+            if let preparedShoreline {
                 for (li, f, g) in items("intertidal") {
-                    let d = try g.distance(to: line)
+                    let d = try preparedShoreline.distance(to: g)
                     if d > touch {
                         out.append(ins.finding(.intertidalOffShoreline, layer: li, feature: f, at: try g.pointOnSurface().value().sequences.first?.xy.first, .init(
                             zh: "潮间带面距恢复岸线 \(fmt(d)) m，未与岸线相接（容差 \(fmt(touch)) m）",

@@ -1,0 +1,55 @@
+import Foundation
+import XCTest
+import GeoCore
+@testable import Measure
+
+/// The edge-clipping width engine gives the GEOS overlay's lengths and truncation flags.
+final class EdgeGridTests: XCTestCase {
+    var geos: GEOSContext!
+    override func setUpWithError() throws { geos = try GEOSContext() }
+
+    func compare(_ feature: [Geometry], _ baseline: [XY], _ p: TransectParameters, file: StaticString = #filePath, line: UInt = #line) throws -> Int {
+        let m = try WidthMeasurer(feature: feature, geos: geos)
+        let t = TransectCaster.cast([CoordinateSequence(baseline)], p)
+        let (fast, fallbacks) = try m.measureCountingFallbacks(t)
+        for (a, tr) in zip(fast, t) {
+            let g = try m.measureWithGEOS(tr)
+            XCTAssertEqual(a.width, g.width, accuracy: 1e-9, "station \(tr.station)", file: file, line: line)
+            XCTAssertEqual(a.truncated, g.truncated, "station \(tr.station)", file: file, line: line)
+        }
+        return fallbacks
+    }
+
+    /// A wavy band with holes, a second overlapping polygon, and an island, along a wavy baseline.
+    func testWavyBandWithHolesAndOverlaps() throws {
+        func band(_ x0: Double, _ x1: Double, _ w: Double, _ off: Double) -> [XY] {
+            let top = stride(from: x0, through: x1, by: 3.7).map { XY($0, 7 * sin($0 / 23) + off) }
+            let bottom = stride(from: x1, through: x0, by: -4.1).map { XY($0, 7 * sin($0 / 23) + off - w - 5 * cos($0 / 11)) }
+            return top + bottom + [top[0]]
+        }
+        let hole = [XY(100.3, -10.1), XY(100.3, -14.2), XY(108.9, -14.7), XY(109.4, -9.8), XY(100.3, -10.1)]
+        let feature: [Geometry] = [
+            .polygon(band(0, 300, 25, 0), holes: [hole]),
+            .polygon(band(250, 500, 18, -3)),                 // overlaps the first: dissolved
+            .polygon([XY(400, -60), XY(430, -60), XY(430, -45), XY(400, -45), XY(400, -60)].reversed()),   // an island offshore
+        ]
+        let base = stride(from: 0.0, through: 520, by: 5).map { XY($0, 7 * sin($0 / 23) + 0.5) }
+        let f1 = try compare(feature, base, TransectParameters(spacing: 3.3, halfLength: 80, smoothingWindow: 20))
+        let f2 = try compare(feature, base, TransectParameters(spacing: 7.1, halfLength: 12, smoothingWindow: 50))   // short: many truncated
+        XCTAssertLessThan(f1 + f2, 5, "degenerate transects are rare on irregular data")
+    }
+
+    /// A feature much wider than 2h: every transect lies inside, width 2h, truncated.
+    func testTransectInsideAWideFeature() throws {
+        let m = try WidthMeasurer(feature: [.rectangle(Envelope(minX: -1000, minY: -1000, maxX: 1000, maxY: 1000))], geos: geos)
+        let t = TransectCaster.cast([CoordinateSequence([XY(-50, 3), XY(50, 3)])], TransectParameters(spacing: 10, halfLength: 40))
+        for w in try m.measure(t) { XCTAssertEqual(w.width, 80, accuracy: 1e-12); XCTAssertTrue(w.truncated) }
+    }
+
+    /// A transect through a vertex is degenerate for the clipper and is measured by GEOS.
+    func testVertexOnTransectFallsBackToGEOS() throws {
+        let diamond: Geometry = .polygon([XY(5, 0), XY(10, -5), XY(5, -10), XY(0, -5), XY(5, 0)])
+        let fallbacks = try compare([diamond], [XY(0, 0), XY(10, 0)], TransectParameters(spacing: 10, halfLength: 20, smoothingWindow: 1))
+        XCTAssertEqual(fallbacks, 1, "the one station at x = 5 passes through two vertices")
+    }
+}
