@@ -29,9 +29,11 @@ test: deps lint
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --disable-swift-testing
 
-## run: the main job on geodata/: verify every sample bundle, then the per-layer summary
+## run: the main job on geodata/: verify every sample bundle, measure each into out/measure/NAME/,
+## then the per-layer summary
 run: build
 	$(SWIFT) run -c debug ecocredit verify $(BUNDLES)
+	@for b in $(BUNDLES); do n=$$(basename $$b); $(SWIFT) run -c debug ecocredit measure $$b -o out/measure/$$n || exit 1; done
 	$(SWIFT) run -c debug ecocredit summary $(BUNDLES)
 
 ## geodata: rebuild the synthetic sample bundles
