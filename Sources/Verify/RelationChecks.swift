@@ -24,22 +24,15 @@ enum RelationChecks {
             // Prepared (indexed) once: distances from many polygons to a long line stay linear.
             let preparedShoreline = try shoreline.map(PreparedGeometry.init)
             if let preparedShoreline {
-                for (li, f, g) in items("beach") {
-                    let d = try preparedShoreline.distance(to: g)
-                    if d > touch {
-                        out.append(ins.finding(.beachOffShoreline, layer: li, feature: f, at: try g.pointOnSurface().value().sequences.first?.xy.first, .init(
-                            zh: "沙滩面距恢复岸线 \(fmt(d)) m，未与岸线相接（容差 \(fmt(touch)) m）",
-                            en: "the beach polygon lies \(fmt(d)) m from the restored shoreline, not touching it (tolerance \(fmt(touch)) m)")))
-                    }
-                }
-            }
-            if let preparedShoreline {
-                for (li, f, g) in items("intertidal") {
-                    let d = try preparedShoreline.distance(to: g)
-                    if d > touch {
-                        out.append(ins.finding(.intertidalOffShoreline, layer: li, feature: f, at: try g.pointOnSurface().value().sequences.first?.xy.first, .init(
-                            zh: "潮间带面距恢复岸线 \(fmt(d)) m，未与岸线相接（容差 \(fmt(touch)) m）",
-                            en: "the intertidal polygon lies \(fmt(d)) m from the restored shoreline, not adjoining it (tolerance \(fmt(touch)) m)")))
+                // Beach (SW Art. 19(1)) and intertidal zone (19(2)) must touch the restored shoreline.
+                for (role, code, zh, en) in [("beach", FindingCode.beachOffShoreline, "沙滩面", "beach polygon"),
+                                             ("intertidal", FindingCode.intertidalOffShoreline, "潮间带面", "intertidal polygon")] {
+                    for (li, f, g) in items(role) {
+                        let d = try preparedShoreline.distance(to: g)
+                        guard d > touch else { continue }
+                        out.append(ins.finding(code, layer: li, feature: f, at: try g.pointOnSurface().value().sequences.first?.xy.first, .init(
+                            zh: "\(zh)距恢复岸线 \(fmt(d)) m，未与岸线相接（容差 \(fmt(touch)) m）",
+                            en: "the \(en) lies \(fmt(d)) m from the restored shoreline, not touching it (tolerance \(fmt(touch)) m)")))
                     }
                 }
             }
