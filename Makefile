@@ -30,10 +30,12 @@ test: deps lint
 	$(SWIFT) test --skip-build --disable-swift-testing
 
 ## run: the main job on geodata/: verify every sample bundle, measure each into out/measure/NAME/,
-## then the per-layer summary
+## check each against its rulebook, then the per-layer summary
 run: build
 	$(SWIFT) run -c debug ecocredit verify $(BUNDLES)
 	@for b in $(BUNDLES); do n=$$(basename $$b); $(SWIFT) run -c debug ecocredit measure $$b -o out/measure/$$n || exit 1; done
+	@for b in $(BUNDLES); do $(SWIFT) run -c debug ecocredit check $$b || exit 1; done
+	$(SWIFT) run -c debug ecocredit split --total-fen 10000000000 --sale inter-city --social-share 0.6 --district 陆丰市
 	$(SWIFT) run -c debug ecocredit summary $(BUNDLES)
 
 ## geodata: rebuild the synthetic sample bundles

@@ -44,12 +44,15 @@ let package = Package(
         // MARK: Measuring a bundle: layers, fields, parameters and articles around Measure's arithmetic.
         .target(name: "BundleMeasure", dependencies: ["GeoCore", "Submission", "Measure", "Rules"]),
 
+        // MARK: Check and quantify: rulebook criteria over measurements; revenue split (integer fen).
+        .target(name: "Check", dependencies: ["GeoCore", "Measure", "BundleMeasure", "Rules"]),
+
         // MARK: Synthetic sample data (geodata/ and test variants)
         .target(name: "SampleData", dependencies: ["GeoCore"]),
 
         // MARK: Executables
         .executableTarget(name: "EcoCreditCLI", dependencies: [
-            "GeoCore", "Submission", "Verify", "BundleMeasure", "Rules",
+            "GeoCore", "Submission", "Verify", "BundleMeasure", "Rules", "Check",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "GeodataGenerator", dependencies: ["GeoCore", "SampleData"]),
@@ -62,6 +65,7 @@ let package = Package(
         // MARK: Tests
         .testTarget(name: "GeoCoreTests", dependencies: ["GeoCore"]),
         .testTarget(name: "MeasureTests", dependencies: ["Measure", "GeoCore"]),
+        .testTarget(name: "CheckTests", dependencies: ["Check", "BundleMeasure", "Measure", "Submission", "GeoCore", "Rules", "SampleData"]),
         .testTarget(name: "BundleMeasureTests", dependencies: ["BundleMeasure", "Measure", "Submission", "GeoCore", "Rules", "SampleData"]),
         .testTarget(name: "SubmissionTests", dependencies: ["Submission", "GeoCore", "SampleData", "Measure"]),
         .testTarget(name: "VerifyTests", dependencies: ["Verify", "Submission", "GeoCore", "SampleData", "Rules", "FuzzHarness",

@@ -26,7 +26,10 @@ extension MeasureContext {
         let layers = files("seawall") + files("vegetation")
         add(MeasuredValue(id: "seawall.vegetationCover", label: "vegetation cover without invasive species", value: cover.fraction, unit: "ratio",
                           method: "§6 area((∪vegetation − ∪invasive) ∩ seawall) / area(seawall)", layers: layers,
-                          featureIds: ids("vegetation"), crs: crs, article: article))
+                          featureIds: ids("vegetation"), crs: crs, article: article,
+                          uncertainty: cover.uncertainty(positionalAccuracy: params["positionalAccuracy_m"])))
+        add(MeasuredValue(id: "seawall.area_m2", label: "seawall footprint area", value: cover.total, unit: "m²",
+                          method: "§6 area(∪seawall)", layers: files("seawall"), crs: crs, article: article))
         add(MeasuredValue(id: "seawall.vegetated_m2", label: "vegetated area without invasive species", value: cover.covered, unit: "m²",
                           method: "§6 numerator", layers: layers, crs: crs, article: article))
         add(MeasuredValue(id: "seawall.invasivePolygons", label: "vegetation polygons of invasive species (\(rulebook.invasiveSpecies.names.joined(separator: ", ")))",
@@ -70,8 +73,11 @@ extension MeasureContext {
             method = "§7 length of features flagged removed and impermeable / length(before)"
         }
         let layers = files("dike_before") + files("dike_after")
+        // Each removed piece has two ends, each known to the positional accuracy.
+        let fractionU = d.totalBefore > 0 ? 2 * Double(d.removedPieces) * params["positionalAccuracy_m"] / d.totalBefore : nil
         add(MeasuredValue(id: "dike.removedFraction", label: "removed impermeable length / total dike length", value: d.fraction, unit: "ratio",
-                          method: method, parameters: ["dikeBuffer_m": params["dikeBuffer_m"]], layers: layers, featureIds: ids("dike_before"), crs: crs, article: article))
+                          method: method, parameters: ["dikeBuffer_m": params["dikeBuffer_m"], "positionalAccuracy_m": params["positionalAccuracy_m"]],
+                          layers: layers, featureIds: ids("dike_before"), crs: crs, article: article, uncertainty: fractionU))
         add(MeasuredValue(id: "dike.removedImpermeable_m", label: "removed impermeable length", value: d.removedImpermeable, unit: "m",
                           method: method, layers: layers, crs: crs, article: article))
         add(MeasuredValue(id: "dike.totalBefore_m", label: "total dike length before removal (permeable parts included)", value: d.totalBefore, unit: "m",

@@ -136,11 +136,12 @@ struct MeasureContext {
                           geodesic: try geodesic.length(geometries(baselineRole)), article: article))
         let all = WidthStatistics(widths.map(\.width))
         let idsUsed = ids(featureRole)
-        func stat(_ name: String, _ label: String, _ v: Double, _ unit: String = "m") -> MeasuredValue {
+        let widthU = 2.0.squareRoot() * params["positionalAccuracy_m"]   // two boundaries per width
+        func stat(_ name: String, _ label: String, _ v: Double, _ unit: String = "m", _ u: Double? = nil) -> MeasuredValue {
             MeasuredValue(id: "\(prefix).\(name)", label: label, value: v, unit: unit, method: "§2 widths along §1 transects, all stations, zeros included",
-                          parameters: p, layers: layers, featureIds: idsUsed, crs: crs, article: article)
+                          parameters: p, layers: layers, featureIds: idsUsed, crs: crs, article: article, uncertainty: u)
         }
-        add(stat("meanWidth_m", "mean width over all stations", all.mean))
+        add(stat("meanWidth_m", "mean width over all stations", all.mean, "m", widthU))
         add(stat("minWidth_m", "minimum width", all.minimum)); add(stat("p10Width_m", "10th percentile width", all.p10))
         add(stat("medianWidth_m", "median width", all.median)); add(stat("maxWidth_m", "maximum width", all.maximum))
         add(stat("stationShare", "share of stations with width > 0", all.positiveShare, "ratio"))

@@ -18,6 +18,6 @@ struct GeodesicCheck {
 
     /// Total geodesic area of the polygon parts, m².
     func area(_ geometries: [Geometry]) throws -> Double {
-        try geometries.reduce(0) { try $0 + Geodesic.cgcs2000.area(try toLonLat.transform($1)) }
+        try geometries.reduce(0) { $0 + Geodesic.cgcs2000.area(try toLonLat.transform($1)) }
     }
 }

@@ -18,6 +18,8 @@ public struct MeasureParameters: Sendable, Equatable {
             "transectSpacing_m": 10, "transectHalfLength_m": kind == "mudflat" ? 1000 : 250, "smoothingWindow_m": 50,
             "sliverArea_m2": 1, "areaWidthFlag": 0.2, "dikeBuffer_m": 0.5, "shorelineUncertainty_m": 0,
             "inscribedCircleTolerance_m": 0.1, "inscribedCircleFlag": 0.05,
+            // Positional accuracy (1σ, m) of surveyed boundaries, for the uncertainty of widths, areas and fractions.
+            "positionalAccuracy_m": 0.05,
         ]
     }
 

@@ -21,13 +21,18 @@ public struct MeasuredValue: Sendable, Equatable, Codable {
     public var relativeDifference: Double?
     public var article: String
     public var declared: Bool
+    /// ± uncertainty in the value's unit (from the station spacing or the positional accuracy of
+    /// the boundaries, see `MeasureParameters`); nil where none is modelled. A verdict is
+    /// indeterminate when the threshold lies within it.
+    public var uncertainty: Double?
 
     public init(id: String, label: String, value: Double, unit: String, method: String, parameters: [String: Double] = [:],
-                layers: [String], featureIds: [String] = [], crs: String, geodesic: Double? = nil, article: String, declared: Bool = false) {
+                layers: [String], featureIds: [String] = [], crs: String, geodesic: Double? = nil, article: String, declared: Bool = false,
+                uncertainty: Double? = nil) {
         self.id = id; self.label = label; self.value = value; self.unit = unit; self.method = method
         self.parameters = parameters; self.layers = layers; self.featureIds = featureIds; self.crs = crs
         self.geodesic = geodesic
         self.relativeDifference = geodesic.flatMap { $0 != 0 ? (value - $0) / $0 : nil }
-        self.article = article; self.declared = declared
+        self.article = article; self.declared = declared; self.uncertainty = uncertainty
     }
 }

@@ -13,8 +13,10 @@ extension MeasureContext {
             guard let name else { return [] }
             return l.working.features.compactMap { f in
                 guard f.geometry.firstNonFiniteCoordinate == nil, !f.geometry.isEmpty,
-                      let code = l.source.value(l.source.features[f.index], name)?.stringValue, !code.isEmpty else { return nil }
-                return (code.trimmingCharacters(in: .whitespaces), f.geometry)
+                      let raw = l.source.value(l.source.features[f.index], name)?.stringValue, !raw.isEmpty else { return nil }
+                // Second-survey 3-digit codes are translated to third-survey codes (rulebook crosswalk).
+                let code = raw.trimmingCharacters(in: .whitespaces)
+                return (code.count == 3 ? rulebook.landClassCrosswalk?.codes[code] ?? code : code, f.geometry)
             }
         }
     }
@@ -76,12 +78,14 @@ extension MeasureContext {
     mutating func eligibility(_ r: inout MeasurementReport.ParcelResult, parcel: Geometry) throws {
         let p = try geos.make(parcel)
         let area = try p.area()
+        let sigma = params["positionalAccuracy_m"], perimeter = try p.length()
         if !geometries("construction_land").isEmpty {
             let c = try geos.unaryUnion(try geometries("construction_land").map { try geos.make($0) })
             r.constructionShare = area > 0 ? try p.intersection(c).area() / area : 0
             add(MeasuredValue(id: "parcel[\(r.id)].constructionShare", label: "share of parcel \(r.id) inside third-survey construction land",
                               value: r.constructionShare!, unit: "ratio", method: "§8 area(parcel ∩ construction land) / area(parcel)",
-                              layers: files("parcels") + files("construction_land"), featureIds: [r.id], crs: crs, article: "JY Art. 9"))
+                              layers: files("parcels") + files("construction_land"), featureIds: [r.id], crs: crs, article: "JY Art. 9",
+                              uncertainty: area > 0 ? sigma * perimeter / area : nil))
         }
         for role in ["heritage", "restricted_rights", "geohazard"] where !geometries(role).isEmpty {
             let ex = try geos.unaryUnion(try geometries(role).map { try geos.make($0) })
@@ -90,7 +94,12 @@ extension MeasureContext {
             r.exclusions[role] = .init(area_m2: a, point: a > 0 ? try inter.pointOnSurface().value().sequences.first?.xy.first : nil,
                                        bbox: a > 0 ? try inter.envelope() : nil)
             add(MeasuredValue(id: "parcel[\(r.id)].\(role)Overlap_m2", label: "overlap of parcel \(r.id) with \(role)", value: a, unit: "m²",
-                              method: "§8 area(parcel ∩ exclusion layer)", layers: files("parcels") + files(role), featureIds: [r.id], crs: crs, article: "JY Art. 10"))
+                              method: "§8 area(parcel ∩ exclusion layer)", layers: files("parcels") + files(role), featureIds: [r.id], crs: crs, article: "JY Art. 10",
+                              uncertainty: a > 0 ? sigma * (try inter.length()) : 0))
         }
+        add(MeasuredValue(id: "parcel[\(r.id)].homesteadWithoutAgreement", label: "parcel \(r.id): homestead (0702) before restoration without a declared exit agreement",
+                          value: r.homestead && !r.exitAgreementDeclared ? 1 : 0, unit: "count",
+                          method: "§8 class 0702 in landuse_before, and declared.homesteadExitAgreement", layers: files("parcels") + files("landuse_before"),
+                          featureIds: [r.id], crs: crs, article: "JY Art. 10", declared: r.homestead, uncertainty: 0))
     }
 }

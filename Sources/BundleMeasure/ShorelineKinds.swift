@@ -14,18 +14,23 @@ extension MeasureContext {
         add(MeasuredValue(id: "beach.segments", label: "beach segments (runs)", value: Double(report.segments.count), unit: "count",
                           method: "§3 each run of the beach along the shoreline is a segment", parameters: params.transect.asDictionary,
                           layers: files("shoreline") + files("beach"), crs: crs, article: article))
+        // A run's ends are known to one station (L/n); a width to √2 × the positional accuracy.
+        func station(_ s: MeasurementReport.Segment) -> Double { s.length_m / Double(max(1, s.statistics.count)) }
         add(MeasuredValue(id: "beach.qualifyingLength_m", label: "qualifying length (segments > \(fmt(minL, 0)) m long, > \(fmt(minW, 0)) m wide on average)",
                           value: qualifying.reduce(0) { $0 + $1.length_m }, unit: "m",
                           method: "§3 sum of qualifying segments' lengths (strict, unrounded)",
                           parameters: params.transect.asDictionary.merging(["minLength_m": minL, "minAverageWidth_m": minW]) { a, _ in a },
-                          layers: files("shoreline") + files("beach"), featureIds: ids("beach"), crs: crs, article: "SW Art. 3, 19(1)"))
+                          layers: files("shoreline") + files("beach"), featureIds: ids("beach"), crs: crs, article: "SW Art. 3, 19(1)",
+                          uncertainty: qualifying.reduce(0) { $0 + station($1) }))
         for s in report.segments {
-            add(MeasuredValue(id: "beach.segment[\(s.index)].length_m", label: "segment \(s.index) length", value: s.length_m, unit: "m",
+            add(MeasuredValue(id: "beach.segment[\(s.index)].length_m", label: "segment \(s.index) length (\(fmt(s.from_m)) – \(fmt(s.to_m)) m along part \(s.part))",
+                              value: s.length_m, unit: "m",
                               method: "§3 run length = stations × L/n", parameters: params.transect.asDictionary,
-                              layers: files("shoreline") + files("beach"), crs: crs, article: article))
-            add(MeasuredValue(id: "beach.segment[\(s.index)].averageWidth_m", label: "segment \(s.index) average width", value: s.statistics.mean,
-                              unit: "m", method: "§3 mean w_i over the run's stations", parameters: params.transect.asDictionary,
-                              layers: files("shoreline") + files("beach"), crs: crs, article: article))
+                              layers: files("shoreline") + files("beach"), crs: crs, article: article, uncertainty: station(s)))
+            add(MeasuredValue(id: "beach.segment[\(s.index)].averageWidth_m", label: "segment \(s.index) average width (\(fmt(s.from_m)) – \(fmt(s.to_m)) m along part \(s.part))",
+                              value: s.statistics.mean, unit: "m", method: "§3 mean w_i over the run's stations", parameters: params.transect.asDictionary,
+                              layers: files("shoreline") + files("beach"), crs: crs, article: article,
+                              uncertainty: 2.0.squareRoot() * params["positionalAccuracy_m"]))
         }
         try stability(transects, article: "SW Art. 19(1)")
     }
@@ -63,7 +68,10 @@ extension MeasureContext {
         let cover = try CoverFraction.mangroveCover(mangrove: m, intertidal: geometries("intertidal"), geos: geos)
         add(MeasuredValue(id: "mangrove.intertidalCover", label: "mangrove cover of the intertidal zone", value: cover.fraction, unit: "ratio",
                           method: "§5 area(mangrove ∩ intertidal) / area(intertidal)", layers: files("mangrove") + files("intertidal"),
-                          featureIds: mangroves.map { featureId($0.layer, $0.feature) }, crs: crs, article: article))
+                          featureIds: mangroves.map { featureId($0.layer, $0.feature) }, crs: crs, article: article,
+                          uncertainty: cover.uncertainty(positionalAccuracy: params["positionalAccuracy_m"])))
+        add(MeasuredValue(id: "mangrove.intertidal_m2", label: "intertidal zone area", value: cover.total, unit: "m²",
+                          method: "§5 area(∪intertidal)", layers: files("intertidal"), crs: crs, article: article))
         add(MeasuredValue(id: "mangrove.coveredIntertidal_m2", label: "mangrove area inside the intertidal zone", value: cover.covered, unit: "m²",
                           method: "§5 area(mangrove ∩ intertidal)", layers: files("mangrove") + files("intertidal"), crs: crs, article: article))
     }

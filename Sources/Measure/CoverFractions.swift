@@ -7,13 +7,22 @@ public struct CoverFraction: Sendable, Equatable {
     /// Numerator and denominator, m².
     public var covered: Double
     public var total: Double
+    /// Boundary lengths of the covered region and of the whole, m (for the uncertainty).
+    public var coveredPerimeter: Double = 0
+    public var totalPerimeter: Double = 0
     public var fraction: Double { total > 0 ? covered / total : 0 }
+
+    /// ± uncertainty of the fraction when every boundary is known to `positionalAccuracy` (m):
+    /// σ · (P_covered + f · P_total) / A_total.
+    public func uncertainty(positionalAccuracy s: Double) -> Double? {
+        total > 0 ? s * (coveredPerimeter + fraction * totalPerimeter) / total : nil
+    }
 
     /// area(∪part ∩ ∪whole) / area(∪whole).
     public static func share(of part: [Geometry], in whole: [Geometry], geos: GEOSContext) throws -> CoverFraction {
         let zone = try dissolve(whole, geos)
-        let m = try dissolve(part, geos)
-        return CoverFraction(covered: try m.intersection(zone).area(), total: try zone.area())
+        let covered = try dissolve(part, geos).intersection(zone)
+        return CoverFraction(covered: try covered.area(), total: try zone.area(), coveredPerimeter: try covered.length(), totalPerimeter: try zone.length())
     }
 
     /// §5: area(mangrove ∩ intertidal) / area(intertidal).
@@ -28,7 +37,8 @@ public struct CoverFraction: Sendable, Equatable {
         let wall = try dissolve(seawall, geos)
         var veg = try dissolve(vegetation, geos)
         if !invasive.isEmpty { veg = try veg.difference(try dissolve(invasive, geos)) }
-        return CoverFraction(covered: try veg.intersection(wall).area(), total: try wall.area())
+        let covered = try veg.intersection(wall)
+        return CoverFraction(covered: try covered.area(), total: try wall.area(), coveredPerimeter: try covered.length(), totalPerimeter: try wall.length())
     }
 
     static func dissolve(_ g: [Geometry], _ geos: GEOSContext) throws -> GEOSGeometry {

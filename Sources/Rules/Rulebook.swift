@@ -69,6 +69,56 @@ public struct Rulebook: Sendable, Decodable {
         }
     }
 
+    /// A criterion of the rule: which measured value (a value id, `[*]` matching every
+    /// segment or parcel) meets which threshold, or which declared fact must hold; its scope
+    /// (the project, each beach segment, each parcel) and its article. Adding one (SW Art.
+    /// 19(6)) needs no code.
+    public struct Criterion: Sendable, Decodable, Equatable {
+        public struct Label: Sendable, Decodable, Equatable { public var zh: String; public var en: String }
+        public struct Shortfall: Sendable, Decodable, Equatable {
+            /// A value id the fraction's shortfall is multiplied by ("dike.totalBefore_m").
+            public var scaleBy: String
+            public var label: Label
+        }
+        public var id: String
+        public var kinds: [String]
+        public var label: Label
+        public var article: String
+        /// "project", "segment" or "parcel".
+        public var scope: String
+        public var value: String?
+        public var threshold: String?
+        /// A declared fact (key of the manifest's `declared`) and the value it must have
+        /// ("present": any non-empty value).
+        public var declared: String?
+        public var expected: JSONValue?
+        /// "原则上": a failure is reported with that wording.
+        public var inPrinciple: Bool?
+        public var shortfall: Shortfall?
+        /// For durations: a declared date to count from when no dated records were measured.
+        public var declaredSinceDate: String?
+    }
+    public struct PriceBounds: Sendable, Decodable, Equatable {
+        public var minFenPerMetre: Int64
+        public var maxFenPerMetre: Int64
+        public var article: String
+    }
+    public struct Revenue: Sendable, Decodable, Equatable {
+        public var article: String
+        /// Percentages.
+        public var interCity: [String: Int]
+        public var socialCapital: [String: Int]
+        /// District type ("county", "district") → party → percentage.
+        public var governmentSplits: [String: [String: Int]]
+        /// District name → district type.
+        public var districts: [String: String]
+        public var rounding: String
+    }
+    public struct Crosswalk: Sendable, Decodable, Equatable {
+        public var source: String
+        public var codes: [String: String]
+    }
+
     public var id: String
     public var version: String
     public var title: String
@@ -81,6 +131,22 @@ public struct Rulebook: Sendable, Decodable {
     /// Criterion key ("beach.averageWidth_m") → threshold.
     public var thresholds: [String: Threshold]
     public var coefficientTables: [CoefficientTableData]?
+    public var criteria: [Criterion]?
+    /// Which value makes the quantity, by kind (Shanwei: `indicatorMetres`), or the value ids
+    /// of vouchers (Jiangyin); "declared:key" names a declared quantity.
+    public var quantities: JSONValue?
+    public var priceBounds: PriceBounds?
+    public var revenue: Revenue?
+    public var trading: JSONValue?
+    public var landClassCrosswalk: Crosswalk?
+
+    /// The effective period as text, and whether `date` lies inside it (nil when the rule
+    /// text leaves it open).
+    public func isInForce(on date: CivilDate) -> Bool? {
+        let from = effective.from.flatMap(CivilDate.init), to = effective.to.flatMap(CivilDate.init)
+        if from == nil && to == nil { return nil }
+        return (from.map { $0 <= date } ?? true) && (to.map { date <= $0 } ?? true)
+    }
 
     /// The coefficient table in force on `date`, if any (the latest starting one when several are).
     public func coefficientTable(on date: CivilDate) -> CoefficientTableData? {

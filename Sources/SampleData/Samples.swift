@@ -123,7 +123,7 @@ public enum Samples {
             "checkDate": "2026-11-20",
             "layers": ["seawall": "seawall.shp", "vegetation": "vegetation.shp"],
             "fields": ["vegetation.species": "物种"],
-            "declared": ["habitat": "迎海面设置生态槽和潮池", "stableSince": "2025-06-30"],
+            "declared": ["habitat": "迎海面设置生态槽和潮池", "stableSince": "2025-06-30", "restoredLength_m": 500.0],
         ])
     }
 
@@ -153,7 +153,7 @@ public enum Samples {
             "layers": ["dike_before": "dike_before.shp", "dike_after": "dike_after.shp", "bedrock": "bedrock.shp", "intertidal": "intertidal.shp"],
             "fields": ["dike_before.permeability": "透水性"],
             "values": ["dike_before.permeability.impermeable": ["不透水", "非透水"], "dike_before.permeability.permeable": ["透水"]],
-            "declared": ["stableSince": "2025-05-01", "bedrockLandform": "较完整基岩海岸地貌"],
+            "declared": ["stableSince": "2025-05-01", "bedrockLandform": "较完整基岩海岸地貌", "restoredLength_m": 1000.0],
         ])
     }
 
@@ -161,7 +161,8 @@ public enum Samples {
     /// Parcel JY-001 100 × 80 m (12 mu) from industrial land 0601 to 0301 arbor forest (60 × 80 m,
     /// 7.2 mu) and 0101 paddy (40 × 80 m, 4.8 mu); parcel JY-002 60 × 50 m (4.5 mu) from homestead
     /// 0702 (exit agreement declared) to 0404 other grassland. Both inside third-survey
-    /// construction land; the heritage area lies 150 m away.
+    /// construction land; the heritage area lies 150 m away, restricted-rights land and a
+    /// geohazard zone further off.
     public static func jiangyinRestoration(_ folder: String, _ proj: ProjContext) throws {
         let w = try SampleWriter(folder: folder, originLonLat: XY(120.30, 31.88), storeEPSG: 4490, proj: proj)
         let pf = [Field(name: "地块编号", type: .character), Field(name: "权利人", type: .character), Field(name: "面积", type: .numeric, width: 12, decimals: 2)]
@@ -183,12 +184,17 @@ public enum Samples {
                         rows: [(Shapes.rect(-20, -20, 280, 100), [.string("20"), .integer(2019)])])
         try w.shapefile("heritage", family: .polygon, fields: [Field(name: "名称", type: .character)],
                         rows: [(Shapes.rect(410, 0, 500, 90), [.string("某传统村落保护范围")])])
+        try w.shapefile("restricted_rights", family: .polygon, fields: [Field(name: "名称", type: .character)],
+                        rows: [(Shapes.rect(-200, 150, -100, 250), [.string("查封土地")])])
+        try w.shapefile("geohazard", family: .polygon, fields: [Field(name: "名称", type: .character)],
+                        rows: [(Shapes.rect(300, 200, 400, 300), [.string("滑坡隐患点影响范围")])])
         try w.manifest([
             "format": "ecocredit-submission/1",
             "project": ["id": "JY-2025-003", "name": "江阴某镇建设用地生态修复", "rule": jy, "kind": "restoration-parcels", "district": "江阴市"],
             "checkDate": "2025-10-15",
             "layers": ["parcels": "parcels.shp", "landuse_before": "landuse_before.shp", "landuse_after": "landuse_after.shp",
-                       "construction_land": "construction_land.shp", "heritage": "heritage.shp"],
+                       "construction_land": "construction_land.shp", "heritage": "heritage.shp",
+                       "restricted_rights": "restricted_rights.shp", "geohazard": "geohazard.shp"],
             "fields": ["parcels.id": "地块编号", "landuse_before.class": "DLBM", "landuse_after.class": "DLBM"],
             "declared": ["homesteadExitAgreement": ["JY-002"]],
         ])

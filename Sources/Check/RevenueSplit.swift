@@ -1,0 +1,104 @@
+import Foundation
+import Rules
+
+/// SW Art. 28: how the proceeds of an indicator sale are split, in integer fen. Every split is
+/// a largest-remainder division of an integer amount (ties go to the party listed first), so
+/// the parts always sum to the whole. Shares come from the rulebook.
+public struct RevenueSplit: Sendable, Equatable {
+    public enum Sale: String, Sendable, CaseIterable { case interCity = "inter-city", inCity = "in-city" }
+    /// A funding share as an exact fraction (from decimal text such as "0.4").
+    public struct Share: Sendable, Equatable {
+        public var numerator: Int64, denominator: Int64
+        public init?(_ text: String) {
+            let t = text.trimmingCharacters(in: .whitespaces)
+            let parts = t.split(separator: ".", omittingEmptySubsequences: false)
+            guard parts.count <= 2, let whole = Int64(parts[0].isEmpty ? "0" : String(parts[0])), whole >= 0 else { return nil }
+            let frac = parts.count == 2 ? String(parts[1]) : ""
+            guard frac.count <= 9, frac.allSatisfy(\.isNumber) else { return nil }
+            let den = Int64(pow(10.0, Double(frac.count)))
+            numerator = whole * den + (Int64(frac) ?? 0); denominator = den
+            guard numerator <= denominator else { return nil }
+        }
+        public init(_ n: Int64, _ d: Int64) { numerator = n; denominator = d }
+    }
+    public struct Part: Sendable, Equatable {
+        public var party: String
+        public var fen: Int64
+    }
+
+    public var total: Int64
+    public var parts: [Part]
+    /// How each step was taken, for the record.
+    public var steps: [String]
+
+    /// - Parameters:
+    ///   - socialShare: the social-capital share of the project's funding (0 government-funded,
+    ///     1 social-capital-funded, between: co-funded).
+    ///   - districtType: "county" (Lufeng, Haifeng: city/county/town) or "district" (city
+    ///     district, Honghaiwan: city/district/town), from the rulebook's district table.
+    public init(totalFen: Int64, sale: Sale, socialShare: Share, districtType: String, revenue: Rulebook.Revenue) throws {
+        guard totalFen >= 0 else { throw CheckError.invalidInput("the total must not be negative") }
+        guard let gov = revenue.governmentSplits[districtType] else {
+            throw CheckError.invalidInput("district type \(districtType) is not one of \(revenue.governmentSplits.keys.sorted().joined(separator: ", "))")
+        }
+        total = totalFen
+        var parts: [Part] = [], steps: [String] = []
+        var local = totalFen
+        if sale == .interCity {
+            let p = RevenueSplit.divide(totalFen, [("province", Int64(revenue.interCity["province"] ?? 0)), ("local", Int64(revenue.interCity["local"] ?? 0))])
+            parts.append(Part(party: "province", fen: p[0])); local = p[1]
+            steps.append("inter-city sale: province \(revenue.interCity["province"] ?? 0) %, local \(revenue.interCity["local"] ?? 0) % (\(revenue.article))")
+        } else {
+            steps.append("in-city sale: wholly to the city treasury, then split (no provincial share) (\(revenue.article))")
+        }
+        // Investor's share of the local amount: 50 % × social share; the government keeps the rest.
+        let inv = Int64(revenue.socialCapital["investor"] ?? 0), govPct = Int64(revenue.socialCapital["government"] ?? 0)
+        let s = socialShare
+        let investorWeight = inv * s.numerator
+        let governmentWeight = govPct * s.denominator + inv * (s.denominator - s.numerator)
+        let g = RevenueSplit.divide(local, [("government", governmentWeight), ("investor", investorWeight)])
+        steps.append(s.numerator == 0 ? "government-funded: all to government"
+                     : s.numerator == s.denominator ? "social-capital-funded: investor \(inv) %, government \(govPct) %"
+                     : "co-funded: the investor's \(inv) % split by the social share \(s.numerator)/\(s.denominator)")
+        let order = ["city", "county", "district", "town"].filter { gov[$0] != nil }
+        let shares = RevenueSplit.divide(g[0], order.map { ($0, Int64(gov[$0]!)) })
+        for (party, fen) in zip(order, shares) { parts.append(Part(party: party, fen: fen)) }
+        steps.append("government share: " + order.map { "\($0) \(gov[$0]!) %" }.joined(separator: ", "))
+        if g[1] > 0 || s.numerator > 0 { parts.append(Part(party: "investor", fen: g[1])) }
+        steps.append("rounding: \(revenue.rounding)")
+        self.parts = parts; self.steps = steps
+    }
+
+    /// Largest-remainder division of `amount` by integer weights (128-bit intermediate
+    /// products); ties go to the earlier party. The results sum to `amount`.
+    static func divide(_ amount: Int64, _ weights: [(String, Int64)]) -> [Int64] {
+        let w = weights.map(\.1), total = w.reduce(0, +)
+        guard total > 0 else { return w.map { _ in 0 } }
+        var base: [Int64] = [], rem: [Int64] = []
+        for wi in w {
+            let p = amount.multipliedFullWidth(by: wi)
+            let (q, r) = total.dividingFullWidth((high: p.high, low: p.low))
+            base.append(q); rem.append(r)
+        }
+        var left = amount - base.reduce(0, +)
+        for i in rem.indices.sorted(by: { rem[$0] != rem[$1] ? rem[$0] > rem[$1] : $0 < $1 }) where left > 0 {
+            base[i] += 1; left -= 1
+        }
+        return base
+    }
+
+    /// Fen as yuan text ("1234.56").
+    public static func yuan(_ fen: Int64) -> String {
+        let sign = fen < 0 ? "-" : "", v = abs(fen)
+        let c = v % 100
+        return "\(sign)\(v / 100).\(c < 10 ? "0" : "")\(c)"
+    }
+}
+
+public enum CheckError: Error, Sendable, CustomStringConvertible {
+    case invalidInput(String)
+    public var code: String { "CHECK.INVALID_INPUT" }
+    public var description: String {
+        switch self { case .invalidInput(let s): return "[\(code)] \(s)" }
+    }
+}

@@ -1,0 +1,98 @@
+import ArgumentParser
+import BundleMeasure
+import Check
+import Foundation
+import GeoCore
+import Rules
+import Submission
+import Verify
+
+/// `ecocredit check BUNDLE`: verdict per criterion, overall verdict, shortfalls and quantities.
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Check a submission against its rulebook: a verdict per criterion with its article, shortfalls, and the metres or vouchers it makes.",
+        discussion: """
+        Measures the bundle (as `ecocredit measure`) and applies the rulebook's criteria. Verdicts: pass, fail, \
+        indeterminate (the threshold lies within the measurement's uncertainty), not-assessed (input missing). \
+        Exit status: 0 pass, 1 fail, 3 indeterminate or not assessed, 2 input that cannot be used.
+        """)
+
+    @Argument(help: "Bundle folder or .zip.")
+    var bundle: String
+    @Option(help: "A rulebook JSON file to use instead of the shipped one.")
+    var rulebook: String?
+    @Option(help: "Check date YYYY-MM-DD (default: the manifest's checkDate, else today).")
+    var date: String?
+    @Flag(help: "Print JSON instead of text.")
+    var json = false
+    @Option(help: "Language of the text report: zh or en.")
+    var lang: Language = .zh
+
+    func validate() throws {
+        if let date, CivilDate(date) == nil { throw ValidationError("--date \(date) is not a valid YYYY-MM-DD date") }
+    }
+
+    func run() throws {
+        let proj = try ProjContext(), geos = try GEOSContext()
+        let b: SubmissionBundle, set: LayerSet
+        do { b = try SubmissionBundle.open(bundle); set = try LayerSet.load(b, proj: proj) }
+        catch { FileHandle.standardError.write(Data("\(bundle): \(error)\n".utf8)); throw ExitCode(2) }
+        defer { b.removeUnpacked() }
+        let book = try rulebook.map(RuleLibrary.rulebook(file:)) ?? RuleLibrary.rulebook(RuleLibrary.rulebookName(forRule: b.manifest?.rule))
+        let (day, source) = CheckDates.resolve(option: date, manifest: b.manifest?.checkDate)
+        let measured = try BundleMeasurer.measure(set, rulebook: book, vocabulary: try RuleLibrary.vocabulary(), geos: geos, proj: proj)
+        var report = Checker.check(measured, rulebook: book, declared: b.manifest?.declared ?? [:], date: day, dateSource: source)
+        if rulebook != nil { report.notes.insert("rulebook loaded from \(rulebook!) instead of the shipped one", at: 0) }
+        print(json ? report.json() : report.text(lang == .zh ? .zh : .en), terminator: "")
+        if report.exitStatus != 0 { throw ExitCode(report.exitStatus) }
+    }
+}
+
+enum CheckDates {
+    /// The check date: the option, else the manifest's, else today (UTC).
+    static func resolve(option: String?, manifest: String?) -> (CivilDate, String) {
+        if let o = option.flatMap(CivilDate.init) { return (o, "--date") }
+        if let m = manifest.flatMap(CivilDate.init) { return (m, "the manifest's checkDate") }
+        let c = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: Date())
+        return (CivilDate(year: c.year!, month: c.month!, day: c.day!)!, "today (no checkDate given)")
+    }
+}
+
+/// `ecocredit split`: SW Art. 28 revenue split in integer fen.
+struct SplitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "split",
+        abstract: "Split indicator-sale proceeds by SW Art. 28 in integer fen (parts always sum to the total).")
+
+    @Option(help: "Total proceeds in fen (1 yuan = 100 fen).")
+    var totalFen: Int64
+    @Option(help: "inter-city or in-city.")
+    var sale: String
+    @Option(help: "Social-capital share of the funding, a decimal 0–1 (0 government-funded, 1 social-capital-funded).")
+    var socialShare: String = "0"
+    @Option(help: "District (陆丰市, 海丰县, 城区, 红海湾经济开发区) or its type: county or district.")
+    var district: String
+    @Option(help: "A rulebook JSON file to use instead of the shipped one.")
+    var rulebook: String?
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    func run() throws {
+        let book = try rulebook.map(RuleLibrary.rulebook(file:)) ?? RuleLibrary.rulebook("shanwei-coastline")
+        guard let revenue = book.revenue else { throw ValidationError("rulebook \(book.citation) has no revenue shares") }
+        guard let kind = RevenueSplit.Sale(rawValue: sale) else { throw ValidationError("--sale must be inter-city or in-city") }
+        guard let share = RevenueSplit.Share(socialShare) else { throw ValidationError("--social-share must be a decimal between 0 and 1") }
+        let type = revenue.districts[district] ?? district
+        let split = try RevenueSplit(totalFen: totalFen, sale: kind, socialShare: share, districtType: type, revenue: revenue)
+        if json {
+            let parts = split.parts.map { "\"\($0.party)\": \($0.fen)" }.joined(separator: ", ")
+            print("{\"totalFen\": \(split.total), \"parts\": {\(parts)}, \"rulebook\": \"\(book.citation)\", \"article\": \"\(revenue.article)\"}")
+        } else {
+            print("SW Art. 28 split of \(RevenueSplit.yuan(split.total)) yuan (\(split.total) fen), rulebook \(book.citation):")
+            for p in split.parts { print("  \(p.party): \(p.fen) fen = \(RevenueSplit.yuan(p.fen)) yuan") }
+            for s in split.steps { print("  · \(s)") }
+            print("  sum: \(split.parts.reduce(0) { $0 + $1.fen }) fen")
+        }
+    }
+}

@@ -1,0 +1,153 @@
+import Foundation
+import XCTest
+import GeoCore
+import Measure
+import Rules
+import SampleData
+import Submission
+@testable import BundleMeasure
+@testable import Check
+
+/// Criteria at, above and below their thresholds and inside the uncertainty band; dates and
+/// rulebook periods; revenue splits in fen; the sample bundles' designed verdicts.
+final class CheckTests: XCTestCase {
+    let date = CivilDate("2026-11-20")!
+
+    func emptyReport(kind: String) -> MeasurementReport {
+        MeasurementReport(bundle: "t", projectId: "T", rule: nil, kind: kind, checkDate: nil, workingCRS: "EPSG:4547", workingCRSReason: "",
+                          rulebook: "", parameters: MeasureParameters(kind: kind, manifest: nil))
+    }
+    func value(_ id: String, _ v: Double, _ u: Double?) -> MeasuredValue {
+        MeasuredValue(id: id, label: id, value: v, unit: id.hasSuffix("_m") ? "m" : "ratio", method: "", layers: [], crs: "EPSG:4547", article: "", uncertainty: u)
+    }
+
+    /// Every measured criterion of both rulebooks: just above, at and just below its threshold
+    /// (no uncertainty), and inside the uncertainty band (indeterminate).
+    func testEveryCriterionAroundItsThreshold() throws {
+        var checked = 0
+        for name in ["shanwei-coastline", "jiangyin-eco-voucher"] {
+            let book = try RuleLibrary.rulebook(name)
+            for c in book.criteria ?? [] {
+                guard let pattern = c.value, let t = book.thresholds[c.threshold!] else { continue }
+                let id = pattern.replacingOccurrences(of: "[*]", with: "[X-1]")
+                let eps = max(abs(t.value) * 1e-9, 1e-12)
+                let strict = t.comparison == ">" || t.comparison == "<"
+                let above = t.comparison.hasPrefix(">")
+                for (x, expected) in [(t.value + eps, above), (t.value, !strict), (t.value - eps, !above)] {
+                    var m = emptyReport(kind: c.kinds[0]); m.values = [value(id, x, nil)]
+                    let r = Checker.check(m, rulebook: book, declared: [:], date: date, dateSource: "test").results.first { $0.criterion == c.id }!
+                    XCTAssertEqual(r.verdict, expected ? .pass : .fail, "\(c.id) at \(x) \(t.comparison) \(t.value)")
+                    XCTAssertEqual(r.article, c.article)
+                    if !expected { XCTAssertNotNil(r.shortfall, c.id) }
+                }
+                var m = emptyReport(kind: c.kinds[0]); m.values = [value(id, t.value + 0.5 * max(abs(t.value), 1) * 0.01, max(abs(t.value), 1) * 0.01)]
+                let r = Checker.check(m, rulebook: book, declared: [:], date: date, dateSource: "test").results.first { $0.criterion == c.id }!
+                XCTAssertEqual(r.verdict, .indeterminate, "\(c.id) inside the uncertainty band")
+                XCTAssertTrue(r.shortfall!.en.contains("within the measurement uncertainty"))
+                // Missing input: not assessed.
+                let none = Checker.check(emptyReport(kind: c.kinds[0]), rulebook: book, declared: [:], date: date, dateSource: "test")
+                    .results.first { $0.criterion == c.id }!
+                if c.declaredSinceDate == nil { XCTAssertEqual(none.verdict, .notAssessed, c.id) }
+                checked += 1
+            }
+        }
+        XCTAssertGreaterThanOrEqual(checked, 14)
+    }
+
+    /// Declared facts: present and matching passes, mismatching fails, missing is not assessed.
+    func testDeclaredCriteria() throws {
+        let book = try RuleLibrary.rulebook("shanwei-coastline")
+        func verdict(_ declared: [String: JSONValue]) -> Verdict {
+            Checker.check(emptyReport(kind: "beach"), rulebook: book, declared: declared, date: date, dateSource: "t").results.first { $0.criterion == "beach.sandGrade" }!.verdict
+        }
+        XCTAssertEqual(verdict(["sandGrade": .string("medium-fine")]), .pass)
+        XCTAssertEqual(verdict(["sandGrade": .string("coarse")]), .fail)
+        XCTAssertEqual(verdict([:]), .notAssessed)
+    }
+
+    /// Stability from a declared date: more than 365 days passes, exactly 365 fails; a shortfall
+    /// in metres for the dike (how much more to remove).
+    func testStabilityDatesAndDikeShortfall() throws {
+        let book = try RuleLibrary.rulebook("shanwei-coastline")
+        func stable(_ since: String) -> CriterionResult {
+            Checker.check(emptyReport(kind: "eco-seawall"), rulebook: book, declared: ["stableSince": .string(since)], date: date, dateSource: "t")
+                .results.first { $0.criterion == "stability.duration" }!
+        }
+        XCTAssertEqual(stable("2025-11-19").verdict, .pass, "366 days")
+        XCTAssertEqual(stable("2025-11-20").value, 365)
+        XCTAssertEqual(stable("2025-11-20").verdict, .fail, "365 days is not more than a year")
+        XCTAssertEqual(stable("2025-11-20").source, "declared")
+        var m = emptyReport(kind: "dike-removal")
+        m.values = [value("dike.removedFraction", 0.24, 0.001), MeasuredValue(id: "dike.totalBefore_m", label: "", value: 1000, unit: "m", method: "", layers: [], crs: "", article: "")]
+        let r = Checker.check(m, rulebook: book, declared: [:], date: date, dateSource: "t").results.first { $0.criterion == "dike.removed" }!
+        XCTAssertEqual(r.verdict, .fail)
+        XCTAssertTrue(r.shortfall!.en.contains("more impermeable dike to remove: 10.00 m"), r.shortfall!.en)
+    }
+
+    /// A check dated outside a rulebook's period says so; the draft says it has none.
+    func testRulebookPeriods() throws {
+        let jy = try RuleLibrary.rulebook("jiangyin-eco-voucher")
+        XCTAssertTrue(Checker.period(jy, CivilDate("2025-11-30")!).en.contains("within"))
+        XCTAssertTrue(Checker.period(jy, CivilDate("2025-12-01")!).en.contains("OUTSIDE"))
+        XCTAssertTrue(Checker.period(jy, CivilDate("2023-11-30")!).zh.contains("不在"))
+        XCTAssertTrue(Checker.period(try RuleLibrary.rulebook("shanwei-coastline"), date).en.contains("sets no effective period"))
+        XCTAssertNil(jy.coefficientTable(on: CivilDate("2025-12-01")!), "the example table ends with the measures")
+        XCTAssertEqual(jy.coefficientTable(on: CivilDate("2025-11-30")!)?.id, "JY-EXAMPLE-2023")
+        XCTAssertEqual(jy.trading?.objectValue?["reissueNoticeDays"]?.objectValue?["value"]?.doubleValue, 30)
+        XCTAssertEqual(jy.landClassCrosswalk?.codes["031"], "0301")
+    }
+
+    /// SW Art. 28 in fen, by hand: see the comments for each case.
+    func testRevenueSplits() throws {
+        let rev = try RuleLibrary.rulebook("shanwei-coastline").revenue!
+        func split(_ total: Int64, _ sale: RevenueSplit.Sale, _ social: String, _ district: String) throws -> [String: Int64] {
+            let s = try RevenueSplit(totalFen: total, sale: sale, socialShare: RevenueSplit.Share(social)!, districtType: rev.districts[district] ?? district, revenue: rev)
+            XCTAssertEqual(s.parts.reduce(0) { $0 + $1.fen }, total, "parts sum to the whole")
+            return Dictionary(uniqueKeysWithValues: s.parts.map { ($0.party, $0.fen) })
+        }
+        // Inter-city, government-funded, Lufeng: province 30 % = 3 000 000.3 → 3 000 000; local 7 000 000.7 → 7 000 001
+        // (largest remainder); city 50 % 3 500 000.5 → 3 500 001, county 40 % 2 800 000, town 10 % 700 000.
+        XCTAssertEqual(try split(10_000_001, .interCity, "0", "陆丰市"), ["province": 3_000_000, "city": 3_500_001, "county": 2_800_000, "town": 700_000])
+        // In-city, co-funded 60 % social, Honghaiwan: investor 50 % × 0.6 = 30 % → 3703.5, government 70 % → 8641.5;
+        // the tie goes to the government (listed first): 8642 / 3703; then 70/20/10 of 8642 = 6049.4, 1728.4, 864.2 → 6050, 1728, 864.
+        XCTAssertEqual(try split(12_345, .inCity, "0.6", "红海湾经济开发区"), ["city": 6050, "district": 1728, "town": 864, "investor": 3703])
+        // Inter-city, social-capital-funded, Haifeng, 100 fen: province 30; local 70 → investor 35, government 35 →
+        // city 17.5, county 14, town 3.5 → the remaining fen to the city (tie with the town, city first): 18, 14, 3.
+        XCTAssertEqual(try split(100, .interCity, "1", "海丰县"), ["province": 30, "city": 18, "county": 14, "town": 3, "investor": 35])
+        // In-city, government-funded, city district: no province, no investor.
+        XCTAssertEqual(try split(999, .inCity, "0", "城区"), ["city": 699, "district": 200, "town": 100])
+        // Large amounts do not overflow: 500 000 yuan/m × 100 km.
+        let big = try split(500_000 * 100 * 100_000, .interCity, "0.333333", "城区")
+        XCTAssertEqual(big.values.reduce(0, +), 500_000 * 100 * 100_000)
+        XCTAssertNil(RevenueSplit.Share("1.5")); XCTAssertNil(RevenueSplit.Share("abc"))
+        XCTAssertThrowsError(try RevenueSplit(totalFen: 1, sale: .inCity, socialShare: .init(0, 1), districtType: "nowhere", revenue: rev))
+    }
+
+    /// `ecocredit check` on each sample gives the verdict and quantities it was built to give.
+    func testSamplesGiveTheirDesignedVerdicts() throws {
+        let proj = try ProjContext(), geos = try GEOSContext()
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ecocredit-check-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try Samples.writeAll(to: dir, proj: proj)
+        func check(_ name: String) throws -> CheckReport {
+            let b = try SubmissionBundle.open(dir + "/" + name)
+            let book = try RuleLibrary.rulebook(RuleLibrary.rulebookName(forRule: b.manifest?.rule))
+            let m = try BundleMeasurer.measure(try LayerSet.load(b, proj: proj), rulebook: book, vocabulary: try RuleLibrary.vocabulary(), geos: geos, proj: proj)
+            return Checker.check(m, rulebook: book, declared: b.manifest?.declared ?? [:], date: CivilDate(b.manifest!.checkDate!)!, dateSource: "manifest")
+        }
+        let expected: [String: (Verdict, String, String)] = [
+            "shanwei-beach": (.pass, "indicatorMetres", "500.34"), "shanwei-mudflat": (.pass, "indicatorMetres", "1000.00"),
+            "shanwei-mangrove": (.pass, "indicatorMetres", "800.00"), "shanwei-eco-seawall": (.pass, "indicatorMetres", "500.00"),
+            "shanwei-dike-removal": (.pass, "indicatorMetres", "1000.00"), "jiangyin-restoration": (.pass, "vouchers", "11.8500"),
+            "jiangyin-land-supply": (.pass, "vouchersRequired", "12.9000"),
+        ]
+        for (name, (verdict, q, v)) in expected {
+            let r = try check(name)
+            XCTAssertEqual(r.overall, verdict, "\(name): \(r.text(.en))")
+            XCTAssertEqual(r.quantities.first { $0.id == q }?.value, v, name)
+        }
+        let beach = try check("shanwei-beach")
+        XCTAssertEqual(beach.results.filter { $0.scope == "segment" && $0.verdict == .indeterminate }.map(\.subject), ["segment 1"],
+                       "the 40 m segment is short of 50 m by less than one station")
+    }
+}
