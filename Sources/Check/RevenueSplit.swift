@@ -87,6 +87,17 @@ public struct RevenueSplit: Sendable, Equatable {
         return base
     }
 
+    /// The price of `centimetres` of indicator at `fenPerMetre` (SW Art. 27), checked against the
+    /// rulebook's bounds; rounded down to the fen (computed on whole centimetres).
+    public static func price(centimetres: Int64, fenPerMetre: Int64, bounds: Rulebook.PriceBounds) throws -> Int64 {
+        guard fenPerMetre >= bounds.minFenPerMetre, fenPerMetre <= bounds.maxFenPerMetre else {
+            throw CheckError.invalidInput("price \(yuan(fenPerMetre)) yuan/m lies outside \(yuan(bounds.minFenPerMetre))–\(yuan(bounds.maxFenPerMetre)) yuan/m (\(bounds.article))")
+        }
+        guard centimetres >= 0 else { throw CheckError.invalidInput("the length must not be negative") }
+        let p = fenPerMetre.multipliedFullWidth(by: centimetres)
+        return Int64(100).dividingFullWidth((high: p.high, low: p.low)).quotient
+    }
+
     /// Fen as yuan text ("1234.56").
     public static func yuan(_ fen: Int64) -> String {
         let sign = fen < 0 ? "-" : "", v = abs(fen)

@@ -49,6 +49,16 @@ struct CheckCommand: ParsableCommand {
     }
 }
 
+extension SplitCommand {
+    /// "500.34" → 50034 (at most two decimals).
+    static func centimetres(_ text: String) -> Int64? {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count <= 2, let whole = Int64(parts[0]), parts.count == 1 || parts[1].count <= 2,
+              let frac = parts.count == 2 ? Int64(parts[1].padding(toLength: 2, withPad: "0", startingAt: 0)) : 0 else { return nil }
+        return whole * 100 + frac
+    }
+}
+
 enum CheckDates {
     /// The check date: the option, else the manifest's, else today (UTC).
     static func resolve(option: String?, manifest: String?) -> (CivilDate, String) {
@@ -65,8 +75,12 @@ struct SplitCommand: ParsableCommand {
         commandName: "split",
         abstract: "Split indicator-sale proceeds by SW Art. 28 in integer fen (parts always sum to the total).")
 
-    @Option(help: "Total proceeds in fen (1 yuan = 100 fen).")
-    var totalFen: Int64
+    @Option(help: "Total proceeds in fen (1 yuan = 100 fen); or give --metres and --price-fen-per-metre.")
+    var totalFen: Int64?
+    @Option(help: "Indicator metres sold (to the centimetre), with --price-fen-per-metre.")
+    var metres: String?
+    @Option(help: "Price in fen per metre; checked against SW Art. 27's bounds (200 000–500 000 yuan/m).")
+    var priceFenPerMetre: Int64?
     @Option(help: "inter-city or in-city.")
     var sale: String
     @Option(help: "Social-capital share of the funding, a decimal 0–1 (0 government-funded, 1 social-capital-funded).")
@@ -84,7 +98,12 @@ struct SplitCommand: ParsableCommand {
         guard let kind = RevenueSplit.Sale(rawValue: sale) else { throw ValidationError("--sale must be inter-city or in-city") }
         guard let share = RevenueSplit.Share(socialShare) else { throw ValidationError("--social-share must be a decimal between 0 and 1") }
         let type = revenue.districts[district] ?? district
-        let split = try RevenueSplit(totalFen: totalFen, sale: kind, socialShare: share, districtType: type, revenue: revenue)
+        var total: Int64
+        if let totalFen { total = totalFen }
+        else if let metres, let price = priceFenPerMetre, let bounds = book.priceBounds, let cm = Self.centimetres(metres) {
+            total = try RevenueSplit.price(centimetres: cm, fenPerMetre: price, bounds: bounds)
+        } else { throw ValidationError("give --total-fen, or --metres with --price-fen-per-metre") }
+        let split = try RevenueSplit(totalFen: total, sale: kind, socialShare: share, districtType: type, revenue: revenue)
         if json {
             let parts = split.parts.map { "\"\($0.party)\": \($0.fen)" }.joined(separator: ", ")
             print("{\"totalFen\": \(split.total), \"parts\": {\(parts)}, \"rulebook\": \"\(book.citation)\", \"article\": \"\(revenue.article)\"}")
@@ -92,6 +111,7 @@ struct SplitCommand: ParsableCommand {
             print("SW Art. 28 split of \(RevenueSplit.yuan(split.total)) yuan (\(split.total) fen), rulebook \(book.citation):")
             for p in split.parts { print("  \(p.party): \(p.fen) fen = \(RevenueSplit.yuan(p.fen)) yuan") }
             for s in split.steps { print("  · \(s)") }
+            if totalFen == nil { print("  · total = \(metres ?? "") m × \(priceFenPerMetre ?? 0) fen/m, rounded down to the fen (SW Art. 27)") }
             print("  sum: \(split.parts.reduce(0) { $0 + $1.fen }) fen")
         }
     }

@@ -120,6 +120,11 @@ final class CheckTests: XCTestCase {
         let big = try split(500_000 * 100 * 100_000, .interCity, "0.333333", "城区")
         XCTAssertEqual(big.values.reduce(0, +), 500_000 * 100 * 100_000)
         XCTAssertNil(RevenueSplit.Share("1.5")); XCTAssertNil(RevenueSplit.Share("abc"))
+        // SW Art. 27 bounds: 500.34 m at 300 000 yuan/m = 150 102 000.00 yuan; 100 000 yuan/m is refused.
+        let bounds = try RuleLibrary.rulebook("shanwei-coastline").priceBounds!
+        XCTAssertEqual(try RevenueSplit.price(centimetres: 50034, fenPerMetre: 30_000_000, bounds: bounds), 15_010_200_000)
+        XCTAssertEqual(try RevenueSplit.price(centimetres: 1, fenPerMetre: 20_000_050, bounds: bounds), 200_000, "rounded down to the fen")
+        XCTAssertThrowsError(try RevenueSplit.price(centimetres: 100, fenPerMetre: 10_000_000, bounds: bounds))
         XCTAssertThrowsError(try RevenueSplit(totalFen: 1, sale: .inCity, socialShare: .init(0, 1), districtType: "nowhere", revenue: rev))
     }
 
