@@ -3,6 +3,8 @@ SHELL := /bin/bash
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEBS := libgeos-dev libproj-dev proj-data libshp-dev valgrind pkg-config
+# For the annex's PDF and its browser test: headless Chromium, a CJK font, and poppler's pdftotext.
+DEBS += chromium fonts-noto-cjk poppler-utils
 BUNDLES := $(sort $(wildcard geodata/*/))
 
 .PHONY: deps build test run lint leakcheck fuzz geodata bench clean
@@ -30,11 +32,13 @@ test: deps lint
 	$(SWIFT) test --skip-build --disable-swift-testing
 
 ## run: the main job on geodata/: verify every sample bundle, measure each into out/measure/NAME/,
-## check each against its rulebook, then the per-layer summary
+## check each against its rulebook, write its annex into out/annex/NAME/annex.html, then the
+## per-layer summary
 run: build
 	$(SWIFT) run -c debug ecocredit verify $(BUNDLES)
 	@for b in $(BUNDLES); do n=$$(basename $$b); $(SWIFT) run -c debug ecocredit measure $$b -o out/measure/$$n || exit 1; done
 	@for b in $(BUNDLES); do $(SWIFT) run -c debug ecocredit check $$b || exit 1; done
+	@for b in $(BUNDLES); do n=$$(basename $$b); $(SWIFT) run -c debug ecocredit annex $$b -o out/annex/$$n || exit 1; done
 	$(SWIFT) run -c debug ecocredit split --total-fen 10000000000 --sale inter-city --social-share 0.6 --district 陆丰市
 	$(SWIFT) run -c debug ecocredit summary $(BUNDLES)
 

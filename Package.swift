@@ -16,6 +16,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
     ],
     targets: [
         // MARK: C libraries from Debian (libgeos-dev, libproj-dev, libshp-dev)
@@ -47,12 +49,18 @@ let package = Package(
         // MARK: Check and quantify: rulebook criteria over measurements; revenue split (integer fen).
         .target(name: "Check", dependencies: ["GeoCore", "Measure", "BundleMeasure", "Rules"]),
 
+        // MARK: The measurement annex: HTML from a Mustache template, SVG maps, provenance.
+        .target(name: "Annex", dependencies: ["GeoCore", "Submission", "Verify", "BundleMeasure", "Check", "Measure", "Rules",
+                                              .product(name: "Mustache", package: "swift-mustache"),
+                                              .product(name: "Crypto", package: "swift-crypto")],
+                resources: [.copy("Resources")]),
+
         // MARK: Synthetic sample data (geodata/ and test variants)
         .target(name: "SampleData", dependencies: ["GeoCore"]),
 
         // MARK: Executables
         .executableTarget(name: "EcoCreditCLI", dependencies: [
-            "GeoCore", "Submission", "Verify", "BundleMeasure", "Rules", "Check",
+            "GeoCore", "Submission", "Verify", "BundleMeasure", "Rules", "Check", "Annex",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "GeodataGenerator", dependencies: ["GeoCore", "SampleData"]),
@@ -65,6 +73,7 @@ let package = Package(
         // MARK: Tests
         .testTarget(name: "GeoCoreTests", dependencies: ["GeoCore"]),
         .testTarget(name: "MeasureTests", dependencies: ["Measure", "GeoCore"]),
+        .testTarget(name: "AnnexTests", dependencies: ["Annex", "Check", "BundleMeasure", "Verify", "Submission", "GeoCore", "Rules", "SampleData"]),
         .testTarget(name: "CheckTests", dependencies: ["Check", "BundleMeasure", "Measure", "Submission", "GeoCore", "Rules", "SampleData"]),
         .testTarget(name: "BundleMeasureTests", dependencies: ["BundleMeasure", "Measure", "Submission", "GeoCore", "Rules", "SampleData"]),
         .testTarget(name: "SubmissionTests", dependencies: ["Submission", "GeoCore", "SampleData", "Measure"]),

@@ -9,7 +9,7 @@ struct EcoCredit: ParsableCommand {
         commandName: "ecocredit",
         abstract: "Geospatial validation of ecological-restoration credits (Shanwei coastline indicators, Jiangyin eco-vouchers).",
         version: "0.1.0 (GEOS \(GEOSContext.version), PROJ \(ProjContext.version))",
-        subcommands: [VerifyCommand.self, MeasureCommand.self, CheckCommand.self, SplitCommand.self, Summary.self])
+        subcommands: [VerifyCommand.self, MeasureCommand.self, CheckCommand.self, SplitCommand.self, AnnexCommand.self, Summary.self])
 }
 
 /// Exit status 2: the input could not be used at all.

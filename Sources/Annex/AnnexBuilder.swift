@@ -1,0 +1,172 @@
+import BundleMeasure
+import Check
+import Foundation
+import GeoCore
+import Measure
+import Mustache
+import Rules
+import Submission
+import Verify
+
+/// Builds the measurement annex: one self-contained HTML document (A4 print styles, inline SVG
+/// maps) from the verification, measurement and check of one bundle. The page is rendered from
+/// `Resources/annex.mustache`; every word comes from `Resources/strings-<lang>.json`. The same
+/// inputs and options give the same bytes (`generatedAt` is an option, not the clock).
+public enum AnnexBuilder {
+    public struct Options: Sendable {
+        public var lang: String
+        /// Shown as the generation time; pass a fixed value to compare annexes byte for byte.
+        public var generatedAt: String
+        /// The command that reproduces the annex, as the provenance table prints it.
+        public var command: String
+        /// Files written beside the annex, linked from it.
+        public var outputs: [String]
+        public init(lang: String = "zh", generatedAt: String, command: String, outputs: [String]) {
+            self.lang = lang; self.generatedAt = generatedAt; self.command = command; self.outputs = outputs
+        }
+    }
+
+    public static func build(bundle: SubmissionBundle, set: LayerSet, verification: VerificationReport, measurement m: MeasurementReport,
+                             check: CheckReport, rulebook: Rulebook, options: Options, geos: GEOSContext) throws -> String {
+        let t = try strings(options.lang)
+        func word(_ k: String) -> String { t[k] ?? k }
+        let zh = options.lang == "zh"
+        let manifest = bundle.manifest
+        let project = manifest?.raw.objectValue?["project"]?.objectValue ?? [:]
+        var ctx: [String: Any] = ["t": t, "lang": options.lang, "projectId": m.projectId ?? "", "projectName": manifest?.projectName ?? ""]
+
+        // 1 Facts, engineering quantities (SW Art. 17), declared facts.
+        ctx["facts"] = [
+            (word("projectId"), m.projectId ?? ""), (word("project"), manifest?.projectName ?? ""), (word("rule"), m.rule ?? ""),
+            (word("kind"), m.kind ?? ""), (word("district"), manifest?.district ?? ""), (word("checkDate"), "\(check.checkDate) (\(check.dateSource))"),
+            (word("funding"), project["funding"].map(text) ?? ""), (word("measures"), project["measures"].map(text) ?? ""),
+        ].filter { !$0.1.isEmpty }.map { ["label": $0.0, "value": $0.1] }
+        var engineering: [[String: Any]] = []
+        func eng(_ key: String, _ id: String, declared: String? = nil) {
+            if let v = m.value(id) {
+                engineering.append(["label": word(key), "id": v.id, "raw": GeoJSON.number(v.value), "display": show(v.value, v.unit), "unit": v.unit, "source": word("measuredSource")])
+            } else if let d = declared, let v = manifest?.declared[d]?.doubleValue {
+                engineering.append(["label": word(key), "id": "declared.\(d)", "raw": GeoJSON.number(v), "display": String(format: "%.2f", v),
+                                    "unit": d.hasSuffix("_m3") ? "m³" : "m", "source": word("declaredSource")])
+            }
+        }
+        if m.rule == "shanwei-coastline" {
+            eng("eng.shoreline", m.value("layer.shoreline.length_m") != nil ? "layer.shoreline.length_m" : "layer.seawall_line.length_m", declared: "restoredLength_m")
+            eng("eng.beachArea", "layer.beach.area_m2"); eng("eng.mangroveArea", "layer.mangrove.area_m2")
+            eng("eng.sand", "-", declared: "sandVolume_m3"); eng("eng.removed", "dike.removedImpermeable_m")
+            if m.kind == "eco-seawall" { eng("eng.seawall", "-", declared: "restoredLength_m") }
+        }
+        ctx["engineering"] = engineering; ctx["hasEngineering"] = !engineering.isEmpty
+        let declared = m.declared.sorted { $0.key < $1.key }.map { ["key": $0.key, "value": $0.value] }
+        ctx["declared"] = declared; ctx["hasDeclared"] = !declared.isEmpty
+
+        // 2 Verdicts, shortfalls, quantities.
+        ctx["overall"] = word(check.overall.rawValue); ctx["overallClass"] = check.overall.rawValue
+        ctx["rulebook"] = check.rulebook; ctx["checkDate"] = check.checkDate; ctx["period"] = zh ? check.period.zh : check.period.en
+        ctx["criteria"] = check.results.map { r -> [String: Any] in
+            ["label": zh ? r.label.zh : r.label.en, "subject": r.subject ?? "", "verdict": word(r.verdict.rawValue), "verdictClass": r.verdict.rawValue,
+             "value": r.value.map { show($0, r.unit ?? "") + " " + unitLabel(r.unit ?? "") } ?? (r.declaredValue ?? ""),
+             "uncertainty": r.uncertainty.flatMap { $0 > 0 ? "±" + show($0, r.unit ?? "") : nil } ?? "",
+             "threshold": r.threshold.map { "\(r.comparison ?? "") \(show($0, r.unit ?? ""))" } ?? (r.expected ?? ""),
+             "source": r.source == "declared" ? word("declaredSource") : word("measuredSource"), "article": r.article]
+        }
+        let shortfalls = check.results.compactMap { $0.shortfall.map { zh ? $0.zh : $0.en } }
+        ctx["shortfalls"] = shortfalls; ctx["hasShortfalls"] = !shortfalls.isEmpty
+        ctx["quantities"] = check.quantities.map { ["label": zh ? $0.label.zh : $0.label.en, "id": $0.id, "value": $0.value, "unit": $0.unit,
+                                                    "status": $0.status, "article": $0.article] }
+
+        // 3 Maps.
+        let maps = try MapMaker(set: set, measurement: m, rulebook: rulebook, geos: geos, words: t).maps()
+        ctx["maps"] = maps.map { ["title": $0.title, "svg": $0.render()] }; ctx["hasMaps"] = !maps.isEmpty
+
+        // 4 Measurements.
+        ctx["values"] = m.values.map { v -> [String: Any] in
+            ["id": v.id, "label": v.label, "method": v.method, "raw": GeoJSON.number(v.value), "display": show(v.value, v.unit), "unit": unitLabel(v.unit),
+             "geodesic": v.geodesic.map { show($0, v.unit) } ?? "", "difference": v.relativeDifference.map { String(format: "%+.4f%%", $0 * 100) } ?? "",
+             "article": v.article]
+        }
+        ctx["segments"] = m.segments.map { s -> [String: Any] in
+            ["index": s.index, "from": show(s.from_m, "m"), "to": show(s.to_m, "m"), "length": show(s.length_m, "m"), "mean": show(s.statistics.mean, "m"),
+             "min": show(s.statistics.minimum, "m"), "p10": show(s.statistics.p10, "m"), "median": show(s.statistics.median, "m"),
+             "max": show(s.statistics.maximum, "m"), "stations": s.statistics.count, "inscribed": s.inscribedDiameter_m.map { show($0, "m") } ?? "",
+             "qualifies": s.qualifies.map { word($0 ? "yes" : "no") } ?? ""]
+        }
+        ctx["hasSegments"] = !m.segments.isEmpty
+        if let c = m.shorelineChange {
+            ctx["change"] = [("shorelines", c.shorelines.map(\.date.description).joined(separator: ", ")), ("seaSide", "\(m.seaSide ?? "") (\(m.seaSideSource ?? ""))"),
+                             ("NSM mean / min / max (m)", [c.netChangeMean, c.netChangeMin, c.netChangeMax].map { $0.map { String(format: "%.2f", $0) } ?? "–" }.joined(separator: " / ")),
+                             ("EPR (m/yr)", c.endPointRate.map { String(format: "%.3f", $0) } ?? "–"),
+                             ("eroding / accreting / without both", "\(c.eroding) / \(c.accreting) / \(c.missingBoth)"),
+                             ("erosion share", c.erosionShare.map { String(format: "%.1f%%", $0 * 100) } ?? "–"),
+                             ("ambiguous transects", "\(c.ambiguousTransects.count)"), ("days", "\(c.days)")].map { ["label": $0.0, "value": $0.1] }
+        }
+        ctx["hasChange"] = m.shorelineChange != nil
+        ctx["notes"] = check.notes; ctx["hasNotes"] = !check.notes.isEmpty
+
+        // 5 Findings.
+        ctx["findings"] = verification.findings.map { f -> [String: Any] in
+            ["severity": word(f.severity.rawValue), "code": f.code.rawValue, "layer": f.layer ?? "", "record": f.featureIndex.map(String.init) ?? "",
+             "message": f.message(zh ? .zh : .en)]
+        }
+        ctx["hasFindings"] = !verification.findings.isEmpty
+
+        // 6 Provenance.
+        ctx["workingCRS"] = set.workingCRS.description; ctx["workingCRSReason"] = set.workingCRSReason
+        ctx["layers"] = verification.layers.map { ["role": $0.role, "file": $0.file, "crs": $0.crs ?? "", "encoding": $0.encoding ?? ""] }
+        ctx["software"] = "EcoCredit \(EcoCreditVersion.string) · GEOS \(GEOSContext.version) · PROJ \(ProjContext.version)"
+        ctx["rulebookFull"] = "\(rulebook.citation) — \(rulebook.title) (\(rulebook.source))"
+        ctx["parameters"] = m.parameters.values.sorted { $0.key < $1.key }.map { "\($0.key)=\(GeoJSON.number($0.value))" }.joined(separator: " ")
+            + " intersectionRule=\(m.parameters.intersectionRule.rawValue)"
+        ctx["command"] = options.command; ctx["generatedAt"] = options.generatedAt; ctx["outputs"] = options.outputs
+        ctx["inputs"] = try Provenance.files(bundle).map { ["path": $0.path, "bytes": $0.bytes, "sha256": $0.sha256] }
+
+        let template = try MustacheTemplate(string: try resource("annex", "mustache"))
+        return template.render(ctx)
+    }
+
+    static func strings(_ lang: String) throws -> [String: String] {
+        let data = Data(try resource("strings-\(lang == "en" ? "en" : "zh")", "json").utf8)
+        return try JSONDecoder().decode([String: String].self, from: data)
+    }
+
+    static func resource(_ name: String, _ ext: String) throws -> String {
+        guard let url = Bundle.module.url(forResource: name, withExtension: ext, subdirectory: "Resources") else {
+            throw AnnexError.resourceMissing("\(name).\(ext)")
+        }
+        return try String(contentsOf: url, encoding: .utf8)
+    }
+
+    /// Display rounding of measurement-methods §0: metres and m² to 0.01, fractions to 0.1 %.
+    static func show(_ v: Double, _ unit: String) -> String {
+        switch unit {
+        case "ratio": return String(format: "%.1f%%", v * 100)
+        case "count", "days": return String(format: "%.0f", v)
+        case "mu", "unit": return String(format: "%.4f", v)
+        case "m/yr": return String(format: "%.3f", v)
+        default: return String(format: "%.2f", v)
+        }
+    }
+    static func unitLabel(_ unit: String) -> String { unit == "ratio" ? "" : unit }
+
+    static func text(_ v: JSONValue) -> String {
+        switch v {
+        case .string(let s): return s
+        case .number(let d): return GeoJSON.number(d)
+        case .integer(let i): return String(i)
+        case .bool(let b): return b ? "true" : "false"
+        case .array(let a): return a.map(text).joined(separator: ", ")
+        case .object(let o): return o.sorted { $0.key < $1.key }.map { "\($0.key) \(text($0.value))" }.joined(separator: ", ")
+        case .null: return ""
+        }
+    }
+}
+
+public enum AnnexError: Error, Sendable, CustomStringConvertible {
+    case resourceMissing(String)
+    public var description: String {
+        switch self { case .resourceMissing(let n): return "[ANNEX.RESOURCE_MISSING] \(n) is not in the Annex module's resources" }
+    }
+}
+
+/// The software version printed in provenance.
+public enum EcoCreditVersion { public static let string = "0.3.0" }

@@ -1,0 +1,69 @@
+import Annex
+import ArgumentParser
+import BundleMeasure
+import Check
+import Foundation
+import GeoCore
+import Rules
+import Submission
+import Verify
+
+/// `ecocredit annex BUNDLE -o DIR`: the measurement annex a bureau files.
+struct AnnexCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "annex",
+        abstract: "Write the measurement annex (self-contained HTML with maps, tables, verdicts and provenance) and the files beside it.",
+        discussion: """
+        Writes DIR/annex.html with measurements.json, transects.csv, check.json, verification.json and GeoJSON beside it. \
+        The same bundle and options give the same bytes; --generated-at fixes the time printed (default: now). \
+        --pdf prints annex.pdf with headless Chromium (Debian: apt-get install chromium fonts-noto-cjk).
+        """)
+
+    @Argument(help: "Bundle folder or .zip.")
+    var bundle: String
+    @Option(name: .shortAndLong, help: "Output folder (created).")
+    var output: String
+    @Option(help: "Language: zh or en.")
+    var lang: Language = .zh
+    @Flag(help: "Also print annex.pdf with headless Chromium.")
+    var pdf = false
+    @Option(help: "The generation time printed in the annex (fix it to compare annexes byte for byte).")
+    var generatedAt: String?
+    @Option(help: "A rulebook JSON file to use instead of the shipped one.")
+    var rulebook: String?
+
+    func run() throws {
+        let proj = try ProjContext(), geos = try GEOSContext()
+        let b: SubmissionBundle, set: LayerSet
+        do { b = try SubmissionBundle.open(bundle); set = try LayerSet.load(b, proj: proj) }
+        catch { FileHandle.standardError.write(Data("\(bundle): \(error)\n".utf8)); throw ExitCode(2) }
+        defer { b.removeUnpacked() }
+        let book = try rulebook.map(RuleLibrary.rulebook(file:)) ?? RuleLibrary.rulebook(RuleLibrary.rulebookName(forRule: b.manifest?.rule))
+        let verification = Verifier.verify(bundle, options: .init(rulebookFile: rulebook))
+        let measured = try BundleMeasurer.measure(set, rulebook: book, vocabulary: try RuleLibrary.vocabulary(), geos: geos, proj: proj)
+        let (day, source) = CheckDates.resolve(option: nil, manifest: b.manifest?.checkDate)
+        let check = Checker.check(measured, rulebook: book, declared: b.manifest?.declared ?? [:], date: day, dateSource: source)
+
+        try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+        func write(_ name: String, _ data: Data) throws { try data.write(to: URL(fileURLWithPath: (output as NSString).appendingPathComponent(name))) }
+        var outputs = ["measurements.json", "transects.csv", "transects.geojson", "check.json", "verification.json"]
+        try write("measurements.json", Data(measured.json().utf8))
+        try write("transects.csv", Data(measured.transectsCSV().utf8))
+        try write("transects.geojson", try measured.transectsGeoJSON(proj: proj))
+        try write("check.json", Data(check.json().utf8))
+        try write("verification.json", Data(verification.json().utf8))
+        for (name, data) in try MeasurementReport.featuresGeoJSON(set, proj: proj) { try write(name, data); outputs.append(name) }
+        let time = generatedAt ?? ISO8601DateFormatter().string(from: Date())
+        var command = "ecocredit annex \(bundle) -o \(output) --lang \(lang.rawValue) --generated-at \(time)"
+        if let rulebook { command += " --rulebook \(rulebook)" }
+        let html = try AnnexBuilder.build(bundle: b, set: set, verification: verification, measurement: measured, check: check, rulebook: book,
+                                          options: .init(lang: lang.rawValue, generatedAt: time, command: command, outputs: outputs), geos: geos)
+        try write("annex.html", Data(html.utf8))
+        print("annex: \(output)/annex.html (\(html.utf8.count) bytes), with \(outputs.joined(separator: ", "))")
+        if pdf {
+            let target = (output as NSString).appendingPathComponent("annex.pdf")
+            try PDFPrinter.print(html: (output as NSString).appendingPathComponent("annex.html"), to: target)
+            print("pdf: \(target)")
+        }
+    }
+}
