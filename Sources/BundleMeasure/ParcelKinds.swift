@@ -24,6 +24,18 @@ extension MeasureContext {
     mutating func parcels(supply: Bool) throws {
         let sliver = params["sliverArea_m2"]
         let before = landuse("landuse_before"), after = landuse("landuse_after")
+        // Each parcel meets only the land-use polygons near it: linear in the number of parcels.
+        let beforeIndex = EnvelopeIndex(before.map { $0.geometry.envelope ?? Envelope(minX: 0, minY: 0, maxX: 0, maxY: 0) })
+        let afterIndex = EnvelopeIndex(after.map { $0.geometry.envelope ?? Envelope(minX: 0, minY: 0, maxX: 0, maxY: 0) })
+        func near(_ items: [(code: String, geometry: Geometry)], _ index: EnvelopeIndex, _ g: Geometry) -> [(code: String, geometry: Geometry)] {
+            guard let e = g.envelope else { return [] }
+            return index.query(e).map { items[$0] }
+        }
+        var exclusions: [String: (EnvelopeIndex, [Geometry])] = [:]
+        for role in ["construction_land", "heritage", "restricted_rights", "geohazard"] {
+            let gs = geometries(role)
+            exclusions[role] = (EnvelopeIndex(gs.map { $0.envelope ?? Envelope(minX: 0, minY: 0, maxX: 0, maxY: 0) }), gs)
+        }
         let date = manifest?.checkDate.flatMap(CivilDate.init)
         let tableData = date.flatMap { rulebook.coefficientTable(on: $0) }
         let table = tableData.map { CoefficientTable($0.coefficients) }
@@ -35,9 +47,9 @@ extension MeasureContext {
         var earned = CreditQuantity.zero, required = CreditQuantity.zero
         for (l, f) in features("parcels") {
             let id = featureId(l, f)
-            let b = try ParcelClassAreas.compute(parcel: f.geometry, landuse: before, sliverArea: sliver, geos: geos)
+            let b = try ParcelClassAreas.compute(parcel: f.geometry, landuse: near(before, beforeIndex, f.geometry), sliverArea: sliver, geos: geos)
             let a = supply ? ParcelClassAreas(areas: [:], sliversDropped: 0, sliverArea: 0)
-                : try ParcelClassAreas.compute(parcel: f.geometry, landuse: after, sliverArea: sliver, geos: geos)
+                : try ParcelClassAreas.compute(parcel: f.geometry, landuse: near(after, afterIndex, f.geometry), sliverArea: sliver, geos: geos)
             var r = MeasurementReport.ParcelResult(id: id, index: f.index, area_m2: f.geometry.planarArea, before: b.areas, after: a.areas,
                                                    slivers: b.sliversDropped + a.sliversDropped, exclusions: [:],
                                                    homestead: b.areas.keys.contains { $0.hasPrefix("0702") }, exitAgreementDeclared: exitAgreements.contains(id))
@@ -64,7 +76,7 @@ extension MeasureContext {
                                   value: area / squareMetresPerMu, unit: "mu", method: "§8 area(parcel ∩ ∪ class polygons), slivers < \(sliver) m² dropped",
                                   layers: layers, featureIds: [id], crs: crs, article: supply ? "JY Art. 31" : "JY Art. 19"))
             }
-            if !supply { try eligibility(&r, parcel: f.geometry) }
+            if !supply { try eligibility(&r, parcel: f.geometry, layers: exclusions) }
             report.parcels.append(r)
         }
         if table != nil {
@@ -75,20 +87,26 @@ extension MeasureContext {
     }
 
     /// JY Art. 9–10: share inside third-survey construction land; overlap with each exclusion layer.
-    mutating func eligibility(_ r: inout MeasurementReport.ParcelResult, parcel: Geometry) throws {
+    mutating func eligibility(_ r: inout MeasurementReport.ParcelResult, parcel: Geometry, layers: [String: (EnvelopeIndex, [Geometry])]) throws {
+        /// The union of a layer's polygons near the parcel (empty when none).
+        func near(_ role: String) throws -> GEOSGeometry {
+            guard let (index, gs) = layers[role], let e = parcel.envelope else { return try geos.make(.polygon([CoordinateSequence]())) }
+            let c = index.query(e).map { gs[$0] }
+            return c.isEmpty ? try geos.make(.polygon([CoordinateSequence]())) : try geos.unaryUnion(try c.map { try geos.make($0) })
+        }
         let p = try geos.make(parcel)
         let area = try p.area()
         let sigma = params["positionalAccuracy_m"], perimeter = try p.length()
-        if !geometries("construction_land").isEmpty {
-            let c = try geos.unaryUnion(try geometries("construction_land").map { try geos.make($0) })
+        if layers["construction_land"]?.1.isEmpty == false {
+            let c = try near("construction_land")
             r.constructionShare = area > 0 ? try p.intersection(c).area() / area : 0
             add(MeasuredValue(id: "parcel[\(r.id)].constructionShare", label: "share of parcel \(r.id) inside third-survey construction land",
                               value: r.constructionShare!, unit: "ratio", method: "§8 area(parcel ∩ construction land) / area(parcel)",
                               layers: files("parcels") + files("construction_land"), featureIds: [r.id], crs: crs, article: "JY Art. 9",
                               uncertainty: area > 0 ? sigma * perimeter / area : nil))
         }
-        for role in ["heritage", "restricted_rights", "geohazard"] where !geometries(role).isEmpty {
-            let ex = try geos.unaryUnion(try geometries(role).map { try geos.make($0) })
+        for role in ["heritage", "restricted_rights", "geohazard"] where layers[role]?.1.isEmpty == false {
+            let ex = try near(role)
             let inter = try p.intersection(ex)
             let a = try inter.area()
             r.exclusions[role] = .init(area_m2: a, point: a > 0 ? try inter.pointOnSurface().value().sequences.first?.xy.first : nil,

@@ -154,14 +154,17 @@ public enum Checker {
         }
         if q["vouchersEarned"] != nil {
             let ineligible = Set(r.results.filter { $0.scope == "parcel" && $0.verdict != .pass }.compactMap(\.subject))
+            let pending = Set(r.results.filter { $0.scope == "parcel" && $0.verdict == .indeterminate }.compactMap(\.subject))
             var total = CreditQuantity.zero
             for p in m.parcels {
                 guard let v = p.vouchers else { continue }
-                let eligible = !ineligible.contains("parcel \(p.id)")
+                // Issuable only when every parcel criterion passes; pending (not counted) when one is indeterminate.
+                let subject = "parcel \(p.id)"
+                let eligible = !ineligible.contains(subject), isPending = pending.contains(subject)
                 if eligible { total = total + v }
                 out.append(CheckQuantity(id: "vouchers[\(p.id)]", label: .init(zh: "地块 \(p.id) 生态券", en: "vouchers of parcel \(p.id)"),
-                                         value: eligible ? v.description : "0.0000", unit: "unit", article: article,
-                                         status: eligible ? (r.results.contains { $0.subject == "parcel \(p.id)" && $0.verdict == .indeterminate } ? "pending" : "issuable") : "not issuable"))
+                                         value: eligible || isPending ? v.description : "0.0000", unit: "unit", article: article,
+                                         status: eligible ? "issuable" : isPending ? "pending" : "not issuable"))
             }
             if m.parcels.contains(where: { $0.vouchers != nil }) {
                 out.append(CheckQuantity(id: "vouchers", label: .init(zh: "可发放生态券合计", en: "vouchers issuable, all eligible parcels"),
