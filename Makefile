@@ -64,12 +64,25 @@ fuzz: deps
 	.build-fuzz/release/EcoCreditFuzz -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
 	  -print_final_stats=1 -artifact_prefix=.build-fuzz/artifacts/ .build-fuzz/corpus fuzz/corpus fuzz/regressions
 
-## bench: time verify and measure on synthetic 100 km and 1000 km shorelines (10 m spacing);
-## prints transects per second, time per km and peak memory. Release build; one process per size.
+## bench: ours, a shapely 2 peer (bench/peer.py, in its own venv from PyPI) and a C floor
+## (bench/cfloor.c, GEOS per transect) on synthetic shorelines of 100 and 1000 km (10 m spacing)
+## and 10 000 and 100 000 parcels; checks that all give the same widths and areas, and prints
+## one table (bench/table.py). Release build; one process per workload. Not a test.
+BENCH := .build/bench
 bench: deps
 	$(SWIFT) build -c release --product ecocredit-bench
-	.build/release/ecocredit-bench 100
-	.build/release/ecocredit-bench 1000
+	mkdir -p $(BENCH)
+	cc -O2 bench/cfloor.c $$(pkg-config --cflags --libs geos shapelib) -lm -o $(BENCH)/cfloor
+	[ -x bench/.venv/bin/python ] || python3 -m venv bench/.venv
+	bench/.venv/bin/python -c "import shapely, pyproj, shapefile, numpy" 2>/dev/null || bench/.venv/bin/pip install -q shapely pyproj pyshp numpy
+	@for km in 100 1000; do \
+	  .build/release/ecocredit-bench shoreline $$km --keep $(BENCH)/shoreline-$$km --json $(BENCH)/ours-shoreline-$$km.json || exit 1; \
+	  bench/.venv/bin/python bench/peer.py shoreline $(BENCH)/shoreline-$$km --json $(BENCH)/peer-shoreline-$$km.json || exit 1; \
+	  $(BENCH)/cfloor $(BENCH)/shoreline-$$km $(BENCH)/cfloor-shoreline-$$km.json || exit 1; done
+	@for n in 10000 100000; do \
+	  .build/release/ecocredit-bench parcels $$n --keep $(BENCH)/parcels-$$n --json $(BENCH)/ours-parcels-$$n.json || exit 1; \
+	  bench/.venv/bin/python bench/peer.py parcels $(BENCH)/parcels-$$n --json $(BENCH)/peer-parcels-$$n.json || exit 1; done
+	bench/.venv/bin/python bench/table.py $(BENCH)
 
 clean:
 	rm -rf .build .build-asan .build-fuzz

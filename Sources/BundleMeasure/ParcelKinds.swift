@@ -92,7 +92,7 @@ extension MeasureContext {
         func near(_ role: String) throws -> GEOSGeometry {
             guard let (index, gs) = layers[role], let e = parcel.envelope else { return try geos.make(.polygon([CoordinateSequence]())) }
             let c = index.query(e).map { gs[$0] }
-            return c.isEmpty ? try geos.make(.polygon([CoordinateSequence]())) : try geos.unaryUnion(try c.map { try geos.make($0) })
+            return c.isEmpty ? try geos.make(.polygon([CoordinateSequence]())) : c.count == 1 ? try geos.make(c[0]) : try geos.unaryUnion(try c.map { try geos.make($0) })
         }
         let p = try geos.make(parcel)
         let area = try p.area()

@@ -1,7 +1,10 @@
-// `ecocredit-bench KM [SPACING]`: times verify and measure on a synthetic shoreline of KM
-// kilometres (see BenchWorkload) and prints one row per phase with transects per second, time
-// per km and peak memory. A benchmark, not a test: run by `make bench`, one process per size so
-// that peak memory is the size's own.
+// `ecocredit-bench shoreline KM [--keep DIR] [--json FILE]` and
+// `ecocredit-bench parcels N [--keep DIR] [--json FILE]`: time verify and measure on synthetic
+// workloads (see BenchWorkload) and print one row per phase with throughput and peak memory.
+// A benchmark, not a test: run by `make bench`, one process per workload so that peak memory
+// is the workload's own. With --keep the workload stays in DIR with the transects
+// (`transects.f64`: start x, start y, end x, end y per transect) and our widths
+// (`ours-widths.f64`) for the Python peer and the C floor to use and compare.
 import BundleMeasure
 import Foundation
 import GeoCore
@@ -15,54 +18,75 @@ func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
 func peakMB() -> Double { var u = rusage(); getrusage(RUSAGE_SELF.rawValue, &u); return Double(u.ru_maxrss) / 1024 }
 
 let args = CommandLine.arguments
-let km = args.count > 1 ? Double(args[1]) ?? 100 : 100
-let folder = (NSTemporaryDirectory() as NSString).appendingPathComponent("ecocredit-bench-\(Int(km))km")
+func option(_ name: String) -> String? { args.firstIndex(of: name).flatMap { $0 + 1 < args.count ? args[$0 + 1] : nil } }
+let mode = args.count > 1 ? args[1] : "shoreline"
+let size = args.count > 2 ? Double(args[2]) ?? 100 : 100
+let folder = option("--keep") ?? (NSTemporaryDirectory() as NSString).appendingPathComponent("ecocredit-bench-\(mode)-\(Int(size))")
 let proj = try ProjContext(), geos = try GEOSContext()
 try? FileManager.default.removeItem(atPath: folder)
-let polygons = try BenchWorkload.writeShoreline(km: km, to: folder, proj: proj)
 
 var phases: [(String, Double)] = []
 @MainActor func timed<T>(_ name: String, _ body: () throws -> T) rethrows -> T {
     let t = now(); let r = try body(); phases.append((name, now() - t)); return r
 }
-let set = try timed("read") { try LayerSet.load(try SubmissionBundle.open(folder), proj: proj) }
-let report = timed("verify") { Verifier.verify(folder) }
-precondition(report.exitStatus == 0, "bench data must verify: \(report.text(.en))")
-let params = TransectParameters(spacing: 10, halfLength: 250, smoothingWindow: 50)
-let baseline = set.layer("shoreline")!.working.features.flatMap(\.geometry.lineParts)
-let transects = timed("transects") { TransectCaster.cast(baseline, params) }
-let widths = try timed("intersect") {
-    try WidthMeasurer(feature: set.layer("beach")!.working.features.map(\.geometry), geos: geos).measure(transects)
+func writeDoubles(_ values: [Double], _ path: String) throws {
+    try values.withUnsafeBufferPointer { try Data(buffer: $0).write(to: URL(fileURLWithPath: path)) }
 }
-let stats = timed("statistics") { (WidthMeasurer.runs(widths), WidthStatistics(widths.map(\.width))) }
-_ = try timed("§2 area-width cross-check") {
-    try AreaWidthCheck.compute(feature: set.layer("beach")!.working.features.map(\.geometry), baseline: baseline, halfLength: params.halfLength,
-                               transectMean: stats.1.mean, geos: geos)
-}
-_ = timed("crossing transects") { TransectCrossings(transects) }
-_ = try timed("inscribed circles (all cores)") {
-    try ParallelGeometry.map(set.layer("beach")!.working.features.map(\.geometry)) { ctx, g in try ctx.make(g).maximumInscribedCircle(tolerance: 0.1) }
-}
-let measured = try timed("measure (whole §2–§3 report)") {
-    try BundleMeasurer.measure(set, rulebook: try RuleLibrary.rulebook("shanwei-coastline"), vocabulary: try RuleLibrary.vocabulary(), geos: geos, proj: proj)
-}
-_ = try timed("write results") {
-    let out = folder + "/out"
-    try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-    try Data(measured.json().utf8).write(to: URL(fileURLWithPath: out + "/measurements.json"))
-    try Data(measured.transectsCSV().utf8).write(to: URL(fileURLWithPath: out + "/transects.csv"))
-}
-// End to end = read + verify + measure (which recomputes transects, widths and statistics) + write.
-let endToEnd: Set<String> = ["read", "verify", "measure (whole §2–§3 report)", "write results"]
-let total = phases.filter { endToEnd.contains($0.0) }.reduce(0) { $0 + $1.1 }
 
-print(String(format: "== %.0f km shoreline, %d beach polygons, %d transects at %.0f m (EPSG:4547)", km, polygons, transects.count, params.spacing))
-func pad(_ s: String) -> String { s + String(repeating: " ", count: max(0, 32 - s.count)) }
-print(pad("phase") + "   seconds   transects/s     s per km")
-for (name, s) in phases {
-    print(pad(name) + String(format: " %9.3f %13.0f %12.5f", s, Double(transects.count) / max(s, 1e-9), s / km))
+var header = "", unitCount = 0, unitName = "", perUnit = ""
+if mode == "parcels" {
+    try BenchWorkload.writeParcels(count: Int(size), to: folder, proj: proj)
+    let set = try timed("read") { try LayerSet.load(try SubmissionBundle.open(folder), proj: proj) }
+    let report = timed("verify") { Verifier.verify(folder) }
+    precondition(report.exitStatus == 0, "bench data must verify: \(report.text(.en).prefix(2000))")
+    let measured = try timed("class areas + eligibility (measure)") {
+        try BundleMeasurer.measure(set, rulebook: try RuleLibrary.rulebook("jiangyin-eco-voucher"), vocabulary: try RuleLibrary.vocabulary(), geos: geos, proj: proj)
+    }
+    _ = try timed("write results") { try Data(measured.json().utf8).write(to: URL(fileURLWithPath: folder + "/measurements.json")) }
+    // For the peer's comparison: per parcel, the summed after-class areas and the construction share.
+    try writeDoubles(measured.parcels.flatMap { [$0.after.values.reduce(0, +), $0.constructionShare ?? -1] }, folder + "/ours-parcels.f64")
+    header = "== \(Int(size)) parcels over land use (EPSG:4549); vouchers \(measured.value("parcels.vouchers")?.value ?? 0)"
+    unitCount = Int(size); unitName = "parcels/s"
+} else {
+    let km = size
+    let polygons = try BenchWorkload.writeShoreline(km: km, to: folder, proj: proj)
+    let set = try timed("read") { try LayerSet.load(try SubmissionBundle.open(folder), proj: proj) }
+    let report = timed("verify") { Verifier.verify(folder) }
+    precondition(report.exitStatus == 0, "bench data must verify: \(report.text(.en))")
+    let params = TransectParameters(spacing: 10, halfLength: 250, smoothingWindow: 50)
+    let baseline = set.layer("shoreline")!.working.features.flatMap(\.geometry.lineParts)
+    let transects = timed("transects") { TransectCaster.cast(baseline, params) }
+    let widths = try timed("intersect") {
+        try WidthMeasurer(feature: set.layer("beach")!.working.features.map(\.geometry), geos: geos).measure(transects)
+    }
+    let stats = timed("statistics") { (WidthMeasurer.runs(widths), WidthStatistics(widths.map(\.width))) }
+    let measured = try timed("measure (whole §2–§3 report)") {
+        try BundleMeasurer.measure(set, rulebook: try RuleLibrary.rulebook("shanwei-coastline"), vocabulary: try RuleLibrary.vocabulary(), geos: geos, proj: proj)
+    }
+    _ = try timed("write results") {
+        try Data(measured.json().utf8).write(to: URL(fileURLWithPath: folder + "/measurements.json"))
+        try Data(measured.transectsCSV().utf8).write(to: URL(fileURLWithPath: folder + "/transects.csv"))
+    }
+    try writeDoubles(transects.flatMap { [$0.start.x, $0.start.y, $0.end.x, $0.end.y] }, folder + "/transects.f64")
+    try writeDoubles(widths.map(\.width), folder + "/ours-widths.f64")
+    header = String(format: "== %.0f km shoreline, %d beach polygons, %d transects at %.0f m (EPSG:4547); mean width %.3f m over %d runs",
+                    km, polygons, transects.count, params.spacing, stats.1.mean, stats.0.count)
+    unitCount = transects.count; unitName = "transects/s"; perUnit = "s per km"
 }
-print("(transects … inscribed circles are timed alone as well; measure repeats them, and the total counts read, verify, measure, write)")
-print(pad("total (read→write)") + String(format: " %9.3f %13.0f %12.5f", total, Double(transects.count) / total, total / km))
-print(String(format: "mean width %.3f m over %d runs; peak memory %.0f MB", stats.1.mean, stats.0.count, peakMB()))
-try? FileManager.default.removeItem(atPath: folder)
+
+// End to end = read + verify + measure + write (measure recomputes what the timed-alone phases did).
+let endToEnd: Set<String> = ["read", "verify", "measure (whole §2–§3 report)", "class areas + eligibility (measure)", "write results"]
+let total = phases.filter { endToEnd.contains($0.0) }.reduce(0) { $0 + $1.1 }
+func pad(_ s: String) -> String { s + String(repeating: " ", count: max(0, 36 - s.count)) }
+print(header)
+print(pad("phase") + "   seconds  " + unitName + (perUnit.isEmpty ? "" : "   " + perUnit))
+for (name, s) in phases + [("total (read → write)", total)] {
+    print(pad(name) + String(format: " %9.3f %12.0f", s, Double(unitCount) / max(s, 1e-9)) + (perUnit.isEmpty ? "" : String(format: " %12.5f", s / size)))
+}
+print(String(format: "peak memory %.0f MB", peakMB()))
+if let json = option("--json") {
+    let obj: [String: Any] = ["tool": "ecocredit", "mode": mode, "size": size, "units": unitCount, "peakMB": peakMB(), "total": total,
+                              "phases": Dictionary(uniqueKeysWithValues: phases.map { ($0.0, $0.1) })]
+    try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys, .prettyPrinted]).write(to: URL(fileURLWithPath: json))
+}
+if option("--keep") == nil { try? FileManager.default.removeItem(atPath: folder) }

@@ -60,7 +60,9 @@ public struct ParcelClassAreas: Sendable, Equatable {
         for l in landuse { byClass[l.code.trimmingCharacters(in: .whitespaces), default: []].append(l.geometry) }
         var out = ParcelClassAreas(areas: [:], sliversDropped: 0, sliverArea: 0)
         for (code, gs) in byClass.sorted(by: { $0.key < $1.key }) {
-            let inter = try p.intersection(try geos.unaryUnion(try gs.map { try geos.make($0) }))
+            // One polygon needs no dissolving (a valid polygon is its own union).
+            let classGeometry = gs.count == 1 ? try geos.make(gs[0]) : try geos.unaryUnion(try gs.map { try geos.make($0) })
+            let inter = try p.intersection(classGeometry)
             var total = 0.0
             for i in 0..<max(inter.partCount, 1) {
                 let piece = inter.partCount > 0 ? try inter.part(i) : inter

@@ -62,3 +62,56 @@ public enum BenchWorkload {
         return polygons.count
     }
 }
+
+extension BenchWorkload {
+    /// Writes `parcels.shp`, `landuse_before.shp`, `landuse_after.shp`, `construction_land.shp`
+    /// and `heritage.shp` with `count` restoration parcels (30 × 40 m, 5 m apart, on a square
+    /// grid) in EPSG:4549, each parcel split into two land classes before and after, and a
+    /// manifest. Deterministic for a seed.
+    public static func writeParcels(count: Int, to folder: String, seed: UInt64 = 20261123, proj: ProjContext) throws {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        var rng = Random(seed: seed)
+        let cols = Int(Double(count).squareRoot().rounded(.up))
+        let origin = XY(500_000, 3_500_000)
+        let beforeClasses = ["0601", "0602", "0701", "0702", "1003", "0508"], afterClasses = ["0301", "0305", "0101", "0103", "0404", "1104"]
+        var parcels: [Feature] = [], before: [Feature] = [], after: [Feature] = [], construction: [Feature] = []
+        func rect(_ x0: Double, _ y0: Double, _ x1: Double, _ y1: Double) -> Geometry { Shapes.rect(origin.x + x0, origin.y + y0, origin.x + x1, origin.y + y1) }
+        for i in 0..<count {
+            let x = Double(i % cols) * 35, y = Double(i / cols) * 45
+            parcels.append(Feature(index: i, geometry: rect(x, y, x + 30, y + 40), attributes: [.string("P\(i)")]))
+            let sb = rng.uniform(5, 25), sa = rng.uniform(5, 25)
+            // Land use before reaches 2 m beyond the parcel (surveyed polygons are not cut to parcels).
+            before.append(Feature(index: before.count, geometry: rect(x - 2, y - 2, x + sb, y + 42),
+                                  attributes: [.string(beforeClasses[Int(rng.next() % UInt64(beforeClasses.count))])]))
+            before.append(Feature(index: before.count, geometry: rect(x + sb, y - 2, x + 32, y + 42),
+                                  attributes: [.string(beforeClasses[Int(rng.next() % UInt64(beforeClasses.count))])]))
+            after.append(Feature(index: after.count, geometry: rect(x, y, x + sa, y + 40), attributes: [.string(afterClasses[Int(rng.next() % UInt64(afterClasses.count))])]))
+            after.append(Feature(index: after.count, geometry: rect(x + sa, y, x + 30, y + 40), attributes: [.string(afterClasses[Int(rng.next() % UInt64(afterClasses.count))])]))
+        }
+        // Third-survey construction land in blocks of 10 × 10 parcels.
+        for by in stride(from: 0, to: (count + cols - 1) / cols, by: 10) {
+            for bx in stride(from: 0, to: cols, by: 10) {
+                construction.append(Feature(index: construction.count, geometry: rect(Double(bx) * 35 - 3, Double(by) * 45 - 3, Double(bx + 10) * 35, Double(by + 10) * 45),
+                                            attributes: [.string("20")]))
+            }
+        }
+        let heritage = [Feature(index: 0, geometry: rect(-500, -500, -400, -400), attributes: [.string("H")])]
+        let prj = try CRS.epsg(4549, context: proj).esriWKT(context: proj)
+        func write(_ name: String, _ field: String, _ features: [Feature]) throws {
+            try ShapefileWriter.write(VectorLayer(name: name, path: "", format: .shapefile, family: .polygon,
+                                                  fields: [Field(name: field, type: .character, width: 12)], features: features, crs: nil),
+                                      to: folder + "/\(name).shp", prj: prj)
+        }
+        try write("parcels", "ID", parcels); try write("landuse_before", "DLBM", before); try write("landuse_after", "DLBM", after)
+        try write("construction_land", "DLBM", construction); try write("heritage", "NAME", heritage)
+        let manifest = """
+        {"format": "ecocredit-submission/1",
+         "project": {"id": "BENCH-\(count)-PARCELS", "rule": "jiangyin-eco-voucher", "kind": "restoration-parcels", "district": "江阴市"},
+         "checkDate": "2025-06-01",
+         "layers": {"parcels": "parcels.shp", "landuse_before": "landuse_before.shp", "landuse_after": "landuse_after.shp",
+                    "construction_land": "construction_land.shp", "heritage": "heritage.shp"},
+         "fields": {"parcels.id": "ID", "landuse_before.class": "DLBM", "landuse_after.class": "DLBM"}}
+        """
+        try manifest.write(toFile: folder + "/submission.json", atomically: true, encoding: .utf8)
+    }
+}

@@ -85,10 +85,7 @@ enum GeometryChecks {
                 let report = try gg.validity()
                 if !report.isValid {
                     let reason = report.reason ?? "invalid"
-                    let code: FindingCode = reason.localizedCaseInsensitiveContains("self-intersection") ? .selfIntersection
-                        : reason.localizedCaseInsensitiveContains("too few") ? .tooFewPoints
-                        : ["nested", "hole", "disconnected", "shell"].contains(where: { reason.localizedCaseInsensitiveContains($0) }) ? .ringTopology
-                        : .invalid
+                    let code = code(forValidityReason: reason)
                     add(code, report.location, "几何无效（GEOS：\(reason)）", "invalid geometry (GEOS: \(reason))")
                     return nil
                 }
@@ -111,6 +108,15 @@ enum GeometryChecks {
             out.append(ins.failure(error, layer: li, feature: f, what: "validity")); return nil
         }
         return gg
+    }
+
+    /// The finding code for a GEOS validity reason; reasons without a narrower code (and any
+    /// a later GEOS adds) are `GEOM.INVALID`.
+    static func code(forValidityReason reason: String) -> FindingCode {
+        if reason.localizedCaseInsensitiveContains("self-intersection") { return .selfIntersection }
+        if reason.localizedCaseInsensitiveContains("too few") { return .tooFewPoints }
+        if ["nested", "hole", "disconnected", "shell"].contains(where: { reason.localizedCaseInsensitiveContains($0) }) { return .ringTopology }
+        return .invalid
     }
 
     /// Consecutive duplicate vertices and spikes (a vertex where the outline turns back on itself).

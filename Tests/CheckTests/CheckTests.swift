@@ -114,6 +114,9 @@ final class CheckTests: XCTestCase {
         // Inter-city, social-capital-funded, Haifeng, 100 fen: province 30; local 70 → investor 35, government 35 →
         // city 17.5, county 14, town 3.5 → the remaining fen to the city (tie with the town, city first): 18, 14, 3.
         XCTAssertEqual(try split(100, .interCity, "1", "海丰县"), ["province": 30, "city": 18, "county": 14, "town": 3, "investor": 35])
+        // Inter-city, co-funded 25 % social, city district, 1 000 fen: province 300; local 700 → investor 50 % × 0.25 = 12.5 %
+        // → 87.5, government 612.5: the tie goes to the government → 613 / 87; 70/20/10 of 613 = 429.1, 122.6, 61.3 → 429, 123, 61.
+        XCTAssertEqual(try split(1_000, .interCity, "0.25", "城区"), ["province": 300, "city": 429, "district": 123, "town": 61, "investor": 87])
         // In-city, government-funded, city district: no province, no investor.
         XCTAssertEqual(try split(999, .inCity, "0", "城区"), ["city": 699, "district": 200, "town": 100])
         // Large amounts do not overflow: 500 000 yuan/m × 100 km.

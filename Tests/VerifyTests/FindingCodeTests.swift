@@ -174,15 +174,26 @@ final class FindingCodeTests: XCTestCase {
         ]
     }()
 
-    /// Codes no bundle can trigger here, each with the reason and where else it is tested.
-    static let untriggerable: [FindingCode: String] = [
-        .tooLarge: "needs a file over 2 GiB; FileBytes' limit is tested with a small limit in testFileLimit",
-        .checkFailed: "needs GEOS or PROJ to fail on valid input; it is the catch-all that turns such a failure into a finding",
-        .invalid: "the catch-all for GEOS validity reasons not mapped to a narrower code",
+    /// Codes no sample bundle can trigger here, each triggered by a unit test named beside it.
+    static let triggeredByUnitTests: [FindingCode: String] = [
+        .tooLarge: "testFileLimit (a file over 2 GiB is out of reach; the limit is a parameter)",
+        .checkFailed: "testUnexpectedErrorsAndValidityReasons (an error of no known kind)",
+        .invalid: "testUnexpectedErrorsAndValidityReasons (a GEOS validity reason without a narrower code)",
     ]
 
+    func testUnexpectedErrorsAndValidityReasons() {
+        struct Odd: Error {}
+        let f = BundleChecks.finding(for: Odd(), role: "beach", root: "/x")
+        XCTAssertEqual(f.code, .checkFailed); XCTAssertEqual(f.severity, .error)
+        XCTAssertEqual(GeometryChecks.code(forValidityReason: "Duplicate Rings"), .invalid)
+        XCTAssertEqual(GeometryChecks.code(forValidityReason: "Ring Self-intersection"), .selfIntersection)
+        XCTAssertEqual(GeometryChecks.code(forValidityReason: "Too few distinct points in geometry component"), .tooFewPoints)
+        XCTAssertEqual(GeometryChecks.code(forValidityReason: "Nested shells"), .ringTopology)
+        XCTAssertEqual(GeometryChecks.code(forValidityReason: "Hole lies outside shell"), .ringTopology)
+    }
+
     func testEveryCodeHasACase() {
-        let covered = Set(Self.cases.map(\.code)).union(Self.untriggerable.keys)
+        let covered = Set(Self.cases.map(\.code)).union(Self.triggeredByUnitTests.keys)
         XCTAssertEqual(Set(FindingCode.allCases).subtracting(covered), [], "codes without a triggering case")
     }
 
