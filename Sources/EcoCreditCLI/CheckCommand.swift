@@ -34,12 +34,9 @@ struct CheckCommand: ParsableCommand {
     }
 
     func run() throws {
-        let proj = try ProjContext(), geos = try GEOSContext()
-        let b: SubmissionBundle, set: LayerSet
-        do { b = try SubmissionBundle.open(bundle); set = try LayerSet.load(b, proj: proj) }
-        catch { FileHandle.standardError.write(Data("\(bundle): \(error)\n".utf8)); throw ExitCode(2) }
+        let opened = try OpenedBundle(bundle, rulebookFile: rulebook)
+        let (proj, geos, b, set, book) = (opened.proj, opened.geos, opened.bundle, opened.set, opened.rulebook)
         defer { b.removeUnpacked() }
-        let book = try rulebook.map(RuleLibrary.rulebook(file:)) ?? RuleLibrary.rulebook(RuleLibrary.rulebookName(forRule: b.manifest?.rule))
         let (day, source) = CheckDates.resolve(option: date, manifest: b.manifest?.checkDate)
         let measured = try BundleMeasurer.measure(set, rulebook: book, vocabulary: try RuleLibrary.vocabulary(), geos: geos, proj: proj)
         var report = Checker.check(measured, rulebook: book, declared: b.manifest?.declared ?? [:], date: day, dateSource: source)

@@ -1,0 +1,27 @@
+import ArgumentParser
+import Foundation
+import GeoCore
+import Rules
+import Submission
+
+/// A bundle opened for measuring: its layers in the working CRS, its rulebook, and the GEOS
+/// and PROJ contexts of this command. Input that cannot be used exits with status 2.
+struct OpenedBundle {
+    let proj: ProjContext
+    let geos: GEOSContext
+    let bundle: SubmissionBundle
+    let set: LayerSet
+    let rulebook: Rulebook
+
+    init(_ path: String, rulebookFile: String?) throws {
+        proj = try ProjContext(); geos = try GEOSContext()
+        do {
+            bundle = try SubmissionBundle.open(path)
+            set = try LayerSet.load(bundle, proj: proj)
+        } catch {
+            FileHandle.standardError.write(Data("\(path): \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        rulebook = try rulebookFile.map(RuleLibrary.rulebook(file:)) ?? RuleLibrary.rulebook(RuleLibrary.rulebookName(forRule: bundle.manifest?.rule))
+    }
+}
