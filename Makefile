@@ -47,10 +47,10 @@ geodata: build
 	rm -rf geodata/*/
 	$(SWIFT) run ecocredit-geodata geodata
 
-## leakcheck: AddressSanitizer + LeakSanitizer over the geometry and I/O tests
+## leakcheck: AddressSanitizer + LeakSanitizer over the whole test suite
 leakcheck: deps
 	LSAN_OPTIONS=suppressions=$(CURDIR)/.ci/lsan.supp:print_suppressions=0 ASAN_OPTIONS=detect_leaks=1:fast_unwind_on_malloc=0 \
-	  $(SWIFT) test --disable-swift-testing --sanitize=address --scratch-path .build-asan --filter 'GeoCoreTests|SubmissionTests|MeasureTests|VerifyTests'
+	  $(SWIFT) test --disable-swift-testing --sanitize=address --scratch-path .build-asan
 
 ## fuzz: libFuzzer (with AddressSanitizer) over the shapefile, DBF, GeoJSON, manifest and zip
 ## readers, from fuzz/corpus and fuzz/regressions, for FUZZ_SECONDS (default 60). A crash
