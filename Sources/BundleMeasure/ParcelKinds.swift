@@ -32,7 +32,7 @@ extension MeasureContext {
             return index.query(e).map { items[$0] }
         }
         var exclusions: [String: (EnvelopeIndex, [Geometry])] = [:]
-        for role in ["construction_land", "heritage", "restricted_rights", "geohazard"] {
+        for role in ["construction_land", "spatial_plan", "heritage", "restricted_rights", "geohazard"] {
             let gs = geometries(role)
             exclusions[role] = (EnvelopeIndex(gs.map { $0.envelope ?? Envelope(minX: 0, minY: 0, maxX: 0, maxY: 0) }), gs)
         }
@@ -103,6 +103,13 @@ extension MeasureContext {
             add(MeasuredValue(id: "parcel[\(r.id)].constructionShare", label: "share of parcel \(r.id) inside third-survey construction land",
                               value: r.constructionShare!, unit: "ratio", method: "§8 area(parcel ∩ construction land) / area(parcel)",
                               layers: files("parcels") + files("construction_land"), featureIds: [r.id], crs: crs, article: "JY Art. 9",
+                              uncertainty: area > 0 ? sigma * perimeter / area : nil))
+        }
+        if layers["spatial_plan"]?.1.isEmpty == false {
+            let share = area > 0 ? try p.intersection(try near("spatial_plan")).area() / area : 0
+            add(MeasuredValue(id: "parcel[\(r.id)].spatialPlanShare", label: "share of parcel \(r.id) inside spatial-plan zones fit for restoration",
+                              value: share, unit: "ratio", method: "§8 area(parcel ∩ spatial plan) / area(parcel)",
+                              layers: files("parcels") + files("spatial_plan"), featureIds: [r.id], crs: crs, article: "JY Art. 9",
                               uncertainty: area > 0 ? sigma * perimeter / area : nil))
         }
         for role in ["heritage", "restricted_rights", "geohazard"] where layers[role]?.1.isEmpty == false {

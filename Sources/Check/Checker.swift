@@ -54,24 +54,7 @@ public enum Checker {
         let label = Bilingual(zh: c.label.zh, en: c.label.en)
         var base = CriterionResult(criterion: c.id, label: label, article: c.article, scope: c.scope, subject: nil, source: "measured",
                                    verdict: .notAssessed, inPrinciple: c.inPrinciple ?? false)
-        if let key = c.declared {
-            base.source = "declared"
-            base.expected = c.expected.map(text)
-            guard let v = declared[key], !text(v).isEmpty else {
-                base.shortfall = .init(zh: "未申报“\(key)”（申报而非量测）", en: "\(key) is not declared (a declared, not measured, fact)")
-                return [base]
-            }
-            base.declaredValue = text(v)
-            let ok: Bool
-            switch c.expected {
-            case .string("present")?: ok = true
-            case let e?: ok = text(e) == text(v)
-            case nil: ok = true
-            }
-            base.verdict = ok ? .pass : .fail
-            if !ok { base.shortfall = .init(zh: "申报“\(key)”为“\(text(v))”，要求“\(base.expected ?? "")”", en: "declared \(key) is \"\(text(v))\"; \"\(base.expected ?? "")\" is required") }
-            return [base]
-        }
+        if let key = c.declared { return [declaredRow(base, key, c.expected, declared)] }
         guard let pattern = c.value, let tkey = c.threshold, let t = rulebook.thresholds[tkey] else { return [base] }
         base.threshold = t.value; base.comparison = t.comparison
         var found = matches(pattern, m)
@@ -83,6 +66,12 @@ public enum Checker {
             found = []
             return [judge(v, t, m, c)]
         }
+        // Not measured (its layer was not submitted), but stated: judged as declared.
+        if found.isEmpty, let key = c.declaredFallback, declared[key] != nil {
+            var row = base
+            row.threshold = nil; row.comparison = nil
+            return [declaredRow(row, key, c.expected ?? .bool(true), declared)]
+        }
         guard !found.isEmpty else {
             base.shortfall = .init(zh: "缺少量测值“\(pattern)”（所需图层或数据未提交）", en: "no measured \(pattern) (the layers or data it needs were not submitted)")
             return [base]
@@ -93,6 +82,28 @@ public enum Checker {
             if v.declared { row.source = "declared" }
             return judge(row, t, m, c)
         }
+    }
+
+    /// A criterion judged on a declared fact: present and as expected passes ("present": any
+    /// non-empty value), otherwise fails; missing is not assessed.
+    static func declaredRow(_ row: CriterionResult, _ key: String, _ expected: JSONValue?, _ declared: [String: JSONValue]) -> CriterionResult {
+        var base = row
+        base.source = "declared"
+        base.expected = expected.map(text)
+        guard let v = declared[key], !text(v).isEmpty else {
+            base.shortfall = .init(zh: "未申报“\(key)”（申报而非量测）", en: "\(key) is not declared (a declared, not measured, fact)")
+            return base
+        }
+        base.declaredValue = text(v)
+        let ok: Bool
+        switch expected {
+        case .string("present")?: ok = true
+        case let e?: ok = text(e) == text(v)
+        case nil: ok = true
+        }
+        base.verdict = ok ? .pass : .fail
+        if !ok { base.shortfall = .init(zh: "申报“\(key)”为“\(text(v))”，要求“\(base.expected ?? "")”", en: "declared \(key) is \"\(text(v))\"; \"\(base.expected ?? "")\" is required") }
+        return base
     }
 
     /// Pass, fail or indeterminate (the threshold within the value's uncertainty), with the shortfall.

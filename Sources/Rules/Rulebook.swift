@@ -97,6 +97,9 @@ public struct Rulebook: Sendable, Decodable {
         public var shortfall: Shortfall?
         /// For durations: a declared date to count from when no dated records were measured.
         public var declaredSinceDate: String?
+        /// When the value is not measured (its layer was not submitted), a declared fact that
+        /// stands for it, judged against `expected` (default true) and shown as declared.
+        public var declaredFallback: String?
     }
     public struct PriceBounds: Sendable, Decodable, Equatable {
         public var minFenPerMetre: Int64

@@ -196,7 +196,7 @@ public enum Samples {
                        "construction_land": "construction_land.shp", "heritage": "heritage.shp",
                        "restricted_rights": "restricted_rights.shp", "geohazard": "geohazard.shp"],
             "fields": ["parcels.id": "地块编号", "landuse_before.class": "DLBM", "landuse_after.class": "DLBM"],
-            "declared": ["homesteadExitAgreement": ["JY-002"]],
+            "declared": ["homesteadExitAgreement": ["JY-002"], "spatialPlanConformity": true],
         ])
     }
 

@@ -63,6 +63,15 @@ final class CheckTests: XCTestCase {
         XCTAssertEqual(verdict(["sandGrade": .string("medium-fine")]), .pass)
         XCTAssertEqual(verdict(["sandGrade": .string("coarse")]), .fail)
         XCTAssertEqual(verdict([:]), .notAssessed)
+        // A measured criterion whose layer was not submitted falls back to a declared fact (JY Art. 9 spatial plan).
+        let jy = try RuleLibrary.rulebook("jiangyin-eco-voucher")
+        func plan(_ d: [String: JSONValue]) -> CriterionResult {
+            Checker.check(emptyReport(kind: "restoration-parcels"), rulebook: jy, declared: d, date: date, dateSource: "t").results.first { $0.criterion == "eligibility.spatialPlan" }!
+        }
+        XCTAssertEqual(plan(["spatialPlanConformity": .bool(true)]).verdict, .pass)
+        XCTAssertEqual(plan(["spatialPlanConformity": .bool(true)]).source, "declared")
+        XCTAssertEqual(plan(["spatialPlanConformity": .bool(false)]).verdict, .fail)
+        XCTAssertEqual(plan([:]).verdict, .notAssessed)
     }
 
     /// Stability from a declared date: more than 365 days passes, exactly 365 fails; a shortfall
