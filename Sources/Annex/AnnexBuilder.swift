@@ -53,7 +53,7 @@ public enum AnnexBuilder {
         if m.rule == "shanwei-coastline" {
             eng("eng.shoreline", m.value("layer.shoreline.length_m") != nil ? "layer.shoreline.length_m" : "layer.seawall_line.length_m", declared: "restoredLength_m")
             eng("eng.beachArea", "layer.beach.area_m2"); eng("eng.mangroveArea", "layer.mangrove.area_m2")
-            eng("eng.sand", "-", declared: "sandVolume_m3"); eng("eng.removed", "dike.removedImpermeable_m")
+            eng("eng.sand", "-", declared: "sandVolume_m3"); eng("eng.removed", "dike.removedImpermeable_m"); eng("eng.removedPieces", "dike.removedPieces")
             if m.kind == "eco-seawall" { eng("eng.seawall", "-", declared: "restoredLength_m") }
         }
         ctx["engineering"] = engineering; ctx["hasEngineering"] = !engineering.isEmpty

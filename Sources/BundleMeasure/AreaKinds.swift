@@ -80,6 +80,8 @@ extension MeasureContext {
                           layers: layers, featureIds: ids("dike_before"), crs: crs, article: article, uncertainty: fractionU))
         add(MeasuredValue(id: "dike.removedImpermeable_m", label: "removed impermeable length", value: d.removedImpermeable, unit: "m",
                           method: method, layers: layers, crs: crs, article: article))
+        add(MeasuredValue(id: "dike.removedPieces", label: "separate removed pieces of impermeable dike", value: Double(d.removedPieces), unit: "count",
+                          method: "§7 connected pieces of the removed length", layers: layers, crs: crs, article: "SW Art. 17"))
         add(MeasuredValue(id: "dike.totalBefore_m", label: "total dike length before removal (permeable parts included)", value: d.totalBefore, unit: "m",
                           method: "§7 length of the union of dike_before", layers: files("dike_before"), crs: crs,
                           geodesic: try geodesic.length(geometries("dike_before")), article: article))
