@@ -37,7 +37,7 @@ struct AnnexCommand: ParsableCommand {
         let (proj, geos, b, set, book) = (opened.proj, opened.geos, opened.bundle, opened.set, opened.rulebook)
         defer { b.removeUnpacked() }
         let verification = Verifier.verify(bundle, options: .init(rulebookFile: rulebook))
-        let measured = try BundleMeasurer.measure(set, rulebook: book, vocabulary: try RuleLibrary.vocabulary(), geos: geos, proj: proj)
+        let measured = try opened.measure()
         let (day, source) = CheckDates.resolve(option: nil, manifest: b.manifest?.checkDate)
         let check = Checker.check(measured, rulebook: book, declared: b.manifest?.declared ?? [:], date: day, dateSource: source)
 

@@ -35,10 +35,10 @@ struct CheckCommand: ParsableCommand {
 
     func run() throws {
         let opened = try OpenedBundle(bundle, rulebookFile: rulebook)
-        let (proj, geos, b, set, book) = (opened.proj, opened.geos, opened.bundle, opened.set, opened.rulebook)
+        let (b, book) = (opened.bundle, opened.rulebook)
         defer { b.removeUnpacked() }
         let (day, source) = CheckDates.resolve(option: date, manifest: b.manifest?.checkDate)
-        let measured = try BundleMeasurer.measure(set, rulebook: book, vocabulary: try RuleLibrary.vocabulary(), geos: geos, proj: proj)
+        let measured = try opened.measure()
         var report = Checker.check(measured, rulebook: book, declared: b.manifest?.declared ?? [:], date: day, dateSource: source)
         if rulebook != nil { report.notes.insert("rulebook loaded from \(rulebook!) instead of the shipped one", at: 0) }
         print(json ? report.json() : report.text(lang == .zh ? .zh : .en), terminator: "")

@@ -31,8 +31,7 @@ struct MeasureCommand: ParsableCommand {
         let (proj, geos, b, set, book) = (opened.proj, opened.geos, opened.bundle, opened.set, opened.rulebook)
         defer { b.removeUnpacked() }
         let bar = ProgressBar()
-        let report = try BundleMeasurer.measure(set, rulebook: book, vocabulary: try RuleLibrary.vocabulary(), geos: geos, proj: proj,
-                                                progress: bar.update)
+        let report = try opened.measure(progress: bar.update)
         bar.finish()
         try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
         func write(_ name: String, _ data: Data) throws { try data.write(to: URL(fileURLWithPath: (output as NSString).appendingPathComponent(name))) }

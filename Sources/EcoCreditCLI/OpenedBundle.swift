@@ -1,4 +1,5 @@
 import ArgumentParser
+import BundleMeasure
 import Foundation
 import GeoCore
 import Rules
@@ -23,5 +24,16 @@ struct OpenedBundle {
             throw ExitCode(2)
         }
         rulebook = try rulebookFile.map(RuleLibrary.rulebook(file:)) ?? RuleLibrary.rulebook(RuleLibrary.rulebookName(forRule: bundle.manifest?.rule))
+    }
+
+    /// Measures the bundle; a failure (GEOS refusing invalid geometry, say) exits with status 2
+    /// and points at `ecocredit verify`, which reports what in the data is wrong.
+    func measure(progress: BundleMeasurer.Progress? = nil) throws -> MeasurementReport {
+        do {
+            return try BundleMeasurer.measure(set, rulebook: rulebook, vocabulary: try RuleLibrary.vocabulary(), geos: geos, proj: proj, progress: progress)
+        } catch {
+            FileHandle.standardError.write(Data("\(bundle.displayPath): cannot be measured: \(error)\nRun `ecocredit verify \(bundle.displayPath)` to see what in the data must be corrected.\n".utf8))
+            throw ExitCode(2)
+        }
     }
 }
