@@ -50,6 +50,21 @@ final class VerifyCLITests: XCTestCase {
         XCTAssertEqual(missing.status, 2)
     }
 
+    /// Data that verification rejects cannot crash the later stages: they exit with status 2 and
+    /// point at `ecocredit verify`.
+    func testInvalidGeometryStopsMeasureCheckAndAnnexCleanly() throws {
+        try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: executable.path), "ecocredit not built beside the tests")
+        let broken = try Fixture.copy("shanwei-beach")
+        try Fixture.editGeometry(broken, "beach.shp") { g in var r = g.firstRing; r.swapAt(1, 2); return .polygon([CoordinateSequence(r)]) }
+        for args in [["measure", broken, "-o", broken + "/out"], ["check", broken], ["annex", broken, "-o", broken + "/annex"]] {
+            let p = Process(); p.executableURL = executable; p.arguments = args
+            let err = Pipe(); p.standardError = err; p.standardOutput = FileHandle.nullDevice
+            try p.run(); let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self); p.waitUntilExit()
+            XCTAssertEqual(p.terminationStatus, 2, args[0])
+            XCTAssertTrue(text.contains("ecocredit verify"), "\(args[0]): \(text)")
+        }
+    }
+
     /// Every input in fuzz/corpus and fuzz/regressions goes through the readers without a crash.
     func testFuzzCorpusReplays() throws {
         let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
