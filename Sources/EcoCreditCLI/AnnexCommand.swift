@@ -19,8 +19,7 @@ struct AnnexCommand: ParsableCommand {
         --pdf prints annex.pdf with headless Chromium (Debian: apt-get install chromium fonts-noto-cjk).
         """)
 
-    @Argument(help: "Bundle folder or .zip.")
-    var bundle: String
+    @OptionGroup var input: BundleOptions
     @Option(name: .shortAndLong, help: "Output folder (created).")
     var output: String
     @Option(help: "Language: zh or en.")
@@ -29,14 +28,12 @@ struct AnnexCommand: ParsableCommand {
     var pdf = false
     @Option(help: "The generation time printed in the annex (fix it to compare annexes byte for byte).")
     var generatedAt: String?
-    @Option(help: "A rulebook JSON file to use instead of the shipped one.")
-    var rulebook: String?
 
     func run() throws {
-        let opened = try OpenedBundle(bundle, rulebookFile: rulebook)
+        let opened = try OpenedBundle(input.bundle, rulebookFile: input.rulebook)
         let (proj, geos, b, set, book) = (opened.proj, opened.geos, opened.bundle, opened.set, opened.rulebook)
         defer { b.removeUnpacked() }
-        let verification = Verifier.verify(bundle, options: .init(rulebookFile: rulebook))
+        let verification = Verifier.verify(input.bundle, options: .init(rulebookFile: input.rulebook))
         let measured = try opened.measure()
         let (day, source) = CheckDates.resolve(option: nil, manifest: b.manifest?.checkDate)
         let check = Checker.check(measured, rulebook: book, declared: b.manifest?.declared ?? [:], date: day, dateSource: source)
@@ -51,8 +48,8 @@ struct AnnexCommand: ParsableCommand {
         try write("verification.json", Data(verification.json().utf8))
         for (name, data) in try MeasurementReport.featuresGeoJSON(set, proj: proj) { try write(name, data); outputs.append(name) }
         let time = generatedAt ?? ISO8601DateFormatter().string(from: Date())
-        var command = "ecocredit annex \(bundle) -o \(output) --lang \(lang.rawValue) --generated-at \(time)"
-        if let rulebook { command += " --rulebook \(rulebook)" }
+        var command = "ecocredit annex \(input.bundle) -o \(output) --lang \(lang.rawValue) --generated-at \(time)"
+        if let rulebook = input.rulebook { command += " --rulebook \(rulebook)" }
         let html = try AnnexBuilder.build(bundle: b, set: set, verification: verification, measurement: measured, check: check, rulebook: book,
                                           options: .init(lang: lang.rawValue, generatedAt: time, command: command, outputs: outputs), geos: geos)
         try write("annex.html", Data(html.utf8))

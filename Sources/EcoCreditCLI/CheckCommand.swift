@@ -18,10 +18,7 @@ struct CheckCommand: ParsableCommand {
         Exit status: 0 pass, 1 fail, 3 indeterminate or not assessed, 2 input that cannot be used.
         """)
 
-    @Argument(help: "Bundle folder or .zip.")
-    var bundle: String
-    @Option(help: "A rulebook JSON file to use instead of the shipped one.")
-    var rulebook: String?
+    @OptionGroup var input: BundleOptions
     @Option(help: "Check date YYYY-MM-DD (default: the manifest's checkDate, else today).")
     var date: String?
     @Flag(help: "Print JSON instead of text.")
@@ -34,13 +31,13 @@ struct CheckCommand: ParsableCommand {
     }
 
     func run() throws {
-        let opened = try OpenedBundle(bundle, rulebookFile: rulebook)
+        let opened = try OpenedBundle(input.bundle, rulebookFile: input.rulebook)
         let (b, book) = (opened.bundle, opened.rulebook)
         defer { b.removeUnpacked() }
         let (day, source) = CheckDates.resolve(option: date, manifest: b.manifest?.checkDate)
         let measured = try opened.measure()
         var report = Checker.check(measured, rulebook: book, declared: b.manifest?.declared ?? [:], date: day, dateSource: source)
-        if rulebook != nil { report.notes.insert("rulebook loaded from \(rulebook!) instead of the shipped one", at: 0) }
+        if input.rulebook != nil { report.notes.insert("rulebook loaded from \(input.rulebook!) instead of the shipped one", at: 0) }
         print(json ? report.json() : report.text(lang == .zh ? .zh : .en), terminator: "")
         if report.exitStatus != 0 { throw ExitCode(report.exitStatus) }
     }

@@ -17,17 +17,14 @@ struct MeasureCommand: ParsableCommand {
         assumes sound data and stops at the first unreadable layer. Exit status 2 when the input cannot be used.
         """)
 
-    @Argument(help: "Bundle folder or .zip.")
-    var bundle: String
+    @OptionGroup var input: BundleOptions
 
     @Option(name: .shortAndLong, help: "Output folder (created).")
     var output: String
 
-    @Option(help: "A rulebook JSON file to use instead of the shipped one.")
-    var rulebook: String?
 
     func run() throws {
-        let opened = try OpenedBundle(bundle, rulebookFile: rulebook)
+        let opened = try OpenedBundle(input.bundle, rulebookFile: input.rulebook)
         let (proj, geos, b, set, book) = (opened.proj, opened.geos, opened.bundle, opened.set, opened.rulebook)
         defer { b.removeUnpacked() }
         let bar = ProgressBar()

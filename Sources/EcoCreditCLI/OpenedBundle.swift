@@ -5,6 +5,14 @@ import GeoCore
 import Rules
 import Submission
 
+/// The input every measuring command takes: one bundle and, optionally, a bureau's rulebook.
+struct BundleOptions: ParsableArguments {
+    @Argument(help: "Bundle folder or .zip.")
+    var bundle: String
+    @Option(help: "A rulebook JSON file to use instead of the shipped one.")
+    var rulebook: String?
+}
+
 /// A bundle opened for measuring: its layers in the working CRS, its rulebook, and the GEOS
 /// and PROJ contexts of this command. Input that cannot be used exits with status 2.
 struct OpenedBundle {

@@ -29,7 +29,7 @@ final class VerifyCLITests: XCTestCase {
     }
 
     func testExitStatusJSONAndLanguage() throws {
-        try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: executable.path), "ecocredit not built beside the tests")
+        guard FileManager.default.isExecutableFile(atPath: executable.path) else { return XCTFail("ecocredit is not built beside the tests (swift build --build-tests builds it)") }
         let sound = try run(["verify", Fixture.sample("shanwei-beach")])
         XCTAssertEqual(sound.status, 0)
         XCTAssertTrue(sound.out.contains("结论：未发现错误"), sound.out)
@@ -53,7 +53,7 @@ final class VerifyCLITests: XCTestCase {
     /// Data that verification rejects cannot crash the later stages: they exit with status 2 and
     /// point at `ecocredit verify`.
     func testInvalidGeometryStopsMeasureCheckAndAnnexCleanly() throws {
-        try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: executable.path), "ecocredit not built beside the tests")
+        guard FileManager.default.isExecutableFile(atPath: executable.path) else { return XCTFail("ecocredit is not built beside the tests (swift build --build-tests builds it)") }
         let broken = try Fixture.copy("shanwei-beach")
         try Fixture.editGeometry(broken, "beach.shp") { g in var r = g.firstRing; r.swapAt(1, 2); return .polygon([CoordinateSequence(r)]) }
         for args in [["measure", broken, "-o", broken + "/out"], ["check", broken], ["annex", broken, "-o", broken + "/annex"]] {
