@@ -7,10 +7,9 @@ import GeoCore
 final class SectionMeasureTests: XCTestCase {
     var geos: GEOSContext!
     override func setUpWithError() throws { geos = try GEOSContext() }
-    func rect(_ x0: Double, _ y0: Double, _ x1: Double, _ y1: Double) -> Geometry { .rectangle(Envelope(minX: x0, minY: y0, maxX: x1, maxY: y1)) }
-
+    func rect(_ x0: Double, _ y0: Double, _ x1: Double, _ y1: Double) -> Geometry { MeasureFixture.rect(x0, y0, x1, y1) }
     func widths(_ baseline: [XY], _ feature: [Geometry], _ p: TransectParameters = TransectParameters()) throws -> [TransectWidth] {
-        try WidthMeasurer(feature: feature, geos: geos).measure(TransectCaster.cast([CoordinateSequence(baseline)], p))
+        try MeasureFixture.widths(baseline, feature, p, geos: geos)
     }
 
     /// §2: for a rectangle the area width equals the transect mean (25 m over 400 of 600 m).

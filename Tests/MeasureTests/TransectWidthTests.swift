@@ -8,11 +8,9 @@ final class TransectWidthTests: XCTestCase {
     var geos: GEOSContext!
     override func setUpWithError() throws { geos = try GEOSContext() }
 
-    func rect(_ x0: Double, _ y0: Double, _ x1: Double, _ y1: Double) -> Geometry { .rectangle(Envelope(minX: x0, minY: y0, maxX: x1, maxY: y1)) }
-
+    func rect(_ x0: Double, _ y0: Double, _ x1: Double, _ y1: Double) -> Geometry { MeasureFixture.rect(x0, y0, x1, y1) }
     func widths(_ baseline: [XY], _ feature: [Geometry], _ p: TransectParameters = TransectParameters()) throws -> [TransectWidth] {
-        let t = TransectCaster.cast([CoordinateSequence(baseline)], p)
-        return try WidthMeasurer(feature: feature, geos: geos).measure(t)
+        try MeasureFixture.widths(baseline, feature, p, geos: geos)
     }
 
     func testStationsFollowSection1() {
