@@ -88,7 +88,7 @@ public enum AnnexBuilder {
         ctx["segments"] = m.segments.map { s -> [String: Any] in
             ["index": s.index, "from": show(s.from_m, "m"), "to": show(s.to_m, "m"), "length": show(s.length_m, "m"), "mean": show(s.statistics.mean, "m"),
              "min": show(s.statistics.minimum, "m"), "p10": show(s.statistics.p10, "m"), "median": show(s.statistics.median, "m"),
-             "max": show(s.statistics.maximum, "m"), "stations": s.statistics.count, "inscribed": s.inscribedDiameter_m.map { show($0, "m") } ?? "",
+             "max": show(s.statistics.maximum, "m"), "stations": s.statistics.count, "inscribed": s.inscribedDiameter_m.map { (s.inscribedIsMaximum ? "" : "≥ ") + show($0, "m") } ?? "",
              "qualifies": s.qualifies.map { word($0 ? "yes" : "no") } ?? ""]
         }
         ctx["hasSegments"] = !m.segments.isEmpty

@@ -108,11 +108,11 @@ extension MeasureContext {
                                   method: "§0 planar length, sum over features", layers: files(role), crs: crs, geodesic: try geodesic.length(lines), article: "§0"))
             }
             if !polys.isEmpty {
-                let a = polys.reduce(0) { $0 + $1.planarArea }
+                let a = polys.reduce(0) { $0 + $1.planarArea }, ga = try geodesic.area(polys)
                 add(MeasuredValue(id: "layer.\(role).area_m2", label: "\(role): total area", value: a, unit: "m²",
-                                  method: "§0 planar area, sum over features", layers: files(role), crs: crs, geodesic: try geodesic.area(polys), article: "§0"))
+                                  method: "§0 planar area, sum over features", layers: files(role), crs: crs, geodesic: ga, article: "§0"))
                 add(MeasuredValue(id: "layer.\(role).area_mu", label: "\(role): total area", value: a / squareMetresPerMu, unit: "mu",
-                                  method: "§0 m² / (10000/15)", layers: files(role), crs: crs, geodesic: try geodesic.area(polys) / squareMetresPerMu, article: "§0"))
+                                  method: "§0 m² / (10000/15)", layers: files(role), crs: crs, geodesic: ga / squareMetresPerMu, article: "§0"))
             }
         }
     }

@@ -120,7 +120,9 @@ struct MeasureContext {
         guard !parts.isEmpty else { report.notes.append("no \(baselineRole) line to measure along"); return ([], []) }
         let tp = params.transect
         let transects = TransectCaster.cast(parts, tp)
-        let measurer = try WidthMeasurer(feature: feature, geos: geos)
+        // The feature dissolved once (overlaps count once) for widths, the area cross-check and the inscribed circles.
+        let dissolved = try DissolvedFeature(feature, geos: geos)
+        let measurer = try WidthMeasurer(dissolved: dissolved, geos: geos)
         var widths: [TransectWidth] = []
         widths.reserveCapacity(transects.count)
         let chunk = 2000
@@ -148,8 +150,8 @@ struct MeasureContext {
         add(stat("stations", "stations", Double(transects.count), "count"))
         add(stat("truncatedStations", "stations whose piece reaches the transect end (feature may be wider than h)",
                  Double(widths.filter(\.truncated).count), "count"))
-        let check = try AreaWidthCheck.compute(feature: feature, baseline: parts, halfLength: tp.halfLength, transectMean: all.mean,
-                                               flagAbove: params["areaWidthFlag"], geos: geos)
+        let check = try AreaWidthCheck.compute(feature: dissolved, baseline: parts, halfLength: tp.halfLength, transectMean: all.mean,
+                                               flagAbove: params["areaWidthFlag"])
         add(MeasuredValue(id: "\(prefix).areaWidth_m", label: "area width Σ area(F ∩ C_k) / Σ L_k", value: check.areaWidth, unit: "m",
                           method: "§2 cross-check: flat-capped buffer of h", parameters: p.merging(["areaWidthFlag": params["areaWidthFlag"]]) { a, _ in a },
                           layers: layers, featureIds: idsUsed, crs: crs, article: article))
@@ -158,28 +160,41 @@ struct MeasureContext {
         }
         // Runs and segments, with the inscribed-circle bound.
         let runs = WidthMeasurer.runs(widths)
-        let union = try geos.unaryUnion(try feature.map { try geos.make($0) })
-        let featureParts = try (0..<union.partCount).map { try union.part($0) }
-        let tree = try STRtree(featureParts, context: geos)
-        // Inscribed-circle diameters of every part, on all cores (each worker has its own GEOS context).
-        let tolerance = params["inscribedCircleTolerance_m"]
-        let diameters = try ParallelGeometry.map(try featureParts.map { try $0.value() }) { ctx, g in
-            2 * (try ctx.make(g).maximumInscribedCircle(tolerance: tolerance)?.radius ?? 0)
-        }
-        var runOf = [Int?](repeating: nil, count: widths.count)
+        // Inscribed circles: a run whose mean width is not above a circle found on its own
+        // transects (times 1 + inscribedCircleFlag) cannot disagree; only the other runs need the
+        // largest inscribed circle of the parts near them (GEOS, on all cores, one context per worker).
+        let flag = params["inscribedCircleFlag"], tolerance = params["inscribedCircleTolerance_m"]
+        var starts: [Int] = []
         var cursor = 0
-        for (ri, r) in runs.enumerated() {
+        for r in runs {
             // Runs come in station order: advance to the run's first station.
             while cursor < widths.count, !(widths[cursor].transect.part == r.part && widths[cursor].transect.station == r.firstStation) { cursor += 1 }
-            let members = cursor..<min(cursor + r.stations, widths.count)
-            for i in members { runOf[i] = ri }
-            var bound: Double? = nil
-            if let env = Envelope(of: members.flatMap { [widths[$0].transect.start, widths[$0].transect.end] }) {
-                for k in try tree.query(env) { bound = max(bound ?? 0, diameters[k]) }
+            starts.append(cursor)
+        }
+        func members(_ ri: Int) -> Range<Int> { starts[ri]..<min(starts[ri] + runs[ri].stations, widths.count) }
+        let onTransects = runs.indices.map { ri in members(ri).map { widths[$0].inscribedAtLeast }.max() ?? 0 }
+        let unsettled = runs.indices.filter { runs[$0].statistics.mean > onTransects[$0] * (1 + flag) }
+        var near: [Int: [Int]] = [:]
+        if !unsettled.isEmpty {
+            let index = EnvelopeIndex(dissolved.parts.map { Envelope(of: $0.polygonParts.first?.first?.xy ?? []) ?? Envelope(minX: 0, minY: 0, maxX: 0, maxY: 0) })
+            for ri in unsettled {
+                if let env = Envelope(of: members(ri).flatMap { [widths[$0].transect.start, widths[$0].transect.end] }) { near[ri] = index.query(env) }
             }
-            let disagree = bound.map { r.statistics.mean > $0 * (1 + params["inscribedCircleFlag"]) } ?? false
+        }
+        let needed = Array(Set(near.values.joined())).sorted()
+        let maxima = try ParallelGeometry.map(needed.map { dissolved.parts[$0] }) { ctx, g in
+            2 * (try ctx.make(g).maximumInscribedCircle(tolerance: tolerance)?.radius ?? 0)
+        }
+        let diameter = Dictionary(uniqueKeysWithValues: zip(needed, maxima))
+        var runOf = [Int?](repeating: nil, count: widths.count)
+        for (ri, r) in runs.enumerated() {
+            for i in members(ri) { runOf[i] = ri }
+            let bound: Double?, isMaximum: Bool
+            if let parts = near[ri] { bound = parts.compactMap { diameter[$0] }.max(); isMaximum = true }
+            else { bound = onTransects[ri]; isMaximum = false }
+            let disagree = bound.map { r.statistics.mean > $0 * (1 + flag) } ?? false
             var seg = MeasurementReport.Segment(index: ri, part: r.part, from_m: r.from, to_m: r.to, length_m: r.length, statistics: r.statistics,
-                                                inscribedDiameter_m: bound, estimatorsDisagree: disagree)
+                                                inscribedDiameter_m: bound, inscribedIsMaximum: isMaximum, estimatorsDisagree: disagree)
             if let minLength, let minWidth {
                 seg.qualifies = r.length > minLength && r.statistics.mean > minWidth
                 seg.lengthShortfall_m = max(0, minLength - r.length); seg.widthShortfall_m = max(0, minWidth - r.statistics.mean)

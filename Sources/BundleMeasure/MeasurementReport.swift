@@ -24,9 +24,13 @@ public struct MeasurementReport: Sendable {
         public var statistics: WidthStatistics
         public var qualifies: Bool?
         public var lengthShortfall_m: Double?, widthShortfall_m: Double?
-        /// Largest inscribed-circle diameter of the feature parts near the run (a bound on width), and
-        /// whether the transect mean exceeds it by more than the tolerance.
+        /// Diameter of an inscribed circle of the feature parts near the run (a bound on width), and
+        /// whether the transect mean exceeds the largest one by more than `inscribedCircleFlag`.
+        /// When `inscribedIsMaximum`, the largest inscribed circle (GEOS, within
+        /// `inscribedCircleTolerance_m`); otherwise a circle found on the run's transects that
+        /// already shows the mean is not above the bound (the largest is at least this wide).
         public var inscribedDiameter_m: Double?
+        public var inscribedIsMaximum: Bool = true
         public var estimatorsDisagree: Bool
     }
     public struct ParcelResult: Sendable, Equatable {

@@ -11,7 +11,8 @@ extension MeasurementReport {
         struct Seg: Encodable {
             let index, part: Int; let from_m, to_m, length_m: Double
             let meanWidth_m, minWidth_m, p10Width_m, medianWidth_m, maxWidth_m: Double; let stations: Int
-            let qualifies: Bool?; let lengthShortfall_m, widthShortfall_m, inscribedDiameter_m: Double?; let estimatorsDisagree: Bool
+            let qualifies: Bool?; let lengthShortfall_m, widthShortfall_m, inscribedDiameter_m: Double?; let inscribedIsMaximum: Bool
+            let estimatorsDisagree: Bool
         }
         struct Parcel: Encodable {
             let id: String; let index: Int; let area_m2: Double; let before_m2, after_m2: [String: Double]; let slivers: Int
@@ -40,7 +41,8 @@ extension MeasurementReport {
                                                         meanWidth_m: s.statistics.mean, minWidth_m: s.statistics.minimum, p10Width_m: s.statistics.p10,
                                                         medianWidth_m: s.statistics.median, maxWidth_m: s.statistics.maximum, stations: s.statistics.count,
                                                         qualifies: s.qualifies, lengthShortfall_m: s.lengthShortfall_m, widthShortfall_m: s.widthShortfall_m,
-                                                        inscribedDiameter_m: s.inscribedDiameter_m, estimatorsDisagree: s.estimatorsDisagree) },
+                                                        inscribedDiameter_m: s.inscribedDiameter_m, inscribedIsMaximum: s.inscribedIsMaximum,
+                                                        estimatorsDisagree: s.estimatorsDisagree) },
                       crossingTransects: crossings.map { [$0.0, $0.1] }, suggestedSmoothingWindow_m: suggestedSmoothingWindow_m,
                       shorelineChange: shorelineChange.map { c in
                           Change(shorelines: c.shorelines.map(\.date.description), seaSide: seaSide, seaSideSource: seaSideSource,

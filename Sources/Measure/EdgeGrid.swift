@@ -110,9 +110,9 @@ struct EdgeGrid {
         return XY(x, y)
     }
 
-    /// Length of the segment p→q inside the feature, and whether the inside reaches an end;
-    /// nil for a degenerate transect.
-    func clip(_ p: XY, _ q: XY, scratch: inout Scratch) -> (width: Double, truncated: Bool)? {
+    /// Length of the segment p→q inside the feature, whether the inside reaches an end, and the
+    /// longest inside piece; nil for a degenerate transect.
+    func clip(_ p: XY, _ q: XY, scratch: inout Scratch) -> (width: Double, truncated: Bool, widest: (XY, XY)?)? {
         let r = XY(q.x - p.x, q.y - p.y)
         var us: [(u: Double, at: XY)] = []
         var degenerate = false
@@ -157,11 +157,38 @@ struct EdgeGrid {
         us.sort { $0.u < $1.u }
         // Sum the inside pieces as distances between their end points.
         var width = 0.0, prev = p, state = inside
+        var widest: (XY, XY)? = nil, widestLength = 0.0
+        func piece(_ a: XY, _ b: XY) {
+            let d = a.distance(to: b)
+            width += d
+            if d > widestLength { widestLength = d; widest = (a, b) }
+        }
         for c in us {
-            if state { width += prev.distance(to: c.at) }
+            if state { piece(prev, c.at) }
             state.toggle(); prev = c.at
         }
-        if state { width += prev.distance(to: q) }
-        return (width, inside || state)
+        if state { piece(prev, q) }
+        return (width, inside || state, widest)
+    }
+
+    /// Distance from `p` to the nearest edge, searched ring by ring of cells out to `limit`
+    /// (returned when no edge is nearer). Exact: a ring is searched while it can hold a nearer edge.
+    func distanceToEdges(_ p: XY, limit: Double) -> Double {
+        let cx = Int64((p.x / cell).rounded(.down)), cy = Int64((p.y / cell).rounded(.down))
+        var best2 = limit * limit
+        var ring: Int64 = 0
+        while true {
+            // Cells of ring r lie at least (r − 1) cells from p.
+            let near = Double(max(0, ring - 1)) * cell
+            if near * near >= best2 { break }
+            for dx in -ring...ring {
+                for dy in -ring...ring where abs(dx) == ring || abs(dy) == ring {
+                    guard let r = cells[EdgeGrid.key(cx + dx, cy + dy)] else { continue }
+                    for k in r { best2 = min(best2, SegmentGrid.squaredDistance(p, edges[Int(items[k])])) }
+                }
+            }
+            ring += 1
+        }
+        return best2.squareRoot()
     }
 }

@@ -7,6 +7,13 @@ public struct TransectWidth: Sendable, Equatable {
     public var width: Double
     /// A piece reaches an end of the transect: the feature may be wider than `h`.
     public var truncated: Bool
+    /// Diameter of a circle inside the feature centred on the transect's longest piece, m (0
+    /// when none was computed): a lower bound on the feature's largest inscribed circle there.
+    public var inscribedAtLeast: Double
+
+    public init(transect: Transect, width: Double, truncated: Bool, inscribedAtLeast: Double = 0) {
+        self.transect = transect; self.width = width; self.truncated = truncated; self.inscribedAtLeast = inscribedAtLeast
+    }
 }
 
 /// Summary statistics of widths, m. Percentiles interpolate linearly between order statistics.
@@ -58,11 +65,15 @@ public struct WidthMeasurer {
     /// `feature`: the polygons of the feature in the working CRS. `cellSize`: grid cell in CRS
     /// units (default: from the mean edge length).
     public init(feature: [Geometry], geos: GEOSContext, cellSize: Double? = nil) throws {
+        try self.init(dissolved: DissolvedFeature(feature, geos: geos), geos: geos, cellSize: cellSize)
+    }
+
+    /// From a feature already dissolved; the GEOS geometries made here are owned by `geos`.
+    public init(dissolved: DissolvedFeature, geos: GEOSContext, cellSize: Double? = nil) throws {
         self.geos = geos
-        let union = try geos.unaryUnion(try feature.map { try geos.make($0) })
-        parts = try (0..<union.partCount).map { try union.part($0) }
+        parts = try dissolved.geosParts(geos)
         tree = try STRtree(parts, context: geos)
-        let rings = try parts.map { try $0.value().polygonParts.first ?? [] }
+        let rings = dissolved.parts.map { $0.polygonParts.first ?? [] }
         let edgeCount = max(1, rings.reduce(0) { $0 + $1.reduce(0) { $0 + $1.count } })
         let perimeter = rings.reduce(0.0) { $0 + $1.reduce(0) { $0 + $1.planarLength } }
         grid = EdgeGrid(parts: rings, cellSize: cellSize ?? max(1, 8 * perimeter / Double(edgeCount)))
@@ -78,7 +89,11 @@ public struct WidthMeasurer {
         out.reserveCapacity(transects.count)
         for t in transects {
             if let c = grid.clip(t.start, t.end, scratch: &scratch) {
-                out.append(TransectWidth(transect: t, width: c.width, truncated: c.truncated))
+                // The piece's ends lie on the boundary, so the circle at its middle is at most half as wide.
+                let inscribed = c.widest.map { a, b in
+                    2 * grid.distanceToEdges(XY((a.x + b.x) / 2, (a.y + b.y) / 2), limit: a.distance(to: b) / 2)
+                } ?? 0
+                out.append(TransectWidth(transect: t, width: c.width, truncated: c.truncated, inscribedAtLeast: inscribed))
             } else {
                 geosFallbacks += 1
                 out.append(try measureWithGEOS(t))
