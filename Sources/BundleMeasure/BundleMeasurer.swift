@@ -70,6 +70,7 @@ struct MeasureContext {
     let params: MeasureParameters
     let geodesic: GeodesicCheck
     let progress: BundleMeasurer.Progress?
+    let roleFiles: [String: [String]]
     var report: MeasurementReport
 
     init(set: LayerSet, rulebook: Rulebook, vocabulary: Vocabulary, geos: GEOSContext, proj: ProjContext,
@@ -77,6 +78,10 @@ struct MeasureContext {
         self.set = set; self.rulebook = rulebook; self.vocabulary = vocabulary; self.geos = geos; self.proj = proj
         self.params = parameters; self.progress = progress
         geodesic = try GeodesicCheck(working: set.workingCRS, proj: proj)
+        let root = set.bundle.root.hasSuffix("/") ? set.bundle.root : set.bundle.root + "/"
+        var rf: [String: [String]] = [:]
+        for l in set.layers { rf[l.role, default: []].append(l.source.path.hasPrefix(root) ? String(l.source.path.dropFirst(root.count)) : l.source.path) }
+        roleFiles = rf
         let m = set.bundle.manifest
         report = MeasurementReport(bundle: set.bundle.displayPath, projectId: m?.projectId, rule: m?.rule, kind: m?.kind,
                                    checkDate: m?.checkDate, workingCRS: set.workingCRS.label, workingCRSReason: set.workingCRSReason,
@@ -93,11 +98,8 @@ struct MeasureContext {
         set.layers(role).flatMap { l in l.working.features.filter { !$0.geometry.isEmpty && $0.geometry.firstNonFiniteCoordinate == nil }.map { (l, $0) } }
     }
     func geometries(_ role: String) -> [Geometry] { features(role).map(\.feature.geometry) }
-    func files(_ role: String) -> [String] { set.layers(role).map { relative($0.source.path) } }
-    func relative(_ path: String) -> String {
-        let r = set.bundle.root.hasSuffix("/") ? set.bundle.root : set.bundle.root + "/"
-        return path.hasPrefix(r) ? String(path.dropFirst(r.count)) : path
-    }
+    /// The files of a role's layers, relative to the bundle (computed once: per-parcel values name them).
+    func files(_ role: String) -> [String] { roleFiles[role] ?? [] }
     func featureId(_ l: RoleLayer, _ f: Feature) -> String {
         let (name, _) = l.field("id", manifest: manifest, defaults: vocabulary.fieldDefaults["\(l.role).id"] ?? ["编号", "BSM", "ID"])
         return name.flatMap { l.source.value(l.source.features[f.index], $0)?.stringValue }.flatMap { $0.isEmpty ? nil : $0 } ?? "#\(f.index)"

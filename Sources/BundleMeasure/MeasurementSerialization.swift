@@ -7,62 +7,53 @@ import Submission
 /// `measurements.json`, `transects.csv`, and GeoJSON of the transects and of the features as
 /// measured (RFC 7946: CGCS2000 longitude/latitude, used as WGS 84).
 extension MeasurementReport {
+    /// `measurements.json`: pretty-printed, keys in sorted order, written directly (a report of
+    /// 100 000 parcels is too large for `JSONEncoder`); `MeasuredValue`s decode with `Codable`.
     public func json() -> String {
-        struct Seg: Encodable {
-            let index, part: Int; let from_m, to_m, length_m: Double
-            let meanWidth_m, minWidth_m, p10Width_m, medianWidth_m, maxWidth_m: Double; let stations: Int
-            let qualifies: Bool?; let lengthShortfall_m, widthShortfall_m, inscribedDiameter_m: Double?; let inscribedIsMaximum: Bool
-            let estimatorsDisagree: Bool
+        var w = JSONTextWriter(capacity: 1024 + values.count * 600 + parcels.count * 400 + segments.count * 500)
+        w.object { w in
+            w.field("bundle", bundle)
+            w.field("checkDate", checkDate)
+            w.field("coefficientTable", coefficientTable)
+            w.field("crossingTransects") { w in w.array { w in for c in crossings { w.array { w in w.value(c.0); w.value(c.1) } } } }
+            w.field("declared", declared)
+            w.field("format", "ecocredit-measurements/1")
+            w.field("intersectionRule", parameters.intersectionRule.rawValue)
+            w.field("kind", kind)
+            w.field("notes", notes)
+            w.field("parameters", parameters.values)
+            w.field("parametersSetBySubmission", parameters.overridden.sorted())
+            w.field("parcels") { w in w.array { w in for p in parcels { p.write(&w) } } }
+            w.field("projectId", projectId)
+            w.field("rule", rule)
+            w.field("rulebook", rulebook)
+            w.field("segments") { w in w.array { w in for s in segments { s.write(&w) } } }
+            if let c = shorelineChange {
+                w.field("shorelineChange") { w in
+                    w.object { w in
+                        w.field("accreting", c.accreting)
+                        w.field("ambiguousTransects") { w in w.array { w in for a in c.ambiguousTransects { w.array { w in w.value(a.part); w.value(a.station) } } } }
+                        w.field("days", c.days)
+                        w.field("endPointRate_m_per_yr", c.endPointRate)
+                        w.field("eroding", c.eroding)
+                        w.field("erosionShare", c.erosionShare)
+                        w.field("intersectionRule", parameters.intersectionRule.rawValue)
+                        w.field("netChangeMax_m", c.netChangeMax)
+                        w.field("netChangeMean_m", c.netChangeMean)
+                        w.field("netChangeMin_m", c.netChangeMin)
+                        w.field("seaSide", seaSide)
+                        w.field("seaSideSource", seaSideSource)
+                        w.field("shorelines", c.shorelines.map(\.date.description))
+                        w.field("transectsWithoutBoth", c.missingBoth)
+                    }
+                }
+            }
+            w.field("suggestedSmoothingWindow_m", suggestedSmoothingWindow_m)
+            w.field("values") { w in w.array { w in for v in values { v.write(&w) } } }
+            w.field("workingCRS", workingCRS)
+            w.field("workingCRSReason", workingCRSReason)
         }
-        struct Parcel: Encodable {
-            let id: String; let index: Int; let area_m2: Double; let before_m2, after_m2: [String: Double]; let slivers: Int
-            let vouchers, vouchersRequired: String?; let constructionShare: Double?
-            let exclusions: [String: [String: [Double]]]; let homestead, exitAgreementDeclared: Bool
-        }
-        struct Change: Encodable {
-            let shorelines: [String]; let seaSide: String?; let seaSideSource: String?; let intersectionRule: String
-            let days: Int; let netChangeMean_m, netChangeMin_m, netChangeMax_m, endPointRate_m_per_yr, erosionShare: Double?
-            let eroding, accreting, transectsWithoutBoth: Int; let ambiguousTransects: [[Int]]
-        }
-        struct Doc: Encodable {
-            let format = "ecocredit-measurements/1"
-            let bundle: String; let projectId, rule, kind, checkDate: String?
-            let workingCRS, workingCRSReason, rulebook: String
-            let parameters: [String: Double]; let parametersSetBySubmission: [String]; let intersectionRule: String
-            let values: [MeasuredValue]; let segments: [Seg]; let crossingTransects: [[Int]]; let suggestedSmoothingWindow_m: Double?
-            let shorelineChange: Change?; let parcels: [Parcel]; let coefficientTable: String?
-            let declared: [String: String]; let notes: [String]
-        }
-        let doc = Doc(bundle: bundle, projectId: projectId, rule: rule, kind: kind, checkDate: checkDate, workingCRS: workingCRS,
-                      workingCRSReason: workingCRSReason, rulebook: rulebook, parameters: parameters.values,
-                      parametersSetBySubmission: parameters.overridden.sorted(), intersectionRule: parameters.intersectionRule.rawValue,
-                      values: values,
-                      segments: segments.map { s in Seg(index: s.index, part: s.part, from_m: s.from_m, to_m: s.to_m, length_m: s.length_m,
-                                                        meanWidth_m: s.statistics.mean, minWidth_m: s.statistics.minimum, p10Width_m: s.statistics.p10,
-                                                        medianWidth_m: s.statistics.median, maxWidth_m: s.statistics.maximum, stations: s.statistics.count,
-                                                        qualifies: s.qualifies, lengthShortfall_m: s.lengthShortfall_m, widthShortfall_m: s.widthShortfall_m,
-                                                        inscribedDiameter_m: s.inscribedDiameter_m, inscribedIsMaximum: s.inscribedIsMaximum,
-                                                        estimatorsDisagree: s.estimatorsDisagree) },
-                      crossingTransects: crossings.map { [$0.0, $0.1] }, suggestedSmoothingWindow_m: suggestedSmoothingWindow_m,
-                      shorelineChange: shorelineChange.map { c in
-                          Change(shorelines: c.shorelines.map(\.date.description), seaSide: seaSide, seaSideSource: seaSideSource,
-                                 intersectionRule: parameters.intersectionRule.rawValue, days: c.days, netChangeMean_m: c.netChangeMean,
-                                 netChangeMin_m: c.netChangeMin, netChangeMax_m: c.netChangeMax, endPointRate_m_per_yr: c.endPointRate,
-                                 erosionShare: c.erosionShare, eroding: c.eroding, accreting: c.accreting, transectsWithoutBoth: c.missingBoth,
-                                 ambiguousTransects: c.ambiguousTransects.map { [$0.part, $0.station] })
-                      },
-                      parcels: parcels.map { p in
-                          Parcel(id: p.id, index: p.index, area_m2: p.area_m2, before_m2: p.before, after_m2: p.after, slivers: p.slivers,
-                                 vouchers: p.vouchers?.description, vouchersRequired: p.vouchersRequired?.description, constructionShare: p.constructionShare,
-                                 exclusions: p.exclusions.mapValues { o in
-                                     ["area_m2": [o.area_m2], "point": o.point.map { [$0.x, $0.y] } ?? [],
-                                      "bbox": o.bbox.map { [$0.minX, $0.minY, $0.maxX, $0.maxY] } ?? []] },
-                                 homestead: p.homestead, exitAgreementDeclared: p.exitAgreementDeclared)
-                      },
-                      coefficientTable: coefficientTable, declared: declared, notes: notes)
-        let enc = JSONEncoder()
-        enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: (try? enc.encode(doc)) ?? Data(), as: UTF8.self) + "\n"
+        return w.text + "\n"
     }
 
     /// One row per transect, working-CRS coordinates (metres).
@@ -112,5 +103,55 @@ extension CRS {
     /// A CRS from its "EPSG:n" label.
     static func epsg(_ label: String, context: ProjContext) throws -> CRS {
         try CRS.from(definition: label, context: context)
+    }
+}
+
+extension MeasuredValue {
+    /// The value as `Codable` would encode it (same keys, sorted; nil members left out).
+    func write(_ w: inout JSONTextWriter) {
+        w.object { w in
+            w.field("article", article); w.field("crs", crs); w.field("declared", declared); w.field("featureIds", featureIds)
+            w.field("geodesic", geodesic); w.field("id", id); w.field("label", label); w.field("layers", layers); w.field("method", method)
+            w.field("parameters", parameters); w.field("relativeDifference", relativeDifference); w.field("uncertainty", uncertainty)
+            w.field("unit", unit); w.field("value", value)
+        }
+    }
+}
+
+extension MeasurementReport.Segment {
+    func write(_ w: inout JSONTextWriter) {
+        w.object { w in
+            w.field("estimatorsDisagree", estimatorsDisagree); w.field("from_m", from_m); w.field("index", index)
+            w.field("inscribedDiameter_m", inscribedDiameter_m); w.field("inscribedIsMaximum", inscribedIsMaximum)
+            w.field("lengthShortfall_m", lengthShortfall_m); w.field("length_m", length_m)
+            w.field("maxWidth_m", statistics.maximum); w.field("meanWidth_m", statistics.mean); w.field("medianWidth_m", statistics.median)
+            w.field("minWidth_m", statistics.minimum); w.field("p10Width_m", statistics.p10); w.field("part", part)
+            w.field("qualifies", qualifies); w.field("stations", statistics.count); w.field("to_m", to_m); w.field("widthShortfall_m", widthShortfall_m)
+        }
+    }
+}
+
+extension MeasurementReport.ParcelResult {
+    func write(_ w: inout JSONTextWriter) {
+        w.object { w in
+            w.field("after_m2", after); w.field("area_m2", area_m2); w.field("before_m2", before)
+            w.field("constructionShare", constructionShare)
+            w.field("exclusions") { w in
+                w.object { w in
+                    for role in exclusions.keys.sorted() {
+                        let o = exclusions[role]!
+                        w.field(role) { w in
+                            w.object { w in
+                                w.field("area_m2", [o.area_m2])
+                                w.field("bbox", o.bbox.map { [$0.minX, $0.minY, $0.maxX, $0.maxY] } ?? [])
+                                w.field("point", o.point.map { [$0.x, $0.y] } ?? [])
+                            }
+                        }
+                    }
+                }
+            }
+            w.field("exitAgreementDeclared", exitAgreementDeclared); w.field("homestead", homestead); w.field("id", id); w.field("index", index)
+            w.field("slivers", slivers); w.field("vouchers", vouchers?.description); w.field("vouchersRequired", vouchersRequired?.description)
+        }
     }
 }

@@ -45,6 +45,7 @@ extension MeasureContext {
         }
         let exitAgreements = Set(manifest?.declared["homesteadExitAgreement"]?.arrayValue?.compactMap(\.stringValue) ?? [])
         var earned = CreditQuantity.zero, required = CreditQuantity.zero
+        let layers = files("parcels") + files("landuse_before") + (supply ? [] : files("landuse_after")), parcelFiles = files("parcels")
         for (l, f) in features("parcels") {
             let id = featureId(l, f)
             let b = try ParcelClassAreas.compute(parcel: f.geometry, landuse: near(before, beforeIndex, f.geometry), sliverArea: sliver, geos: geos)
@@ -53,7 +54,6 @@ extension MeasureContext {
             var r = MeasurementReport.ParcelResult(id: id, index: f.index, area_m2: f.geometry.planarArea, before: b.areas, after: a.areas,
                                                    slivers: b.sliversDropped + a.sliversDropped, exclusions: [:],
                                                    homestead: b.areas.keys.contains { $0.hasPrefix("0702") }, exitAgreementDeclared: exitAgreements.contains(id))
-            let layers = files("parcels") + files("landuse_before") + (supply ? [] : files("landuse_after"))
             if let table {
                 if supply {
                     r.vouchersRequired = table.vouchersRequired(current: b); required = required + r.vouchersRequired!
@@ -70,7 +70,7 @@ extension MeasureContext {
                 }
             }
             add(MeasuredValue(id: "parcel[\(id)].area_m2", label: "parcel \(id) area", value: r.area_m2, unit: "m²", method: "§0 planar area",
-                              layers: files("parcels"), featureIds: [id], crs: crs, geodesic: try geodesic.area([f.geometry]), article: "JY Art. 18"))
+                              layers: parcelFiles, featureIds: [id], crs: crs, geodesic: try geodesic.area([f.geometry]), article: "JY Art. 18"))
             for (code, area) in (supply ? b.areas : a.areas).sorted(by: { $0.key < $1.key }) {
                 add(MeasuredValue(id: "parcel[\(id)].\(supply ? "current" : "after").\(code)_mu", label: "parcel \(id), class \(code) \(vocabulary.landClasses[code] ?? "")",
                                   value: area / squareMetresPerMu, unit: "mu", method: "§8 area(parcel ∩ ∪ class polygons), slivers < \(sliver) m² dropped",
@@ -88,39 +88,41 @@ extension MeasureContext {
 
     /// JY Art. 9–10: share inside third-survey construction land; overlap with each exclusion layer.
     mutating func eligibility(_ r: inout MeasurementReport.ParcelResult, parcel: Geometry, layers: [String: (EnvelopeIndex, [Geometry])]) throws {
-        /// The union of a layer's polygons near the parcel (empty when none).
-        func near(_ role: String) throws -> GEOSGeometry {
-            guard let (index, gs) = layers[role], let e = parcel.envelope else { return try geos.make(.polygon([CoordinateSequence]())) }
-            let c = index.query(e).map { gs[$0] }
-            return c.isEmpty ? try geos.make(.polygon([CoordinateSequence]())) : c.count == 1 ? try geos.make(c[0]) : try geos.unaryUnion(try c.map { try geos.make($0) })
+        /// The layer's polygons near the parcel.
+        func near(_ role: String) -> [Geometry] {
+            guard let (index, gs) = layers[role], let e = parcel.envelope else { return [] }
+            return index.query(e).map { gs[$0] }
         }
-        let p = try geos.make(parcel)
-        let area = try p.area()
-        let sigma = params["positionalAccuracy_m"], perimeter = try p.length()
+        let area = parcel.planarArea
+        let sigma = params["positionalAccuracy_m"], perimeter = parcel.planarLength
         if layers["construction_land"]?.1.isEmpty == false {
-            let c = try near("construction_land")
-            r.constructionShare = area > 0 ? try p.intersection(c).area() / area : 0
+            r.constructionShare = area > 0 ? try OverlapArea.area(parcel: parcel, near("construction_land"), geos: geos) / area : 0
             add(MeasuredValue(id: "parcel[\(r.id)].constructionShare", label: "share of parcel \(r.id) inside third-survey construction land",
                               value: r.constructionShare!, unit: "ratio", method: "§8 area(parcel ∩ construction land) / area(parcel)",
                               layers: files("parcels") + files("construction_land"), featureIds: [r.id], crs: crs, article: "JY Art. 9",
                               uncertainty: area > 0 ? sigma * perimeter / area : nil))
         }
         if layers["spatial_plan"]?.1.isEmpty == false {
-            let share = area > 0 ? try p.intersection(try near("spatial_plan")).area() / area : 0
+            let share = area > 0 ? try OverlapArea.area(parcel: parcel, near("spatial_plan"), geos: geos) / area : 0
             add(MeasuredValue(id: "parcel[\(r.id)].spatialPlanShare", label: "share of parcel \(r.id) inside spatial-plan zones fit for restoration",
                               value: share, unit: "ratio", method: "§8 area(parcel ∩ spatial plan) / area(parcel)",
                               layers: files("parcels") + files("spatial_plan"), featureIds: [r.id], crs: crs, article: "JY Art. 9",
                               uncertainty: area > 0 ? sigma * perimeter / area : nil))
         }
         for role in ["heritage", "restricted_rights", "geohazard"] where layers[role]?.1.isEmpty == false {
-            let ex = try near(role)
-            let inter = try p.intersection(ex)
-            let a = try inter.area()
-            r.exclusions[role] = .init(area_m2: a, point: a > 0 ? try inter.pointOnSurface().value().sequences.first?.xy.first : nil,
-                                       bbox: a > 0 ? try inter.envelope() : nil)
+            let candidates = near(role)
+            // No overlap at all (the usual case) needs no overlay; an overlap is located by GEOS.
+            var a = 0.0, point: XY? = nil, bbox: Envelope? = nil, boundary = 0.0
+            if try OverlapArea.area(parcel: parcel, candidates, geos: geos) > 0 {
+                let ex = candidates.count == 1 ? try geos.make(candidates[0]) : try geos.unaryUnion(try candidates.map { try geos.make($0) })
+                let inter = try geos.make(parcel).intersection(ex)
+                a = try inter.area()
+                if a > 0 { point = try inter.pointOnSurface().value().sequences.first?.xy.first; bbox = try inter.envelope(); boundary = try inter.length() }
+            }
+            r.exclusions[role] = .init(area_m2: a, point: point, bbox: bbox)
             add(MeasuredValue(id: "parcel[\(r.id)].\(role)Overlap_m2", label: "overlap of parcel \(r.id) with \(role)", value: a, unit: "m²",
                               method: "§8 area(parcel ∩ exclusion layer)", layers: files("parcels") + files(role), featureIds: [r.id], crs: crs, article: "JY Art. 10",
-                              uncertainty: a > 0 ? sigma * (try inter.length()) : 0))
+                              uncertainty: a > 0 ? sigma * boundary : 0))
         }
         add(MeasuredValue(id: "parcel[\(r.id)].homesteadWithoutAgreement", label: "parcel \(r.id): homestead (0702) before restoration without a declared exit agreement",
                           value: r.homestead && !r.exitAgreementDeclared ? 1 : 0, unit: "count",

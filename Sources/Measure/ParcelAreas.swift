@@ -38,6 +38,24 @@ public struct CreditQuantity: Sendable, Hashable, Comparable, CustomStringConver
     }
 }
 
+/// area(parcel ∩ ∪ polygons), m²: by `ConvexClip` when the parcel and the polygons are convex
+/// and their pieces do not overlap, else by GEOS (the union of the polygons near the parcel).
+public enum OverlapArea {
+    public static func area(parcel: Geometry, _ polygons: [Geometry], geos: GEOSContext) throws -> Double {
+        if polygons.isEmpty { return 0 }
+        if let a = convexArea(parcel: parcel, polygons) { return a }
+        let u = polygons.count == 1 ? try geos.make(polygons[0]) : try geos.unaryUnion(try polygons.map { try geos.make($0) })
+        return try geos.make(parcel).intersection(u).area()
+    }
+
+    /// area(parcel ∩ ∪ polygons), m², without an overlay when the parcel and the polygons are
+    /// convex and the pieces do not overlap; nil when that does not hold (ask GEOS).
+    public static func convexArea(parcel: Geometry, _ polygons: [Geometry]) -> Double? {
+        guard let window = ConvexClip.convexRing(parcel), let pieces = ConvexClip.pieceAreas(window, polygons, tiny: 0) else { return nil }
+        return pieces.reduce(0, +)
+    }
+}
+
 /// Square metres per mu (1 mu = 10000/15 m²).
 public let squareMetresPerMu = 10_000.0 / 15.0
 
@@ -53,11 +71,27 @@ public struct ParcelClassAreas: Sendable, Equatable {
         self.areas = areas; self.sliversDropped = sliversDropped; self.sliverArea = sliverArea
     }
 
+    /// Convex parcels whose convex land-use pieces neither overlap within a class nor fall
+    /// under `sliverArea` are measured by `ConvexClip` (the same areas, without an overlay);
+    /// everything else by GEOS.
     public static func compute(parcel: Geometry, landuse: [(code: String, geometry: Geometry)], sliverArea: Double = 1,
                                geos: GEOSContext) throws -> ParcelClassAreas {
-        let p = try geos.make(parcel)
         var byClass: [String: [Geometry]] = [:]
-        for l in landuse { byClass[l.code.trimmingCharacters(in: .whitespaces), default: []].append(l.geometry) }
+        for l in landuse {
+            let code = l.code.first?.isWhitespace == true || l.code.last?.isWhitespace == true ? l.code.trimmingCharacters(in: .whitespaces) : l.code
+            byClass[code, default: []].append(l.geometry)
+        }
+        if let window = ConvexClip.convexRing(parcel) {
+            var areas: [String: Double] = [:]
+            var convex = true
+            for (code, gs) in byClass {
+                guard let pieces = ConvexClip.pieceAreas(window, gs, tiny: sliverArea) else { convex = false; break }
+                let total = pieces.reduce(0, +)
+                if total > 0 { areas[code] = total }
+            }
+            if convex { return ParcelClassAreas(areas: areas, sliversDropped: 0, sliverArea: 0) }
+        }
+        let p = try geos.make(parcel)
         var out = ParcelClassAreas(areas: [:], sliversDropped: 0, sliverArea: 0)
         for (code, gs) in byClass.sorted(by: { $0.key < $1.key }) {
             // One polygon needs no dissolving (a valid polygon is its own union).

@@ -87,7 +87,11 @@ enum RelationChecks {
         for (role, lu) in landuse where !lu.isEmpty {
             let tree = try STRtree(lu.map(\.g), context: ins.geos)
             for (li, f, g) in parcels {
-                let near = try tree.query(g).map { lu[$0].g }
+                let nearIndices = try tree.query(g)
+                // Convex parcels covered by convex land use (the usual case) need no overlay.
+                if let covered = OverlapArea.convexArea(parcel: f.geometry, nearIndices.map { lu[$0].f.geometry }),
+                   f.geometry.planarArea - covered <= sliver / 2 { continue }
+                let near = nearIndices.map { lu[$0].g }
                 let uncovered = near.isEmpty ? g : try g.difference(try ins.geos.unaryUnion(near))
                 let a = try uncovered.area(), total = try g.area()
                 guard a > sliver else { continue }

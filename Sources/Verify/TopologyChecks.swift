@@ -1,5 +1,6 @@
 import Foundation
 import GeoCore
+import Measure
 import Rules
 import Submission
 
@@ -30,6 +31,8 @@ enum TopologyChecks {
             for (i, (fi, gi)) in items.enumerated() {
                 for j in try tree.query(gi) where j > i {
                     let (fj, gj) = items[j]
+                    // Convex neighbours that only touch (the usual case) need no overlay.
+                    if let a = OverlapArea.convexArea(parcel: fi.geometry, [fj.geometry]), a <= tolerance / 2 { continue }
                     let inter = try gi.intersection(gj)
                     let a = try inter.area()
                     guard a > tolerance else { continue }

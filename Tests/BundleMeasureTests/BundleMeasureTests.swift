@@ -133,3 +133,31 @@ final class BundleMeasureTests: XCTestCase {
         XCTAssertEqual(r.transectsCSV().split(separator: "\n").count, r.transects.count + 1)
     }
 }
+
+/// measurements.json is written without JSONEncoder: it must still be JSON whose values decode
+/// back (Codable) to exactly the measured values, with keys in sorted order.
+final class MeasurementJSONTests: XCTestCase {
+    func testMeasurementsJSONRoundTrips() throws {
+        let proj = try ProjContext(), geos = try GEOSContext()
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ecocredit-json-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        for sample in Samples.all where ["shanwei-beach", "jiangyin-restoration"].contains(sample.name) {
+            let folder = dir + "/" + sample.name
+            try sample.build(folder, proj)
+            let b = try SubmissionBundle.open(folder)
+            let r = try BundleMeasurer.measure(try LayerSet.load(b, proj: proj), rulebook: try RuleLibrary.rulebook(RuleLibrary.rulebookName(forRule: b.manifest?.rule)),
+                                               vocabulary: try RuleLibrary.vocabulary(), geos: geos, proj: proj)
+            let text = r.json()
+            struct Doc: Decodable { let values: [MeasuredValue]; let format: String; let segments: [[String: JSONValue]]; let parcels: [[String: JSONValue]] }
+            let doc = try JSONDecoder().decode(Doc.self, from: Data(text.utf8))
+            XCTAssertEqual(doc.format, "ecocredit-measurements/1")
+            XCTAssertEqual(doc.values, r.values, "every value, unit, method and parameter survives exactly")
+            XCTAssertEqual(doc.segments.count, r.segments.count)
+            XCTAssertEqual(doc.parcels.count, r.parcels.count)
+            // Keys in sorted order at the top level.
+            let keys = text.split(separator: "\n").filter { $0.hasPrefix("  \"") }.map { String($0.dropFirst(3).prefix { $0 != "\"" }) }
+            XCTAssertEqual(keys, keys.sorted())
+            XCTAssertTrue(keys.contains("values") && keys.contains("workingCRS"))
+        }
+    }
+}

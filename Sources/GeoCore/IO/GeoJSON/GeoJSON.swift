@@ -207,6 +207,8 @@ public enum GeoJSON {
     }
 
     public static func jsonString(_ s: String) -> String {
+        // Most strings need no escaping: copy them whole.
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) { return "\"" + s + "\"" }
         var out = "\""
         for u in s.unicodeScalars {
             switch u {
