@@ -104,8 +104,10 @@ extension MeasureContext {
             let g = geometries(role)
             let lines = g.filter { $0.dimension == 1 }, polys = g.filter { $0.dimension == 2 }
             if !lines.isEmpty {
+                // A baseline measured along already has its geodesic length (the same features).
+                let known = lines.count == g.count ? report.value("\(role).length_m")?.geodesic : nil
                 add(MeasuredValue(id: "layer.\(role).length_m", label: "\(role): total length", value: lines.reduce(0) { $0 + $1.planarLength }, unit: "m",
-                                  method: "§0 planar length, sum over features", layers: files(role), crs: crs, geodesic: try geodesic.length(lines), article: "§0"))
+                                  method: "§0 planar length, sum over features", layers: files(role), crs: crs, geodesic: try known ?? geodesic.length(lines), article: "§0"))
             }
             if !polys.isEmpty {
                 let a = polys.reduce(0) { $0 + $1.planarArea }, ga = try geodesic.area(polys)

@@ -127,7 +127,7 @@ struct MeasureContext {
         let measurer = try WidthMeasurer(dissolved: dissolved, geos: geos)
         var widths: [TransectWidth] = []
         widths.reserveCapacity(transects.count)
-        let chunk = 2000
+        let chunk = 16_384
         for start in stride(from: 0, to: transects.count, by: chunk) {
             widths += try measurer.measure(Array(transects[start..<min(start + chunk, transects.count)]))
             progress?(widths.count, transects.count)

@@ -9,15 +9,15 @@ struct GeodesicCheck {
         toLonLat = try CoordinateTransformer(from: working, to: try CRS.epsg(4490, context: proj), context: proj)
     }
 
-    /// Total geodesic length of the line parts, m.
+    /// Total geodesic length of the line parts, m (vertices converted here, geodesics on all cores).
     func length(_ geometries: [Geometry]) throws -> Double {
-        try geometries.reduce(0) { acc, g in
-            try acc + g.lineParts.reduce(0) { a, s in var xy = s.xy; try toLonLat.transform(&xy); return a + Geodesic.cgcs2000.length(xy) }
-        }
+        var parts: [[XY]] = []
+        for g in geometries { for s in g.lineParts { var xy = s.xy; try toLonLat.transform(&xy); parts.append(xy) } }
+        return Geodesic.cgcs2000.totalLength(parts)
     }
 
     /// Total geodesic area of the polygon parts, m².
     func area(_ geometries: [Geometry]) throws -> Double {
-        try geometries.reduce(0) { $0 + Geodesic.cgcs2000.area(try toLonLat.transform($1)) }
+        Geodesic.cgcs2000.totalArea(try geometries.map { try toLonLat.transform($0) })
     }
 }

@@ -15,7 +15,7 @@ extension MeasureContext {
                 guard f.geometry.firstNonFiniteCoordinate == nil, !f.geometry.isEmpty,
                       let raw = l.source.value(l.source.features[f.index], name)?.stringValue, !raw.isEmpty else { return nil }
                 // Second-survey 3-digit codes are translated to third-survey codes (rulebook crosswalk).
-                let code = raw.trimmingCharacters(in: .whitespaces)
+                let code = raw.trimmingSpaces
                 return (code.count == 3 ? rulebook.landClassCrosswalk?.codes[code] ?? code : code, f.geometry)
             }
         }

@@ -78,7 +78,7 @@ public struct ParcelClassAreas: Sendable, Equatable {
                                geos: GEOSContext) throws -> ParcelClassAreas {
         var byClass: [String: [Geometry]] = [:]
         for l in landuse {
-            let code = l.code.first?.isWhitespace == true || l.code.last?.isWhitespace == true ? l.code.trimmingCharacters(in: .whitespaces) : l.code
+            let code = l.code.trimmingSpaces
             byClass[code, default: []].append(l.geometry)
         }
         if let window = ConvexClip.convexRing(parcel) {

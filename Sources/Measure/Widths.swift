@@ -82,22 +82,27 @@ public struct WidthMeasurer {
     public func measure(_ transects: [Transect]) throws -> [TransectWidth] { try measureCountingFallbacks(transects).widths }
 
     /// The widths, and how many transects were degenerate for the edge clipper and went to GEOS.
+    /// Clipping runs on all cores (the grid is a plain value; each worker has its own scratch);
+    /// the degenerate transects are then measured with this measurer's GEOS context.
     public func measureCountingFallbacks(_ transects: [Transect]) throws -> (widths: [TransectWidth], geosFallbacks: Int) {
-        var geosFallbacks = 0
-        var scratch = EdgeGrid.Scratch(grid)
-        var out: [TransectWidth] = []
-        out.reserveCapacity(transects.count)
-        for t in transects {
-            if let c = grid.clip(t.start, t.end, scratch: &scratch) {
+        let grid = self.grid
+        let clipped = Parallel.ranges(transects.count, minimumPerWorker: 512) { range in
+            var scratch = EdgeGrid.Scratch(grid)
+            return range.map { i -> TransectWidth? in
+                let t = transects[i]
+                guard let c = grid.clip(t.start, t.end, scratch: &scratch) else { return nil }
                 // The piece's ends lie on the boundary, so the circle at its middle is at most half as wide.
                 let inscribed = c.widest.map { a, b in
                     2 * grid.distanceToEdges(XY((a.x + b.x) / 2, (a.y + b.y) / 2), limit: a.distance(to: b) / 2)
                 } ?? 0
-                out.append(TransectWidth(transect: t, width: c.width, truncated: c.truncated, inscribedAtLeast: inscribed))
-            } else {
-                geosFallbacks += 1
-                out.append(try measureWithGEOS(t))
+                return TransectWidth(transect: t, width: c.width, truncated: c.truncated, inscribedAtLeast: inscribed)
             }
+        }.joined()
+        var geosFallbacks = 0
+        var out: [TransectWidth] = []
+        out.reserveCapacity(transects.count)
+        for (t, w) in zip(transects, clipped) {
+            if let w { out.append(w) } else { geosFallbacks += 1; out.append(try measureWithGEOS(t)) }
         }
         return (out, geosFallbacks)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import GeoCore
 
 /// Vocabularies shared by verification and measuring: third-survey land-class codes, plant
 /// species (with invasive flags taken from the rulebook), and district centres. Read from
@@ -63,7 +64,7 @@ public struct Vocabulary: Sendable, Decodable {
     /// Whether `code` is a known land-class code; a code with a trailing survey letter
     /// (e.g. `0103K`) is known when its stem is.
     public func isKnownLandClass(_ code: String) -> Bool {
-        let c = code.trimmingCharacters(in: .whitespaces).uppercased()
+        let c = code.trimmingSpaces.uppercased()
         if landClasses[c] != nil { return true }
         if let last = c.last, last.isLetter, landClasses[String(c.dropLast())] != nil { return true }
         return false
@@ -71,7 +72,7 @@ public struct Vocabulary: Sendable, Decodable {
 
     /// The district a manifest names (exact name or alias, then containment), or nil.
     public func district(named name: String) -> District? {
-        let n = name.trimmingCharacters(in: .whitespaces)
+        let n = name.trimmingSpaces
         return districts.first { $0.name == n || $0.aliases.contains(n) }
             ?? districts.first { n.contains($0.name) || $0.name.contains(n) }
     }

@@ -47,7 +47,7 @@ enum AttributeChecks {
         }
         var out: [Finding] = []
         for f in layer.source.features {
-            let v = layer.source.value(f, name)?.stringValue?.trimmingCharacters(in: .whitespaces) ?? ""
+            let v = layer.source.value(f, name)?.stringValue?.trimmingSpaces ?? ""
             if v.isEmpty {
                 if required { out.append(ins.finding(.valueMissing, layer: li, feature: f, at: nil, .init(zh: "物种字段“\(name)”为空", en: "species field \(name) is empty"))) }
             } else if ins.vocabulary.species(named: v) == nil {
@@ -70,7 +70,7 @@ enum AttributeChecks {
                 en: "land-class field \(name) is numeric (\(field.type.rawValue)), which loses leading zeros (0101 → 101); it must be text")))
         }
         for f in layer.source.features {
-            let v = layer.source.value(f, name)?.stringValue?.trimmingCharacters(in: .whitespaces) ?? ""
+            let v = layer.source.value(f, name)?.stringValue?.trimmingSpaces ?? ""
             if v.isEmpty {
                 out.append(ins.finding(.valueMissing, layer: li, feature: f, at: nil, .init(zh: "地类编码“\(name)”为空", en: "land-class code \(name) is empty")))
             } else if !ins.vocabulary.isKnownLandClass(v) {

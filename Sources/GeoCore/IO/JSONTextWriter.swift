@@ -23,6 +23,21 @@ public struct JSONTextWriter {
     // MARK: Containers
 
     public mutating func object(_ body: (inout JSONTextWriter) -> Void) { open("{"); body(&self); close("}") }
+    /// An array of `count` items written on all cores: each core writes a contiguous run of
+    /// items into its own text and the runs are joined in order, so the text is the same as
+    /// writing the items one by one.
+    public mutating func array(count: Int, _ item: @Sendable (Int, inout JSONTextWriter) -> Void) {
+        open("[")
+        let d = depth
+        for run in Parallel.ranges(count, minimumPerWorker: 512, { range in
+            var w = JSONTextWriter(capacity: range.count * 256)
+            w.depth = d; w.needsComma = range.lowerBound > 0
+            for i in range { item(i, &w) }
+            return w.text
+        }) { text += run }
+        needsComma = count > 0
+        close("]")
+    }
     public mutating func array(_ body: (inout JSONTextWriter) -> Void) { open("["); body(&self); close("]") }
     private mutating func open(_ bracket: String) {
         beginValue(); text += bracket; depth += 1; needsComma = false

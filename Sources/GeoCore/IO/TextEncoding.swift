@@ -72,3 +72,13 @@ public struct EncodingReport: Sendable, Equatable {
         }
     }
 }
+
+extension String {
+    /// Without leading and trailing spaces and tabs (`CharacterSet.whitespaces`); the string
+    /// itself, without Foundation's copy, when it has none (most codes and names).
+    public var trimmingSpaces: String {
+        guard let f = unicodeScalars.first, let l = unicodeScalars.last,
+              CharacterSet.whitespaces.contains(f) || CharacterSet.whitespaces.contains(l) else { return self }
+        return trimmingCharacters(in: .whitespaces)
+    }
+}

@@ -95,7 +95,7 @@ public enum AttributeValue: Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .integer(let i): return Double(i)
         case .double(let d): return d
-        case .string(let s): return Double(s.trimmingCharacters(in: .whitespaces))
+        case .string(let s): return Double(s.trimmingSpaces)
         default: return nil
         }
     }

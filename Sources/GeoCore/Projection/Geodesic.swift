@@ -61,6 +61,23 @@ public struct Geodesic: Sendable {
         }
     }
 
+    /// Σ length (m) of many paths, on all cores. Edges are summed in blocks of 4096 in a fixed
+    /// order, so the total does not depend on the number of cores.
+    public func totalLength(_ paths: [[XY]]) -> Double {
+        let blocks = paths.enumerated().flatMap { k, p in
+            stride(from: 0, to: max(0, p.count - 1), by: 4096).map { s in (path: k, from: s, to: min(s + 4096, p.count - 1)) }
+        }
+        let sums = Parallel.ranges(blocks.count, minimumPerWorker: 4) { range in
+            range.map { b in length(Array(paths[blocks[b].path][blocks[b].from...blocks[b].to])) }
+        }
+        return sums.joined().reduce(0, +)
+    }
+
+    /// Σ area (m²) of many polygonal geometries in longitude/latitude, on all cores, summed in input order.
+    public func totalArea(_ geometries: [Geometry]) -> Double {
+        Parallel.ranges(geometries.count, minimumPerWorker: 16) { range in range.map { area(geometries[$0]) } }.joined().reduce(0, +)
+    }
+
     /// Length (m) of a geometry in longitude/latitude: lines, or polygon perimeters.
     public func length(_ geometry: Geometry) -> Double {
         switch geometry.dimension {
