@@ -24,11 +24,11 @@ extension MeasurementReport {
             w.field("parameters", parameters.values)
             w.field("parametersSetBySubmission", parameters.overridden.sorted())
             let parcels = parcels, values = values
-            w.field("parcels") { w in w.array(count: parcels.count) { i, w in parcels[i].write(&w) } }
+            w.field("parcels") { w in w.array(count: parcels.count) { i, w in w.line { parcels[i].write(&$0) } } }
             w.field("projectId", projectId)
             w.field("rule", rule)
             w.field("rulebook", rulebook)
-            w.field("segments") { w in w.array { w in for s in segments { s.write(&w) } } }
+            w.field("segments") { w in w.array { w in for s in segments { w.line { s.write(&$0) } } } }
             if let c = shorelineChange {
                 w.field("shorelineChange") { w in
                     w.object { w in
@@ -50,7 +50,7 @@ extension MeasurementReport {
                 }
             }
             w.field("suggestedSmoothingWindow_m", suggestedSmoothingWindow_m)
-            w.field("values") { w in w.array(count: values.count) { i, w in values[i].write(&w) } }
+            w.field("values") { w in w.array(count: values.count) { i, w in w.line { values[i].write(&$0) } } }
             w.field("workingCRS", workingCRS)
             w.field("workingCRSReason", workingCRSReason)
         }

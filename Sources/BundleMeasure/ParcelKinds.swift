@@ -46,7 +46,9 @@ extension MeasureContext {
         let exitAgreements = Set(manifest?.declared["homesteadExitAgreement"]?.arrayValue?.compactMap(\.stringValue) ?? [])
         var earned = CreditQuantity.zero, required = CreditQuantity.zero
         let layers = files("parcels") + files("landuse_before") + (supply ? [] : files("landuse_after")), parcelFiles = files("parcels")
-        for (l, f) in features("parcels") {
+        let feats = features("parcels")
+        let geodesicAreas = try geodesic.areas(feats.map(\.feature.geometry))
+        for (k, (l, f)) in feats.enumerated() {
             let id = featureId(l, f)
             let b = try ParcelClassAreas.compute(parcel: f.geometry, landuse: near(before, beforeIndex, f.geometry), sliverArea: sliver, geos: geos)
             let a = supply ? ParcelClassAreas(areas: [:], sliversDropped: 0, sliverArea: 0)
@@ -70,7 +72,7 @@ extension MeasureContext {
                 }
             }
             add(MeasuredValue(id: "parcel[\(id)].area_m2", label: "parcel \(id) area", value: r.area_m2, unit: "m²", method: "§0 planar area",
-                              layers: parcelFiles, featureIds: [id], crs: crs, geodesic: try geodesic.area([f.geometry]), article: "JY Art. 18"))
+                              layers: parcelFiles, featureIds: [id], crs: crs, geodesic: geodesicAreas[k], article: "JY Art. 18"))
             for (code, area) in (supply ? b.areas : a.areas).sorted(by: { $0.key < $1.key }) {
                 add(MeasuredValue(id: "parcel[\(id)].\(supply ? "current" : "after").\(code)_mu", label: "parcel \(id), class \(code) \(vocabulary.landClasses[code] ?? "")",
                                   value: area / squareMetresPerMu, unit: "mu", method: "§8 area(parcel ∩ ∪ class polygons), slivers < \(sliver) m² dropped",

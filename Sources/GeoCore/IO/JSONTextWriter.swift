@@ -11,7 +11,11 @@ public struct JSONTextWriter {
 
     public init(capacity: Int = 1 << 16) { text.reserveCapacity(capacity) }
 
+    /// Inside `line`: no line breaks.
+    private var compact = false
+
     private mutating func newline() {
+        if compact { text += " "; return }
         text += "\n"
         for _ in 0..<depth { text += "  " }
     }
@@ -23,6 +27,15 @@ public struct JSONTextWriter {
     // MARK: Containers
 
     public mutating func object(_ body: (inout JSONTextWriter) -> Void) { open("{"); body(&self); close("}") }
+    /// Writes what `body` writes on one line (an array item per line keeps a file of many
+    /// items readable, greppable and about a third smaller).
+    public mutating func line(_ body: (inout JSONTextWriter) -> Void) {
+        if !compact {
+            beginValue(); pendingKey = true   // the line starts where the value would
+        }
+        let was = compact
+        compact = true; body(&self); compact = was
+    }
     /// An array of `count` items written on all cores: each core writes a contiguous run of
     /// items into its own text and the runs are joined in order, so the text is the same as
     /// writing the items one by one.
@@ -49,7 +62,7 @@ public struct JSONTextWriter {
     }
     /// Starts a member of the enclosing object; the next value written is its value.
     public mutating func key(_ k: String) {
-        separate(); text += GeoJSON.jsonString(k); text += " : "; needsComma = false; pendingKey = true
+        separate(); quoted(k); text += " : "; needsComma = false; pendingKey = true
     }
 
     // MARK: Values
@@ -59,7 +72,12 @@ public struct JSONTextWriter {
     public mutating func value(_ d: Double) { scalar(GeoJSON.number(d)) }
     public mutating func value(_ i: Int) { scalar(String(i)) }
     public mutating func value(_ b: Bool) { scalar(b ? "true" : "false") }
-    public mutating func value(_ s: String) { scalar(GeoJSON.jsonString(s)) }
+    public mutating func value(_ s: String) { beginValue(); quoted(s); needsComma = true }
+    /// A JSON string, appended without building it first unless it needs escaping.
+    private mutating func quoted(_ s: String) {
+        if s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) { text += GeoJSON.jsonString(s); return }
+        text += "\""; text += s; text += "\""
+    }
     public mutating func null() { scalar("null") }
     public mutating func value(_ a: [String]) { array { w in for s in a { w.value(s) } } }
     public mutating func value(_ a: [Double]) { array { w in for d in a { w.value(d) } } }

@@ -29,27 +29,34 @@ public struct Geodesic: Sendable {
     }
 
     /// Length (m) of a path through the points.
-    public func length(_ points: [XY]) -> Double {
+    public func length<C: RandomAccessCollection>(_ points: C) -> Double where C.Element == XY {
         guard points.count > 1 else { return 0 }
         var total = 0.0
         withUnsafePointer(to: g) { gp in
-            for i in 1..<points.count {
+            var prev = points.first!
+            for p in points.dropFirst() {
                 var s = 0.0
-                geod_inverse(gp, points[i - 1].y, points[i - 1].x, points[i].y, points[i].x, &s, nil, nil)
+                geod_inverse(gp, prev.y, prev.x, p.y, p.x, &s, nil, nil)
                 total += s
+                prev = p
             }
         }
         return total
     }
 
-    /// Unsigned area (m²) enclosed by a ring (closed or not).
-    public func ringArea(_ ring: [XY]) -> Double {
-        var pts = ring
-        if pts.count > 1, pts.first == pts.last { pts.removeLast() }
-        guard pts.count > 2 else { return 0 }
-        var lats = pts.map(\.y), lons = pts.map(\.x)
+    /// Unsigned area (m²) enclosed by a ring (closed or not), by `geod_polygon` (the same sums
+    /// as `geod_polygonarea`, without copying the ring).
+    public func ringArea<C: RandomAccessCollection>(_ ring: C) -> Double where C.Element == XY {
+        var n = ring.count
+        if n > 1, ring.first == ring.last { n -= 1 }
+        guard n > 2 else { return 0 }
+        var poly = geod_polygon()
         var area = 0.0, perimeter = 0.0
-        withUnsafePointer(to: g) { gp in geod_polygonarea(gp, &lats, &lons, Int32(pts.count), &area, &perimeter) }
+        withUnsafePointer(to: g) { gp in
+            geod_polygon_init(&poly, 0)
+            for p in ring.prefix(n) { geod_polygon_addpoint(gp, &poly, p.y, p.x) }
+            _ = geod_polygon_compute(gp, &poly, 0, 1, &area, &perimeter)
+        }
         return abs(area)
     }
 
@@ -61,21 +68,22 @@ public struct Geodesic: Sendable {
         }
     }
 
-    /// Σ length (m) of many paths, on all cores. Edges are summed in blocks of 4096 in a fixed
-    /// order, so the total does not depend on the number of cores.
-    public func totalLength(_ paths: [[XY]]) -> Double {
-        let blocks = paths.enumerated().flatMap { k, p in
-            stride(from: 0, to: max(0, p.count - 1), by: 4096).map { s in (path: k, from: s, to: min(s + 4096, p.count - 1)) }
+    /// Σ length (m) of many paths (ranges of `points`), on all cores. Edges are summed in
+    /// blocks of 4096 in a fixed order, so the total does not depend on the number of cores.
+    public func totalLength(_ points: [XY], paths: [Range<Int>]) -> Double {
+        let blocks = paths.flatMap { r in
+            stride(from: r.lowerBound, to: max(r.lowerBound, r.upperBound - 1), by: 4096).map { s in s...min(s + 4096, r.upperBound - 1) }
         }
-        let sums = Parallel.ranges(blocks.count, minimumPerWorker: 4) { range in
-            range.map { b in length(Array(paths[blocks[b].path][blocks[b].from...blocks[b].to])) }
-        }
-        return sums.joined().reduce(0, +)
+        return Parallel.ranges(blocks.count, minimumPerWorker: 4) { range in range.map { length(points[blocks[$0]]) } }.joined().reduce(0, +)
     }
 
-    /// Σ area (m²) of many polygonal geometries in longitude/latitude, on all cores, summed in input order.
-    public func totalArea(_ geometries: [Geometry]) -> Double {
-        Parallel.ranges(geometries.count, minimumPerWorker: 16) { range in range.map { area(geometries[$0]) } }.joined().reduce(0, +)
+    /// Area (m²) of each polygon given as rings (ranges of `points`, shell first), on all cores.
+    public func areas(_ points: [XY], polygons: [[Range<Int>]]) -> [Double] {
+        Array(Parallel.ranges(polygons.count, minimumPerWorker: 16) { range in
+            range.map { k in
+                polygons[k].enumerated().reduce(0.0) { sum, ring in sum + (ring.offset == 0 ? 1 : -1) * ringArea(points[ring.element]) }
+            }
+        }.joined())
     }
 
     /// Length (m) of a geometry in longitude/latitude: lines, or polygon perimeters.
