@@ -33,6 +33,15 @@ public enum BundleMeasurer {
         return ctx.report
     }
 
+    /// §8 geometry alone — land-class areas and eligibility overlaps of every parcel, without the
+    /// report — for benchmarks that compare this computation with others'.
+    public static func parcelFacts(_ set: LayerSet, rulebook: Rulebook, vocabulary: Vocabulary, geos: GEOSContext, proj: ProjContext) throws -> [ParcelOverlay.Facts] {
+        let kind = set.bundle.manifest?.kind ?? inferKind(set)
+        let ctx = try MeasureContext(set: set, rulebook: rulebook, vocabulary: vocabulary, geos: geos, proj: proj,
+                                     parameters: MeasureParameters(kind: kind, manifest: set.bundle.manifest), progress: nil)
+        return try ctx.parcelFacts(supply: kind == "land-supply")
+    }
+
     /// Without a manifest: the kind whose required layers are all present.
     static func inferKind(_ set: LayerSet) -> String? {
         let roles = Set(set.layers.map(\.role))

@@ -21,21 +21,23 @@ extension MeasureContext {
         }
     }
 
+    /// Eligibility layers of JY Art. 9 (shares) and Art. 10 (located overlaps).
+    static let shareRoles = ["construction_land", "spatial_plan"], exclusionRoles = ["heritage", "restricted_rights", "geohazard"]
+
+    /// The geometry of every parcel (class areas, eligibility overlaps), on all cores.
+    func parcelFacts(supply: Bool) throws -> [ParcelOverlay.Facts] {
+        let overlay = ParcelOverlay(before: landuse("landuse_before"), after: supply ? nil : landuse("landuse_after"),
+                                    layers: supply ? [:] : Dictionary(uniqueKeysWithValues: (Self.shareRoles + Self.exclusionRoles).map { ($0, geometries($0)) }),
+                                    located: Set(Self.exclusionRoles), sliverArea: params["sliverArea_m2"])
+        return try overlay.measure(features("parcels").map(\.feature.geometry))
+    }
+
     mutating func parcels(supply: Bool) throws {
         let sliver = params["sliverArea_m2"]
-        let before = landuse("landuse_before"), after = landuse("landuse_after")
-        // Each parcel meets only the land-use polygons near it: linear in the number of parcels.
-        let beforeIndex = EnvelopeIndex(before.map { $0.geometry.envelope ?? Envelope(minX: 0, minY: 0, maxX: 0, maxY: 0) })
-        let afterIndex = EnvelopeIndex(after.map { $0.geometry.envelope ?? Envelope(minX: 0, minY: 0, maxX: 0, maxY: 0) })
-        func near(_ items: [(code: String, geometry: Geometry)], _ index: EnvelopeIndex, _ g: Geometry) -> [(code: String, geometry: Geometry)] {
-            guard let e = g.envelope else { return [] }
-            return index.query(e).map { items[$0] }
-        }
-        var exclusions: [String: (EnvelopeIndex, [Geometry])] = [:]
-        for role in ["construction_land", "spatial_plan", "heritage", "restricted_rights", "geohazard"] {
-            let gs = geometries(role)
-            exclusions[role] = (EnvelopeIndex(gs.map { $0.envelope ?? Envelope(minX: 0, minY: 0, maxX: 0, maxY: 0) }), gs)
-        }
+        // Geometry first (Measure.ParcelOverlay, all cores); values are built below, in parcel order.
+        let feats = features("parcels")
+        let facts = try parcelFacts(supply: supply)
+        let geodesicAreas = try geodesic.areas(feats.map(\.feature.geometry))
         let date = manifest?.checkDate.flatMap(CivilDate.init)
         let tableData = date.flatMap { rulebook.coefficientTable(on: $0) }
         let table = tableData.map { CoefficientTable($0.coefficients) }
@@ -46,13 +48,9 @@ extension MeasureContext {
         let exitAgreements = Set(manifest?.declared["homesteadExitAgreement"]?.arrayValue?.compactMap(\.stringValue) ?? [])
         var earned = CreditQuantity.zero, required = CreditQuantity.zero
         let layers = files("parcels") + files("landuse_before") + (supply ? [] : files("landuse_after")), parcelFiles = files("parcels")
-        let feats = features("parcels")
-        let geodesicAreas = try geodesic.areas(feats.map(\.feature.geometry))
         for (k, (l, f)) in feats.enumerated() {
             let id = featureId(l, f)
-            let b = try ParcelClassAreas.compute(parcel: f.geometry, landuse: near(before, beforeIndex, f.geometry), sliverArea: sliver, geos: geos)
-            let a = supply ? ParcelClassAreas(areas: [:], sliversDropped: 0, sliverArea: 0)
-                : try ParcelClassAreas.compute(parcel: f.geometry, landuse: near(after, afterIndex, f.geometry), sliverArea: sliver, geos: geos)
+            let b = facts[k].before, a = facts[k].after ?? ParcelClassAreas(areas: [:])
             var r = MeasurementReport.ParcelResult(id: id, index: f.index, area_m2: f.geometry.planarArea, before: b.areas, after: a.areas,
                                                    slivers: b.sliversDropped + a.sliversDropped, exclusions: [:],
                                                    homestead: b.areas.keys.contains { $0.hasPrefix("0702") }, exitAgreementDeclared: exitAgreements.contains(id))
@@ -78,7 +76,7 @@ extension MeasureContext {
                                   value: area / squareMetresPerMu, unit: "mu", method: "§8 area(parcel ∩ ∪ class polygons), slivers < \(sliver) m² dropped",
                                   layers: layers, featureIds: [id], crs: crs, article: supply ? "JY Art. 31" : "JY Art. 19"))
             }
-            if !supply { try eligibility(&r, parcel: f.geometry, layers: exclusions) }
+            if !supply { eligibility(&r, parcel: f.geometry, overlaps: facts[k].overlaps) }
             report.parcels.append(r)
         }
         if table != nil {
@@ -88,43 +86,30 @@ extension MeasureContext {
         }
     }
 
-    /// JY Art. 9–10: share inside third-survey construction land; overlap with each exclusion layer.
-    mutating func eligibility(_ r: inout MeasurementReport.ParcelResult, parcel: Geometry, layers: [String: (EnvelopeIndex, [Geometry])]) throws {
-        /// The layer's polygons near the parcel.
-        func near(_ role: String) -> [Geometry] {
-            guard let (index, gs) = layers[role], let e = parcel.envelope else { return [] }
-            return index.query(e).map { gs[$0] }
-        }
+    /// JY Art. 9–10: share inside third-survey construction land and spatial-plan zones; overlap
+    /// with each exclusion layer (a layer that is absent or empty gives no value).
+    mutating func eligibility(_ r: inout MeasurementReport.ParcelResult, parcel: Geometry, overlaps: [String: ParcelOverlap]) {
         let area = parcel.planarArea
         let sigma = params["positionalAccuracy_m"], perimeter = parcel.planarLength
-        if layers["construction_land"]?.1.isEmpty == false {
-            r.constructionShare = area > 0 ? try OverlapArea.area(parcel: parcel, near("construction_land"), geos: geos) / area : 0
+        if let o = overlaps["construction_land"] {
+            r.constructionShare = area > 0 ? o.area / area : 0
             add(MeasuredValue(id: "parcel[\(r.id)].constructionShare", label: "share of parcel \(r.id) inside third-survey construction land",
                               value: r.constructionShare!, unit: "ratio", method: "§8 area(parcel ∩ construction land) / area(parcel)",
                               layers: files("parcels") + files("construction_land"), featureIds: [r.id], crs: crs, article: "JY Art. 9",
                               uncertainty: area > 0 ? sigma * perimeter / area : nil))
         }
-        if layers["spatial_plan"]?.1.isEmpty == false {
-            let share = area > 0 ? try OverlapArea.area(parcel: parcel, near("spatial_plan"), geos: geos) / area : 0
+        if let o = overlaps["spatial_plan"] {
             add(MeasuredValue(id: "parcel[\(r.id)].spatialPlanShare", label: "share of parcel \(r.id) inside spatial-plan zones fit for restoration",
-                              value: share, unit: "ratio", method: "§8 area(parcel ∩ spatial plan) / area(parcel)",
+                              value: area > 0 ? o.area / area : 0, unit: "ratio", method: "§8 area(parcel ∩ spatial plan) / area(parcel)",
                               layers: files("parcels") + files("spatial_plan"), featureIds: [r.id], crs: crs, article: "JY Art. 9",
                               uncertainty: area > 0 ? sigma * perimeter / area : nil))
         }
-        for role in ["heritage", "restricted_rights", "geohazard"] where layers[role]?.1.isEmpty == false {
-            let candidates = near(role)
-            // No overlap at all (the usual case) needs no overlay; an overlap is located by GEOS.
-            var a = 0.0, point: XY? = nil, bbox: Envelope? = nil, boundary = 0.0
-            if try OverlapArea.area(parcel: parcel, candidates, geos: geos) > 0 {
-                let ex = candidates.count == 1 ? try geos.make(candidates[0]) : try geos.unaryUnion(try candidates.map { try geos.make($0) })
-                let inter = try geos.make(parcel).intersection(ex)
-                a = try inter.area()
-                if a > 0 { point = try inter.pointOnSurface().value().sequences.first?.xy.first; bbox = try inter.envelope(); boundary = try inter.length() }
-            }
-            r.exclusions[role] = .init(area_m2: a, point: point, bbox: bbox)
-            add(MeasuredValue(id: "parcel[\(r.id)].\(role)Overlap_m2", label: "overlap of parcel \(r.id) with \(role)", value: a, unit: "m²",
+        for role in Self.exclusionRoles {
+            guard let o = overlaps[role] else { continue }
+            r.exclusions[role] = .init(area_m2: o.area, point: o.point, bbox: o.bbox)
+            add(MeasuredValue(id: "parcel[\(r.id)].\(role)Overlap_m2", label: "overlap of parcel \(r.id) with \(role)", value: o.area, unit: "m²",
                               method: "§8 area(parcel ∩ exclusion layer)", layers: files("parcels") + files(role), featureIds: [r.id], crs: crs, article: "JY Art. 10",
-                              uncertainty: a > 0 ? sigma * boundary : 0))
+                              uncertainty: o.area > 0 ? sigma * o.boundary : 0))
         }
         add(MeasuredValue(id: "parcel[\(r.id)].homesteadWithoutAgreement", label: "parcel \(r.id): homestead (0702) before restoration without a declared exit agreement",
                           value: r.homestead && !r.exitAgreementDeclared ? 1 : 0, unit: "count",

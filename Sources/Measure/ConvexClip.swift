@@ -78,9 +78,15 @@ enum ConvexClip {
     /// (so the union's area is their sum); nil otherwise. Pieces with area below `tiny` but
     /// above zero make it nil too: whether such a piece is a separate sliver is for GEOS to say.
     static func pieceAreas(_ window: [XY], _ polygons: [Geometry], tiny: Double) -> [Double]? {
+        pieceAreas(window, rings: polygons.map(convexRing), tiny: tiny)
+    }
+
+    /// The same on the polygons' convex rings as `convexRing` gives them (nil: not convex).
+    static func pieceAreas(_ window: [XY], rings: [[XY]?], tiny: Double) -> [Double]? {
         var pieces: [[XY]] = [], areas: [Double] = []
-        for g in polygons {
-            guard let ring = convexRing(g) else { return nil }
+        pieces.reserveCapacity(rings.count); areas.reserveCapacity(rings.count)
+        for r in rings {
+            guard let ring = r else { return nil }
             let piece = clip(ring, by: window)
             let a = area(piece)
             if a > 0 && a < tiny { return nil }

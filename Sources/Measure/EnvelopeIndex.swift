@@ -16,8 +16,13 @@ public struct EnvelopeIndex: Sendable {
     }
 
     public func query(_ e: Envelope) -> [Int] {
-        var found = Set<Int32>()
-        EdgeGrid.cellsOf(e, cell) { k in for i in cells[k] ?? [] where envelopes[Int(i)].intersects(e) { found.insert(i) } }
-        return found.map(Int.init).sorted()
+        var found: [Int] = []
+        EdgeGrid.cellsOf(e, cell) { k in for i in cells[k] ?? [] where envelopes[Int(i)].intersects(e) { found.append(Int(i)) } }
+        // An item spanning several cells is found once per cell: sort and drop repeats.
+        found.sort()
+        var out: [Int] = []
+        out.reserveCapacity(found.count)
+        for i in found where out.last != i { out.append(i) }
+        return out
     }
 }

@@ -42,8 +42,14 @@ public struct CreditQuantity: Sendable, Hashable, Comparable, CustomStringConver
 /// and their pieces do not overlap, else by GEOS (the union of the polygons near the parcel).
 public enum OverlapArea {
     public static func area(parcel: Geometry, _ polygons: [Geometry], geos: GEOSContext) throws -> Double {
+        try area(parcel: parcel, window: ConvexClip.convexRing(parcel), polygons, geos: geos)
+    }
+
+    /// The same, with the parcel's convex ring already found (nil: not convex), and the
+    /// polygons' convex rings when the caller has them.
+    static func area(parcel: Geometry, window: [XY]?, _ polygons: [Geometry], rings: [[XY]?]? = nil, geos: GEOSContext) throws -> Double {
         if polygons.isEmpty { return 0 }
-        if let a = convexArea(parcel: parcel, polygons) { return a }
+        if let window, let pieces = ConvexClip.pieceAreas(window, rings: rings ?? polygons.map(ConvexClip.convexRing), tiny: 0) { return pieces.reduce(0, +) }
         let u = polygons.count == 1 ? try geos.make(polygons[0]) : try geos.unaryUnion(try polygons.map { try geos.make($0) })
         return try geos.make(parcel).intersection(u).area()
     }
@@ -76,21 +82,32 @@ public struct ParcelClassAreas: Sendable, Equatable {
     /// everything else by GEOS.
     public static func compute(parcel: Geometry, landuse: [(code: String, geometry: Geometry)], sliverArea: Double = 1,
                                geos: GEOSContext) throws -> ParcelClassAreas {
-        var byClass: [String: [Geometry]] = [:]
-        for l in landuse {
-            let code = l.code.trimmingSpaces
-            byClass[code, default: []].append(l.geometry)
-        }
-        if let window = ConvexClip.convexRing(parcel) {
+        try compute(parcel: parcel, window: ConvexClip.convexRing(parcel), landuse: landuse, sliverArea: sliverArea, geos: geos)
+    }
+
+    /// The same, with the parcel's convex ring already found (nil: not convex), and the land-use
+    /// polygons' convex rings (in `landuse` order) when the caller has them.
+    static func compute(parcel: Geometry, window: [XY]?, landuse: [(code: String, geometry: Geometry)], rings: [[XY]?]? = nil,
+                        sliverArea: Double, geos: GEOSContext) throws -> ParcelClassAreas {
+        let codes = landuse.map(\.code.trimmingSpaces)
+        if let window {
+            // Classes in order of first appearance (a parcel meets a handful of polygons: no hashing).
+            var groups: [(code: String, rings: [[XY]?])] = []
+            for (k, code) in codes.enumerated() {
+                let ring = rings?[k] ?? ConvexClip.convexRing(landuse[k].geometry)
+                if let g = groups.firstIndex(where: { $0.code == code }) { groups[g].rings.append(ring) } else { groups.append((code, [ring])) }
+            }
             var areas: [String: Double] = [:]
             var convex = true
-            for (code, gs) in byClass {
-                guard let pieces = ConvexClip.pieceAreas(window, gs, tiny: sliverArea) else { convex = false; break }
+            for g in groups {
+                guard let pieces = ConvexClip.pieceAreas(window, rings: g.rings, tiny: sliverArea) else { convex = false; break }
                 let total = pieces.reduce(0, +)
-                if total > 0 { areas[code] = total }
+                if total > 0 { areas[g.code] = total }
             }
             if convex { return ParcelClassAreas(areas: areas, sliversDropped: 0, sliverArea: 0) }
         }
+        var byClass: [String: [Geometry]] = [:]
+        for (k, l) in landuse.enumerated() { byClass[codes[k], default: []].append(l.geometry) }
         let p = try geos.make(parcel)
         var out = ParcelClassAreas(areas: [:], sliversDropped: 0, sliverArea: 0)
         for (code, gs) in byClass.sorted(by: { $0.key < $1.key }) {

@@ -68,4 +68,43 @@ final class ConvexClipTests: XCTestCase {
         XCTAssertNil(ConvexClip.pieceAreas(ConvexClip.convexRing(parcel)!, [r(-2, -2, 12, 42), r(10, -2, 32, 42)], tiny: 0), "overlapping pieces")
         XCTAssertNotNil(ConvexClip.pieceAreas(ConvexClip.convexRing(parcel)!, [r(-2, -2, 12, 42), r(12, -2, 32, 42)], tiny: 0), "touching pieces")
     }
+
+    /// ParcelOverlay (all cores, fast path where it holds) gives what GEOS alone gives, parcel
+    /// by parcel: convex and concave parcels, slivers, same-class overlaps and a located heritage overlap.
+    func testParcelOverlayEqualsGEOSParcelByParcel() throws {
+        func r(_ x0: Double, _ y0: Double, _ x1: Double, _ y1: Double) -> Geometry { .rectangle(Envelope(minX: x0, minY: y0, maxX: x1, maxY: y1)) }
+        var parcels: [Geometry] = [], before: ParcelOverlay.ClassPolygons = [], after: ParcelOverlay.ClassPolygons = []
+        for i in 0..<300 {
+            let x = Double(i % 20) * 35, y = Double(i / 20) * 45
+            // Every seventh parcel is an L shape (not convex).
+            parcels.append(i % 7 == 0 ? .polygon([XY(x, y), XY(x + 30, y), XY(x + 30, y + 20), XY(x + 15, y + 20), XY(x + 15, y + 40), XY(x, y + 40)])
+                                      : r(x, y, x + 30, y + 40))
+            let cut = i % 13 == 0 ? 29.99 : 5 + Double(i % 11) * 2.2          // some cuts leave a 0.01 × 40 m sliver
+            before.append(("0601", r(x - 2, y - 2, x + cut, y + 42))); before.append((i % 5 == 0 ? "0601" : "0702", r(x + cut - (i % 9 == 0 ? 3 : 0), y - 2, x + 32, y + 42)))
+            after.append(("0301", r(x, y, x + 30, y + 25))); after.append(("0305", r(x, y + 25, x + 30, y + 40)))
+        }
+        let heritage = [Geometry.polygon([XY(100, 100), XY(180, 110), XY(170, 200)])]
+        let construction = [r(-3, -3, 400, 300)]
+        let overlay = ParcelOverlay(before: before, after: after, layers: ["heritage": heritage, "construction_land": construction],
+                                    located: ["heritage"], sliverArea: 1)
+        let facts = try overlay.measure(parcels)
+        XCTAssertEqual(facts.count, parcels.count)
+        var located = 0
+        for (k, p) in parcels.enumerated() {
+            let e = p.envelope!
+            func near(_ c: ParcelOverlay.ClassPolygons) -> ParcelOverlay.ClassPolygons { c.filter { $0.geometry.envelope!.intersects(e) } }
+            let b = try ParcelClassAreas.compute(parcel: p, window: nil, landuse: near(before), sliverArea: 1, geos: geos)
+            let a = try ParcelClassAreas.compute(parcel: p, window: nil, landuse: near(after), sliverArea: 1, geos: geos)
+            XCTAssertEqual(Set(facts[k].before.areas.keys), Set(b.areas.keys), "parcel \(k)")
+            for (c, v) in b.areas { XCTAssertEqual(facts[k].before.areas[c]!, v, accuracy: 1e-8, "parcel \(k) class \(c)") }
+            XCTAssertEqual(facts[k].before.sliversDropped, b.sliversDropped, "parcel \(k)")
+            for (c, v) in a.areas { XCTAssertEqual(facts[k].after!.areas[c]!, v, accuracy: 1e-8) }
+            let h = try geos.make(p).intersection(try geos.make(heritage[0]))
+            XCTAssertEqual(facts[k].overlaps["heritage"]!.area, try h.area(), accuracy: 1e-8)
+            if try h.area() > 0 { located += 1; XCTAssertNotNil(facts[k].overlaps["heritage"]!.point) }
+            XCTAssertEqual(facts[k].overlaps["construction_land"]!.area, try geos.make(p).intersection(try geos.make(construction[0])).area(), accuracy: 1e-8)
+        }
+        XCTAssertGreaterThan(located, 0)
+        XCTAssertGreaterThan(facts.map(\.before.sliversDropped).reduce(0, +), 0, "some cuts leave slivers, dropped as GEOS drops them")
+    }
 }

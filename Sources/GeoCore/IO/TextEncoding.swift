@@ -77,6 +77,9 @@ extension String {
     /// Without leading and trailing spaces and tabs (`CharacterSet.whitespaces`); the string
     /// itself, without Foundation's copy, when it has none (most codes and names).
     public var trimmingSpaces: String {
+        // ASCII ends other than space and tab need no look at Foundation's character set.
+        func plain(_ b: UInt8?) -> Bool { b.map { $0 < 0x80 && $0 != 0x20 && $0 != 0x09 } ?? true }
+        if plain(utf8.first) && plain(utf8.last) { return self }
         guard let f = unicodeScalars.first, let l = unicodeScalars.last,
               CharacterSet.whitespaces.contains(f) || CharacterSet.whitespaces.contains(l) else { return self }
         return trimmingCharacters(in: .whitespaces)
