@@ -103,10 +103,13 @@ struct MeasureContext {
 
     // MARK: Layers
 
+    /// The role's features that can be measured (not empty, every coordinate finite), with their layer.
     func features(_ role: String) -> [(layer: RoleLayer, feature: Feature)] {
-        set.layers(role).flatMap { l in l.working.features.filter { !$0.geometry.isEmpty && $0.geometry.firstNonFiniteCoordinate == nil }.map { (l, $0) } }
+        set.layers(role).flatMap { l in l.working.features.filter(Self.measurable).map { (l, $0) } }
     }
-    func geometries(_ role: String) -> [Geometry] { features(role).map(\.feature.geometry) }
+    /// Their geometries (without copying the layer for each).
+    func geometries(_ role: String) -> [Geometry] { set.layers(role).flatMap { $0.working.features.filter(Self.measurable).map(\.geometry) } }
+    static func measurable(_ f: Feature) -> Bool { !f.geometry.isEmpty && f.geometry.firstNonFiniteCoordinate == nil }
     /// The files of a role's layers, relative to the bundle (computed once: per-parcel values name them).
     func files(_ role: String) -> [String] { roleFiles[role] ?? [] }
     func featureId(_ l: RoleLayer, _ f: Feature) -> String {

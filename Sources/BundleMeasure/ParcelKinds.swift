@@ -10,10 +10,9 @@ extension MeasureContext {
     func landuse(_ role: String) -> [(code: String, geometry: Geometry)] {
         set.layers(role).flatMap { l -> [(code: String, geometry: Geometry)] in
             let (name, _) = l.field("class", manifest: manifest, defaults: vocabulary.fieldDefaults["\(role).class"] ?? ["DLBM"])
-            guard let name else { return [] }
+            guard let name, let field = l.source.fieldIndex(name) else { return [] }
             return l.working.features.compactMap { f in
-                guard f.geometry.firstNonFiniteCoordinate == nil, !f.geometry.isEmpty,
-                      let raw = l.source.value(l.source.features[f.index], name)?.stringValue, !raw.isEmpty else { return nil }
+                guard Self.measurable(f), let raw = l.source.features[f.index].attributes[field].stringValue, !raw.isEmpty else { return nil }
                 // Second-survey 3-digit codes are translated to third-survey codes (rulebook crosswalk).
                 let code = raw.trimmingSpaces
                 return (code.count == 3 ? rulebook.landClassCrosswalk?.codes[code] ?? code : code, f.geometry)
@@ -29,7 +28,7 @@ extension MeasureContext {
         let overlay = ParcelOverlay(before: landuse("landuse_before"), after: supply ? nil : landuse("landuse_after"),
                                     layers: supply ? [:] : Dictionary(uniqueKeysWithValues: (Self.shareRoles + Self.exclusionRoles).map { ($0, geometries($0)) }),
                                     located: Set(Self.exclusionRoles), sliverArea: params["sliverArea_m2"])
-        return try overlay.measure(features("parcels").map(\.feature.geometry))
+        return try overlay.measure(geometries("parcels"))
     }
 
     mutating func parcels(supply: Bool) throws {

@@ -6,18 +6,38 @@ import GeoCore
 public struct EnvelopeIndex: Sendable {
     let envelopes: [Envelope]
     let cell: Double
-    var cells: [Int64: [Int32]] = [:]
+    /// Cell key → range into `items` (built by sorting (key, item) pairs: no array per cell).
+    var cells: [Int64: Range<Int>] = [:]
+    var items: [Int32] = []
 
     public init(_ envelopes: [Envelope]) {
         self.envelopes = envelopes
         let mean = envelopes.isEmpty ? 1 : envelopes.reduce(0) { $0 + max($1.width, $1.height) } / Double(envelopes.count)
-        cell = max(mean * 2, 1e-6)
-        for (i, e) in envelopes.enumerated() { EdgeGrid.cellsOf(e, cell) { cells[$0, default: []].append(Int32(i)) } }
+        let size = max(mean * 2, 1e-6)
+        cell = size
+        var pairs: [(key: Int64, item: Int32)] = []
+        pairs.reserveCapacity(envelopes.count * 2)
+        for (i, e) in envelopes.enumerated() { EdgeGrid.cellsOf(e, size) { pairs.append(($0, Int32(i))) } }
+        pairs.sort { $0.key != $1.key ? $0.key < $1.key : $0.item < $1.item }
+        items = pairs.map(\.item)
+        var index: [Int64: Range<Int>] = [:]
+        index.reserveCapacity(pairs.count)
+        var start = 0
+        while start < pairs.count {
+            var end = start + 1
+            while end < pairs.count, pairs[end].key == pairs[start].key { end += 1 }
+            index[pairs[start].key] = start..<end
+            start = end
+        }
+        cells = index
     }
 
     public func query(_ e: Envelope) -> [Int] {
         var found: [Int] = []
-        EdgeGrid.cellsOf(e, cell) { k in for i in cells[k] ?? [] where envelopes[Int(i)].intersects(e) { found.append(Int(i)) } }
+        EdgeGrid.cellsOf(e, cell) { k in
+            guard let r = cells[k] else { return }
+            for i in items[r] where envelopes[Int(i)].intersects(e) { found.append(Int(i)) }
+        }
         // An item spanning several cells is found once per cell: sort and drop repeats.
         found.sort()
         var out: [Int] = []
