@@ -57,15 +57,26 @@ final class ProgressBar {
 }
 
 enum MeasureText {
+    /// Parcels whose values are printed on the terminal.
+    static let parcelsShown = 20
+
     static func render(_ r: MeasurementReport) -> String {
         var out = "== \(r.bundle)  [\(r.projectId ?? "?")] \(r.rule ?? "?") / \(r.kind ?? "?")\n"
         out += "   working CRS \(r.workingCRS): \(r.workingCRSReason)\n   rulebook \(r.rulebook)\n"
         out += "   parameters: " + r.parameters.values.sorted { $0.key < $1.key }.map { "\($0.key)=\(GeoJSON.number($0.value))\(r.parameters.overridden.contains($0.key) ? "*" : "")" }
             .joined(separator: " ") + " intersectionRule=\(r.parameters.intersectionRule.rawValue)  (* set by the submission)\n"
+        // Per-parcel values are shown for the first parcels only: 100 000 parcels make 700 000
+        // lines no one reads on a terminal; every value is in measurements.json.
+        let shownParcels = Set(r.parcels.prefix(MeasureText.parcelsShown).map(\.id))
+        var hidden = 0
         for v in r.values where !v.id.hasPrefix("layer.") {
+            if v.id.hasPrefix("parcel["), let id = v.featureIds.first, !shownParcels.contains(id) { hidden += 1; continue }
             var line = String(format: "   %@ = %.4f %@", v.id, v.value, v.unit)
             if let g = v.geodesic, let d = v.relativeDifference { line += String(format: " (geodesic %.4f, %+.4f%%)", g, d * 100) }
             out += line + "  [\(v.article)]\n"
+        }
+        if hidden > 0 {
+            out += "   … \(hidden) more values of \(r.parcels.count - shownParcels.count) more parcels: see measurements.json\n"
         }
         for (k, v) in r.declared.sorted(by: { $0.key < $1.key }) { out += "   declared, not measured: \(k) = \(v)\n" }
         for n in r.notes { out += "   note: \(n)\n" }
