@@ -103,7 +103,7 @@ def parcels(d):
         hi, hj = shapely.STRtree(H).query(P, predicate="intersects")
         her = np.zeros(len(P)); np.add.at(her, hi, shapely.area(shapely.intersection(P[hi], H[hj])))
         return out, cons / shapely.area(P), her
-    out, share, her = timed("class areas + eligibility (measure)", measure)
+    out, share, her = timed("class areas + eligibility", measure)
     timed("write results", lambda: np.savetxt(d + "/peer-parcels.csv", np.column_stack([out["after"][1].sum(axis=1), share]), fmt="%.9f"))
     ours = np.fromfile(d + "/ours-parcels.f64", dtype="<f8").reshape(-1, 2)
     diff = float(np.max(np.abs(ours - np.column_stack([out["after"][1].sum(axis=1), share])))) if len(ours) == len(P) else float("inf")
@@ -113,7 +113,7 @@ if __name__ == "__main__":
     mode, d = sys.argv[1], sys.argv[2]
     units, extra = shoreline(d) if mode == "shoreline" else parcels(d)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    total = sum(v for k, v in phases.items() if k in ("read", "verify", "transects", "intersect", "statistics", "class areas + eligibility (measure)", "write results"))
+    total = sum(v for k, v in phases.items() if k in ("read", "verify", "transects", "intersect", "statistics", "class areas + eligibility", "write results"))
     for k, v in list(phases.items()) + [("total (read → write)", total)]:
         print(f"{k:36s} {v:9.3f} {units / max(v, 1e-9):12.0f}")
     print(f"peak memory {peak:.0f} MB; {extra}")

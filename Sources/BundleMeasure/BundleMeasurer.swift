@@ -136,14 +136,18 @@ struct MeasureContext {
         let transects = TransectCaster.cast(parts, tp)
         // The feature dissolved once (overlaps count once) for widths, the area cross-check and the inscribed circles.
         let dissolved = try DissolvedFeature(feature, geos: geos)
-        let measurer = try WidthMeasurer(dissolved: dissolved, geos: geos)
-        var widths: [TransectWidth] = []
-        widths.reserveCapacity(transects.count)
-        let chunk = 16_384
-        for start in stride(from: 0, to: transects.count, by: chunk) {
-            widths += try measurer.measure(Array(transects[start..<min(start + chunk, transects.count)]))
-            progress?(widths.count, transects.count)
-        }
+        // The measurer (edge grid, GEOS parts) lives only while the widths are measured.
+        let widths = try { () throws -> [TransectWidth] in
+            let measurer = try WidthMeasurer(dissolved: dissolved, geos: geos)
+            var widths: [TransectWidth] = []
+            widths.reserveCapacity(transects.count)
+            let chunk = 16_384
+            for start in stride(from: 0, to: transects.count, by: chunk) {
+                widths += try measurer.measure(Array(transects[start..<min(start + chunk, transects.count)]))
+                progress?(widths.count, transects.count)
+            }
+            return widths
+        }()
         let p = ["transectSpacing_m": tp.spacing, "transectHalfLength_m": tp.halfLength, "smoothingWindow_m": tp.smoothingWindow]
         let layers = files(baselineRole) + files(featureRole)
         let baseLength = parts.reduce(0) { $0 + $1.planarLength }
@@ -216,9 +220,11 @@ struct MeasureContext {
             if disagree { report.notes.append("segment \(ri): transect mean width \(fmt(r.statistics.mean)) m exceeds the largest inscribed-circle diameter \(fmt(bound!)) m: transects cut the feature obliquely") }
             report.segments.append(seg)
         }
-        report.transects += widths.enumerated().map { i, w in
-            MeasurementReport.TransectRow(baseline: baselineRole, feature: featureRole, transect: w.transect, width: w.width,
-                                          truncated: w.truncated, run: runOf[i], change: nil)
+        // Appended in place: a mapped array appended afterwards would hold every row twice.
+        report.transects.reserveCapacity(report.transects.count + widths.count)
+        for (i, w) in widths.enumerated() {
+            report.transects.append(MeasurementReport.TransectRow(baseline: baselineRole, feature: featureRole, transect: w.transect, width: w.width,
+                                                                  truncated: w.truncated, run: runOf[i], change: nil))
         }
         // Crossing transects (§1 beyond the spec).
         let crossings = TransectCrossings(transects)

@@ -11,6 +11,22 @@ extension MeasurementReport {
     /// 100 000 parcels is too large for `JSONEncoder`); `MeasuredValue`s decode with `Codable`.
     public func json() -> String {
         var w = JSONTextWriter(capacity: 1024 + values.count * 600 + parcels.count * 400 + segments.count * 500)
+        write(&w)
+        return w.text + "\n"
+    }
+
+    /// `measurements.json` straight into a file, a megabyte at a time (the same text as `json()`).
+    public func writeJSON(to path: String) throws {
+        let sink = try TextFileSink(path)
+        var w = JSONTextWriter(sink: sink)
+        write(&w)
+        w.flush()
+        if let e = w.sinkError { throw e }
+        try sink.write("\n")
+        try sink.close()
+    }
+
+    func write(_ w: inout JSONTextWriter) {
         w.object { w in
             w.field("bundle", bundle)
             w.field("checkDate", checkDate)
@@ -54,11 +70,20 @@ extension MeasurementReport {
             w.field("workingCRS", workingCRS)
             w.field("workingCRSReason", workingCRSReason)
         }
-        return w.text + "\n"
     }
 
     /// One row per transect, working-CRS coordinates (metres). Rows are formatted on all cores.
-    public func transectsCSV() -> String {
+    public func transectsCSV() -> String { transectsCSVPieces().joined() }
+
+    /// `transects.csv` straight into a file, piece by piece (the same text as `transectsCSV()`).
+    public func writeTransectsCSV(to path: String) throws {
+        let sink = try TextFileSink(path)
+        for piece in transectsCSVPieces() { try sink.write(piece) }
+        try sink.close()
+    }
+
+    /// The header, then the rows in one piece per core.
+    func transectsCSVPieces() -> [String] {
         let header = "baseline,feature,part,station,arc_length_m,origin_x,origin_y,start_x,start_y,end_x,end_y,width_m,truncated,segment,nsm_m,epr_m_per_yr,sce_m,lrr_m_per_yr,lrr_ci95_m_per_yr,ambiguous\n"
         let rows = transects
         let runs = Parallel.ranges(rows.count, minimumPerWorker: 1024) { range in
@@ -77,7 +102,7 @@ extension MeasurementReport {
             }
             return out
         }
-        return header + runs.joined()
+        return [header] + runs
     }
 
     /// The transects as GeoJSON lines with their widths (longitude/latitude).

@@ -1,5 +1,5 @@
-// `ecocredit-bench shoreline KM [--keep DIR] [--json FILE]` and
-// `ecocredit-bench parcels N [--keep DIR] [--json FILE]`: time verify and measure on synthetic
+// `ecocredit-bench shoreline KM [--keep DIR] [--json FILE] [--generate-only | --existing]` and
+// `ecocredit-bench parcels N [--keep DIR] [--json FILE] [--generate-only | --existing]`: time verify and measure on synthetic
 // workloads (see BenchWorkload) and print one row per phase with throughput and peak memory.
 // A benchmark, not a test: run by `make bench`, one process per workload so that peak memory
 // is the workload's own. With --keep the workload stays in DIR with the transects
@@ -23,11 +23,25 @@ let mode = args.count > 1 ? args[1] : "shoreline"
 let size = args.count > 2 ? Double(args[2]) ?? 100 : 100
 let folder = option("--keep") ?? (NSTemporaryDirectory() as NSString).appendingPathComponent("ecocredit-bench-\(mode)-\(Int(size))")
 let proj = try ProjContext(), geos = try GEOSContext()
-try? FileManager.default.removeItem(atPath: folder)
+// `--generate-only` writes the workload into DIR and stops; `--existing` times a workload already
+// in DIR, so that the timed process's peak memory is its own, not the generator's.
+let generate = !args.contains("--existing"), timeIt = !args.contains("--generate-only")
+if generate {
+    try? FileManager.default.removeItem(atPath: folder)
+    if mode == "parcels" { try BenchWorkload.writeParcels(count: Int(size), to: folder, proj: proj) }
+    else { try BenchWorkload.writeShoreline(km: size, to: folder, proj: proj) }
+}
+if !timeIt { exit(0) }
 
 var phases: [(String, Double)] = []
 @MainActor func timed<T>(_ name: String, _ body: () throws -> T) rethrows -> T {
     let t = now(); let r = try body(); phases.append((name, now() - t)); return r
+}
+enum FileBytesForBench {
+    static func doubles(_ path: String) throws -> [Double] {
+        let d = try Data(contentsOf: URL(fileURLWithPath: path))
+        return d.withUnsafeBytes { Array($0.bindMemory(to: Double.self)) }
+    }
 }
 func writeDoubles(_ values: [Double], _ path: String) throws {
     try values.withUnsafeBufferPointer { try Data(buffer: $0).write(to: URL(fileURLWithPath: path)) }
@@ -35,7 +49,6 @@ func writeDoubles(_ values: [Double], _ path: String) throws {
 
 var header = "", unitCount = 0, unitName = "", perUnit = ""
 if mode == "parcels" {
-    try BenchWorkload.writeParcels(count: Int(size), to: folder, proj: proj)
     let set = try timed("read") { try LayerSet.load(try SubmissionBundle.open(folder), proj: proj) }
     let report = timed("verify") { Verifier.verify(folder) }
     precondition(report.exitStatus == 0, "bench data must verify: \(report.text(.en).prefix(2000))")
@@ -46,36 +59,43 @@ if mode == "parcels" {
         try BundleMeasurer.measure(set, rulebook: book, vocabulary: vocabulary, geos: geos, proj: proj)
     }
     precondition(facts.map { $0.after?.areas } == measured.parcels.map(\.after), "the §8 geometry alone and the report must agree")
-    _ = try timed("write results") { try Data(measured.json().utf8).write(to: URL(fileURLWithPath: folder + "/measurements.json")) }
+    _ = try timed("write results") { try measured.writeJSON(to: folder + "/measurements.json") }
     // For the peer's comparison: per parcel, the summed after-class areas and the construction share.
     try writeDoubles(measured.parcels.flatMap { [$0.after.values.reduce(0, +), $0.constructionShare ?? -1] }, folder + "/ours-parcels.f64")
     header = "== \(Int(size)) parcels over land use (EPSG:4549); vouchers \(measured.value("parcels.vouchers")?.value ?? 0)"
     unitCount = Int(size); unitName = "parcels/s"
 } else {
     let km = size
-    let polygons = try BenchWorkload.writeShoreline(km: km, to: folder, proj: proj)
     let set = try timed("read") { try LayerSet.load(try SubmissionBundle.open(folder), proj: proj) }
+    let polygons = set.layer("beach")!.working.features.count
     let report = timed("verify") { Verifier.verify(folder) }
     precondition(report.exitStatus == 0, "bench data must verify: \(report.text(.en))")
     let params = TransectParameters(spacing: 10, halfLength: 250, smoothingWindow: 50)
-    let baseline = set.layer("shoreline")!.working.features.flatMap(\.geometry.lineParts)
-    let transects = timed("transects") { TransectCaster.cast(baseline, params) }
-    let widths = try timed("intersect") {
-        try WidthMeasurer(feature: set.layer("beach")!.working.features.map(\.geometry), geos: geos).measure(transects)
+    // The peer's phases timed alone; their arrays are written for the peer and released before the whole report.
+    var transectCount = 0, meanWidth = 0.0, runCount = 0
+    do {
+        let baseline = set.layer("shoreline")!.working.features.flatMap(\.geometry.lineParts)
+        let transects = timed("transects") { TransectCaster.cast(baseline, params) }
+        let widths = try timed("intersect") {
+            try WidthMeasurer(feature: set.layer("beach")!.working.features.map(\.geometry), geos: geos).measure(transects)
+        }
+        let stats = timed("statistics") { (WidthMeasurer.runs(widths), WidthStatistics(widths.map(\.width))) }
+        try writeDoubles(transects.flatMap { [$0.start.x, $0.start.y, $0.end.x, $0.end.y] }, folder + "/transects.f64")
+        try writeDoubles(widths.map(\.width), folder + "/ours-widths.f64")
+        transectCount = transects.count; meanWidth = stats.1.mean; runCount = stats.0.count
     }
-    let stats = timed("statistics") { (WidthMeasurer.runs(widths), WidthStatistics(widths.map(\.width))) }
     let measured = try timed("measure (whole §2–§3 report)") {
         try BundleMeasurer.measure(set, rulebook: try RuleLibrary.rulebook("shanwei-coastline"), vocabulary: try RuleLibrary.vocabulary(), geos: geos, proj: proj)
     }
     _ = try timed("write results") {
-        try Data(measured.json().utf8).write(to: URL(fileURLWithPath: folder + "/measurements.json"))
-        try Data(measured.transectsCSV().utf8).write(to: URL(fileURLWithPath: folder + "/transects.csv"))
+        try measured.writeJSON(to: folder + "/measurements.json")
+        try measured.writeTransectsCSV(to: folder + "/transects.csv")
     }
-    try writeDoubles(transects.flatMap { [$0.start.x, $0.start.y, $0.end.x, $0.end.y] }, folder + "/transects.f64")
-    try writeDoubles(widths.map(\.width), folder + "/ours-widths.f64")
+    let alone = try FileBytesForBench.doubles(folder + "/ours-widths.f64")
+    precondition(measured.transects.map(\.width) == alone, "the whole report and the widths alone must agree")
     header = String(format: "== %.0f km shoreline, %d beach polygons, %d transects at %.0f m (EPSG:4547); mean width %.3f m over %d runs",
-                    km, polygons, transects.count, params.spacing, stats.1.mean, stats.0.count)
-    unitCount = transects.count; unitName = "transects/s"; perUnit = "s per km"
+                    km, polygons, transectCount, params.spacing, meanWidth, runCount)
+    unitCount = transectCount; unitName = "transects/s"; perUnit = "s per km"
 }
 
 // End to end = read + verify + measure + write (measure recomputes what the timed-alone phases did).

@@ -41,8 +41,8 @@ struct AnnexCommand: ParsableCommand {
         try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
         func write(_ name: String, _ data: Data) throws { try data.write(to: URL(fileURLWithPath: (output as NSString).appendingPathComponent(name))) }
         var outputs = ["measurements.json", "transects.csv", "transects.geojson", "check.json", "verification.json"]
-        try write("measurements.json", Data(measured.json().utf8))
-        try write("transects.csv", Data(measured.transectsCSV().utf8))
+        try measured.writeJSON(to: (output as NSString).appendingPathComponent("measurements.json"))
+        try measured.writeTransectsCSV(to: (output as NSString).appendingPathComponent("transects.csv"))
         try write("transects.geojson", try measured.transectsGeoJSON(proj: proj))
         try write("check.json", Data(check.json().utf8))
         try write("verification.json", Data(verification.json().utf8))

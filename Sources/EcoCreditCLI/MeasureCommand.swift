@@ -32,8 +32,8 @@ struct MeasureCommand: ParsableCommand {
         bar.finish()
         try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
         func write(_ name: String, _ data: Data) throws { try data.write(to: URL(fileURLWithPath: (output as NSString).appendingPathComponent(name))) }
-        try write("measurements.json", Data(report.json().utf8))
-        try write("transects.csv", Data(report.transectsCSV().utf8))
+        try report.writeJSON(to: (output as NSString).appendingPathComponent("measurements.json"))
+        try report.writeTransectsCSV(to: (output as NSString).appendingPathComponent("transects.csv"))
         try write("transects.geojson", try report.transectsGeoJSON(proj: proj))
         for (name, data) in try MeasurementReport.featuresGeoJSON(set, proj: proj) { try write(name, data) }
         print(MeasureText.render(report))

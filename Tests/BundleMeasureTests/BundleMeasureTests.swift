@@ -158,6 +158,13 @@ final class MeasurementJSONTests: XCTestCase {
             let keys = text.split(separator: "\n").filter { $0.hasPrefix("  \"") }.map { String($0.dropFirst(3).prefix { $0 != "\"" }) }
             XCTAssertEqual(keys, keys.sorted())
             XCTAssertTrue(keys.contains("values") && keys.contains("workingCRS"))
+            // Streamed to files, the same bytes.
+            try r.writeJSON(to: folder + "/m.json"); try r.writeTransectsCSV(to: folder + "/t.csv")
+            XCTAssertEqual(try String(contentsOfFile: folder + "/m.json", encoding: .utf8), text)
+            XCTAssertEqual(try String(contentsOfFile: folder + "/t.csv", encoding: .utf8), r.transectsCSV())
+            XCTAssertThrowsError(try r.writeJSON(to: folder + "/no-such-folder/m.json")) { e in
+                XCTAssertTrue("\(e)".contains("IO.WRITE_FAILED") || "\(e)".contains("writeFailed"), "\(e)")
+            }
         }
     }
 }

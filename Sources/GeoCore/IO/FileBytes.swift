@@ -35,3 +35,44 @@ enum FileBytes {
         return Data(bytes[0..<done])
     }
 }
+
+/// A file written piece by piece (POSIX `open`/`write`), so that a large text — a
+/// measurements.json of 100 000 parcels — never has to sit in memory whole. Owns its file
+/// descriptor and closes it exactly once (`close()`, or `deinit` if never closed).
+public final class TextFileSink {
+    public let path: String
+    private var fd: Int32
+
+    /// Creates or truncates the file.
+    public init(_ path: String) throws {
+        self.path = path
+        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard fd >= 0 else { throw GeoError.io(code: .writeFailed, file: path, detail: String(cString: strerror(errno))) }
+    }
+
+    /// Appends the text's UTF-8 bytes.
+    public func write(_ text: String) throws {
+        var text = text
+        try text.withUTF8 { buf in
+            var done = 0
+            while done < buf.count {
+                let n = Glibc.write(fd, buf.baseAddress! + done, buf.count - done)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw GeoError.io(code: .writeFailed, file: path, detail: "write: " + String(cString: strerror(errno)))
+                }
+                done += n
+            }
+        }
+    }
+
+    /// Closes the file; a failure to close (the data may not be on disk) is an error.
+    public func close() throws {
+        guard fd >= 0 else { return }
+        let rc = Glibc.close(fd)
+        fd = -1
+        if rc != 0 { throw GeoError.io(code: .writeFailed, file: path, detail: "close: " + String(cString: strerror(errno))) }
+    }
+
+    deinit { if fd >= 0 { _ = Glibc.close(fd) } }
+}

@@ -9,7 +9,23 @@ public struct JSONTextWriter {
     private var needsComma = false
     private var pendingKey = false
 
+    /// Where full text goes when writing to a file (nil: everything stays in `text`).
+    private var sink: TextFileSink?
+    /// The first error writing to the sink (then nothing more is written).
+    public private(set) var sinkError: Error?
+
     public init(capacity: Int = 1 << 16) { text.reserveCapacity(capacity) }
+
+    /// A writer that passes its text to `sink` every megabyte or so; call `flush()` at the end.
+    public init(sink: TextFileSink) { self.init(capacity: 1 << 21); self.sink = sink }
+
+    /// Hands the text written so far to the sink (no-op without one).
+    public mutating func flush() {
+        guard let sink, sinkError == nil, !text.isEmpty else { return }
+        do { try sink.write(text) } catch { sinkError = error }
+        text.removeAll(keepingCapacity: true)
+    }
+    private mutating func flushIfLarge() { if sink != nil, text.utf8.count >= 1 << 20 { flush() } }
 
     /// Inside `line`: no line breaks.
     private var compact = false
@@ -42,12 +58,16 @@ public struct JSONTextWriter {
     public mutating func array(count: Int, _ item: @Sendable (Int, inout JSONTextWriter) -> Void) {
         open("[")
         let d = depth
-        for run in Parallel.ranges(count, minimumPerWorker: 512, { range in
-            var w = JSONTextWriter(capacity: range.count * 256)
-            w.depth = d; w.needsComma = range.lowerBound > 0
-            for i in range { item(i, &w) }
-            return w.text
-        }) { text += run }
+        // Blocks of items, each split over the cores: with a sink, only one block is in memory.
+        for start in stride(from: 0, to: count, by: 16_384) {
+            let block = start..<min(count, start + 16_384)
+            for run in Parallel.ranges(block.count, minimumPerWorker: 512, { range in
+                var w = JSONTextWriter(capacity: range.count * 256)
+                w.depth = d; w.needsComma = block.lowerBound + range.lowerBound > 0
+                for i in range { item(block.lowerBound + i, &w) }
+                return w.text
+            }) { text += run; flushIfLarge() }
+        }
         needsComma = count > 0
         close("]")
     }
