@@ -26,15 +26,21 @@ public struct CRS: Sendable, Hashable, CustomStringConvertible {
 
     /// The CRS for an EPSG code.
     public static func epsg(_ code: Int, context: ProjContext) throws -> CRS {
-        let pj = try context.create("EPSG:\(code)", "proj_create")
-        defer { proj_destroy(pj) }
-        return try CRS(pj: pj, knownEPSG: code, context: context)
+        try CRSCache.shared.value("EPSG:\(code)") {
+            let pj = try context.create("EPSG:\(code)", "proj_create")
+            defer { proj_destroy(pj) }
+            return try CRS(pj: pj, knownEPSG: code, context: context)
+        }
     }
 
     /// The CRS described by WKT in any dialect PROJ reads, including the ESRI WKT1 of a `.prj`.
     public static func fromWKT(_ text: String, context: ProjContext) throws -> CRS {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines.union(CharacterSet(charactersIn: "\0")))
         guard !trimmed.isEmpty else { throw GeoError.proj(operation: "read WKT", messages: ["the CRS text is empty"]) }
+        return try CRSCache.shared.value(trimmed) { try parseWKT(trimmed, context: context) }
+    }
+
+    private static func parseWKT(_ trimmed: String, context: ProjContext) throws -> CRS {
         var errors: PROJ_STRING_LIST? = nil
         guard let pj = proj_create_from_wkt(context.handle, trimmed, nil, nil, &errors) else {
             var messages: [String] = []
@@ -149,5 +155,21 @@ public struct GaussKrugerZone: Sendable, Hashable {
     public static func threeDegree(nearestTo longitude: Double) -> GaussKrugerZone {
         let cm = min(135, max(75, 3 * Int((longitude / 3 + 0.5).rounded(.down))))
         return GaussKrugerZone(epsg: 4534 + (cm - 75) / 3)!
+    }
+}
+
+/// CRS values already built, by definition (an EPSG code or the exact WKT text), for the whole
+/// process: building one asks proj.db (identification alone takes milliseconds), and every
+/// layer, check and measurement asks for the same few. Values only: no PROJ object is shared.
+final class CRSCache: @unchecked Sendable {
+    static let shared = CRSCache()
+    private let lock = NSLock()
+    private var values: [String: CRS] = [:]
+
+    func value(_ key: String, _ make: () throws -> CRS) throws -> CRS {
+        if let v = lock.withLock({ values[key] }) { return v }
+        let v = try make()   // failures are not cached: the next call reports them again
+        lock.withLock { values[key] = v }
+        return v
     }
 }
