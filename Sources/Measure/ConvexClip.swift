@@ -33,29 +33,30 @@ enum ConvexClip {
         return sign > 0 ? pts : pts.reversed()
     }
 
-    /// The part of convex `subject` inside convex counter-clockwise `window`.
+    /// The part of convex `subject` inside convex counter-clockwise `window`. Two buffers are
+    /// swapped between the passes (one per window edge), so a clip allocates twice, not per edge.
     static func clip(_ subject: [XY], by window: [XY]) -> [XY] {
-        var out = subject
+        var src = subject, dst: [XY] = []
+        dst.reserveCapacity(subject.count + window.count)
         for i in window.indices {
-            guard !out.isEmpty else { break }
+            guard !src.isEmpty else { break }
             let a = window[i], b = window[(i + 1) % window.count]
-            func side(_ p: XY) -> Double { (b.x - a.x) * (p.y - a.y) - (b.y - a.y) * (p.x - a.x) }
-            let input = out
-            out = []
-            out.reserveCapacity(input.count + 1)
-            var prev = input[input.count - 1], sp = side(prev)
-            for cur in input {
+            @inline(__always) func side(_ p: XY) -> Double { (b.x - a.x) * (p.y - a.y) - (b.y - a.y) * (p.x - a.x) }
+            dst.removeAll(keepingCapacity: true)
+            var prev = src[src.count - 1], sp = side(prev)
+            for cur in src {
                 let sc = side(cur)
                 if sc >= 0 {
-                    if sp < 0 { out.append(crossing(prev, cur, sp, sc)) }
-                    out.append(cur)
-                } else if sp >= 0 && sp != 0 {
-                    out.append(crossing(prev, cur, sp, sc))
+                    if sp < 0 { dst.append(crossing(prev, cur, sp, sc)) }
+                    dst.append(cur)
+                } else if sp > 0 {
+                    dst.append(crossing(prev, cur, sp, sc))
                 }
                 prev = cur; sp = sc
             }
+            swap(&src, &dst)
         }
-        return out
+        return src
     }
 
     @inline(__always) static func crossing(_ p: XY, _ q: XY, _ sp: Double, _ sq: Double) -> XY {

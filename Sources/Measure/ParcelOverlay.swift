@@ -19,6 +19,8 @@ public struct ParcelOverlap: Sendable, Equatable {
 public struct ParcelOverlay: Sendable {
     public typealias ClassPolygons = [(code: String, geometry: Geometry)]
     let before: ClassPolygons, after: ClassPolygons?
+    /// Class codes without surrounding spaces, found once.
+    let beforeCodes: [String], afterCodes: [String]?
     let beforeIndex: EnvelopeIndex, afterIndex: EnvelopeIndex?
     /// Convex rings of every polygon (nil: not convex), found once for all parcels.
     let beforeRings: [[XY]?], afterRings: [[XY]?]?
@@ -36,13 +38,17 @@ public struct ParcelOverlay: Sendable {
 
     /// `after` nil: the land-supply case (current land use only). `layers`: role → polygons.
     public init(before: ClassPolygons, after: ClassPolygons?, layers: [String: [Geometry]], located: Set<String>, sliverArea: Double) {
-        func index(_ gs: [Geometry]) -> EnvelopeIndex { EnvelopeIndex(gs.map { $0.envelope ?? Envelope(minX: 0, minY: 0, maxX: 0, maxY: 0) }) }
-        func rings(_ gs: [Geometry]) -> [[XY]?] {
+        @Sendable func index(_ gs: [Geometry]) -> EnvelopeIndex { EnvelopeIndex(gs.map { $0.envelope ?? Envelope(minX: 0, minY: 0, maxX: 0, maxY: 0) }) }
+        @Sendable func rings(_ gs: [Geometry]) -> [[XY]?] {
             Array(Parallel.ranges(gs.count, minimumPerWorker: 1024) { r in r.map { ConvexClip.convexRing(gs[$0]) } }.joined())
         }
         self.before = before; self.after = after
-        beforeIndex = index(before.map(\.geometry)); afterIndex = after.map { index($0.map(\.geometry)) }
-        beforeRings = rings(before.map(\.geometry)); afterRings = after.map { rings($0.map(\.geometry)) }
+        beforeCodes = before.map(\.code.trimmingSpaces); afterCodes = after?.map(\.code.trimmingSpaces)
+        // The two land-use indexes are built side by side (each is a plain value).
+        let b = before.map(\.geometry), a = after?.map(\.geometry)
+        let built = Array(Parallel.ranges(a == nil ? 1 : 2, minimumPerWorker: 1) { r in r.map { $0 == 0 ? index(b) : index(a!) } }.joined())
+        beforeIndex = built.first!; afterIndex = a == nil ? nil : built.last!
+        beforeRings = rings(b); afterRings = a.map(rings)
         self.layers = layers.mapValues { (index($0), $0, rings($0)) }
         self.located = located; self.sliverArea = sliverArea
     }
@@ -61,13 +67,13 @@ public struct ParcelOverlay: Sendable {
         }
         let window = ConvexClip.convexRing(parcel)
         let ib = beforeIndex.query(e)
-        let b = try ParcelClassAreas.compute(parcel: parcel, window: window, landuse: ib.map { before[$0] }, rings: ib.map { beforeRings[$0] },
-                                             sliverArea: sliverArea, geos: geos)
+        let b = try ParcelClassAreas.compute(parcel: parcel, window: window, codes: ib.map { beforeCodes[$0] }, rings: ib.map { beforeRings[$0] },
+                                             geometries: { ib.map { before[$0].geometry } }, sliverArea: sliverArea, geos: geos)
         var a: ParcelClassAreas? = nil
-        if let after, let afterIndex, let afterRings {
+        if let after, let afterIndex, let afterRings, let afterCodes {
             let ia = afterIndex.query(e)
-            a = try ParcelClassAreas.compute(parcel: parcel, window: window, landuse: ia.map { after[$0] }, rings: ia.map { afterRings[$0] },
-                                             sliverArea: sliverArea, geos: geos)
+            a = try ParcelClassAreas.compute(parcel: parcel, window: window, codes: ia.map { afterCodes[$0] }, rings: ia.map { afterRings[$0] },
+                                             geometries: { ia.map { after[$0].geometry } }, sliverArea: sliverArea, geos: geos)
         }
         var overlaps: [String: ParcelOverlap] = [:]
         for (role, layer) in layers where !layer.polygons.isEmpty {
