@@ -20,8 +20,10 @@ public struct EnvelopeIndex: Sendable {
         for (i, e) in envelopes.enumerated() { EdgeGrid.cellsOf(e, size) { pairs.append(($0, Int32(i))) } }
         pairs.sort { $0.key != $1.key ? $0.key < $1.key : $0.item < $1.item }
         items = pairs.map(\.item)
+        var keys = 0
+        for k in pairs.indices where k == 0 || pairs[k].key != pairs[k - 1].key { keys += 1 }
         var index: [Int64: Range<Int>] = [:]
-        index.reserveCapacity(pairs.count)
+        index.reserveCapacity(keys)
         var start = 0
         while start < pairs.count {
             var end = start + 1

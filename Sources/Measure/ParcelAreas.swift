@@ -89,20 +89,21 @@ public struct ParcelClassAreas: Sendable, Equatable {
     /// polygons' convex rings (in `landuse` order) when the caller has them.
     static func compute(parcel: Geometry, window: [XY]?, landuse: [(code: String, geometry: Geometry)], rings: [[XY]?]? = nil,
                         sliverArea: Double, geos: GEOSContext) throws -> ParcelClassAreas {
-        try compute(parcel: parcel, window: window, codes: landuse.map(\.code.trimmingSpaces),
+        try compute(parcel: parcel, window: window, indices: Array(landuse.indices), codes: landuse.map(\.code.trimmingSpaces),
                     rings: rings ?? landuse.map { ConvexClip.convexRing($0.geometry) }, geometries: { landuse.map(\.geometry) },
                     sliverArea: sliverArea, geos: geos)
     }
 
-    /// The same from trimmed class codes and the polygons' convex rings; `geometries` (same
-    /// order) is asked for only when GEOS has to measure.
-    static func compute(parcel: Geometry, window: [XY]?, codes: [String], rings: [[XY]?], geometries: () -> [Geometry],
+    /// The same for the polygons at `indices` of whole-layer arrays of trimmed class codes and
+    /// convex rings; `geometries` (the polygons at `indices`, in order) is asked for only when
+    /// GEOS has to measure.
+    static func compute(parcel: Geometry, window: [XY]?, indices: [Int], codes: [String], rings: [[XY]?], geometries: () -> [Geometry],
                         sliverArea: Double, geos: GEOSContext) throws -> ParcelClassAreas {
         if let window {
             // Classes in order of first appearance (a parcel meets a handful of polygons: no hashing).
             var groups: [(code: String, rings: [[XY]?])] = []
-            for (k, code) in codes.enumerated() {
-                let ring = rings[k]
+            for i in indices {
+                let code = codes[i], ring = rings[i]
                 if let g = groups.firstIndex(where: { $0.code == code }) { groups[g].rings.append(ring) } else { groups.append((code, [ring])) }
             }
             var areas: [String: Double] = [:]
@@ -115,7 +116,7 @@ public struct ParcelClassAreas: Sendable, Equatable {
             if convex { return ParcelClassAreas(areas: areas, sliversDropped: 0, sliverArea: 0) }
         }
         var byClass: [String: [Geometry]] = [:]
-        for (k, g) in geometries().enumerated() { byClass[codes[k], default: []].append(g) }
+        for (k, g) in geometries().enumerated() { byClass[codes[indices[k]], default: []].append(g) }
         let p = try geos.make(parcel)
         var out = ParcelClassAreas(areas: [:], sliversDropped: 0, sliverArea: 0)
         for (code, gs) in byClass.sorted(by: { $0.key < $1.key }) {

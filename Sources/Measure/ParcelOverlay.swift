@@ -67,12 +67,12 @@ public struct ParcelOverlay: Sendable {
         }
         let window = ConvexClip.convexRing(parcel)
         let ib = beforeIndex.query(e)
-        let b = try ParcelClassAreas.compute(parcel: parcel, window: window, codes: ib.map { beforeCodes[$0] }, rings: ib.map { beforeRings[$0] },
+        let b = try ParcelClassAreas.compute(parcel: parcel, window: window, indices: ib, codes: beforeCodes, rings: beforeRings,
                                              geometries: { ib.map { before[$0].geometry } }, sliverArea: sliverArea, geos: geos)
         var a: ParcelClassAreas? = nil
         if let after, let afterIndex, let afterRings, let afterCodes {
             let ia = afterIndex.query(e)
-            a = try ParcelClassAreas.compute(parcel: parcel, window: window, codes: ia.map { afterCodes[$0] }, rings: ia.map { afterRings[$0] },
+            a = try ParcelClassAreas.compute(parcel: parcel, window: window, indices: ia, codes: afterCodes, rings: afterRings,
                                              geometries: { ia.map { after[$0].geometry } }, sliverArea: sliverArea, geos: geos)
         }
         var overlaps: [String: ParcelOverlap] = [:]
