@@ -36,8 +36,8 @@ public struct LayerSet: Sendable {
     public static func load(_ bundle: SubmissionBundle, proj: ProjContext) throws -> LayerSet {
         let cgcs = try CRS.epsg(4490, context: proj)
         var read: [(Manifest.LayerEntry, VectorLayer, CRS, [String])] = []
-        for e in bundle.entries {
-            let layer = try readLayer(e, of: bundle, proj: proj)
+        for (e, result) in zip(bundle.entries, readLayers(bundle)) {
+            let layer = try result.get()
             let (crs, notes) = try effectiveCRS(layer, manifestCRS: bundle.manifest?.crs, cgcs: cgcs, proj: proj)
             read.append((e, layer, crs, notes))
         }
@@ -63,9 +63,9 @@ public struct LayerSet: Sendable {
         let cgcs: CRS
         do { cgcs = try CRS.epsg(4490, context: proj) } catch { out.assemblyError = error; return out }
         var read: [(Manifest.LayerEntry, VectorLayer, CRS, [String])] = []
-        for e in bundle.entries {
+        for (e, result) in zip(bundle.entries, readLayers(bundle)) {
             let layer: VectorLayer
-            do { layer = try readLayer(e, of: bundle, proj: proj) } catch { out.unread.append((e, error)); continue }
+            do { layer = try result.get() } catch { out.unread.append((e, error)); continue }
             do {
                 let (crs, notes) = try effectiveCRS(layer, manifestCRS: bundle.manifest?.crs, cgcs: cgcs, proj: proj)
                 if let refusal = screen?(e, layer, crs) { throw refusal }
@@ -75,6 +75,17 @@ public struct LayerSet: Sendable {
         guard !read.isEmpty else { return out }
         do { out.set = try assemble(bundle, read, cgcs: cgcs, proj: proj) } catch { out.assemblyError = error }
         return out
+    }
+
+    /// Every layer file read, on all cores (files are independent; each worker has its own PROJ
+    /// context for the `.prj`), in entry order; a layer that cannot be read is its error.
+    static func readLayers(_ bundle: SubmissionBundle) -> [Result<VectorLayer, any Error>] {
+        let entries = bundle.entries
+        return Array(Parallel.ranges(entries.count, minimumPerWorker: 1) { range -> [Result<VectorLayer, any Error>] in
+            let proj: ProjContext
+            do { proj = try ProjContext() } catch { return range.map { _ in .failure(error) } }
+            return range.map { i in Result { try readLayer(entries[i], of: bundle, proj: proj) } }
+        }.joined())
     }
 
     static func readLayer(_ e: Manifest.LayerEntry, of bundle: SubmissionBundle, proj: ProjContext) throws -> VectorLayer {
@@ -98,12 +109,18 @@ public struct LayerSet: Sendable {
         // Longitude/latitude extent of all vertices, for the zone formula and reports.
         var bounds: Envelope? = nil
         for (_, layer, crs, _) in read {
-            let toLL = try CoordinateTransformer(from: crs, to: cgcs, context: proj)
-            // Every finite vertex of the layer in one PROJ call (one call per ring costs more than the arithmetic).
+            // Every finite vertex of the layer, converted in one PROJ call per core (each worker
+            // with its own context): a minimum and maximum do not depend on the split.
             var xy: [XY] = []
             for f in layer.features { for s in f.geometry.sequences { xy += s.xy.lazy.filter(\.isFinite) } }
-            try toLL.transform(&xy)
-            if let e = Envelope(of: xy) { if bounds == nil { bounds = e } else { bounds!.include(e) } }
+            let all = xy
+            let parts = try Parallel.ranges(all.count, minimumPerWorker: 65_536) { range throws -> Envelope? in
+                let context = try ProjContext()
+                var chunk = Array(all[range])
+                try CoordinateTransformer(from: crs, to: cgcs, context: context).transform(&chunk)
+                return Envelope(of: chunk)
+            }
+            for e in parts.compactMap({ $0 }) { if bounds == nil { bounds = e } else { bounds!.include(e) } }
         }
         guard let bounds else { throw SubmissionError.noLayers(path: bundle.root) }
         let gk = Set(read.compactMap { $0.2.gaussKruger?.epsg })
