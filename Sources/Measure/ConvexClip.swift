@@ -5,10 +5,18 @@ import GeoCore
 /// Two convex polygons meet in one convex polygon, so its area is that of a single connected
 /// piece, which is what the sliver rule counts. Callers fall back to GEOS whenever a polygon
 /// is not convex or a result is one a connected-piece rule could judge differently.
-enum ConvexClip {
+public enum ConvexClip {
     /// The polygon's shell without the closing vertex, counter-clockwise, when the geometry is a
     /// single polygon without holes whose shell is convex and simple (nil otherwise).
-    static func convexRing(_ g: Geometry) -> [XY]? {
+    static func convexRing(_ g: Geometry) -> [XY]? { convexRing(g, strict: false) }
+
+    /// Whether the geometry is one polygon without holes whose shell turns the same way at every
+    /// distinct vertex, never straight or back (no collinear vertex, no spike), and is simple:
+    /// such a polygon is valid in the OGC sense without asking GEOS.
+    public static func isStrictlyConvexPolygon(_ g: Geometry) -> Bool { convexRing(g, strict: true) != nil }
+
+    /// `strict`: a straight or reversing turn (zero cross product) disqualifies.
+    static func convexRing(_ g: Geometry, strict: Bool) -> [XY]? {
         guard case .polygon(let rings) = g, rings.count == 1 else { return nil }
         var pts: [XY] = []
         pts.reserveCapacity(rings[0].count)
@@ -22,7 +30,7 @@ enum ConvexClip {
             let cross = (b.x - a.x) * (c.y - b.y) - (b.y - a.y) * (c.x - b.x)
             if cross != 0 {
                 if sign == 0 { sign = cross > 0 ? 1 : -1 } else if (cross > 0) != (sign > 0) { return nil }
-            }
+            } else if strict { return nil }
             let dx = b.x - a.x
             if dx != 0 { if lastDx != 0, (dx > 0) != (lastDx > 0) { xTurns += 1 }; lastDx = dx }
         }

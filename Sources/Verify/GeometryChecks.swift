@@ -1,5 +1,6 @@
 import Foundation
 import GeoCore
+import Measure
 import Rules
 import Submission
 
@@ -82,8 +83,9 @@ enum GeometryChecks {
         }
         do {
             if isPolygon {
-                let report = try gg.validity()
-                if !report.isValid {
+                // A strictly convex single ring (parcels, land-use rectangles) is valid: no need to ask GEOS.
+                let report = ConvexClip.isStrictlyConvexPolygon(g) ? nil : try gg.validity()
+                if let report, !report.isValid {
                     let reason = report.reason ?? "invalid"
                     let code = code(forValidityReason: reason)
                     add(code, report.location, "几何无效（GEOS：\(reason)）", "invalid geometry (GEOS: \(reason))")

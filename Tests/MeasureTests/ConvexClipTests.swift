@@ -9,7 +9,7 @@ final class ConvexClipTests: XCTestCase {
     override func setUpWithError() throws { geos = try GEOSContext() }
 
     /// Stars, concave shapes, holes and multipolygons are not convex; a clockwise square is (and comes back counter-clockwise).
-    func testConvexRingRecognisesOnlyConvexSimplePolygons() {
+    func testConvexRingRecognisesOnlyConvexSimplePolygons() throws {
         let square = Geometry.polygon([XY(0, 0), XY(0, 10), XY(10, 10), XY(10, 0)])   // clockwise
         let ring = ConvexClip.convexRing(square)
         XCTAssertEqual(ring?.count, 4)
@@ -20,6 +20,13 @@ final class ConvexClipTests: XCTestCase {
         XCTAssertNil(ConvexClip.convexRing(.polygon([XY(0, 0), XY(10, 0), XY(5, 2), XY(10, 10), XY(0, 10)])))
         XCTAssertNil(ConvexClip.convexRing(.polygon([XY(0, 0), XY(10, 0), XY(10, 10), XY(0, 10)], holes: [[XY(2, 2), XY(3, 2), XY(3, 3)]])))
         XCTAssertNil(ConvexClip.convexRing(.multiPolygon([[CoordinateSequence([XY(0, 0), XY(1, 0), XY(0, 1), XY(0, 0)])]])))
+        // Strict convexity (verify's shortcut past GEOS validity) refuses spikes and straight vertices.
+        let spike = Geometry.polygon([XY(0, 0), XY(10, 0), XY(10, 5), XY(15, 5), XY(10, 5), XY(10, 10), XY(0, 10)])
+        XCTAssertFalse(ConvexClip.isStrictlyConvexPolygon(spike))
+        XCTAssertFalse(try geos.make(spike).validity().isValid, "GEOS calls it invalid, so verify must ask GEOS")
+        XCTAssertFalse(ConvexClip.isStrictlyConvexPolygon(.polygon([XY(0, 0), XY(5, 0), XY(10, 0), XY(10, 10), XY(0, 10)])))
+        XCTAssertTrue(ConvexClip.isStrictlyConvexPolygon(square))
+        XCTAssertFalse(ConvexClip.isStrictlyConvexPolygon(star))
     }
 
     /// Random convex polygons (regular n-gons, rotated and scaled): clipped areas equal GEOS's intersections.
