@@ -49,7 +49,7 @@ public enum OverlapArea {
     /// polygons' convex rings when the caller has them.
     static func area(parcel: Geometry, window: [XY]?, _ polygons: [Geometry], rings: [[XY]?]? = nil, geos: GEOSContext) throws -> Double {
         if polygons.isEmpty { return 0 }
-        if let window, let pieces = ConvexClip.pieceAreas(window, rings: rings ?? polygons.map(ConvexClip.convexRing), tiny: 0) { return pieces.reduce(0, +) }
+        if let a = convexArea(window: window, rings: rings ?? polygons.map(ConvexClip.convexRing)) { return a }
         let u = polygons.count == 1 ? try geos.make(polygons[0]) : try geos.unaryUnion(try polygons.map { try geos.make($0) })
         return try geos.make(parcel).intersection(u).area()
     }
@@ -57,7 +57,12 @@ public enum OverlapArea {
     /// area(parcel ∩ ∪ polygons), m², without an overlay when the parcel and the polygons are
     /// convex and the pieces do not overlap; nil when that does not hold (ask GEOS).
     public static func convexArea(parcel: Geometry, _ polygons: [Geometry]) -> Double? {
-        guard let window = ConvexClip.convexRing(parcel), let pieces = ConvexClip.pieceAreas(window, polygons, tiny: 0) else { return nil }
+        convexArea(window: ConvexClip.convexRing(parcel), rings: polygons.map(ConvexClip.convexRing))
+    }
+
+    /// The fast path both share: the parcel's convex ring and the polygons' convex rings.
+    static func convexArea(window: [XY]?, rings: [[XY]?]) -> Double? {
+        guard let window, let pieces = ConvexClip.pieceAreas(window, rings: rings, tiny: 0) else { return nil }
         return pieces.reduce(0, +)
     }
 }
