@@ -5,7 +5,11 @@ import Foundation
 /// concurrently; results come back in range order. Only `Sendable` values cross threads; a body
 /// that needs a C context (GEOS, PROJ) creates its own inside (see `ParallelGeometry`).
 public enum Parallel {
-    public static func ranges<T: Sendable, E: Error>(_ count: Int, workers: Int = ProcessInfo.processInfo.activeProcessorCount,
+    /// Cores this process may use, asked once: Foundation reads the cgroup's CPU limit from
+    /// files on every `activeProcessorCount`, which costs more than a small range's work.
+    public static let cores = ProcessInfo.processInfo.activeProcessorCount
+
+    public static func ranges<T: Sendable, E: Error>(_ count: Int, workers: Int = Parallel.cores,
                                                      minimumPerWorker: Int = 8,
                                                      _ body: @Sendable (Range<Int>) throws(E) -> T) throws(E) -> [T] {
         let w = max(1, min(workers, count / max(1, minimumPerWorker) + 1))

@@ -34,17 +34,23 @@ public struct EnvelopeIndex: Sendable {
         cells = index
     }
 
+    /// The items whose envelope meets `e`, in input order.
     public func query(_ e: Envelope) -> [Int] {
-        var found: [Int] = []
+        var out: [Int] = [], found: [Int] = []
+        query(e, into: &out, scratch: &found)
+        return out
+    }
+
+    /// The same into `out` (replaced), with `found` as work space: no allocation once both have grown.
+    public func query(_ e: Envelope, into out: inout [Int], scratch found: inout [Int]) {
+        found.removeAll(keepingCapacity: true)
         EdgeGrid.cellsOf(e, cell) { k in
             guard let r = cells[k] else { return }
             for i in items[r] where envelopes[Int(i)].intersects(e) { found.append(Int(i)) }
         }
         // An item spanning several cells is found once per cell: sort and drop repeats.
         found.sort()
-        var out: [Int] = []
-        out.reserveCapacity(found.count)
+        out.removeAll(keepingCapacity: true)
         for i in found where out.last != i { out.append(i) }
-        return out
     }
 }

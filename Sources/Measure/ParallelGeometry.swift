@@ -5,7 +5,7 @@ import GeoCore
 /// `GEOSContext` (GEOS contexts are never shared between threads) and takes a contiguous slice;
 /// results come back in input order. Only `Sendable` values cross threads.
 public enum ParallelGeometry {
-    public static func map<T: Sendable>(_ items: [Geometry], workers: Int = ProcessInfo.processInfo.activeProcessorCount,
+    public static func map<T: Sendable>(_ items: [Geometry], workers: Int = Parallel.cores,
                                         _ body: @Sendable (GEOSContext, Geometry) throws -> T) throws -> [T] {
         try Parallel.ranges(items.count, workers: workers) { range in
             let geos = try GEOSContext()

@@ -42,29 +42,45 @@ public struct CreditQuantity: Sendable, Hashable, Comparable, CustomStringConver
 /// and their pieces do not overlap, else by GEOS (the union of the polygons near the parcel).
 public enum OverlapArea {
     public static func area(parcel: Geometry, _ polygons: [Geometry], geos: GEOSContext) throws -> Double {
-        try area(parcel: parcel, window: ConvexClip.convexRing(parcel), polygons, geos: geos)
+        var scratch = ConvexClip.Scratch()
+        let window = ConvexClip.convexRing(parcel)
+        return try withOptionalBuffer(window) { w in
+            try area(parcel: parcel, window: w, polygons, rings: ConvexRings(polygons), ids: Array(polygons.indices), scratch: &scratch, geos: geos)
+        }
     }
 
-    /// The same, with the parcel's convex ring already found (nil: not convex), and the
-    /// polygons' convex rings when the caller has them.
-    static func area(parcel: Geometry, window: [XY]?, _ polygons: [Geometry], rings: [[XY]?]? = nil, geos: GEOSContext) throws -> Double {
-        if polygons.isEmpty { return 0 }
-        if let a = convexArea(window: window, rings: rings ?? polygons.map(ConvexClip.convexRing)) { return a }
-        let u = polygons.count == 1 ? try geos.make(polygons[0]) : try geos.unaryUnion(try polygons.map { try geos.make($0) })
+    /// The same with the parcel's convex ring already found (nil: not convex) and the
+    /// polygons' convex rings in a layer-wide table: `polygons` are those at `ids` of the table.
+    static func area(parcel: Geometry, window: UnsafeBufferPointer<XY>?, _ polygons: @autoclosure () -> [Geometry], rings: ConvexRings, ids: [Int],
+                     scratch: inout ConvexClip.Scratch, geos: GEOSContext) throws -> Double {
+        if ids.isEmpty { return 0 }
+        if let a = convexArea(window: window, rings: rings, ids: ids, scratch: &scratch) { return a }
+        let near = polygons()
+        let u = near.count == 1 ? try geos.make(near[0]) : try geos.unaryUnion(try near.map { try geos.make($0) })
         return try geos.make(parcel).intersection(u).area()
     }
 
     /// area(parcel ∩ ∪ polygons), m², without an overlay when the parcel and the polygons are
     /// convex and the pieces do not overlap; nil when that does not hold (ask GEOS).
     public static func convexArea(parcel: Geometry, _ polygons: [Geometry]) -> Double? {
-        convexArea(window: ConvexClip.convexRing(parcel), rings: polygons.map(ConvexClip.convexRing))
+        var scratch = ConvexClip.Scratch()
+        return withOptionalBuffer(ConvexClip.convexRing(parcel)) { w in
+            convexArea(window: w, rings: ConvexRings(polygons), ids: Array(polygons.indices), scratch: &scratch)
+        }
     }
 
     /// The fast path both share: the parcel's convex ring and the polygons' convex rings.
-    static func convexArea(window: [XY]?, rings: [[XY]?]) -> Double? {
-        guard let window, let pieces = ConvexClip.pieceAreas(window, rings: rings, tiny: 0) else { return nil }
-        return pieces.reduce(0, +)
+    static func convexArea(window: UnsafeBufferPointer<XY>?, rings: ConvexRings, ids: [Int], scratch: inout ConvexClip.Scratch) -> Double? {
+        guard let window, ConvexClip.pieceAreas(window, count: ids.count, ring: { rings.withRing(ids[$0], $1) }, tiny: 0, scratch: &scratch)
+        else { return nil }
+        return scratch.areas.reduce(0, +)
     }
+}
+
+/// Calls `body` with the array's buffer, or with nil.
+@inline(__always) func withOptionalBuffer<R>(_ a: [XY]?, _ body: (UnsafeBufferPointer<XY>?) throws -> R) rethrows -> R {
+    guard let a else { return try body(nil) }
+    return try a.withUnsafeBufferPointer { try body($0) }
 }
 
 /// Square metres per mu (1 mu = 10000/15 m²).
@@ -90,33 +106,39 @@ public struct ParcelClassAreas: Sendable, Equatable {
         try compute(parcel: parcel, window: ConvexClip.convexRing(parcel), landuse: landuse, sliverArea: sliverArea, geos: geos)
     }
 
-    /// The same, with the parcel's convex ring already found (nil: not convex), and the land-use
-    /// polygons' convex rings (in `landuse` order) when the caller has them.
-    static func compute(parcel: Geometry, window: [XY]?, landuse: [(code: String, geometry: Geometry)], rings: [[XY]?]? = nil,
+    /// The same, with the parcel's convex ring already found (nil: not convex).
+    static func compute(parcel: Geometry, window: [XY]?, landuse: [(code: String, geometry: Geometry)],
                         sliverArea: Double, geos: GEOSContext) throws -> ParcelClassAreas {
-        try compute(parcel: parcel, window: window, indices: Array(landuse.indices), codes: landuse.map(\.code.trimmingSpaces),
-                    rings: rings ?? landuse.map { ConvexClip.convexRing($0.geometry) }, geometries: { landuse.map(\.geometry) },
-                    sliverArea: sliverArea, geos: geos)
+        var scratch = ConvexClip.Scratch()
+        let rings = ConvexRings(landuse.map(\.geometry))
+        return try withOptionalBuffer(window) { w in
+            try compute(parcel: parcel, window: w, indices: Array(landuse.indices), codes: landuse.map(\.code.trimmingSpaces), rings: rings,
+                        geometries: { landuse.map(\.geometry) }, sliverArea: sliverArea, scratch: &scratch, geos: geos)
+        }
     }
 
     /// The same for the polygons at `indices` of whole-layer arrays of trimmed class codes and
     /// convex rings; `geometries` (the polygons at `indices`, in order) is asked for only when
-    /// GEOS has to measure.
-    static func compute(parcel: Geometry, window: [XY]?, indices: [Int], codes: [String], rings: [[XY]?], geometries: () -> [Geometry],
-                        sliverArea: Double, geos: GEOSContext) throws -> ParcelClassAreas {
+    /// GEOS has to measure. `scratch` is the calling task's clip buffers.
+    static func compute(parcel: Geometry, window: UnsafeBufferPointer<XY>?, indices: [Int], codes: [String], rings: ConvexRings,
+                        geometries: () -> [Geometry], sliverArea: Double, scratch: inout ConvexClip.Scratch,
+                        geos: GEOSContext) throws -> ParcelClassAreas {
         if let window {
-            // Classes in order of first appearance (a parcel meets a handful of polygons: no hashing).
-            var groups: [(code: String, rings: [[XY]?])] = []
-            for i in indices {
-                let code = codes[i], ring = rings[i]
-                if let g = groups.firstIndex(where: { $0.code == code }) { groups[g].rings.append(ring) } else { groups.append((code, [ring])) }
-            }
+            // Classes in order of first appearance, each with its polygons in index order (a
+            // parcel meets a handful of polygons: no hashing).
             var areas: [String: Double] = [:]
-            var convex = true
-            for g in groups {
-                guard let pieces = ConvexClip.pieceAreas(window, rings: g.rings, tiny: sliverArea) else { convex = false; break }
-                let total = pieces.reduce(0, +)
-                if total > 0 { areas[g.code] = total }
+            var convex = true, members: [Int] = [], seen: [String] = []
+            members.reserveCapacity(indices.count)
+            for (p, i) in indices.enumerated() {
+                let code = codes[i]
+                if seen.contains(code) { continue }
+                seen.append(code)
+                members.removeAll(keepingCapacity: true)
+                for q in indices[p...] where codes[q] == code { members.append(q) }
+                guard ConvexClip.pieceAreas(window, count: members.count, ring: { rings.withRing(members[$0], $1) }, tiny: sliverArea, scratch: &scratch)
+                else { convex = false; break }
+                let total = scratch.areas.reduce(0, +)
+                if total > 0 { areas[code] = total }
             }
             if convex { return ParcelClassAreas(areas: areas, sliversDropped: 0, sliverArea: 0) }
         }

@@ -18,16 +18,73 @@ public struct ParcelOverlap: Sendable, Equatable {
 /// and eligibility layers are indexed once, so the work is linear in the number of parcels.
 public struct ParcelOverlay: Sendable {
     public typealias ClassPolygons = [(code: String, geometry: Geometry)]
-    let before: ClassPolygons, after: ClassPolygons?
-    /// Class codes without surrounding spaces, found once.
-    let beforeCodes: [String], afterCodes: [String]?
-    let beforeIndex: EnvelopeIndex, afterIndex: EnvelopeIndex?
-    /// Convex rings of every polygon (nil: not convex), found once for all parcels.
-    let beforeRings: [[XY]?], afterRings: [[XY]?]?
-    let layers: [String: (index: EnvelopeIndex, polygons: [Geometry], rings: [[XY]?])]
-    /// Roles whose overlaps are located (point, box, boundary); the others give their area only.
-    let located: Set<String>
+    let before: ClassLayer, after: ClassLayer?
+    /// Eligibility layers, by role name order.
+    let layers: [EligibilityLayer]
     let sliverArea: Double
+
+    /// A land-use layer prepared for many parcels: trimmed class codes, an envelope index and
+    /// the convex rings of its polygons, all found once.
+    struct ClassLayer: Sendable {
+        let polygons: ClassPolygons
+        let codes: [String]
+        let index: EnvelopeIndex
+        let rings: ConvexRings
+
+        init(_ polygons: ClassPolygons) {
+            let gs = polygons.map(\.geometry)
+            self.polygons = polygons
+            codes = polygons.map(\.code.trimmingSpaces)
+            index = EnvelopeIndex(gs.map { $0.envelope ?? Envelope(minX: 0, minY: 0, maxX: 0, maxY: 0) })
+            rings = ConvexRings(gs)
+        }
+
+        /// The class areas of one parcel (envelope `e`, convex ring `window` or nil).
+        func areas(_ parcel: Geometry, _ e: Envelope, window: UnsafeBufferPointer<XY>?, sliverArea: Double,
+                   work: inout ParcelOverlay.Work, geos: GEOSContext) throws -> ParcelClassAreas {
+            index.query(e, into: &work.hits, scratch: &work.found)
+            let ids = work.hits
+            return try ParcelClassAreas.compute(parcel: parcel, window: window, indices: ids, codes: codes, rings: rings,
+                                                geometries: { ids.map { polygons[$0].geometry } }, sliverArea: sliverArea,
+                                                scratch: &work.clip, geos: geos)
+        }
+    }
+
+    /// An eligibility layer (JY Art. 9–10) prepared for many parcels.
+    struct EligibilityLayer: Sendable {
+        let role: String
+        let polygons: [Geometry]
+        let index: EnvelopeIndex
+        let rings: ConvexRings
+        /// Whether overlaps are located (point, box, boundary) or give their area only.
+        let located: Bool
+
+        init(role: String, polygons: [Geometry], located: Bool) {
+            self.role = role; self.polygons = polygons; self.located = located
+            index = EnvelopeIndex(polygons.map { $0.envelope ?? Envelope(minX: 0, minY: 0, maxX: 0, maxY: 0) })
+            rings = ConvexRings(polygons)
+        }
+
+        func overlap(_ parcel: Geometry, _ e: Envelope, window: UnsafeBufferPointer<XY>?,
+                     work: inout ParcelOverlay.Work, geos: GEOSContext) throws -> ParcelOverlap {
+            index.query(e, into: &work.hits, scratch: &work.found)
+            let ids = work.hits
+            let area = try OverlapArea.area(parcel: parcel, window: window, ids.map { polygons[$0] }, rings: rings, ids: ids,
+                                            scratch: &work.clip, geos: geos)
+            var o = ParcelOverlap(area: area, point: nil, bbox: nil, boundary: 0)
+            guard located, area > 0 else { return o }
+            // Located by GEOS: a point inside, the box and the boundary of the overlap.
+            let near = ids.map { polygons[$0] }
+            let u = near.count == 1 ? try geos.make(near[0]) : try geos.unaryUnion(try near.map { try geos.make($0) })
+            let inter = try geos.make(parcel).intersection(u)
+            o.area = try inter.area()
+            if o.area > 0 {
+                o.point = try inter.pointOnSurface().value().sequences.first?.xy.first
+                o.bbox = try inter.envelope(); o.boundary = try inter.length()
+            }
+            return o
+        }
+    }
 
     /// Results for one parcel.
     public struct Facts: Sendable, Equatable {
@@ -38,60 +95,46 @@ public struct ParcelOverlay: Sendable {
 
     /// `after` nil: the land-supply case (current land use only). `layers`: role → polygons.
     public init(before: ClassPolygons, after: ClassPolygons?, layers: [String: [Geometry]], located: Set<String>, sliverArea: Double) {
-        @Sendable func index(_ gs: [Geometry]) -> EnvelopeIndex { EnvelopeIndex(gs.map { $0.envelope ?? Envelope(minX: 0, minY: 0, maxX: 0, maxY: 0) }) }
-        @Sendable func rings(_ gs: [Geometry]) -> [[XY]?] {
-            Array(Parallel.ranges(gs.count, minimumPerWorker: 1024) { r in r.map { ConvexClip.convexRing(gs[$0]) } }.joined())
-        }
-        self.before = before; self.after = after
-        beforeCodes = before.map(\.code.trimmingSpaces); afterCodes = after?.map(\.code.trimmingSpaces)
-        // The two land-use indexes are built side by side (each is a plain value).
-        let b = before.map(\.geometry), a = after?.map(\.geometry)
-        let built = Array(Parallel.ranges(a == nil ? 1 : 2, minimumPerWorker: 1) { r in r.map { $0 == 0 ? index(b) : index(a!) } }.joined())
-        beforeIndex = built.first!; afterIndex = a == nil ? nil : built.last!
-        beforeRings = rings(b); afterRings = a.map(rings)
-        self.layers = layers.mapValues { (index($0), $0, rings($0)) }
-        self.located = located; self.sliverArea = sliverArea
+        // The two land-use layers are prepared side by side (each is a plain value).
+        let both = [before] + (after.map { [$0] } ?? [])
+        let built = Array(Parallel.ranges(both.count, minimumPerWorker: 1) { r in r.map { ClassLayer(both[$0]) } }.joined())
+        self.before = built[0]; self.after = built.count > 1 ? built[1] : nil
+        self.layers = layers.sorted { $0.key < $1.key }.filter { !$0.value.isEmpty }
+            .map { EligibilityLayer(role: $0.key, polygons: $0.value, located: located.contains($0.key)) }
+        self.sliverArea = sliverArea
     }
 
     /// The facts of every parcel, in input order.
     public func measure(_ parcels: [Geometry]) throws -> [Facts] {
         Array(try Parallel.ranges(parcels.count, minimumPerWorker: 64) { range in
             let geos = try GEOSContext()
-            return try range.map { try facts(parcels[$0], geos: geos) }
+            var work = Work(), out: [Facts] = []
+            out.reserveCapacity(range.count)
+            for i in range {
+                let p = parcels[i]
+                work.window.removeAll(keepingCapacity: true)
+                let convex = ConvexClip.appendConvexRing(p, strict: false, to: &work.window)
+                let ring = work.window
+                out.append(try ring.withUnsafeBufferPointer { w in try facts(p, window: convex ? w : nil, geos: geos, work: &work) })
+            }
+            return out
         }.joined())
     }
 
-    func facts(_ parcel: Geometry, geos: GEOSContext) throws -> Facts {
+    /// One task's reusable buffers: the parcel's ring, index hits and clip buffers.
+    struct Work {
+        var window: [XY] = [], hits: [Int] = [], found: [Int] = [], clip = ConvexClip.Scratch()
+    }
+
+    func facts(_ parcel: Geometry, window: UnsafeBufferPointer<XY>?, geos: GEOSContext, work: inout Work) throws -> Facts {
         guard let e = parcel.envelope else {
             return Facts(before: ParcelClassAreas(areas: [:]), after: after.map { _ in ParcelClassAreas(areas: [:]) }, overlaps: [:])
         }
-        let window = ConvexClip.convexRing(parcel)
-        let ib = beforeIndex.query(e)
-        let b = try ParcelClassAreas.compute(parcel: parcel, window: window, indices: ib, codes: beforeCodes, rings: beforeRings,
-                                             geometries: { ib.map { before[$0].geometry } }, sliverArea: sliverArea, geos: geos)
-        var a: ParcelClassAreas? = nil
-        if let after, let afterIndex, let afterRings, let afterCodes {
-            let ia = afterIndex.query(e)
-            a = try ParcelClassAreas.compute(parcel: parcel, window: window, indices: ia, codes: afterCodes, rings: afterRings,
-                                             geometries: { ia.map { after[$0].geometry } }, sliverArea: sliverArea, geos: geos)
-        }
+        let b = try before.areas(parcel, e, window: window, sliverArea: sliverArea, work: &work, geos: geos)
+        let a = try after?.areas(parcel, e, window: window, sliverArea: sliverArea, work: &work, geos: geos)
         var overlaps: [String: ParcelOverlap] = [:]
-        for (role, layer) in layers where !layer.polygons.isEmpty {
-            let ids = layer.index.query(e), near = ids.map { layer.polygons[$0] }
-            let area = try OverlapArea.area(parcel: parcel, window: window, near, rings: ids.map { layer.rings[$0] }, geos: geos)
-            var o = ParcelOverlap(area: area, point: nil, bbox: nil, boundary: 0)
-            if located.contains(role), area > 0 {
-                // Located by GEOS: a point inside, the box and the boundary of the overlap.
-                let u = near.count == 1 ? try geos.make(near[0]) : try geos.unaryUnion(try near.map { try geos.make($0) })
-                let inter = try geos.make(parcel).intersection(u)
-                o.area = try inter.area()
-                if o.area > 0 {
-                    o.point = try inter.pointOnSurface().value().sequences.first?.xy.first
-                    o.bbox = try inter.envelope(); o.boundary = try inter.length()
-                }
-            }
-            overlaps[role] = o
-        }
+        overlaps.reserveCapacity(layers.count)
+        for k in layers.indices { overlaps[layers[k].role] = try layers[k].overlap(parcel, e, window: window, work: &work, geos: geos) }
         return Facts(before: b, after: a, overlaps: overlaps)
     }
 }

@@ -29,6 +29,28 @@ final class ConvexClipTests: XCTestCase {
         XCTAssertFalse(ConvexClip.isStrictlyConvexPolygon(star))
     }
 
+    /// The layer-wide ring table holds, ring for ring, what `convexRing` gives each polygon
+    /// (empty for the non-convex ones), also when built on several cores.
+    func testConvexRingTableMatchesRingByRing() throws {
+        var gs: [Geometry] = []
+        for i in 0..<5000 {
+            let x = Double(i % 70) * 3, y = Double(i / 70) * 3
+            switch i % 4 {
+            case 0: gs.append(.polygon([XY(x, y), XY(x, y + 2), XY(x + 2, y + 2), XY(x + 2, y)]))                  // clockwise square
+            case 1: gs.append(.polygon([XY(x, y), XY(x + 2, y), XY(x + 1, y + 0.5), XY(x + 2, y + 2), XY(x, y + 2)]))  // concave
+            case 2: gs.append(.polygon([XY(x, y), XY(x + 2, y), XY(x + 1, y + 2)]))                                  // triangle
+            default: gs.append(.lineString([XY(x, y), XY(x + 1, y)]))                                              // not a polygon
+            }
+        }
+        let table = ConvexRings(gs)
+        XCTAssertEqual(table.count, gs.count)
+        for (k, g) in gs.enumerated() {
+            let ring = table.withRing(k) { $0.map(Array.init) }
+            XCTAssertEqual(ring, ConvexClip.convexRing(g), "polygon \(k)")
+            XCTAssertEqual(table.isConvex(k), k % 4 == 0 || k % 4 == 2)
+        }
+    }
+
     /// Random convex polygons (regular n-gons, rotated and scaled): clipped areas equal GEOS's intersections.
     func testClippedAreasEqualGEOS() throws {
         var rng = SystemRandomNumberGenerator()
