@@ -106,21 +106,15 @@ public struct LayerSet: Sendable {
 
     static func assemble(_ bundle: SubmissionBundle, _ read: [(Manifest.LayerEntry, VectorLayer, CRS, [String])],
                          cgcs: CRS, proj: ProjContext) throws -> LayerSet {
-        // Longitude/latitude extent of all vertices, for the zone formula and reports.
+        // Longitude/latitude extent of all vertices, for the zone formula and reports (exact;
+        // see LonLatExtent for why most vertices need no transformation).
         var bounds: Envelope? = nil
         for (_, layer, crs, _) in read {
-            // Every finite vertex of the layer, converted in one PROJ call per core (each worker
-            // with its own context): a minimum and maximum do not depend on the split.
             var xy: [XY] = []
             for f in layer.features { for s in f.geometry.sequences { xy += s.xy.lazy.filter(\.isFinite) } }
-            let all = xy
-            let parts = try Parallel.ranges(all.count, minimumPerWorker: 65_536) { range throws -> Envelope? in
-                let context = try ProjContext()
-                var chunk = Array(all[range])
-                try CoordinateTransformer(from: crs, to: cgcs, context: context).transform(&chunk)
-                return Envelope(of: chunk)
+            if let e = try LonLatExtent.of(xy, crs: crs, cgcs: cgcs, context: proj) {
+                if bounds == nil { bounds = e } else { bounds!.include(e) }
             }
-            for e in parts.compactMap({ $0 }) { if bounds == nil { bounds = e } else { bounds!.include(e) } }
         }
         guard let bounds else { throw SubmissionError.noLayers(path: bundle.root) }
         let gk = Set(read.compactMap { $0.2.gaussKruger?.epsg })

@@ -29,6 +29,48 @@ final class ProjectionTests: XCTestCase {
         XCTAssertEqual(try prefixed.transform(XY(117, 22)).y, try noPrefix.transform(XY(117, 22)).y, accuracy: 1e-6)
     }
 
+    /// The pruned lon/lat extent equals the box of every point transformed, exactly, in 3° and
+    /// 6° zones with and without the zone prefix: wavy lines crossing the central meridian (where
+    /// the highest latitude of a block lies between its corners), scattered clouds, points far
+    /// out in the zone; a CRS that is not Gauss–Krüger takes the full transform.
+    func testLonLatExtentEqualsFullTransform() throws {
+        let cgcs = try CRS.epsg(4490, context: proj)
+        var rng = SystemRandomNumberGenerator()
+        for (epsg, cm) in [(4547, 114), (4526, 114), (4498, 117), (4509, 117)] {
+            let crs = try CRS.epsg(epsg, context: proj)
+            let zone = try XCTUnwrap(crs.gaussKruger)
+            let x0 = zone.centralEasting
+            // The central meridian maps to the central easting.
+            XCTAssertEqual(try CoordinateTransformer(from: cgcs, to: crs, context: proj).transform(XY(Double(cm), 30)).x, x0, accuracy: 1e-6)
+            var sets: [[XY]] = []
+            // Horizontal zigzags across the meridian: blocks straddle x0 with their top edge there.
+            sets.append((0..<5000).map { i in XY(x0 - 20_000 + Double(i) * 8, 2_500_000 + Double(i % 40) * 3) })
+            sets.append((0..<3000).map { i in XY(x0 + 50_000 * sin(Double(i) / 300), 3_000_000 + Double(i) * 5) })
+            sets.append((0..<4000).map { _ in XY(x0 + .random(in: -300_000...300_000, using: &rng), .random(in: 2_000_000...4_500_000, using: &rng)) })
+            sets.append([XY(x0 - 900_000, 100_000), XY(x0 + 900_000, 6_000_000), XY(x0, 3_000_000)])
+            // Blocks of 256 vertices: one each far west, far east and south, one 1e-7° south of
+            // the middle of the last, which lies on a northing line across the meridian (its
+            // corners about 3e-7° south of its middle). Only the top-edge probe at the meridian
+            // shows that the last block may hold the northernmost vertex.
+            let fwd = try CoordinateTransformer(from: cgcs, to: crs, context: proj), inv = try CoordinateTransformer(from: crs, to: cgcs, context: proj)
+            let peak = try inv.transform(XY(x0, 2_600_000)).y
+            let north = try fwd.transform(XY(Double(cm) + 0.3, peak - 1e-7))
+            sets.append([XY(x0 - 50_000, 2_600_000), XY(x0 + 50_000, 2_600_000), XY(x0, 2_500_000), north].flatMap { Array(repeating: $0, count: 256) }
+                        + (0..<256).map { XY(x0 - 1020 + Double($0) * 8, 2_600_000) })
+            for pts in sets {
+                let fast = try XCTUnwrap(try LonLatExtent.of(pts, crs: crs, cgcs: cgcs, context: proj))
+                let full = try XCTUnwrap(try LonLatExtent.full(pts, crs: crs, cgcs: cgcs))
+                XCTAssertEqual(fast, full, "EPSG:\(epsg), \(pts.count) points")
+            }
+        }
+        // Outside the region the argument covers, and for other CRSs, every point is transformed.
+        let crs = try CRS.epsg(4547, context: proj)
+        XCTAssertFalse(crs.gaussKruger!.monotoneRegion.contains(Envelope(minX: 0, minY: -10, maxX: 1, maxY: 1)))
+        let ll = [XY(113.5, 22.1), XY(114.2, 22.9), XY(113.9, 22.4)]
+        XCTAssertEqual(try LonLatExtent.of(ll, crs: cgcs, cgcs: cgcs, context: proj), Envelope(minX: 113.5, minY: 22.1, maxX: 114.2, maxY: 22.9))
+        XCTAssertNil(try LonLatExtent.of([], crs: crs, cgcs: cgcs, context: proj))
+    }
+
     func testBatchRoundTrip() throws {
         let ll = try CRS.epsg(4490, context: proj), gk = try CRS.epsg(4547, context: proj)
         let fwd = try CoordinateTransformer(from: ll, to: gk, context: proj)
