@@ -30,10 +30,13 @@ struct AnnexCommand: ParsableCommand {
     var generatedAt: String?
 
     func run() throws {
-        let opened = try OpenedBundle(input.bundle, rulebookFile: input.rulebook)
+        // Read once: verified, then measured from the same layers.
+        let options = Verifier.Options(rulebookFile: input.rulebook)
+        let reading = Verifier.read(input.bundle, options: options)
+        defer { reading.close() }
+        let verification = Verifier.check(reading, options: options)
+        let opened = try OpenedBundle(input.bundle, rulebookFile: input.rulebook, reading: reading)
         let (proj, geos, b, set, book) = (opened.proj, opened.geos, opened.bundle, opened.set, opened.rulebook)
-        defer { b.removeUnpacked() }
-        let verification = Verifier.verify(input.bundle, options: .init(rulebookFile: input.rulebook))
         let measured = try opened.measure()
         let (day, source) = CheckDates.resolve(option: nil, manifest: b.manifest?.checkDate)
         let check = Checker.check(measured, rulebook: book, declared: b.manifest?.declared ?? [:], date: day, dateSource: source)

@@ -4,6 +4,7 @@ import Foundation
 import GeoCore
 import Rules
 import Submission
+import Verify
 
 /// The input every measuring command takes: one bundle and, optionally, a bureau's rulebook.
 struct BundleOptions: ParsableArguments {
@@ -22,11 +23,17 @@ struct OpenedBundle {
     let set: LayerSet
     let rulebook: Rulebook
 
-    init(_ path: String, rulebookFile: String?) throws {
+    /// `reading`: the bundle as verification read it; its layers are used as they are when every
+    /// layer was usable (the same values `LayerSet.load` gives), so the files are read once.
+    init(_ path: String, rulebookFile: String?, reading: Verifier.Reading? = nil) throws {
         proj = try ProjContext(); geos = try GEOSContext()
         do {
-            bundle = try SubmissionBundle.open(path)
-            set = try LayerSet.load(bundle, proj: proj)
+            if let reading, let b = reading.bundle, let s = reading.completeSet {
+                bundle = b; set = s
+            } else {
+                bundle = try reading?.bundle ?? SubmissionBundle.open(path)
+                set = try LayerSet.load(bundle, proj: proj)
+            }
         } catch {
             FileHandle.standardError.write(Data("\(path): \(error)\n".utf8))
             throw ExitCode(2)

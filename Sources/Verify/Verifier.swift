@@ -19,17 +19,60 @@ public enum Verifier {
     /// Runs every check. Never throws: a problem anywhere becomes a finding. Creates its own
     /// GEOS and PROJ contexts, so calls on different tasks are independent.
     public static func verify(_ path: String, options: Options = .init()) -> VerificationReport {
-        var report = VerificationReport(bundle: path)
+        let reading = read(path, options: options)
+        defer { reading.close() }
+        return check(reading, options: options)
+    }
+
+    /// A bundle opened and its layers read, once: then checked (`check`) and, when every layer
+    /// was usable, measured from the same values (`completeSet`) without reading the files again.
+    /// Owns the PROJ context it read with (not `Sendable`: use it on one task). Call `close()`
+    /// when done, to remove the folder a zip was unpacked into.
+    public struct Reading {
+        public let path: String
+        public let bundle: SubmissionBundle?
+        /// Why the bundle could not be opened, or why reading could not start.
+        let failure: (any Error)?
+        let outcome: LayerSet.Outcome?
+        let proj: ProjContext?
+
+        /// Every layer in the working CRS when each was read and accepted: the same set
+        /// `LayerSet.load` gives for this bundle. Nil when any layer was unreadable or refused.
+        public var completeSet: LayerSet? {
+            guard let o = outcome, o.unread.isEmpty, o.rejected.isEmpty, o.assemblyError == nil else { return nil }
+            return o.set
+        }
+
+        /// Removes the folder a zip was unpacked into (nothing for a folder bundle).
+        public func close() { bundle?.removeUnpacked() }
+    }
+
+    /// Opens the bundle and reads every layer it can (`LayerSet.loadAll`), refusing layers whose
+    /// coordinates cannot be in their CRS. Never throws: failures are kept for `check` to report.
+    public static func read(_ path: String, options: Options = .init()) -> Reading {
         let bundle: SubmissionBundle
         do { bundle = try SubmissionBundle.open(path, limits: options.zipLimits) }
-        catch {
-            report.findings = [BundleChecks.finding(for: error, role: nil, root: path)]
+        catch { return Reading(path: path, bundle: nil, failure: error, outcome: nil, proj: nil) }
+        let proj: ProjContext
+        do { proj = try ProjContext() } catch { return Reading(path: path, bundle: bundle, failure: error, outcome: nil, proj: nil) }
+        let outcome = LayerSet.loadAll(bundle, proj: proj) { entry, layer, crs in
+            CRSChecks.position(layer, role: entry.role, crs: crs, proj: proj, root: bundle.root).map(CRSChecks.PositionRefusal.init)
+        }
+        return Reading(path: path, bundle: bundle, failure: nil, outcome: outcome, proj: proj)
+    }
+
+    /// Every check on a bundle already read. Never throws: a problem anywhere becomes a finding.
+    public static func check(_ reading: Reading, options: Options = .init()) -> VerificationReport {
+        var report = VerificationReport(bundle: reading.path)
+        guard let bundle = reading.bundle else {
+            report.findings = [BundleChecks.finding(for: reading.failure ?? SubmissionError.noLayers(path: reading.path), role: nil, root: reading.path)]
             report.unusable = true
             return report
         }
-        defer { bundle.removeUnpacked() }
-        do { try run(bundle, options: options, into: &report) }
-        catch {
+        do {
+            guard let outcome = reading.outcome, let proj = reading.proj else { throw reading.failure ?? SubmissionError.noLayers(path: reading.path) }
+            try run(bundle, outcome, proj: proj, options: options, into: &report)
+        } catch {
             report.findings.append(Finding(.checkFailed, message: .init(zh: "核查无法进行：\(error)", en: "verification could not run: \(error)")))
             report.unusable = true
         }
@@ -37,18 +80,15 @@ public enum Verifier {
         return report
     }
 
-    static func run(_ bundle: SubmissionBundle, options: Options, into report: inout VerificationReport) throws {
+    static func run(_ bundle: SubmissionBundle, _ outcome: LayerSet.Outcome, proj: ProjContext, options: Options,
+                    into report: inout VerificationReport) throws {
         let vocabulary = try RuleLibrary.vocabulary()
         let rulebook = try options.rulebookFile.map(RuleLibrary.rulebook(file:))
             ?? RuleLibrary.rulebook(RuleLibrary.rulebookName(forRule: bundle.manifest?.rule))
         report.rulebook = rulebook.citation
-        let proj = try ProjContext()
         let geos = try GEOSContext()
 
         report.findings += BundleChecks.manifest(bundle, vocabulary: vocabulary)
-        let outcome = LayerSet.loadAll(bundle, proj: proj) { entry, layer, crs in
-            CRSChecks.position(layer, role: entry.role, crs: crs, proj: proj, root: bundle.root).map(CRSChecks.PositionRefusal.init)
-        }
         for (entry, error) in outcome.unread {
             report.findings.append(BundleChecks.finding(for: error, role: entry.role, root: bundle.root))
         }

@@ -223,6 +223,33 @@ final class FindingCodeTests: XCTestCase {
         }
     }
 
+    /// Read once: every sample's layers as verification read them are those `LayerSet.load`
+    /// gives (so `ecocredit annex` can measure them without reading again); with a layer
+    /// refused, no partial set is handed on, and the report is the one `verify` gives.
+    func testReadingIsTheLoadedSet() throws {
+        for name in try FileManager.default.contentsOfDirectory(atPath: Fixture.root + "/samples").sorted() {
+            let reading = Verifier.read(Fixture.sample(name))
+            defer { reading.close() }
+            let set = try XCTUnwrap(reading.completeSet, name)
+            let loaded = try LayerSet.load(try SubmissionBundle.open(Fixture.sample(name)), proj: try ProjContext())
+            XCTAssertEqual(set.workingCRS, loaded.workingCRS, name)
+            XCTAssertEqual(set.lonLatBounds, loaded.lonLatBounds, name)
+            let read: [RoleLayer] = set.layers, expected: [RoleLayer] = loaded.layers
+            XCTAssertEqual(read.map(\.role), expected.map(\.role), name)
+            for (a, b) in Swift.zip(read, expected) {
+                XCTAssertEqual(a.working.features, b.working.features, "\(name) \(a.role)")
+                XCTAssertEqual(a.source.features, b.source.features, "\(name) \(a.role)")
+            }
+            XCTAssertEqual(Verifier.check(reading).json(), Verifier.verify(Fixture.sample(name)).json(), name)
+        }
+        let broken = try Fixture.copy("shanwei-beach")
+        try Fixture.write(broken, "beach.prj", try Fixture.prj(4214))   // Beijing 1954: refused
+        let reading = Verifier.read(broken)
+        defer { reading.close() }
+        XCTAssertNil(reading.completeSet, "a refused layer: no partial set")
+        XCTAssertNotEqual(Verifier.check(reading).exitStatus, 0)
+    }
+
     func testFileLimit() throws {
         let p = Fixture.root + "/limit.bin"
         try Data(count: 100).write(to: URL(fileURLWithPath: p))
