@@ -88,14 +88,16 @@ public struct WidthMeasurer {
         let grid = self.grid
         let clipped = Parallel.ranges(transects.count, minimumPerWorker: 512) { range in
             var scratch = EdgeGrid.Scratch(grid)
-            return range.map { i -> TransectWidth? in
-                let t = transects[i]
-                guard let c = grid.clip(t.start, t.end, scratch: &scratch) else { return nil }
-                // The piece's ends lie on the boundary, so the circle at its middle is at most half as wide.
-                let inscribed = c.widest.map { a, b in
-                    2 * grid.distanceToEdges(XY((a.x + b.x) / 2, (a.y + b.y) / 2), limit: a.distance(to: b) / 2)
-                } ?? 0
-                return TransectWidth(transect: t, width: c.width, truncated: c.truncated, inscribedAtLeast: inscribed)
+            return grid.withView { view in
+                range.map { i -> TransectWidth? in
+                    let t = transects[i]
+                    guard let c = view.clip(t.start, t.end, scratch: &scratch) else { return nil }
+                    // The piece's ends lie on the boundary, so the circle at its middle is at most half as wide.
+                    let inscribed = c.widest.map { a, b in
+                        2 * view.distanceToEdges(XY((a.x + b.x) / 2, (a.y + b.y) / 2), limit: a.distance(to: b) / 2)
+                    } ?? 0
+                    return TransectWidth(transect: t, width: c.width, truncated: c.truncated, inscribedAtLeast: inscribed)
+                }
             }
         }.joined()
         var geosFallbacks = 0

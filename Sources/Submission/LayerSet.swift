@@ -36,7 +36,7 @@ public struct LayerSet: Sendable {
     public static func load(_ bundle: SubmissionBundle, proj: ProjContext) throws -> LayerSet {
         let cgcs = try CRS.epsg(4490, context: proj)
         var read: [(Manifest.LayerEntry, VectorLayer, CRS, [String])] = []
-        for (e, result) in zip(bundle.entries, readLayers(bundle)) {
+        for (e, result) in zip(bundle.entries, readLayers(bundle, proj: proj)) {
             let layer = try result.get()
             let (crs, notes) = try effectiveCRS(layer, manifestCRS: bundle.manifest?.crs, cgcs: cgcs, proj: proj)
             read.append((e, layer, crs, notes))
@@ -63,7 +63,7 @@ public struct LayerSet: Sendable {
         let cgcs: CRS
         do { cgcs = try CRS.epsg(4490, context: proj) } catch { out.assemblyError = error; return out }
         var read: [(Manifest.LayerEntry, VectorLayer, CRS, [String])] = []
-        for (e, result) in zip(bundle.entries, readLayers(bundle)) {
+        for (e, result) in zip(bundle.entries, readLayers(bundle, proj: proj)) {
             let layer: VectorLayer
             do { layer = try result.get() } catch { out.unread.append((e, error)); continue }
             do {
@@ -77,15 +77,26 @@ public struct LayerSet: Sendable {
         return out
     }
 
-    /// Every layer file read, on all cores (files are independent; each worker has its own PROJ
-    /// context for the `.prj`), in entry order; a layer that cannot be read is its error.
-    static func readLayers(_ bundle: SubmissionBundle) -> [Result<VectorLayer, any Error>] {
+    /// Every layer file read, on all cores (files are independent), in entry order; a layer that
+    /// cannot be read is its error. `.prj` files are parsed afterwards on `proj`, one PROJ
+    /// database connection for all and each distinct text once (`CRSCache`).
+    static func readLayers(_ bundle: SubmissionBundle, proj: ProjContext) -> [Result<VectorLayer, any Error>] {
         let entries = bundle.entries
-        return Array(Parallel.ranges(entries.count, minimumPerWorker: 1) { range -> [Result<VectorLayer, any Error>] in
+        let read = Array(Parallel.ranges(entries.count, minimumPerWorker: 1) { range -> [Result<VectorLayer, any Error>] in
             let proj: ProjContext
             do { proj = try ProjContext() } catch { return range.map { _ in .failure(error) } }
             return range.map { i in Result { try readLayer(entries[i], of: bundle, proj: proj) } }
         }.joined())
+        return read.map { result in
+            result.flatMap { layer in
+                guard layer.format == .shapefile, layer.crs == nil, let text = layer.crsText else { return .success(layer) }
+                return Result {
+                    var l = layer
+                    l.crs = try ShapefileReader.crs(prj: text, shapefile: layer.path, proj: proj)
+                    return l
+                }
+            }
+        }
     }
 
     static func readLayer(_ e: Manifest.LayerEntry, of bundle: SubmissionBundle, proj: ProjContext) throws -> VectorLayer {
@@ -95,7 +106,7 @@ public struct LayerSet: Sendable {
             guard FileManager.default.fileExists(atPath: path) || FileManager.default.fileExists(atPath: String(path.dropLast(4)) + ".SHP") else {
                 throw SubmissionError.layerMissing(role: e.role, path: path)
             }
-            return try ShapefileReader.read(path, proj: proj)
+            return try ShapefileReader.read(path, options: .init(parseCRS: false), proj: proj)
         }
         if lower.hasSuffix("json") {
             guard FileManager.default.fileExists(atPath: path) else { throw SubmissionError.layerMissing(role: e.role, path: path) }

@@ -52,4 +52,33 @@ final class EdgeGridTests: XCTestCase {
         let fallbacks = try compare([diamond], [XY(0, 0), XY(10, 0)], TransectParameters(spacing: 10, halfLength: 20, smoothingWindow: 1))
         XCTAssertEqual(fallbacks, 1, "the one station at x = 5 passes through two vertices")
     }
+
+    /// The cell table gives, for every key, exactly the items a dictionary of arrays gives, in
+    /// input order (clustered and scattered keys, repeats, `Int64.min`), and nil for absent keys.
+    func testCellTableMatchesDictionary() {
+        var rng = SystemRandomNumberGenerator()
+        for n in [0, 1, 7, 1000, 50_000] {
+            let keys: [Int64] = (0..<n).map { k in
+                switch k % 5 {
+                case 0: return Int64.random(in: -40...40, using: &rng)                     // clustered, many repeats
+                case 1: return EdgeGrid.key(Int64.random(in: -3...3, using: &rng), Int64.random(in: -3...3, using: &rng))
+                case 2: return Int64.random(in: .min ... .max, using: &rng)
+                case 3: return .min
+                default: return Int64(k)
+                }
+            }
+            var expected: [Int64: [Int32]] = [:]
+            for (k, key) in keys.enumerated() { expected[CellTable.stored(key), default: []].append(Int32(k)) }
+            let table = CellTable(count: n) { (keys[$0], Int32($0)) }
+            for (key, items) in expected {
+                guard let r = table.range(key) else { XCTFail("key \(key) missing"); continue }
+                XCTAssertEqual(Array(table.items[r]), items)
+            }
+            XCTAssertEqual(table.items.count, n)
+            for _ in 0..<200 {
+                let probe = Int64.random(in: 1_000_000...2_000_000, using: &rng)
+                if expected[probe] == nil { XCTAssertNil(table.range(probe)) }
+            }
+        }
+    }
 }

@@ -14,7 +14,11 @@ import Foundation
 public enum ShapefileReader {
     public struct Options: Sendable {
         public var keepZM: Bool
-        public init(keepZM: Bool = true) { self.keepZM = keepZM }
+        /// False: the `.prj` text is kept in `crsText` but not parsed (`crs` stays nil), so that
+        /// files can be read on all cores and their CRSs parsed once, on one PROJ context, with
+        /// `crs(prj:shapefile:proj:)`.
+        public var parseCRS: Bool
+        public init(keepZM: Bool = true, parseCRS: Bool = true) { self.keepZM = keepZM; self.parseCRS = parseCRS }
     }
 
     public static func read(_ path: String, options: Options = Options(), proj: ProjContext) throws -> VectorLayer {
@@ -46,15 +50,21 @@ public enum ShapefileReader {
         let cpgText = (try? String(contentsOfFile: base + ".cpg", encoding: .utf8)) ?? (try? String(contentsOfFile: base + ".CPG", encoding: .utf8))
         let (fields, rows, encoding) = try readDBF(dbfPath, header: structure.dbf, cpg: cpgText)
 
-        var crs: CRS? = nil
-        if let prjText {
-            do { crs = try CRS.fromWKT(prjText, context: proj) }
-            catch { throw GeoError.io(code: .prjUnreadable, file: base + ".prj", detail: "PROJ cannot read it: \(error)") }
-        }
+        let crs = try prjText.flatMap { options.parseCRS ? try self.crs(prj: $0, shapefile: shpPath, proj: proj) : nil }
         let features = (0..<structure.recordCount).map { Feature(index: $0, geometry: geometries[$0], attributes: rows[$0]) }
         return VectorLayer(name: URL(fileURLWithPath: base).lastPathComponent, path: shpPath, format: .shapefile,
                            family: family(type), hasZ: hasZ && options.keepZM, hasM: hasM && options.keepZM,
                            fields: fields, features: features, crs: crs, crsText: prjText, encoding: encoding)
+    }
+
+    /// The CRS of a shapefile's `.prj` text; `IO.PRJ_UNREADABLE` naming the `.prj` when PROJ
+    /// cannot read it. `path`: the `.shp`.
+    public static func crs(prj text: String, shapefile path: String, proj: ProjContext) throws -> CRS {
+        do { return try CRS.fromWKT(text, context: proj) }
+        catch {
+            let base = path.lowercased().hasSuffix(".shp") ? String(path.dropLast(4)) : path
+            throw GeoError.io(code: .prjUnreadable, file: base + ".prj", detail: "PROJ cannot read it: \(error)")
+        }
     }
 
     static func part(_ base: String, _ ext: String) throws -> String {
