@@ -19,16 +19,28 @@ enum GeometryChecks {
         for (li, layer) in ins.set.layers.enumerated() {
             let wantsLine = ins.vocabulary.lineRoles.contains(layer.role)
             var valid: [(Feature, GEOSGeometry)] = []
-            for f in layer.working.features {
-                if let g = check(ins, li, f, wantsLine: wantsLine, into: &out.findings) { valid.append((f, g)) }
+            // GEOS validity of the polygons, on all cores (one context per worker): a cache that
+            // `check` uses when it gets that far; an entry that could not be computed there is
+            // computed by `check` itself, which also reports any GEOS failure.
+            let features = layer.working.features
+            let reports = wantsLine ? [] : (try? ParallelGeometry.map(features.map(\.geometry)) { geos, g -> ValidityReport? in
+                guard g.dimension == 2, !g.isEmpty, g.firstNonFiniteCoordinate == nil, !ConvexClip.isStrictlyConvexPolygon(g) else { return nil }
+                return try? geos.make(g).validity()
+            }) ?? []
+            for (k, f) in features.enumerated() {
+                if let g = check(ins, li, f, wantsLine: wantsLine, validity: k < reports.count ? reports[k] : nil, into: &out.findings) {
+                    valid.append((f, g))
+                }
             }
             out.valid.append(valid)
         }
         return out
     }
 
-    /// Checks one feature; returns its GEOS geometry when it is valid.
-    static func check(_ ins: Inspection, _ li: Int, _ f: Feature, wantsLine: Bool, into out: inout [Finding]) -> GEOSGeometry? {
+    /// Checks one feature; returns its GEOS geometry when it is valid. `validity`: GEOS's report
+    /// on the polygon when already computed.
+    static func check(_ ins: Inspection, _ li: Int, _ f: Feature, wantsLine: Bool, validity: ValidityReport? = nil,
+                      into out: inout [Finding]) -> GEOSGeometry? {
         let g = f.geometry
         let v = ins.rulebook.verification
         func add(_ code: FindingCode, _ at: XY?, _ zh: String, _ en: String) {
@@ -84,7 +96,7 @@ enum GeometryChecks {
         do {
             if isPolygon {
                 // A strictly convex single ring (parcels, land-use rectangles) is valid: no need to ask GEOS.
-                let report = ConvexClip.isStrictlyConvexPolygon(g) ? nil : try gg.validity()
+                let report = ConvexClip.isStrictlyConvexPolygon(g) ? nil : try validity ?? gg.validity()
                 if let report, !report.isValid {
                     let reason = report.reason ?? "invalid"
                     let code = code(forValidityReason: reason)

@@ -20,15 +20,16 @@ enum RelationChecks {
         }
         let touch = ins.rulebook.verification.touch_m.value
         do {
-            let shoreline = try union("shoreline")
-            // Prepared (indexed) once: distances from many polygons to a long line stay linear.
-            let preparedShoreline = try shoreline.map(PreparedGeometry.init)
-            if let preparedShoreline {
+            // Each shoreline feature prepared (indexed) once: distances from many polygons to a
+            // long line stay linear. The distance to the lines is the least distance to any of
+            // them, so they need no union (which would node every vertex of a long coast).
+            let shorelines = try items("shoreline").map { try PreparedGeometry($0.g) }
+            if !shorelines.isEmpty {
                 // Beach (SW Art. 19(1)) and intertidal zone (19(2)) must touch the restored shoreline.
                 for (role, code, zh, en) in [("beach", FindingCode.beachOffShoreline, "沙滩面", "beach polygon"),
                                              ("intertidal", FindingCode.intertidalOffShoreline, "潮间带面", "intertidal polygon")] {
                     for (li, f, g) in items(role) {
-                        let d = try preparedShoreline.distance(to: g)
+                        let d = try shorelines.map { try $0.distance(to: g) }.min()!
                         guard d > touch else { continue }
                         out.append(ins.finding(code, layer: li, feature: f, at: try g.pointOnSurface().value().sequences.first?.xy.first, .init(
                             zh: "\(zh)距恢复岸线 \(fmt(d)) m，未与岸线相接（容差 \(fmt(touch)) m）",
