@@ -11,6 +11,10 @@ import Foundation
 public final class ProjContext {
     let handle: OpaquePointer
     let log = MessageLog()
+    /// Normalised coordinate operations already found on this context, by source and target
+    /// CRS: finding one asks proj.db (milliseconds); a clone of a found one does not. Owned
+    /// here, destroyed in `deinit`.
+    var operations: [String: OpaquePointer] = [:]
 
     public init() throws {
         guard let ctx = proj_context_create() else {
@@ -31,7 +35,10 @@ public final class ProjContext {
         }
     }
 
-    deinit { proj_context_destroy(handle) }
+    deinit {
+        for pj in operations.values { proj_destroy(pj) }
+        proj_context_destroy(handle)
+    }
 
     /// PROJ release, e.g. "9.1.1".
     public static var version: String {

@@ -11,20 +11,29 @@ public final class CoordinateTransformer {
     let context: ProjContext
     let pj: OpaquePointer
 
+    /// The operation is found once per context and pair of CRSs (`ProjContext.operations`);
+    /// later transformers on the same context get a clone of it.
     public init(from source: CRS, to target: CRS, context: ProjContext) throws {
         let ctx = context.handle
-        let s = try context.create(source.wkt, "proj_create(source)")
-        defer { proj_destroy(s) }
-        let t = try context.create(target.wkt, "proj_create(target)")
-        defer { proj_destroy(t) }
-        guard let raw = proj_create_crs_to_crs_from_pj(ctx, s, t, nil, nil) else {
-            throw context.failure("proj_create_crs_to_crs(\(source.label) → \(target.label))")
+        let key = source.wkt + "\u{0}" + target.wkt
+        if let found = context.operations[key] {
+            guard let copy = proj_clone(ctx, found) else { throw context.failure("proj_clone(\(source.label) → \(target.label))") }
+            self.pj = copy
+        } else {
+            let s = try context.create(source.wkt, "proj_create(source)")
+            defer { proj_destroy(s) }
+            let t = try context.create(target.wkt, "proj_create(target)")
+            defer { proj_destroy(t) }
+            guard let raw = proj_create_crs_to_crs_from_pj(ctx, s, t, nil, nil) else {
+                throw context.failure("proj_create_crs_to_crs(\(source.label) → \(target.label))")
+            }
+            defer { proj_destroy(raw) }   // the raw PJ is released once normalised
+            guard let norm = proj_normalize_for_visualization(ctx, raw) else {
+                throw context.failure("proj_normalize_for_visualization")
+            }
+            self.pj = norm
+            if let keep = proj_clone(ctx, norm) { context.operations[key] = keep }
         }
-        defer { proj_destroy(raw) }   // the raw PJ is released once normalised
-        guard let norm = proj_normalize_for_visualization(ctx, raw) else {
-            throw context.failure("proj_normalize_for_visualization")
-        }
-        self.pj = norm
         self.source = source
         self.target = target
         self.context = context
