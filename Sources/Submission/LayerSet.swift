@@ -121,9 +121,7 @@ public struct LayerSet: Sendable {
         // see LonLatExtent for why most vertices need no transformation).
         var bounds: Envelope? = nil
         for (_, layer, crs, _) in read {
-            var xy: [XY] = []
-            for f in layer.features { for s in f.geometry.sequences { xy += s.xy.lazy.filter(\.isFinite) } }
-            if let e = try LonLatExtent.of(xy, crs: crs, cgcs: cgcs, context: proj) {
+            if let e = try LonLatExtent.of(layer.finiteVertices, crs: crs, cgcs: cgcs, context: proj) {
                 if bounds == nil { bounds = e } else { bounds!.include(e) }
             }
         }

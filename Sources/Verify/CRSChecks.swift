@@ -64,8 +64,7 @@ enum CRSChecks {
     /// Swapped axes and coordinates outside China, from a layer's source coordinates in the
     /// CRS it is taken in. A layer with either is not used further.
     static func position(_ layer: VectorLayer, role: String, crs: CRS, proj: ProjContext, root: String) -> Finding? {
-        let pts = layer.features.flatMap { $0.geometry.sequences.flatMap(\.xy) }.filter(\.isFinite)
-        guard let env = Envelope(of: pts), let cgcs = try? CRS.epsg(4490, context: proj),
+        guard let env = Envelope(of: layer.finiteVertices), let cgcs = try? CRS.epsg(4490, context: proj),
               let toLL = try? CoordinateTransformer(from: crs, to: cgcs, context: proj) else { return nil }
         func lonLat(_ p: XY) -> XY? {
             guard let q = try? toLL.transform(p), q.isFinite else { return nil }

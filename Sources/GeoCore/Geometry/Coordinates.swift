@@ -62,6 +62,19 @@ public struct Envelope: Sendable, Equatable, Codable {
         while let p = it.next() { e.include(p) }
         self = e
     }
+    /// The envelope of the points, or nil for none (an array's, without generic iteration).
+    public init?(of points: [XY]) { self.init(of: points[...]) }
+    public init?(of points: ArraySlice<XY>) {
+        guard let first = points.first else { return nil }
+        var x0 = first.x, y0 = first.y, x1 = first.x, y1 = first.y
+        points.withUnsafeBufferPointer { b in
+            for p in b {
+                x0 = Swift.min(x0, p.x); y0 = Swift.min(y0, p.y)
+                x1 = Swift.max(x1, p.x); y1 = Swift.max(y1, p.y)
+            }
+        }
+        self.init(minX: x0, minY: y0, maxX: x1, maxY: y1)
+    }
     public mutating func include(_ p: XY) {
         minX = Swift.min(minX, p.x); minY = Swift.min(minY, p.y)
         maxX = Swift.max(maxX, p.x); maxY = Swift.max(maxY, p.y)

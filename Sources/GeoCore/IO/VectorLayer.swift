@@ -30,6 +30,20 @@ public struct VectorLayer: Sendable {
         self.crs = crs; self.crsText = crsText; self.encoding = encoding
     }
 
+    /// Every finite vertex of every feature, in feature and ring order (for extents in another CRS).
+    public var finiteVertices: [XY] {
+        var n = 0
+        for f in features { for s in f.geometry.sequences { n += s.count } }
+        var out: [XY] = []
+        out.reserveCapacity(n)
+        for f in features {
+            for s in f.geometry.sequences {
+                s.xy.withUnsafeBufferPointer { b in for p in b where p.isFinite { out.append(p) } }
+            }
+        }
+        return out
+    }
+
     /// Index of the field called `name` (exact, then case-insensitive), or nil.
     public func fieldIndex(_ name: String) -> Int? {
         fields.firstIndex { $0.name == name } ?? fields.firstIndex { $0.name.lowercased() == name.lowercased() }
