@@ -9,20 +9,19 @@ struct GeodesicCheck {
         toLonLat = try CoordinateTransformer(from: working, to: try CRS.epsg(4490, context: proj), context: proj)
     }
 
-    /// Total geodesic length of the line parts, m: all vertices converted in one PROJ call,
-    /// geodesics on all cores.
+    /// Total geodesic length of the line parts, m: vertices converted and geodesics computed on all cores.
     func length(_ geometries: [Geometry]) throws -> Double {
         var points: [XY] = [], paths: [Range<Int>] = []
         for g in geometries { for s in g.lineParts { paths.append(points.count..<points.count + s.count); points += s.xy } }
-        try toLonLat.transform(&points)
+        try toLonLat.transformOnAllCores(&points)
         return Geodesic.cgcs2000.totalLength(points, paths: paths)
     }
 
     /// Total geodesic area of the polygon parts, m².
     func area(_ geometries: [Geometry]) throws -> Double { try areas(geometries).reduce(0, +) }
 
-    /// Geodesic area of each geometry (its polygon parts, holes subtracted), m²: all vertices
-    /// converted in one PROJ call, areas on all cores.
+    /// Geodesic area of each geometry (its polygon parts, holes subtracted), m²: vertices
+    /// converted and areas computed on all cores.
     func areas(_ geometries: [Geometry]) throws -> [Double] {
         var points: [XY] = [], polygons: [[Range<Int>]] = [], owner: [Range<Int>] = []
         for g in geometries {
@@ -32,7 +31,7 @@ struct GeodesicCheck {
             }
             owner.append(first..<polygons.count)
         }
-        try toLonLat.transform(&points)
+        try toLonLat.transformOnAllCores(&points)
         let each = Geodesic.cgcs2000.areas(points, polygons: polygons)
         return owner.map { $0.reduce(0) { $0 + each[$1] } }
     }

@@ -82,7 +82,8 @@ public enum TransectCaster {
         guard L > 0 else { return [] }
         let n = max(1, Int((L / p.spacing).rounded(.toNearestOrAwayFromZero)))
         let step = L / Double(n)
-        return (0..<n).map { i in
+        // Stations are independent: cast on all cores, in station order.
+        return Array(Parallel.ranges(n, minimumPerWorker: 4096) { range in range.map { i in
             let t = (Double(i) + 0.5) * step
             let a = line.point(at: max(0, t - p.smoothingWindow / 2)), b = line.point(at: min(L, t + p.smoothingWindow / 2))
             var dx = b.x - a.x, dy = b.y - a.y
@@ -97,6 +98,6 @@ public enum TransectCaster {
             return Transect(part: index, station: i, arcLength: t, stationLength: step, origin: o, normal: normal,
                             start: XY(o.x - p.halfLength * normal.x, o.y - p.halfLength * normal.y),
                             end: XY(o.x + p.halfLength * normal.x, o.y + p.halfLength * normal.y))
-        }
+        } }.joined())
     }
 }

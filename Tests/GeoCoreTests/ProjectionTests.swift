@@ -59,7 +59,7 @@ final class ProjectionTests: XCTestCase {
                         + (0..<256).map { XY(x0 - 1020 + Double($0) * 8, 2_600_000) })
             for pts in sets {
                 let fast = try XCTUnwrap(try LonLatExtent.of(pts, crs: crs, cgcs: cgcs, context: proj))
-                let full = try XCTUnwrap(try LonLatExtent.full(pts, crs: crs, cgcs: cgcs))
+                let full = try XCTUnwrap(try LonLatExtent.full(pts, crs: crs, cgcs: cgcs, context: proj))
                 XCTAssertEqual(fast, full, "EPSG:\(epsg), \(pts.count) points")
             }
         }

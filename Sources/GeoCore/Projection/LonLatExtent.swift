@@ -30,20 +30,14 @@ public enum LonLatExtent {
             return try pruned(points, centralEasting: zone.centralEasting,
                               transformer: CoordinateTransformer(from: crs, to: cgcs, context: context))
         }
-        return try full(points, crs: crs, cgcs: cgcs)
+        return try full(points, crs: crs, cgcs: cgcs, context: context)
     }
 
     /// Every point transformed, on all cores (the reference the pruned path must equal).
-    static func full(_ points: [XY], crs: CRS, cgcs: CRS) throws -> Envelope? {
-        let parts = try Parallel.ranges(points.count, minimumPerWorker: 65_536) { range throws -> Envelope? in
-            let context = try ProjContext()
-            var chunk = Array(points[range])
-            try CoordinateTransformer(from: crs, to: cgcs, context: context).transform(&chunk)
-            return Envelope(of: chunk)
-        }
-        var out: Envelope? = nil
-        for e in parts.compactMap({ $0 }) { if out == nil { out = e } else { out!.include(e) } }
-        return out
+    static func full(_ points: [XY], crs: CRS, cgcs: CRS, context: ProjContext) throws -> Envelope? {
+        var all = points
+        try CoordinateTransformer(from: crs, to: cgcs, context: context).transformOnAllCores(&all)
+        return Envelope(of: all)
     }
 
     static func pruned(_ points: [XY], centralEasting x0: Double, transformer: CoordinateTransformer) throws -> Envelope? {

@@ -70,6 +70,27 @@ public final class CoordinateTransformer {
         }
     }
 
+    /// Transforms many points in place on all cores, in order: the first worker uses this
+    /// transformer (its context is used by that one thread while the caller waits), the others
+    /// each a context and transformer of their own. Below `minimumPerWorker` points per core,
+    /// one call on this thread.
+    public func transformOnAllCores(_ points: inout [XY], minimumPerWorker: Int = 65_536) throws {
+        let n = points.count
+        let workers = max(1, min(Parallel.cores, n / max(1, minimumPerWorker)))
+        if workers == 1 { try transform(&points); return }
+        let input = points
+        nonisolated(unsafe) let mine = self
+        let (source, target) = (self.source, self.target)
+        let parts = try Parallel.ranges(n, workers: workers, minimumPerWorker: minimumPerWorker) { range throws -> [XY] in
+            var chunk = Array(input[range])
+            if range.lowerBound == 0 { try mine.transform(&chunk) }
+            else { try CoordinateTransformer(from: source, to: target, context: try ProjContext()).transform(&chunk) }
+            return chunk
+        }
+        points.removeAll(keepingCapacity: true)
+        for p in parts { points += p }
+    }
+
     /// Transforms every coordinate of a geometry.
     public func transform(_ g: Geometry) throws -> Geometry {
         try g.mapSequences { s in
