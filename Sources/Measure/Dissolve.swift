@@ -41,10 +41,16 @@ public struct DissolvedFeature: Sendable, Equatable {
         }
         var groups: [Int: [Int]] = [:]
         for i in polygons.indices { groups[root(i), default: []].append(i) }
+        // A polygon that meets no other is kept when GEOS finds it valid: those checks run on
+        // all cores (one context per worker).
+        let alone = polygons.indices.filter { root($0) == $0 && groups[$0]!.count == 1 }
+        let validAlone = Set(zip(alone, try ParallelGeometry.map(alone.map { Geometry.polygon(polygons[$0]) }) { ctx, g in
+            try ctx.make(g).validity().isValid
+        }).filter(\.1).map(\.0))
         var out: [Geometry] = []
         for first in polygons.indices where root(first) == first {
             let members = groups[first]!
-            if members.count == 1, try made[first].validity().isValid {
+            if members.count == 1, validAlone.contains(first) {
                 out.append(.polygon(polygons[first]))
             } else {
                 out += try DissolvedFeature.union(members.map { made[$0] }, geos: geos)

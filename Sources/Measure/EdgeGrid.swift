@@ -22,9 +22,13 @@ struct EdgeGrid {
     /// `parts`: the rings of each polygon part (shell first).
     init(parts: [[CoordinateSequence]], cellSize: Double) {
         var e: [(a: XY, b: XY)] = [], ep: [Int32] = [], envs: [Envelope] = []
+        let total = parts.reduce(0) { $0 + $1.reduce(0) { $0 + $1.count } }
+        e.reserveCapacity(total); ep.reserveCapacity(total)
         for (pi, rings) in parts.enumerated() {
             for r in rings where r.count >= 2 {
-                for i in 1..<r.count where r.xy[i - 1] != r.xy[i] { e.append((r.xy[i - 1], r.xy[i])); ep.append(Int32(pi)) }
+                r.xy.withUnsafeBufferPointer { xy in
+                    for i in 1..<xy.count where xy[i - 1] != xy[i] { e.append((xy[i - 1], xy[i])); ep.append(Int32(pi)) }
+                }
             }
             envs.append(Envelope(of: rings.first?.xy ?? []) ?? Envelope(minX: 0, minY: 0, maxX: 0, maxY: 0))
         }
