@@ -8,18 +8,21 @@ public struct TransectCrossings: Sendable, Equatable {
     public static func == (a: TransectCrossings, b: TransectCrossings) -> Bool { a.pairs.map { [$0.0, $0.1] } == b.pairs.map { [$0.0, $0.1] } }
 
     /// Compares each transect with the following ones of its part whose origins lie within 2h
-    /// (only those can cross): linear in the number of transects for a fixed h / s.
+    /// (only those can cross): linear in the number of transects for a fixed h / s, on all
+    /// cores, pairs in order.
     public init(_ t: [Transect]) {
-        var out: [(Int, Int)] = []
-        for i in t.indices {
-            let reach = t[i].start.distance(to: t[i].end)
-            var j = i + 1
-            while j < t.count, t[j].part == t[i].part, t[j].origin.distance(to: t[i].origin) <= reach {
-                if TransectCrossings.cross(t[i], t[j]) { out.append((i, j)) }
-                j += 1
+        pairs = Array(Parallel.ranges(t.count, minimumPerWorker: 2048) { range -> [(Int, Int)] in
+            var out: [(Int, Int)] = []
+            for i in range {
+                let reach = t[i].start.distance(to: t[i].end)
+                var j = i + 1
+                while j < t.count, t[j].part == t[i].part, t[j].origin.distance(to: t[i].origin) <= reach {
+                    if TransectCrossings.cross(t[i], t[j]) { out.append((i, j)) }
+                    j += 1
+                }
             }
-        }
-        pairs = out
+            return out
+        }.joined())
     }
 
     static func cross(_ a: Transect, _ b: Transect) -> Bool {

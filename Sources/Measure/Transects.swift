@@ -56,10 +56,23 @@ public struct Polyline: Sendable {
         return lo
     }
 
+    /// The same segment as `segment(at:)`, walking forward from `hint` (a segment at or before
+    /// it, such as the answer for a smaller `x`), which it updates: for increasing `x`.
+    @inline(__always) func segment(at x: Double, from hint: inout Int) -> Int {
+        while hint + 1 < points.count - 1, cumulative[hint + 1] <= x { hint += 1 }
+        return hint
+    }
+
     /// `P(x)`: the point at arc length `x`, clamped to [0, L].
     public func point(at x: Double) -> XY {
+        var k = segment(at: min(max(x, 0), length))
+        return point(at: x, from: &k)
+    }
+
+    /// `P(x)` with the segment found forward from `hint` (see `segment(at:from:)`).
+    func point(at x: Double, from hint: inout Int) -> XY {
         let x = min(max(x, 0), length)
-        let k = segment(at: x)
+        let k = segment(at: x, from: &hint)
         let seg = cumulative[k + 1] - cumulative[k]
         let f = seg > 0 ? (x - cumulative[k]) / seg : 0
         return XY(points[k].x + f * (points[k + 1].x - points[k].x), points[k].y + f * (points[k + 1].y - points[k].y))
@@ -83,21 +96,28 @@ public enum TransectCaster {
         let n = max(1, Int((L / p.spacing).rounded(.toNearestOrAwayFromZero)))
         let step = L / Double(n)
         // Stations are independent: cast on all cores, in station order.
-        return Array(Parallel.ranges(n, minimumPerWorker: 4096) { range in range.map { i in
-            let t = (Double(i) + 0.5) * step
-            let a = line.point(at: max(0, t - p.smoothingWindow / 2)), b = line.point(at: min(L, t + p.smoothingWindow / 2))
-            var dx = b.x - a.x, dy = b.y - a.y
-            var len = (dx * dx + dy * dy).squareRoot()
-            if len == 0 {   // zero chord: the direction of the segment under the station
-                let k = line.segment(at: t)
-                dx = line.points[k + 1].x - line.points[k].x; dy = line.points[k + 1].y - line.points[k].y
-                len = (dx * dx + dy * dy).squareRoot()
+        return Array(Parallel.ranges(n, minimumPerWorker: 4096) { range -> [Transect] in
+            // Stations advance along the line: three cursors (window start, station, window end)
+            // walk forward instead of searching for each station.
+            let t0 = (Double(range.lowerBound) + 0.5) * step
+            var ka = line.segment(at: max(0, t0 - p.smoothingWindow / 2)), kb = line.segment(at: min(L, t0 + p.smoothingWindow / 2))
+            var ko = line.segment(at: min(L, t0))
+            return range.map { i in
+                let t = (Double(i) + 0.5) * step
+                let a = line.point(at: max(0, t - p.smoothingWindow / 2), from: &ka), b = line.point(at: min(L, t + p.smoothingWindow / 2), from: &kb)
+                var dx = b.x - a.x, dy = b.y - a.y
+                var len = (dx * dx + dy * dy).squareRoot()
+                if len == 0 {   // zero chord: the direction of the segment under the station
+                    let k = line.segment(at: t)
+                    dx = line.points[k + 1].x - line.points[k].x; dy = line.points[k + 1].y - line.points[k].y
+                    len = (dx * dx + dy * dy).squareRoot()
+                }
+                let normal = XY(-dy / len, dx / len)
+                let o = line.point(at: t, from: &ko)
+                return Transect(part: index, station: i, arcLength: t, stationLength: step, origin: o, normal: normal,
+                                start: XY(o.x - p.halfLength * normal.x, o.y - p.halfLength * normal.y),
+                                end: XY(o.x + p.halfLength * normal.x, o.y + p.halfLength * normal.y))
             }
-            let normal = XY(-dy / len, dx / len)
-            let o = line.point(at: t)
-            return Transect(part: index, station: i, arcLength: t, stationLength: step, origin: o, normal: normal,
-                            start: XY(o.x - p.halfLength * normal.x, o.y - p.halfLength * normal.y),
-                            end: XY(o.x + p.halfLength * normal.x, o.y + p.halfLength * normal.y))
-        } }.joined())
+        }.joined())
     }
 }

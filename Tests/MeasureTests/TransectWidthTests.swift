@@ -87,4 +87,33 @@ final class TransectWidthTests: XCTestCase {
         XCTAssertEqual(s.median, 2.5, accuracy: 1e-12)
         XCTAssertEqual(s.minimum, 1); XCTAssertEqual(s.maximum, 4); XCTAssertEqual(s.mean, 2.5)
     }
+
+    /// Stations found by cursors walking along the line (on all cores) are those a search of
+    /// the line for each station finds: a long wavy line with repeated vertices, two parts.
+    func testTransectCursorsEqualSearchingEachStation() {
+        var pts: [XY] = []
+        for k in 0..<30_000 {
+            let x = Double(k) * 2.5
+            pts.append(XY(x, 40 * sin(x / 90) + 7 * sin(x / 13)))
+            if k % 97 == 0 { pts.append(pts.last!) }          // a zero-length segment
+        }
+        let parts = [CoordinateSequence(pts), CoordinateSequence(Array(pts.prefix(5000).reversed()))]
+        let p = TransectParameters(spacing: 10, halfLength: 250, smoothingWindow: 50)
+        let cast = TransectCaster.cast(parts, p)
+        var k = 0
+        for (pi, part) in parts.enumerated() {
+            let line = Polyline(part.xy), L = line.length
+            let n = max(1, Int((L / p.spacing).rounded(.toNearestOrAwayFromZero))), step = L / Double(n)
+            for i in 0..<n {
+                let t = (Double(i) + 0.5) * step
+                let a = line.point(at: max(0, t - p.smoothingWindow / 2)), b = line.point(at: min(L, t + p.smoothingWindow / 2))
+                let len = a.distance(to: b), o = line.point(at: t)
+                XCTAssertEqual(cast[k].part, pi)
+                XCTAssertEqual(cast[k].origin, o, "part \(pi) station \(i)")
+                XCTAssertEqual(cast[k].normal, XY(-(b.y - a.y) / len, (b.x - a.x) / len), "part \(pi) station \(i)")
+                k += 1
+            }
+        }
+        XCTAssertEqual(k, cast.count)
+    }
 }
