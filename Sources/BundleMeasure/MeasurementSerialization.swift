@@ -92,7 +92,7 @@ extension MeasurementReport {
             for i in range {
                 let r = rows[i], t = r.transect
                 func cell(_ s: String) { out += s; out += "," }
-                func n(_ v: Double?) { if let v { out += GeoJSON.number(v) }; out += "," }
+                func n(_ v: Double?) { if let v { GeoJSON.append(number: v, to: &out) }; out += "," }
                 cell(r.baseline); cell(r.feature); cell(String(t.part)); cell(String(t.station))
                 n(t.arcLength); n(t.origin.x); n(t.origin.y); n(t.start.x); n(t.start.y); n(t.end.x); n(t.end.y); n(r.width)
                 cell(r.truncated ? "1" : "0"); cell(r.run.map(String.init) ?? "")

@@ -89,7 +89,7 @@ public struct JSONTextWriter {
 
     private mutating func beginValue() { if pendingKey { pendingKey = false } else { separate() } }
     private mutating func scalar(_ s: String) { beginValue(); text += s; needsComma = true }
-    public mutating func value(_ d: Double) { scalar(GeoJSON.number(d)) }
+    public mutating func value(_ d: Double) { beginValue(); GeoJSON.append(number: d, to: &text); needsComma = true }
     public mutating func value(_ i: Int) { scalar(String(i)) }
     public mutating func value(_ b: Bool) { scalar(b ? "true" : "false") }
     public mutating func value(_ s: String) { beginValue(); quoted(s); needsComma = true }

@@ -201,9 +201,16 @@ public enum GeoJSON {
 
     /// Shortest decimal text that reads back as the same Double; JSON has no NaN, so non-finite is null.
     public static func number(_ d: Double) -> String {
-        guard d.isFinite else { return "null" }
-        if d == d.rounded(), abs(d) < 1e15 { return String(Int64(d)) }
-        return String(d)
+        var s = ""
+        append(number: d, to: &s)
+        return s
+    }
+
+    /// `number(d)` appended to `out` without building a string first (for many numbers).
+    @inline(__always) public static func append(number d: Double, to out: inout String) {
+        guard d.isFinite else { out += "null"; return }
+        if d == d.rounded(), abs(d) < 1e15 { out += String(Int64(d)); return }
+        d.write(to: &out)
     }
 
     public static func jsonString(_ s: String) -> String {
