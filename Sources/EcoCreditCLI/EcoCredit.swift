@@ -10,6 +10,12 @@ struct EcoCredit: ParsableCommand {
         abstract: "Geospatial validation of ecological-restoration credits (Shanwei coastline indicators, Jiangyin eco-vouchers).",
         version: "0.1.0 (GEOS \(GEOSContext.version), PROJ \(ProjContext.version))",
         subcommands: [VerifyCommand.self, MeasureCommand.self, CheckCommand.self, SplitCommand.self, AnnexCommand.self, Summary.self])
+
+    /// The allocator is set for large layers (`BatchMemory`) before any command runs.
+    static func main() {
+        BatchMemory.configure()
+        main(nil)
+    }
 }
 
 /// Exit status 2: the input could not be used at all.
