@@ -19,16 +19,22 @@ enum GeometryChecks {
         for (li, layer) in ins.set.layers.enumerated() {
             let wantsLine = ins.vocabulary.lineRoles.contains(layer.role)
             var valid: [(Feature, GEOSGeometry)] = []
-            // GEOS validity of the polygons, on all cores (one context per worker): a cache that
-            // `check` uses when it gets that far; an entry that could not be computed there is
-            // computed by `check` itself, which also reports any GEOS failure.
+            // What can be found for each feature alone — GEOS validity of polygons, simplicity of
+            // lines, duplicate vertices and spikes — on all cores (one GEOS context per worker).
+            // `check` uses these when it gets that far; an answer GEOS could not give there is
+            // asked for again by `check` itself, which also reports any GEOS failure.
             let features = layer.working.features
-            let reports = wantsLine ? [] : (try? ParallelGeometry.map(features.map(\.geometry)) { geos, g -> ValidityReport? in
-                guard g.dimension == 2, !g.isEmpty, g.firstNonFiniteCoordinate == nil, !ConvexClip.isStrictlyConvexPolygon(g) else { return nil }
-                return try? geos.make(g).validity()
+            let spike = ins.rulebook.verification.spikeAngle_deg.value
+            let pre = (try? ParallelGeometry.map(features.map(\.geometry)) { geos, g -> Precheck in
+                var p = Precheck()
+                vertexChecks(g, spikeDegrees: spike) { p.vertexFindings.append(.init(code: $0, at: $1, zh: $2, en: $3)) }
+                guard !g.isEmpty, g.firstNonFiniteCoordinate == nil else { return p }
+                if !wantsLine, g.dimension == 2, !ConvexClip.isStrictlyConvexPolygon(g) { p.validity = try? geos.make(g).validity() }
+                if wantsLine, g.dimension == 1 { p.simple = try? geos.make(g).isSimple() }
+                return p
             }) ?? []
             for (k, f) in features.enumerated() {
-                if let g = check(ins, li, f, wantsLine: wantsLine, validity: k < reports.count ? reports[k] : nil, into: &out.findings) {
+                if let g = check(ins, li, f, wantsLine: wantsLine, pre: k < pre.count ? pre[k] : nil, into: &out.findings) {
                     valid.append((f, g))
                 }
             }
@@ -37,9 +43,17 @@ enum GeometryChecks {
         return out
     }
 
-    /// Checks one feature; returns its GEOS geometry when it is valid. `validity`: GEOS's report
-    /// on the polygon when already computed.
-    static func check(_ ins: Inspection, _ li: Int, _ f: Feature, wantsLine: Bool, validity: ValidityReport? = nil,
+    /// What `run` finds for a feature on all cores before checking it in order.
+    struct Precheck: Sendable {
+        struct VertexFinding: Sendable { var code: FindingCode; var at: XY?; var zh: String; var en: String }
+        var vertexFindings: [VertexFinding] = []
+        var validity: ValidityReport?
+        var simple: Bool?
+    }
+
+    /// Checks one feature; returns its GEOS geometry when it is valid. `pre`: what was already
+    /// found for it (vertex findings always; GEOS answers when they could be computed).
+    static func check(_ ins: Inspection, _ li: Int, _ f: Feature, wantsLine: Bool, pre: Precheck? = nil,
                       into out: inout [Finding]) -> GEOSGeometry? {
         let g = f.geometry
         let v = ins.rulebook.verification
@@ -87,7 +101,8 @@ enum GeometryChecks {
             }
         }
         guard buildable else { return nil }
-        vertexChecks(g, spikeDegrees: v.spikeAngle_deg.value, add: add)
+        if let pre { for x in pre.vertexFindings { add(x.code, x.at, x.zh, x.en) } }
+        else { vertexChecks(g, spikeDegrees: v.spikeAngle_deg.value, add: add) }
 
         let gg: GEOSGeometry
         do { gg = try ins.geos.make(g) } catch {
@@ -96,7 +111,7 @@ enum GeometryChecks {
         do {
             if isPolygon {
                 // A strictly convex single ring (parcels, land-use rectangles) is valid: no need to ask GEOS.
-                let report = ConvexClip.isStrictlyConvexPolygon(g) ? nil : try validity ?? gg.validity()
+                let report = ConvexClip.isStrictlyConvexPolygon(g) ? nil : try pre?.validity ?? gg.validity()
                 if let report, !report.isValid {
                     let reason = report.reason ?? "invalid"
                     let code = code(forValidityReason: reason)
@@ -115,7 +130,7 @@ enum GeometryChecks {
                             "hole \(hi + 1) of polygon \(pi) has an area of \(fmt(a, 4)) m², under \(fmt(v.sliverArea_m2.value)) m²")
                     }
                 }
-            } else if try !gg.isSimple() {
+            } else if try !(pre?.simple ?? gg.isSimple()) {
                 add(.lineSelfIntersection, g.lineParts.first?.xy.first, "线自相交（或各部分相互交叉）", "the line intersects itself (or its parts cross)")
             }
         } catch {

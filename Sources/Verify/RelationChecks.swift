@@ -20,17 +20,26 @@ enum RelationChecks {
         }
         let touch = ins.rulebook.verification.touch_m.value
         do {
-            // Each shoreline feature prepared (indexed) once: distances from many polygons to a
-            // long line stay linear. The distance to the lines is the least distance to any of
-            // them, so they need no union (which would node every vertex of a long coast).
-            let shorelines = try items("shoreline").map { try PreparedGeometry($0.g) }
-            if !shorelines.isEmpty {
+            // Distances from each polygon to the nearest shoreline feature, on all cores: each
+            // worker prepares (indexes) the lines once in its own GEOS context, so distances from
+            // many polygons to a long coast stay linear. The lines need no union (which would
+            // node every vertex of the coast): the distance to them is the least to any.
+            let lines = items("shoreline").map { $0.f.geometry }
+            if !lines.isEmpty {
                 // Beach (SW Art. 19(1)) and intertidal zone (19(2)) must touch the restored shoreline.
                 for (role, code, zh, en) in [("beach", FindingCode.beachOffShoreline, "沙滩面", "beach polygon"),
                                              ("intertidal", FindingCode.intertidalOffShoreline, "潮间带面", "intertidal polygon")] {
-                    for (li, f, g) in items(role) {
-                        let d = try shorelines.map { try $0.distance(to: g) }.min()!
-                        guard d > touch else { continue }
+                    let polygons = items(role)
+                    let shapes = polygons.map { $0.f.geometry }
+                    let distances = Array(try Parallel.ranges(shapes.count, minimumPerWorker: 64) { range throws -> [Double] in
+                        let geos = try GEOSContext()
+                        let prepared = try lines.map { try PreparedGeometry(try geos.make($0)) }
+                        return try range.map { i in
+                            let g = try geos.make(shapes[i])
+                            return try prepared.map { try $0.distance(to: g) }.min()!
+                        }
+                    }.joined())
+                    for ((li, f, g), d) in zip(polygons, distances) where d > touch {
                         out.append(ins.finding(code, layer: li, feature: f, at: try g.pointOnSurface().value().sequences.first?.xy.first, .init(
                             zh: "\(zh)距恢复岸线 \(fmt(d)) m，未与岸线相接（容差 \(fmt(touch)) m）",
                             en: "the \(en) lies \(fmt(d)) m from the restored shoreline, not touching it (tolerance \(fmt(touch)) m)")))
