@@ -11,12 +11,17 @@ extension MeasureContext {
         set.layers(role).flatMap { l -> [(code: String, geometry: Geometry)] in
             let (name, _) = l.field("class", manifest: manifest, defaults: vocabulary.fieldDefaults["\(role).class"] ?? ["DLBM"])
             guard let name, let field = l.source.fieldIndex(name) else { return [] }
-            return l.working.features.compactMap { f in
-                guard Self.measurable(f), let raw = l.source.features[f.index].attributes[field].stringValue, !raw.isEmpty else { return nil }
-                // Second-survey 3-digit codes are translated to third-survey codes (rulebook crosswalk).
-                let code = raw.trimmingSpaces
-                return (code.count == 3 ? rulebook.landClassCrosswalk?.codes[code] ?? code : code, f.geometry)
-            }
+            let working = l.working.features, source = l.source.features, crosswalk = rulebook.landClassCrosswalk?.codes
+            // On all cores (a land-use layer has hundreds of thousands of polygons), in feature order.
+            return Array(Parallel.ranges(working.count, minimumPerWorker: 4096) { range in
+                range.compactMap { k -> (code: String, geometry: Geometry)? in
+                    let f = working[k]
+                    guard Self.measurable(f), let raw = source[f.index].attributes[field].stringValue, !raw.isEmpty else { return nil }
+                    // Second-survey 3-digit codes are translated to third-survey codes (rulebook crosswalk).
+                    let code = raw.trimmingSpaces
+                    return (code.count == 3 ? crosswalk?[code] ?? code : code, f.geometry)
+                }
+            }.joined())
         }
     }
 

@@ -64,6 +64,8 @@ public enum ConvexClip {
         var pieces: [XY] = [], pieceEnds: [Int] = [], areas: [Double] = []
         /// A second pair of clip buffers for the overlap test between pieces.
         var src2: [XY] = [], dst2: [XY] = []
+        /// Grouping by class (`ParcelClassAreas.compute`): the polygons of one class, the classes seen.
+        var members: [Int] = [], seen: [String] = []
         init() {}
     }
 

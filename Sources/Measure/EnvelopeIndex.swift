@@ -32,9 +32,17 @@ public struct EnvelopeIndex: Sendable {
     /// The same into `out` (replaced), with `found` as work space: no allocation once both have grown.
     public func query(_ e: Envelope, into out: inout [Int], scratch found: inout [Int]) {
         found.removeAll(keepingCapacity: true)
-        EdgeGrid.cellsOf(e, cell) { k in
-            guard let r = cells.range(k) else { return }
-            for i in items[r] where envelopes[Int(i)].intersects(e) { found.append(Int(i)) }
+        // One borrow of the arrays for the whole query: no reference counting per cell (the
+        // arrays are shared by every worker, and counting them would contend between cores).
+        cells.withLookup { lookup in
+            items.withUnsafeBufferPointer { items in
+                envelopes.withUnsafeBufferPointer { envelopes in
+                    EdgeGrid.cellsOf(e, cell) { k in
+                        guard let r = lookup.range(k) else { return }
+                        for i in items[r] where envelopes[Int(i)].intersects(e) { found.append(Int(i)) }
+                    }
+                }
+            }
         }
         // An item spanning several cells is found once per cell: sort and drop repeats.
         found.sort()

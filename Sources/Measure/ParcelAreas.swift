@@ -127,14 +127,15 @@ public struct ParcelClassAreas: Sendable, Equatable {
             // Classes in order of first appearance, each with its polygons in index order (a
             // parcel meets a handful of polygons: no hashing).
             var areas: [String: Double] = [:]
-            var convex = true, members: [Int] = [], seen: [String] = []
-            members.reserveCapacity(indices.count)
+            var convex = true
+            scratch.seen.removeAll(keepingCapacity: true)
             for (p, i) in indices.enumerated() {
                 let code = codes[i]
-                if seen.contains(code) { continue }
-                seen.append(code)
-                members.removeAll(keepingCapacity: true)
-                for q in indices[p...] where codes[q] == code { members.append(q) }
+                if scratch.seen.contains(code) { continue }
+                scratch.seen.append(code)
+                scratch.members.removeAll(keepingCapacity: true)
+                for q in indices[p...] where codes[q] == code { scratch.members.append(q) }
+                let members = scratch.members   // shared, not copied: the clip below does not touch it
                 guard ConvexClip.pieceAreas(window, count: members.count, ring: { rings.withRing(members[$0], $1) }, tiny: sliverArea, scratch: &scratch)
                 else { convex = false; break }
                 let total = scratch.areas.reduce(0, +)
