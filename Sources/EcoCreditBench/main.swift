@@ -81,7 +81,8 @@ if mode == "parcels" {
         let baseline = set.layer("shoreline")!.working.features.flatMap(\.geometry.lineParts)
         let transects = timed("transects") { TransectCaster.cast(baseline, params) }
         let widths = try timed("intersect") {
-            try WidthMeasurer(feature: set.layer("beach")!.working.features.map(\.geometry), geos: geos).measure(transects)
+            // Widths and truncation, as the peer computes them (the whole report adds the inscribed-circle bounds).
+            try WidthMeasurer(feature: set.layer("beach")!.working.features.map(\.geometry), geos: geos).measure(transects, inscribed: false)
         }
         let stats = timed("statistics") { (WidthMeasurer.runs(widths), WidthStatistics(widths.map(\.width))) }
         try writeDoubles(transects.flatMap { [$0.start.x, $0.start.y, $0.end.x, $0.end.y] }, folder + "/transects.f64")

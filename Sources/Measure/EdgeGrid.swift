@@ -208,6 +208,11 @@ struct EdgeGrid {
                 if near * near >= best2 { break }
                 for dx in -ring...ring {
                     for dy in -ring...ring where abs(dx) == ring || abs(dy) == ring {
+                        // A cell farther than the best distance so far cannot hold a nearer edge
+                        // point (an edge is listed in every cell it passes through).
+                        let x0 = Double(cx + dx) * cell, y0 = Double(cy + dy) * cell
+                        let bx = max(0, x0 - p.x, p.x - (x0 + cell)), by = max(0, y0 - p.y, p.y - (y0 + cell))
+                        if bx * bx + by * by >= best2 { continue }
                         guard let r = lookup.range(EdgeGrid.key(cx + dx, cy + dy)) else { continue }
                         for k in r { best2 = min(best2, SegmentGrid.squaredDistance(p, edges[Int(items[k])])) }
                     }

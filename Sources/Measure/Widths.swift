@@ -79,12 +79,16 @@ public struct WidthMeasurer {
         grid = EdgeGrid(parts: rings, cellSize: cellSize ?? max(1, 8 * perimeter / Double(edgeCount)))
     }
 
-    public func measure(_ transects: [Transect]) throws -> [TransectWidth] { try measureCountingFallbacks(transects).widths }
+    /// `inscribed`: also find each transect's inscribed-circle lower bound (`inscribedAtLeast`,
+    /// for the §3 segment check); false gives the widths and truncation alone (0 there).
+    public func measure(_ transects: [Transect], inscribed: Bool = true) throws -> [TransectWidth] {
+        try measureCountingFallbacks(transects, inscribed: inscribed).widths
+    }
 
     /// The widths, and how many transects were degenerate for the edge clipper and went to GEOS.
     /// Clipping runs on all cores (the grid is a plain value; each worker has its own scratch);
     /// the degenerate transects are then measured with this measurer's GEOS context.
-    public func measureCountingFallbacks(_ transects: [Transect]) throws -> (widths: [TransectWidth], geosFallbacks: Int) {
+    public func measureCountingFallbacks(_ transects: [Transect], inscribed: Bool = true) throws -> (widths: [TransectWidth], geosFallbacks: Int) {
         let grid = self.grid
         let clipped = Parallel.ranges(transects.count, minimumPerWorker: 512) { range in
             var scratch = EdgeGrid.Scratch(grid)
@@ -93,10 +97,10 @@ public struct WidthMeasurer {
                     let t = transects[i]
                     guard let c = view.clip(t.start, t.end, scratch: &scratch) else { return nil }
                     // The piece's ends lie on the boundary, so the circle at its middle is at most half as wide.
-                    let inscribed = c.widest.map { a, b in
+                    let circle = inscribed ? c.widest.map { a, b in
                         2 * view.distanceToEdges(XY((a.x + b.x) / 2, (a.y + b.y) / 2), limit: a.distance(to: b) / 2)
-                    } ?? 0
-                    return TransectWidth(transect: t, width: c.width, truncated: c.truncated, inscribedAtLeast: inscribed)
+                    } ?? 0 : 0
+                    return TransectWidth(transect: t, width: c.width, truncated: c.truncated, inscribedAtLeast: circle)
                 }
             }
         }.joined()

@@ -81,4 +81,37 @@ final class EdgeGridTests: XCTestCase {
             }
         }
     }
+
+    /// The nearest-edge search (cells pruned by their distance) gives the brute-force distance
+    /// to the nearest edge, capped at the limit, at points scattered over a wavy band.
+    func testDistanceToEdgesEqualsBruteForce() {
+        var rng = SystemRandomNumberGenerator()
+        let upper: [XY] = (0...400).map { k in XY(Double(k) * 2.5, 30 + 6 * sin(Double(k) / 9)) }
+        let lower: [XY] = (0...400).reversed().map { k in XY(Double(k) * 2.5, 4 * sin(Double(k) / 7)) }
+        let ring = upper + lower + [upper[0]]
+        let grid = EdgeGrid(parts: [[CoordinateSequence(ring)]], cellSize: 8)
+        for _ in 0..<2000 {
+            let p = XY(Double.random(in: -20...1020, using: &rng), Double.random(in: -30...60, using: &rng))
+            let limit = Double.random(in: 1...40, using: &rng)
+            let nearest: Double = grid.edges.map { e in SegmentGrid.squaredDistance(p, e) }.min()!.squareRoot()
+            let brute = min(limit, nearest)
+            let fast = grid.withView { $0.distanceToEdges(p, limit: limit) }
+            XCTAssertEqual(fast, brute, accuracy: 1e-12, "at \(p)")
+        }
+    }
+
+    /// Widths alone (no inscribed-circle bound) are the same widths and truncation flags.
+    func testWidthsWithoutInscribedBoundAreTheSame() throws {
+        // Vertices off the stations (x = 5, 15, …), so that the clipper, not GEOS, measures them.
+        let top: [XY] = (0...200).map { k in XY(Double(k) * 5 + 1.3, 10 + 3 * sin(Double(k) / 5)) }
+        let bottom: [XY] = (0...200).reversed().map { k in XY(Double(k) * 5 + 1.3, -12) }
+        let band: Geometry = .polygon(top + bottom)
+        let m = try WidthMeasurer(feature: [band], geos: geos)
+        let t = TransectCaster.cast([CoordinateSequence([XY(0, 0), XY(1000, 0)])], TransectParameters(spacing: 10, halfLength: 40))
+        let full = try m.measure(t), alone = try m.measure(t, inscribed: false)
+        XCTAssertEqual(full.map(\.width), alone.map(\.width))
+        XCTAssertEqual(full.map(\.truncated), alone.map(\.truncated))
+        XCTAssertTrue(alone.allSatisfy { $0.inscribedAtLeast == 0 })
+        XCTAssertGreaterThan(full.filter { $0.inscribedAtLeast > 20 }.count, full.count / 2, "away from the ends the circle spans the band")
+    }
 }
