@@ -48,6 +48,10 @@ func writeDoubles(_ values: [Double], _ path: String) throws {
     try values.withUnsafeBufferPointer { try Data(buffer: $0).write(to: URL(fileURLWithPath: path)) }
 }
 
+/// Outputs of an earlier run are removed before the timed write, as `ecocredit measure -o` into a
+/// new folder finds none (truncating an 18 MB file still in the page cache costs milliseconds).
+func removeOutputs(_ names: [String]) { for n in names { try? FileManager.default.removeItem(atPath: folder + "/" + n) } }
+
 var header = "", unitCount = 0, unitName = "", perUnit = ""
 // Read once (as `ecocredit annex` does): verification checks the layers read, and measuring uses them.
 @MainActor func readAndVerify() -> LayerSet {
@@ -65,6 +69,7 @@ if mode == "parcels" {
         try BundleMeasurer.measure(set, rulebook: book, vocabulary: vocabulary, geos: geos, proj: proj)
     }
     precondition(facts.map { $0.after?.areas } == measured.parcels.map(\.after), "the §8 geometry alone and the report must agree")
+    removeOutputs(["measurements.json"])
     _ = try timed("write results") { try measured.writeJSON(to: folder + "/measurements.json") }
     // For the peer's comparison: per parcel, the summed after-class areas and the construction share.
     try writeDoubles(measured.parcels.flatMap { [$0.after.values.reduce(0, +), $0.constructionShare ?? -1] }, folder + "/ours-parcels.f64")
@@ -92,6 +97,7 @@ if mode == "parcels" {
     let measured = try timed("measure (whole §2–§3 report)") {
         try BundleMeasurer.measure(set, rulebook: try RuleLibrary.rulebook("shanwei-coastline"), vocabulary: try RuleLibrary.vocabulary(), geos: geos, proj: proj)
     }
+    removeOutputs(["measurements.json", "transects.csv"])
     _ = try timed("write results") {
         try measured.writeJSON(to: folder + "/measurements.json")
         try measured.writeTransectsCSV(to: folder + "/transects.csv")
