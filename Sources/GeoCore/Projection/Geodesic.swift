@@ -1,4 +1,5 @@
 import CPROJ
+import Foundation
 
 /// Geodesic lengths and areas on an ellipsoid, by Karney's algorithms (PROJ's `geodesic.h`;
 /// C. F. F. Karney, "Algorithms for geodesics", J. Geodesy 87, 43–55, 2013). Input coordinates
@@ -28,21 +29,48 @@ public struct Geodesic: Sendable {
         return (s, a1, a2)
     }
 
-    /// Length (m) of a path through the points.
+    /// The point `distance` m from `p` along the geodesic leaving at `azimuth` (degrees
+    /// clockwise from north); longitude first.
+    public func direct(_ p: XY, azimuth: Double, distance: Double) -> XY {
+        var lat = 0.0, lon = 0.0, azi = 0.0
+        withUnsafePointer(to: g) { gp in geod_direct(gp, p.y, p.x, azimuth, distance, &lat, &lon, &azi) }
+        return XY(lon, lat)
+    }
+
+    /// Length (m) of a path through the points: the sum of the geodesic lengths of its edges.
+    ///
+    /// An edge shorter than `shortEdge` (below 80° latitude) is measured by the mid-latitude
+    /// formula s² = (M·Δφ)² + (N·cos φₘ·Δλ)², with the meridian and normal radii of curvature M
+    /// and N at the mean latitude: within 4e-9 m of Karney's inverse for edges of 0.1–100 m at
+    /// 0–60° (tested), about twenty times faster. Longer edges use Karney's inverse.
     public func length<C: RandomAccessCollection>(_ points: C) -> Double where C.Element == XY {
         guard points.count > 1 else { return 0 }
         var total = 0.0
+        let e2 = flattening * (2 - flattening), a = semiMajorAxis, rad = Double.pi / 180
         withUnsafePointer(to: g) { gp in
             var prev = points.first!
             for p in points.dropFirst() {
+                defer { prev = p }
+                let dphi = (p.y - prev.y) * rad, dlambda = (p.x - prev.x) * rad
+                // Quick gate: both differences below 1e-4 rad (≈ 640 m) and away from the poles.
+                if abs(dphi) < 1e-4, abs(dlambda) < 1e-4, abs(p.y) < 80, abs(prev.y) < 80 {
+                    let phim = (p.y + prev.y) / 2 * rad
+                    let sinm = sin(phim), cosm = cos(phim), w = 1 - e2 * sinm * sinm
+                    let n = a / w.squareRoot(), m = n * (1 - e2) / w
+                    let x = m * dphi, y = n * cosm * dlambda
+                    let s = (x * x + y * y).squareRoot()
+                    if s < Geodesic.shortEdge { total += s; continue }
+                }
                 var s = 0.0
                 geod_inverse(gp, prev.y, prev.x, p.y, p.x, &s, nil, nil)
                 total += s
-                prev = p
             }
         }
         return total
     }
+
+    /// Edges shorter than this (m) are measured by the mid-latitude formula in `length`.
+    public static let shortEdge = 100.0
 
     /// Unsigned area (m²) enclosed by a ring (closed or not), by `geod_polygon` (the same sums
     /// as `geod_polygonarea`, without copying the ring).
