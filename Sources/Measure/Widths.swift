@@ -25,16 +25,41 @@ public struct WidthStatistics: Sendable, Equatable {
 
     public init(_ w: [Double]) {
         count = w.count
-        let s = w.sorted()
+        // The order statistics the percentiles need, found by selection (linear) rather than by
+        // sorting: the same values as indexing the sorted widths.
+        var s = w
         func q(_ p: Double) -> Double {
             guard !s.isEmpty else { return 0 }
             let r = p * Double(s.count - 1), lo = Int(r.rounded(.down)), hi = min(lo + 1, s.count - 1)
-            return s[lo] + (r - Double(lo)) * (s[hi] - s[lo])
+            let a = WidthStatistics.select(&s, lo), b = hi == lo ? a : s[(lo + 1)...].min()!
+            return a + (r - Double(lo)) * (b - a)
         }
         mean = w.isEmpty ? 0 : w.reduce(0, +) / Double(w.count)
-        minimum = s.first ?? 0; maximum = s.last ?? 0
+        minimum = w.min() ?? 0; maximum = w.max() ?? 0
         p10 = q(0.1); median = q(0.5)
         positiveShare = w.isEmpty ? 0 : Double(w.filter { $0 > 0 }.count) / Double(w.count)
+    }
+
+    /// The k-th smallest value (0-based) of `a`, which is reordered so that every element before
+    /// k is ≤ it and every element after is ≥ it (quickselect, median-of-three pivots).
+    static func select(_ a: inout [Double], _ k: Int) -> Double {
+        var lo = 0, hi = a.count - 1
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2
+            // Median of three as the pivot value.
+            if a[mid] < a[lo] { a.swapAt(mid, lo) }
+            if a[hi] < a[lo] { a.swapAt(hi, lo) }
+            if a[hi] < a[mid] { a.swapAt(hi, mid) }
+            let pivot = a[mid]
+            var i = lo, j = hi
+            while i <= j {
+                while a[i] < pivot { i += 1 }
+                while a[j] > pivot { j -= 1 }
+                if i <= j { a.swapAt(i, j); i += 1; j -= 1 }
+            }
+            if k <= j { hi = j } else if k >= i { lo = i } else { return a[k] }
+        }
+        return a[k]
     }
 }
 
@@ -58,8 +83,7 @@ public struct WidthRun: Sendable, Equatable {
 /// edge are measured with GEOS (`T ∩ F` against the STRtree-selected parts) instead.
 public struct WidthMeasurer {
     let geos: GEOSContext
-    let parts: [GEOSGeometry]
-    let tree: STRtree
+    let dissolved: DissolvedFeature
     let grid: EdgeGrid
 
     /// `feature`: the polygons of the feature in the working CRS. `cellSize`: grid cell in CRS
@@ -68,11 +92,11 @@ public struct WidthMeasurer {
         try self.init(dissolved: DissolvedFeature(feature, geos: geos), geos: geos, cellSize: cellSize)
     }
 
-    /// From a feature already dissolved; the GEOS geometries made here are owned by `geos`.
+    /// From a feature already dissolved; GEOS geometries (for degenerate transects only) are
+    /// made on `geos` when first needed.
     public init(dissolved: DissolvedFeature, geos: GEOSContext, cellSize: Double? = nil) throws {
         self.geos = geos
-        parts = try dissolved.geosParts(geos)
-        tree = try STRtree(parts, context: geos)
+        self.dissolved = dissolved
         let rings = dissolved.parts.map { $0.polygonParts.first ?? [] }
         let edgeCount = max(1, rings.reduce(0) { $0 + $1.reduce(0) { $0 + $1.count } })
         let perimeter = rings.reduce(0.0) { $0 + $1.reduce(0) { $0 + $1.planarLength } }
@@ -107,28 +131,44 @@ public struct WidthMeasurer {
         var geosFallbacks = 0
         var out: [TransectWidth] = []
         out.reserveCapacity(transects.count)
+        var overlay: Overlay? = nil   // made for the first degenerate transect, if any
         for (t, w) in zip(transects, clipped) {
-            if let w { out.append(w) } else { geosFallbacks += 1; out.append(try measureWithGEOS(t)) }
+            if let w { out.append(w); continue }
+            geosFallbacks += 1
+            if overlay == nil { overlay = try Overlay(dissolved, geos: geos) }
+            out.append(try overlay!.measure(t, geos: geos))
         }
         return (out, geosFallbacks)
     }
 
     /// The GEOS overlay for one transect: total length of `T ∩ F` over the parts its envelope
     /// meets, and whether a piece touches an end.
-    public func measureWithGEOS(_ t: Transect) throws -> TransectWidth {
-        let line = try geos.make(.lineString([t.start, t.end]))
-        var width = 0.0
-        var truncated = false
-        var ends: [GEOSGeometry]? = nil   // built only for transects that meet the feature
-        for i in try tree.query(line) {
-            let piece = try parts[i].intersection(line)
-            let length = try piece.length()
-            width += length
-            guard !truncated, length > 0 else { continue }
-            if ends == nil { ends = [try geos.make(.point(t.start.x, t.start.y)), try geos.make(.point(t.end.x, t.end.y))] }
-            truncated = try ends!.contains { try parts[i].intersects($0) }
+    public func measureWithGEOS(_ t: Transect) throws -> TransectWidth { try Overlay(dissolved, geos: geos).measure(t, geos: geos) }
+
+    /// The dissolved parts as GEOS geometries (owned by `geos`) with an STRtree.
+    struct Overlay {
+        let parts: [GEOSGeometry]
+        let tree: STRtree
+        init(_ dissolved: DissolvedFeature, geos: GEOSContext) throws {
+            parts = try dissolved.geosParts(geos)
+            tree = try STRtree(parts, context: geos)
         }
-        return TransectWidth(transect: t, width: width, truncated: truncated)
+
+        func measure(_ t: Transect, geos: GEOSContext) throws -> TransectWidth {
+            let line = try geos.make(.lineString([t.start, t.end]))
+            var width = 0.0
+            var truncated = false
+            var ends: [GEOSGeometry]? = nil   // built only for transects that meet the feature
+            for i in try tree.query(line) {
+                let piece = try parts[i].intersection(line)
+                let length = try piece.length()
+                width += length
+                guard !truncated, length > 0 else { continue }
+                if ends == nil { ends = [try geos.make(.point(t.start.x, t.start.y)), try geos.make(.point(t.end.x, t.end.y))] }
+                truncated = try ends!.contains { try parts[i].intersects($0) }
+            }
+            return TransectWidth(transect: t, width: width, truncated: truncated)
+        }
     }
 
     /// Runs of positive width, part by part (a run never continues into the next part).

@@ -88,6 +88,28 @@ final class TransectWidthTests: XCTestCase {
         XCTAssertEqual(s.minimum, 1); XCTAssertEqual(s.maximum, 4); XCTAssertEqual(s.mean, 2.5)
     }
 
+    /// Selection gives the sorted order statistics, and the statistics equal those computed from
+    /// the sorted widths (sizes 1–300, many ties and zeros).
+    func testSelectionEqualsSorting() {
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<500 {
+            let n = Int.random(in: 1...300, using: &rng)
+            let w = (0..<n).map { _ in Bool.random(using: &rng) ? 0 : Double(Int.random(in: 0...20, using: &rng)) * 0.5 }
+            let sorted = w.sorted()
+            var a = w
+            let k = Int.random(in: 0..<n, using: &rng)
+            XCTAssertEqual(WidthStatistics.select(&a, k), sorted[k])
+            XCTAssertEqual(a.sorted(), sorted, "selection only reorders")
+            func q(_ p: Double) -> Double {
+                let r = p * Double(n - 1), lo = Int(r.rounded(.down)), hi = min(lo + 1, n - 1)
+                return sorted[lo] + (r - Double(lo)) * (sorted[hi] - sorted[lo])
+            }
+            let s = WidthStatistics(w)
+            XCTAssertEqual(s.p10, q(0.1)); XCTAssertEqual(s.median, q(0.5))
+            XCTAssertEqual(s.minimum, sorted.first!); XCTAssertEqual(s.maximum, sorted.last!)
+        }
+    }
+
     /// Stations found by cursors walking along the line (on all cores) are those a search of
     /// the line for each station finds: a long wavy line with repeated vertices, two parts.
     func testTransectCursorsEqualSearchingEachStation() {
