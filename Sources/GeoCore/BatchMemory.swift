@@ -12,10 +12,8 @@ public enum BatchMemory {
     /// Largest allocation served from the heap rather than by its own mapping (glibc accepts
     /// at most 32 MiB), and how much freed memory may stay in the process or be added ahead.
     public static let mmapThreshold: Int32 = 32 << 20, trimThreshold: Int32 = 1 << 30, topPad: Int32 = 64 << 20
-    /// One arena for all threads: the workers' memory then comes from the same padded heap
-    /// (measured: fewer page faults and less peak memory, no slower on 2 cores). A server
-    /// with many concurrent requests would want the default instead.
-    public static let arenas: Int32 = 1
+    // Not set: M_ARENA_MAX = 1 (all threads on one heap) cut peak memory by a tenth but made the
+    // parcel loop, which allocates on every core, slower in about half the runs (lock contention).
 
     /// Applies the settings; true when glibc accepted them all (false elsewhere).
     @discardableResult
@@ -27,7 +25,6 @@ public enum BatchMemory {
         guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return false }
         let mallopt = unsafeBitCast(symbol, to: Mallopt.self)
         return mallopt(-3, mmapThreshold) == 1 && mallopt(-1, trimThreshold) == 1 && mallopt(-2, topPad) == 1
-            && mallopt(-8, arenas) == 1   // M_ARENA_MAX
         #else
         return false
         #endif
