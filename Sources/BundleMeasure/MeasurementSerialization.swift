@@ -73,36 +73,36 @@ extension MeasurementReport {
     }
 
     /// One row per transect, working-CRS coordinates (metres). Rows are formatted on all cores.
-    public func transectsCSV() -> String { transectsCSVPieces().joined() }
+    public func transectsCSV() -> String { transectsCSVPieces().map { String(decoding: $0, as: UTF8.self) }.joined() }
 
     /// `transects.csv` straight into a file, piece by piece (the same text as `transectsCSV()`).
     public func writeTransectsCSV(to path: String) throws {
         let sink = try TextFileSink(path)
-        for piece in transectsCSVPieces() { try sink.write(piece) }
+        for piece in transectsCSVPieces() { try sink.write(bytes: piece) }
         try sink.close()
     }
 
-    /// The header, then the rows in one piece per core.
-    func transectsCSVPieces() -> [String] {
+    /// The header, then the rows in one piece per core, as UTF-8 bytes.
+    func transectsCSVPieces() -> [[UInt8]] {
         let header = "baseline,feature,part,station,arc_length_m,origin_x,origin_y,start_x,start_y,end_x,end_y,width_m,truncated,segment,nsm_m,epr_m_per_yr,sce_m,lrr_m_per_yr,lrr_ci95_m_per_yr,ambiguous\n"
         let rows = transects
         let runs = Parallel.ranges(rows.count, minimumPerWorker: 1024) { range in
-            var out = ""
-            out.reserveCapacity(range.count * 200)
+            var out = ByteText(capacity: range.count * 200)
             for i in range {
                 let r = rows[i], t = r.transect
-                func cell(_ s: String) { out += s; out += "," }
-                func n(_ v: Double?) { if let v { GeoJSON.append(number: v, to: &out) }; out += "," }
-                cell(r.baseline); cell(r.feature); cell(String(t.part)); cell(String(t.station))
+                func cell(_ s: String) { out.append(s); out.append(byte: 0x2C) }
+                func n(_ v: Double?) { if let v { out.append(number: v) }; out.append(byte: 0x2C) }
+                cell(r.baseline); cell(r.feature); out.append(t.part); out.append(byte: 0x2C); out.append(t.station); out.append(byte: 0x2C)
                 n(t.arcLength); n(t.origin.x); n(t.origin.y); n(t.start.x); n(t.start.y); n(t.end.x); n(t.end.y); n(r.width)
-                cell(r.truncated ? "1" : "0"); cell(r.run.map(String.init) ?? "")
+                out.append(byte: r.truncated ? 0x31 : 0x30); out.append(byte: 0x2C)
+                if let run = r.run { out.append(run) }; out.append(byte: 0x2C)
                 n(r.change?.nsm); n(r.change?.epr); n(r.change?.sce); n(r.change?.lrr); n(r.change?.lrrCI95)
-                out += r.change.map { $0.ambiguous ? "1" : "0" } ?? ""
-                out += "\n"
+                if let c = r.change { out.append(byte: c.ambiguous ? 0x31 : 0x30) }
+                out.append(byte: 0x0A)
             }
-            return out
+            return out.bytes
         }
-        return [header] + runs
+        return [Array(header.utf8)] + runs
     }
 
     /// The transects as GeoJSON lines with their widths (longitude/latitude).

@@ -53,16 +53,21 @@ public final class TextFileSink {
     /// Appends the text's UTF-8 bytes.
     public func write(_ text: String) throws {
         var text = text
-        try text.withUTF8 { buf in
-            var done = 0
-            while done < buf.count {
-                let n = Glibc.write(fd, buf.baseAddress! + done, buf.count - done)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw GeoError.io(code: .writeFailed, file: path, detail: "write: " + String(cString: strerror(errno)))
-                }
-                done += n
+        try text.withUTF8 { try write(buffer: $0) }
+    }
+
+    /// Appends bytes (UTF-8 text built as bytes, `ByteText`).
+    public func write(bytes: [UInt8]) throws { try bytes.withUnsafeBufferPointer { try write(buffer: $0) } }
+
+    private func write(buffer buf: UnsafeBufferPointer<UInt8>) throws {
+        var done = 0
+        while done < buf.count {
+            let n = Glibc.write(fd, buf.baseAddress! + done, buf.count - done)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw GeoError.io(code: .writeFailed, file: path, detail: "write: " + String(cString: strerror(errno)))
             }
+            done += n
         }
     }
 
