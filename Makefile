@@ -76,12 +76,12 @@ bench: deps
 	[ -x bench/.venv/bin/python ] || python3 -m venv bench/.venv
 	bench/.venv/bin/python -c "import shapely, pyproj, shapefile, numpy" 2>/dev/null || bench/.venv/bin/pip install -q shapely pyproj pyshp numpy
 	@for km in 100 1000; do \
-	  .build/release/ecocredit-bench shoreline $$km --keep $(BENCH)/shoreline-$$km --generate-only || exit 1; \
+	  .build/release/ecocredit-bench shoreline $$km --keep $(BENCH)/shoreline-$$km --generate-only || exit 1; sync; \
 	  .build/release/ecocredit-bench shoreline $$km --keep $(BENCH)/shoreline-$$km --existing --json $(BENCH)/ours-shoreline-$$km.json || exit 1; \
 	  bench/.venv/bin/python bench/peer.py shoreline $(BENCH)/shoreline-$$km --json $(BENCH)/peer-shoreline-$$km.json || exit 1; \
 	  $(BENCH)/cfloor $(BENCH)/shoreline-$$km $(BENCH)/cfloor-shoreline-$$km.json || exit 1; done
 	@for n in 10000 100000; do \
-	  .build/release/ecocredit-bench parcels $$n --keep $(BENCH)/parcels-$$n --generate-only || exit 1; \
+	  .build/release/ecocredit-bench parcels $$n --keep $(BENCH)/parcels-$$n --generate-only || exit 1; sync; \
 	  .build/release/ecocredit-bench parcels $$n --keep $(BENCH)/parcels-$$n --existing --json $(BENCH)/ours-parcels-$$n.json || exit 1; \
 	  bench/.venv/bin/python bench/peer.py parcels $(BENCH)/parcels-$$n --json $(BENCH)/peer-parcels-$$n.json || exit 1; done
 	bench/.venv/bin/python bench/table.py $(BENCH)
