@@ -68,12 +68,19 @@ struct CellTable: Sendable {
 
     /// The table as buffers for the duration of `body`, for loops of many lookups.
     @inline(__always) func withLookup<R>(_ body: (Lookup) throws -> R) rethrows -> R {
-        try keys.withUnsafeBufferPointer { k in try starts.withUnsafeBufferPointer { s in try body(Lookup(keys: k, starts: s, shift: shift)) } }
+        try keys.withUnsafeBufferPointer { k in
+            try starts.withUnsafeBufferPointer { s in
+                try items.withUnsafeBufferPointer { i in try body(Lookup(keys: k, starts: s, items: i, shift: shift)) }
+            }
+        }
     }
 
     /// Lookups without reference counting; valid only inside `withLookup`.
     struct Lookup {
-        let keys: UnsafeBufferPointer<Int64>, starts: UnsafeBufferPointer<Int32>, shift: UInt64
+        let keys: UnsafeBufferPointer<Int64>, starts: UnsafeBufferPointer<Int32>
+        /// The items; `range(key)` indexes into them.
+        let items: UnsafeBufferPointer<Int32>
+        let shift: UInt64
 
         @inline(__always) func range(_ raw: Int64) -> Range<Int>? {
             let key = CellTable.stored(raw), mask = keys.count - 1

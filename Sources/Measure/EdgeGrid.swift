@@ -11,9 +11,8 @@ struct EdgeGrid {
     let cell: Double
     let edges: [(a: XY, b: XY)]
     let edgePart: [Int32]
-    /// Cell key → range into `items` (edge indices).
+    /// Cell key → edge indices.
     let cells: CellTable
-    let items: [Int32]
     let partEnvelopes: [Envelope]
     /// Coarse cell key → parts whose envelope meets the cell.
     var partCells: [Int64: [Int32]] = [:]
@@ -42,7 +41,6 @@ struct EdgeGrid {
             }
         }
         cells = CellTable(count: keys.count) { (keys[$0], owners[$0]) }
-        items = cells.items
         partCell = cell * 16
         for (pi, env) in envs.enumerated() { EdgeGrid.cellsOf(env, partCell) { partCells[$0, default: []].append(Int32(pi)) } }
     }
@@ -72,12 +70,10 @@ struct EdgeGrid {
     /// one view retains and releases nothing per transect.
     func withView<R>(_ body: (View) throws -> R) rethrows -> R {
         try edges.withUnsafeBufferPointer { e in
-            try items.withUnsafeBufferPointer { it in
-                try edgePart.withUnsafeBufferPointer { ep in
-                    try cells.withLookup { lookup in
-                        try body(View(cell: cell, edges: e, edgePart: ep, items: it, lookup: lookup,
-                                      partEnvelopes: partEnvelopes, partCells: partCells, partCell: partCell))
-                    }
+            try edgePart.withUnsafeBufferPointer { ep in
+                try cells.withLookup { lookup in
+                    try body(View(cell: cell, edges: e, edgePart: ep, lookup: lookup,
+                                  partEnvelopes: partEnvelopes, partCells: partCells, partCell: partCell))
                 }
             }
         }
@@ -88,8 +84,9 @@ struct EdgeGrid {
         let cell: Double
         let edges: UnsafeBufferPointer<(a: XY, b: XY)>
         let edgePart: UnsafeBufferPointer<Int32>
-        let items: UnsafeBufferPointer<Int32>
         let lookup: CellTable.Lookup
+        /// Edge indices of the cells (`lookup.range` indexes into them).
+        var items: UnsafeBufferPointer<Int32> { lookup.items }
         let partEnvelopes: [Envelope]
         let partCells: [Int64: [Int32]]
         let partCell: Double

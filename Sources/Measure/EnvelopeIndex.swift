@@ -6,9 +6,8 @@ import GeoCore
 public struct EnvelopeIndex: Sendable {
     let envelopes: [Envelope]
     let cell: Double
-    /// Cell key → range into `items` (item indices).
+    /// Cell key → item indices.
     let cells: CellTable
-    let items: [Int32]
 
     public init(_ envelopes: [Envelope]) {
         self.envelopes = envelopes
@@ -19,7 +18,6 @@ public struct EnvelopeIndex: Sendable {
         keys.reserveCapacity(envelopes.count * 2); owners.reserveCapacity(envelopes.count * 2)
         for (i, e) in envelopes.enumerated() { EdgeGrid.cellsOf(e, size) { keys.append($0); owners.append(Int32(i)) } }
         cells = CellTable(count: keys.count) { (keys[$0], owners[$0]) }
-        items = cells.items
     }
 
     /// The items whose envelope meets `e`, in input order.
@@ -35,12 +33,10 @@ public struct EnvelopeIndex: Sendable {
         // One borrow of the arrays for the whole query: no reference counting per cell (the
         // arrays are shared by every worker, and counting them would contend between cores).
         cells.withLookup { lookup in
-            items.withUnsafeBufferPointer { items in
-                envelopes.withUnsafeBufferPointer { envelopes in
-                    EdgeGrid.cellsOf(e, cell) { k in
-                        guard let r = lookup.range(k) else { return }
-                        for i in items[r] where envelopes[Int(i)].intersects(e) { found.append(Int(i)) }
-                    }
+            envelopes.withUnsafeBufferPointer { envelopes in
+                EdgeGrid.cellsOf(e, cell) { k in
+                    guard let r = lookup.range(k) else { return }
+                    for i in lookup.items[r] where envelopes[Int(i)].intersects(e) { found.append(Int(i)) }
                 }
             }
         }
