@@ -2,7 +2,7 @@ import GeoCore
 
 /// Geodesic cross-check (§0): working-CRS vertices converted to CGCS2000 longitude/latitude,
 /// edges taken as geodesics on the CGCS2000 ellipsoid without densifying (lengths of edges under
-/// 100 m by the mid-latitude formula, within 4e-9 m of Karney's: see `Geodesic.length`).
+/// 100 m by the mid-latitude formula, within 2e-8 m of Karney's: see `Geodesic.length`).
 struct GeodesicCheck {
     let toLonLat: CoordinateTransformer
 

@@ -71,8 +71,9 @@ final class ProjectionTests: XCTestCase {
         XCTAssertNil(try LonLatExtent.of([], crs: crs, cgcs: cgcs, context: proj))
     }
 
-    /// Short edges measured by the mid-latitude formula agree with Karney's inverse to 4e-9 m
-    /// (0.1–100 m, 0–60°, every azimuth); longer edges are Karney's own.
+    /// Short edges measured by the mid-latitude formula agree with Karney's inverse to 2e-8 m
+    /// (0.1–100 m, 0–60°, every azimuth; the largest difference seen is about 4e-9 m, the rounding
+    /// of degree coordinates, and Karney states 15 nm for his own); longer edges are Karney's own.
     func testShortEdgesAgreeWithKarney() {
         let g = Geodesic.cgcs2000
         var rng = SystemRandomNumberGenerator()
@@ -83,7 +84,7 @@ final class ProjectionTests: XCTestCase {
             let end = g.direct(start, azimuth: azimuth, distance: distance)
             worst = max(worst, abs(g.length([start, end]) - g.inverse(start, end).distance))
         }
-        XCTAssertLessThan(worst, 4e-9)
+        XCTAssertLessThan(worst, 2e-8)
         // A path of 1000 edges of about 5 m: the sum agrees to 1e-9 relative.
         var path = [XY(114, 22.5)]
         for k in 0..<1000 { path.append(g.direct(path.last!, azimuth: 40 + Double(k % 7), distance: 5)) }
