@@ -11,7 +11,10 @@ public struct ByteText: Sendable {
         scratch.reserveCapacity(32)
     }
 
+    public var count: Int { bytes.count }
+    public mutating func removeAll() { bytes.removeAll(keepingCapacity: true) }
     public mutating func append(_ s: StaticString) { s.withUTF8Buffer { bytes.append(contentsOf: $0) } }
+    public mutating func append(bytes other: [UInt8]) { bytes.append(contentsOf: other) }
     public mutating func append(_ s: String) { var s = s; s.withUTF8 { bytes.append(contentsOf: $0) } }
     public mutating func append(byte: UInt8) { bytes.append(byte) }
     public mutating func append(_ i: Int) { append(String(i)) }

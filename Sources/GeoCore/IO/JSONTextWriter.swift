@@ -4,7 +4,10 @@
 /// (`GeoJSON.number`); non-finite numbers are written as null. The caller writes each object's
 /// keys in sorted order; `nil` optionals are left out, as `JSONEncoder` does.
 public struct JSONTextWriter {
-    public private(set) var text = ""
+    /// The JSON written so far (what the sink has not taken yet), as UTF-8 bytes.
+    private var out: ByteText
+    /// The JSON written so far (what the sink has not taken yet).
+    public var text: String { String(decoding: out.bytes, as: UTF8.self) }
     private var depth = 0
     private var needsComma = false
     private var pendingKey = false
@@ -14,29 +17,29 @@ public struct JSONTextWriter {
     /// The first error writing to the sink (then nothing more is written).
     public private(set) var sinkError: Error?
 
-    public init(capacity: Int = 1 << 16) { text.reserveCapacity(capacity) }
+    public init(capacity: Int = 1 << 16) { out = ByteText(capacity: capacity) }
 
     /// A writer that passes its text to `sink` every megabyte or so; call `flush()` at the end.
     public init(sink: TextFileSink) { self.init(capacity: 1 << 21); self.sink = sink }
 
     /// Hands the text written so far to the sink (no-op without one).
     public mutating func flush() {
-        guard let sink, sinkError == nil, !text.isEmpty else { return }
-        do { try sink.write(text) } catch { sinkError = error }
-        text.removeAll(keepingCapacity: true)
+        guard let sink, sinkError == nil, out.count > 0 else { return }
+        do { try sink.write(bytes: out.bytes) } catch { sinkError = error }
+        out.removeAll()
     }
-    private mutating func flushIfLarge() { if sink != nil, text.utf8.count >= 1 << 20 { flush() } }
+    private mutating func flushIfLarge() { if sink != nil, out.count >= 1 << 20 { flush() } }
 
     /// Inside `line`: no line breaks.
     private var compact = false
 
     private mutating func newline() {
-        if compact { text += " "; return }
-        text += "\n"
-        for _ in 0..<depth { text += "  " }
+        if compact { out.append(byte: 0x20); return }
+        out.append(byte: 0x0A)
+        for _ in 0..<depth { out.append("  " as StaticString) }
     }
     private mutating func separate() {
-        if needsComma { text += "," }
+        if needsComma { out.append(byte: 0x2C) }
         if depth > 0 { newline() }
     }
 
@@ -65,38 +68,38 @@ public struct JSONTextWriter {
                 var w = JSONTextWriter(capacity: range.count * 256)
                 w.depth = d; w.needsComma = block.lowerBound + range.lowerBound > 0
                 for i in range { item(block.lowerBound + i, &w) }
-                return w.text
-            }) { text += run; flushIfLarge() }
+                return w.out.bytes
+            }) { out.append(bytes: run); flushIfLarge() }
         }
         needsComma = count > 0
         close("]")
     }
     public mutating func array(_ body: (inout JSONTextWriter) -> Void) { open("["); body(&self); close("]") }
     private mutating func open(_ bracket: String) {
-        beginValue(); text += bracket; depth += 1; needsComma = false
+        beginValue(); out.append(bracket); depth += 1; needsComma = false
     }
     private mutating func close(_ bracket: String) {
         depth -= 1
         if needsComma { newline() }
-        text += bracket; needsComma = true
+        out.append(bracket); needsComma = true
     }
     /// Starts a member of the enclosing object; the next value written is its value.
     public mutating func key(_ k: String) {
-        separate(); quoted(k); text += " : "; needsComma = false; pendingKey = true
+        separate(); quoted(k); out.append(" : " as StaticString); needsComma = false; pendingKey = true
     }
 
     // MARK: Values
 
     private mutating func beginValue() { if pendingKey { pendingKey = false } else { separate() } }
-    private mutating func scalar(_ s: String) { beginValue(); text += s; needsComma = true }
-    public mutating func value(_ d: Double) { beginValue(); GeoJSON.append(number: d, to: &text); needsComma = true }
+    private mutating func scalar(_ s: String) { beginValue(); out.append(s); needsComma = true }
+    public mutating func value(_ d: Double) { beginValue(); out.append(number: d); needsComma = true }
     public mutating func value(_ i: Int) { scalar(String(i)) }
     public mutating func value(_ b: Bool) { scalar(b ? "true" : "false") }
     public mutating func value(_ s: String) { beginValue(); quoted(s); needsComma = true }
     /// A JSON string, appended without building it first unless it needs escaping.
     private mutating func quoted(_ s: String) {
-        if s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) { text += GeoJSON.jsonString(s); return }
-        text += "\""; text += s; text += "\""
+        if s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) { out.append(GeoJSON.jsonString(s)); return }
+        out.append(byte: 0x22); out.append(s); out.append(byte: 0x22)
     }
     public mutating func null() { scalar("null") }
     public mutating func value(_ a: [String]) { array { w in for s in a { w.value(s) } } }
