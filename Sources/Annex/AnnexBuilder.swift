@@ -112,6 +112,7 @@ public enum AnnexBuilder {
 
         // 6 Provenance.
         ctx["workingCRS"] = set.workingCRS.description; ctx["workingCRSReason"] = set.workingCRSReason
+        ctx["geodesicMethod"] = m.geodesicMethod
         ctx["layers"] = verification.layers.map { ["role": $0.role, "file": $0.file, "crs": $0.crs ?? "", "encoding": $0.encoding ?? ""] }
         ctx["software"] = "EcoCredit \(EcoCreditVersion.string) · GEOS \(GEOSContext.version) · PROJ \(ProjContext.version)"
         ctx["rulebookFull"] = "\(rulebook.citation) — \(rulebook.title) (\(rulebook.source))"

@@ -62,6 +62,8 @@ public struct MeasurementReport: Sendable {
     public var workingCRS: String
     public var workingCRSReason: String
     public var rulebook: String
+    /// How every value's geodesic cross-check was computed (§0).
+    public var geodesicMethod: String = GeodesicCheck.method
     public var parameters: MeasureParameters
     public var values: [MeasuredValue] = []
     public var transects: [TransectRow] = []

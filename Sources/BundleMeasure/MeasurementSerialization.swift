@@ -34,6 +34,7 @@ extension MeasurementReport {
             w.field("crossingTransects") { w in w.array { w in for c in crossings { w.array { w in w.value(c.0); w.value(c.1) } } } }
             w.field("declared", declared)
             w.field("format", "ecocredit-measurements/1")
+            w.field("geodesicMethod", geodesicMethod)
             w.field("intersectionRule", parameters.intersectionRule.rawValue)
             w.field("kind", kind)
             w.field("notes", notes)

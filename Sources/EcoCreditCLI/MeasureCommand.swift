@@ -63,6 +63,7 @@ enum MeasureText {
     static func render(_ r: MeasurementReport) -> String {
         var out = "== \(r.bundle)  [\(r.projectId ?? "?")] \(r.rule ?? "?") / \(r.kind ?? "?")\n"
         out += "   working CRS \(r.workingCRS): \(r.workingCRSReason)\n   rulebook \(r.rulebook)\n"
+        out += "   geodesic cross-check: \(r.geodesicMethod)\n"
         out += "   parameters: " + r.parameters.values.sorted { $0.key < $1.key }.map { "\($0.key)=\(GeoJSON.number($0.value))\(r.parameters.overridden.contains($0.key) ? "*" : "")" }
             .joined(separator: " ") + " intersectionRule=\(r.parameters.intersectionRule.rawValue)  (* set by the submission)\n"
         // Per-parcel values are shown for the first parcels only: 100 000 parcels make 700 000

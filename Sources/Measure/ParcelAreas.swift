@@ -41,16 +41,8 @@ public struct CreditQuantity: Sendable, Hashable, Comparable, CustomStringConver
 /// area(parcel ∩ ∪ polygons), m²: by `ConvexClip` when the parcel and the polygons are convex
 /// and their pieces do not overlap, else by GEOS (the union of the polygons near the parcel).
 public enum OverlapArea {
-    public static func area(parcel: Geometry, _ polygons: [Geometry], geos: GEOSContext) throws -> Double {
-        var scratch = ConvexClip.Scratch()
-        let window = ConvexClip.convexRing(parcel)
-        return try withOptionalBuffer(window) { w in
-            try area(parcel: parcel, window: w, polygons, rings: ConvexRings(polygons), ids: Array(polygons.indices), scratch: &scratch, geos: geos)
-        }
-    }
-
-    /// The same with the parcel's convex ring already found (nil: not convex) and the
-    /// polygons' convex rings in a layer-wide table: `polygons` are those at `ids` of the table.
+    /// With the parcel's convex ring already found (nil: not convex) and the polygons' convex
+    /// rings in a layer-wide table: `polygons` are those at `ids` of the table.
     static func area(parcel: Geometry, window: UnsafeBufferPointer<XY>?, _ polygons: @autoclosure () -> [Geometry], rings: ConvexRings, ids: [Int],
                      scratch: inout ConvexClip.Scratch, geos: GEOSContext) throws -> Double {
         if ids.isEmpty { return 0 }

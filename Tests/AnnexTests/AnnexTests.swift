@@ -57,6 +57,7 @@ final class AnnexTests: XCTestCase {
         let (html, _) = try build("shanwei-beach")
         XCTAssertTrue(html.contains("data-quantity=\"indicatorMetres\">500.34<"))
         XCTAssertTrue(html.contains("<svg"), "maps are inline SVG")
+        XCTAssertTrue(html.contains("edges under 100 m by the mid-latitude formula"), "provenance states how the geodesic cross-checks are computed")
         XCTAssertTrue(html.contains("生态修复量测附件"))
         XCTAssertTrue(try build("shanwei-beach", lang: "en").html.contains("Measurement annex for ecological restoration"))
     }

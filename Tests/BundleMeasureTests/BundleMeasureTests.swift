@@ -148,9 +148,10 @@ final class MeasurementJSONTests: XCTestCase {
             let r = try BundleMeasurer.measure(try LayerSet.load(b, proj: proj), rulebook: try RuleLibrary.rulebook(RuleLibrary.rulebookName(forRule: b.manifest?.rule)),
                                                vocabulary: try RuleLibrary.vocabulary(), geos: geos, proj: proj)
             let text = r.json()
-            struct Doc: Decodable { let values: [MeasuredValue]; let format: String; let segments: [[String: JSONValue]]; let parcels: [[String: JSONValue]] }
+            struct Doc: Decodable { let values: [MeasuredValue]; let format: String; let geodesicMethod: String; let segments: [[String: JSONValue]]; let parcels: [[String: JSONValue]] }
             let doc = try JSONDecoder().decode(Doc.self, from: Data(text.utf8))
             XCTAssertEqual(doc.format, "ecocredit-measurements/1")
+            XCTAssertTrue(doc.geodesicMethod.contains("Karney") && doc.geodesicMethod.contains("mid-latitude"), "the report states how geodesics are computed")
             XCTAssertEqual(doc.values, r.values, "every value, unit, method and parameter survives exactly")
             XCTAssertEqual(doc.segments.count, r.segments.count)
             XCTAssertEqual(doc.parcels.count, r.parcels.count)
