@@ -140,8 +140,10 @@ public struct LayerSet: Sendable {
         var layers: [RoleLayer] = []
         for (e, layer, crs, notes) in read {
             var w = layer
-            if crs != working {
-                let t = try CoordinateTransformer(from: crs, to: working, context: proj)
+            // A layer whose CRS is the working CRS in another dialect (the ESRI WKT1 of a `.prj`)
+            // differs as a value but not for coordinates: PROJ's operation is a no-op, and the
+            // features are kept as read rather than passed through it.
+            if crs != working, case let t = try CoordinateTransformer(from: crs, to: working, context: proj), !t.isNoop {
                 w.features = try layer.features.map { f in
                     // A non-finite coordinate cannot be transformed: keep it as read for verification to report.
                     if f.geometry.firstNonFiniteCoordinate != nil { return f }

@@ -124,6 +124,28 @@ final class ProjectionTests: XCTestCase {
         XCTAssertTrue(try CRS.epsg(4610, context: proj).isXian1980)
     }
 
+    /// The ESRI WKT1 a `.prj` holds for EPSG:4547 is the same CRS for coordinates: PROJ's
+    /// operation to EPSG:4547 is `+proj=noop` and points come back bit for bit. To the next zone
+    /// it is a real operation; a non-finite point is refused either way.
+    func testOperationBetweenDialectsOfOneCRSIsANoop() throws {
+        let gk = try CRS.epsg(4547, context: proj)
+        let fromPrj = try CRS.fromWKT(try gk.esriWKT(context: proj), context: proj)
+        XCTAssertNotEqual(fromPrj, gk, "the two values differ (names, axis order, identifiers)")
+        let same = try CoordinateTransformer(from: fromPrj, to: gk, context: proj)
+        XCTAssertTrue(same.isNoop)
+        let original = (0..<100).map { XY(400_000 + Double($0) * 1234.567, 2_500_000 + Double($0 * $0) * 0.1) }
+        var pts = original
+        try same.transform(&pts)
+        XCTAssertEqual(pts, original)
+        var bad = original; bad[7] = XY(.nan, 1)
+        XCTAssertThrowsError(try same.transform(&bad)) { XCTAssertTrue("\($0)".contains("coordinate 7"), "\($0)") }
+        let next = try CoordinateTransformer(from: fromPrj, to: try CRS.epsg(4546, context: proj), context: proj)
+        XCTAssertFalse(next.isNoop)
+        var moved = original
+        try next.transform(&moved)
+        XCTAssertGreaterThan(abs(moved[0].x - original[0].x), 1000, "CM 114E → 111E moves eastings by hundreds of km")
+    }
+
     func testZoneFormulaOfMeasurementMethods() {
         XCTAssertEqual(GaussKrugerZone.threeDegree(nearestTo: 115.36).epsg, 4547)
         XCTAssertEqual(GaussKrugerZone.threeDegree(nearestTo: 115.5).epsg, 4548, "a tie goes east")

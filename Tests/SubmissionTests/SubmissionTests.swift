@@ -83,6 +83,14 @@ final class SubmissionTests: XCTestCase {
             let widths = try WidthMeasurer(feature: set.layer("beach")!.working.features.map(\.geometry), geos: geos).measure(transects)
             meanWidths[epsg] = WidthStatistics(widths.map(\.width)).mean
             if epsg == 4326 { XCTAssertTrue(set.layer("beach")!.crsNotes.joined().contains("WGS 84")) }
+            if epsg == 4547 {
+                // The .prj is ESRI WKT1 of the working CRS: coordinates are kept as read, bit for bit.
+                for role in ["beach", "shoreline"] {
+                    let l = set.layer(role)!
+                    XCTAssertNotEqual(l.sourceCRS, set.workingCRS)
+                    XCTAssertEqual(l.working.finiteVertices, l.source.finiteVertices, role)
+                }
+            }
         }
         for epsg in [4547, 4326] {
             XCTAssertEqual(areas[epsg]! / areas[4490]!, 1, accuracy: 1e-6)

@@ -8,6 +8,11 @@ import CPROJ
 public final class CoordinateTransformer {
     public let source: CRS
     public let target: CRS
+    /// True when PROJ's operation is `+proj=noop`: both CRSs are the same for coordinates (for
+    /// example a `.prj`'s ESRI WKT1 of EPSG:4547 and EPSG:4547 itself, which differ only in names
+    /// and axis order before normalisation). Coordinates are then returned unchanged without
+    /// calling PROJ, as PROJ would return them.
+    public let isNoop: Bool
     let context: ProjContext
     let pj: OpaquePointer
 
@@ -34,6 +39,7 @@ public final class CoordinateTransformer {
             self.pj = norm
             if let keep = proj_clone(ctx, norm) { context.operations[key] = keep }
         }
+        self.isNoop = proj_as_proj_string(ctx, pj, PJ_PROJ_5, nil).map { String(cString: $0) } == "+proj=noop"
         self.source = source
         self.target = target
         self.context = context
@@ -52,6 +58,13 @@ public final class CoordinateTransformer {
     /// and value of the first coordinate PROJ could not transform (reported as infinity).
     public func transform(_ points: inout [XY]) throws {
         guard !points.isEmpty else { return }
+        if isNoop {
+            if let bad = points.firstIndex(where: { !$0.isFinite }) {
+                throw GeoError.proj(operation: "proj_trans_generic \(source.label) → \(target.label)",
+                                    messages: ["coordinate \(bad) could not be transformed"])
+            }
+            return
+        }
         let n = points.count
         let stride = MemoryLayout<XY>.stride
         let done = points.withUnsafeMutableBufferPointer { buf -> Int in
