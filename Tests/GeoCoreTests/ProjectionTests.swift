@@ -129,7 +129,7 @@ final class ProjectionTests: XCTestCase {
     /// it is a real operation; a non-finite point is refused either way.
     func testOperationBetweenDialectsOfOneCRSIsANoop() throws {
         let gk = try CRS.epsg(4547, context: proj)
-        let fromPrj = try CRS.fromWKT(try gk.esriWKT(context: proj), context: proj)
+        let fromPrj = try CRS.parseWKT(try gk.esriWKT(context: proj), context: proj)   // PROJ's own reading of the ESRI text
         XCTAssertNotEqual(fromPrj, gk, "the two values differ (names, axis order, identifiers)")
         let same = try CoordinateTransformer(from: fromPrj, to: gk, context: proj)
         XCTAssertTrue(same.isNoop)
@@ -144,6 +144,36 @@ final class ProjectionTests: XCTestCase {
         var moved = original
         try next.transform(&moved)
         XCTAssertGreaterThan(abs(moved[0].x - original[0].x), 1000, "CM 114E → 111E moves eastings by hundreds of km")
+    }
+
+    /// A `.prj` that is exactly PROJ's ESRI WKT1 of a CGCS2000 CRS is that EPSG CRS, taken by code
+    /// (the fast path); PROJ's full parse and identification of the same text agree on every code
+    /// 4490–4554. A text that differs anywhere is parsed as before.
+    func testKnownESRITextsAreTakenByCode() throws {
+        for code in 4490...4554 {
+            let byCode = try CRS.epsg(code, context: proj)
+            let esri = try byCode.esriWKT(context: proj)
+            XCTAssertEqual(CRS.esriCandidate(esri), code)
+            XCTAssertEqual(try CRS.fromWKT(esri, context: proj), byCode, "EPSG:\(code)")
+            let parsed = try CRS.parseWKT(esri, context: proj)
+            XCTAssertEqual(parsed.epsg, code)
+            XCTAssertEqual(parsed.name, byCode.name)
+            XCTAssertEqual(parsed.datum, byCode.datum)
+            XCTAssertEqual(parsed.kind, byCode.kind)
+            XCTAssertEqual(parsed.semiMajorAxis, byCode.semiMajorAxis)
+            XCTAssertEqual(parsed.inverseFlattening, byCode.inverseFlattening)
+        }
+        let esri = try CRS.epsg(4547, context: proj).esriWKT(context: proj)
+        let shifted = esri.replacingOccurrences(of: "\"Central_Meridian\",114.0", with: "\"Central_Meridian\",114.5")
+        XCTAssertNotEqual(shifted, esri)
+        XCTAssertEqual(CRS.esriCandidate(shifted), 4547, "the name still proposes 4547 …")
+        XCTAssertNil(try CRS.knownESRI(shifted, context: proj), "… but the text is not EPSG:4547's")
+        let read = try CRS.fromWKT(shifted, context: proj)
+        XCTAssertNotEqual(read.epsg, 4547)
+        XCTAssertTrue(read.isCGCS2000)
+        for name in ["CGCS2000_3_Degree_GK_CM_76E", "CGCS2000_3_Degree_GK_Zone_24", "CGCS2000_GK_CM_138E", "CGCS2000_GK_Zone_", "WGS_1984_UTM_Zone_50N"] {
+            XCTAssertNil(CRS.esriCandidate("PROJCS[\"\(name)\",GEOGCS[]]"), name)
+        }
     }
 
     func testZoneFormulaOfMeasurementMethods() {
