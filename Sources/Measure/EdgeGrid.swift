@@ -15,7 +15,7 @@ struct EdgeGrid {
     let cells: CellTable
     let partEnvelopes: [Envelope]
     /// Coarse cell key → parts whose envelope meets the cell.
-    var partCells: [Int64: [Int32]] = [:]
+    let partCells: CellTable
     let partCell: Double
 
     /// `parts`: the rings of each polygon part (shell first).
@@ -42,7 +42,9 @@ struct EdgeGrid {
         }
         cells = CellTable(count: keys.count) { (keys[$0], owners[$0]) }
         partCell = cell * 16
-        for (pi, env) in envs.enumerated() { EdgeGrid.cellsOf(env, partCell) { partCells[$0, default: []].append(Int32(pi)) } }
+        var partKeys: [Int64] = [], partOwners: [Int32] = []
+        for (pi, env) in envs.enumerated() { EdgeGrid.cellsOf(env, partCell) { partKeys.append($0); partOwners.append(Int32(pi)) } }
+        partCells = CellTable(count: partKeys.count) { (partKeys[$0], partOwners[$0]) }
     }
 
     static func key(_ cx: Int64, _ cy: Int64) -> Int64 { (cx << 32) ^ (cy & 0xFFFF_FFFF) }
@@ -66,14 +68,18 @@ struct EdgeGrid {
         }
     }
 
-    /// The grid's arrays as buffers for the duration of `body`: clipping many transects through
-    /// one view retains and releases nothing per transect.
+    /// The grid's arrays as buffers for the duration of `body`: the view holds no reference, so
+    /// clipping many transects through it retains and releases nothing per transect.
     func withView<R>(_ body: (View) throws -> R) rethrows -> R {
         try edges.withUnsafeBufferPointer { e in
             try edgePart.withUnsafeBufferPointer { ep in
-                try cells.withLookup { lookup in
-                    try body(View(cell: cell, edges: e, edgePart: ep, lookup: lookup,
-                                  partEnvelopes: partEnvelopes, partCells: partCells, partCell: partCell))
+                try partEnvelopes.withUnsafeBufferPointer { pe in
+                    try cells.withLookup { lookup in
+                        try partCells.withLookup { parts in
+                            try body(View(cell: cell, edges: e, edgePart: ep, lookup: lookup,
+                                          partEnvelopes: pe, partCells: parts, partCell: partCell))
+                        }
+                    }
                 }
             }
         }
@@ -87,8 +93,9 @@ struct EdgeGrid {
         let lookup: CellTable.Lookup
         /// Edge indices of the cells (`lookup.range` indexes into them).
         var items: UnsafeBufferPointer<Int32> { lookup.items }
-        let partEnvelopes: [Envelope]
-        let partCells: [Int64: [Int32]]
+        let partEnvelopes: UnsafeBufferPointer<Envelope>
+        /// Coarse cell → parts (`partCells.range` indexes into `partCells.items`).
+        let partCells: CellTable.Lookup
         let partCell: Double
 
         /// Walks the grid cells the segment p→q passes through (Amanatides–Woo), calling `body`
@@ -153,7 +160,9 @@ struct EdgeGrid {
             if degenerate { return nil }
             // Inside at p: parity of crossings behind p with the edges of the part whose envelope holds p.
             var inside = false
-            for pi in partCells[EdgeGrid.key(Int64((p.x / partCell).rounded(.down)), Int64((p.y / partCell).rounded(.down)))] ?? [] {
+            let partRange = partCells.range(EdgeGrid.key(Int64((p.x / partCell).rounded(.down)), Int64((p.y / partCell).rounded(.down)))) ?? 0..<0
+            for pk in partRange {
+                let pi = partCells.items[pk]
                 let env = partEnvelopes[Int(pi)]
                 guard p.x >= env.minX, p.x <= env.maxX, p.y >= env.minY, p.y <= env.maxY else { continue }
                 // Walk backwards from p until past the part's envelope.
