@@ -34,9 +34,10 @@ public struct LayerSet: Sendable {
     /// WGS 84 geographic is used as CGCS2000 without a datum shift (noted). The first problem
     /// throws; `loadAll` collects every problem instead.
     public static func load(_ bundle: SubmissionBundle, proj: ProjContext) throws -> LayerSet {
+        let files = readLayers(bundle, proj: proj)   // first: PROJ starts beside the reading
         let cgcs = try CRS.epsg(4490, context: proj)
         var read: [(Manifest.LayerEntry, VectorLayer, CRS, [String])] = []
-        for (e, result) in zip(bundle.entries, readLayers(bundle, proj: proj)) {
+        for (e, result) in zip(bundle.entries, files) {
             let layer = try result.get()
             let (crs, notes) = try effectiveCRS(layer, manifestCRS: bundle.manifest?.crs, cgcs: cgcs, proj: proj)
             read.append((e, layer, crs, notes))
@@ -60,10 +61,11 @@ public struct LayerSet: Sendable {
     public static func loadAll(_ bundle: SubmissionBundle, proj: ProjContext,
                                screen: ((Manifest.LayerEntry, VectorLayer, CRS) -> (any Error)?)? = nil) -> Outcome {
         var out = Outcome(set: nil, unread: [], rejected: [], assemblyError: nil)
+        let files = readLayers(bundle, proj: proj)   // first: PROJ starts beside the reading
         let cgcs: CRS
         do { cgcs = try CRS.epsg(4490, context: proj) } catch { out.assemblyError = error; return out }
         var read: [(Manifest.LayerEntry, VectorLayer, CRS, [String])] = []
-        for (e, result) in zip(bundle.entries, readLayers(bundle, proj: proj)) {
+        for (e, result) in zip(bundle.entries, files) {
             let layer: VectorLayer
             do { layer = try result.get() } catch { out.unread.append((e, error)); continue }
             do {
@@ -80,9 +82,18 @@ public struct LayerSet: Sendable {
     /// Every layer file read, on all cores (files are independent), in entry order; a layer that
     /// cannot be read is its error. `.prj` files are parsed afterwards on `proj`, one PROJ
     /// database connection for all and each distinct text once (`CRSCache`).
+    ///
+    /// PROJ's start-up runs beside the file reading, as one more task (`startPROJ`): it is most
+    /// of the reading time of a small bundle. It only fills caches; the ordered pass below
+    /// computes every value as before and reports every failure.
     static func readLayers(_ bundle: SubmissionBundle, proj: ProjContext) -> [Result<VectorLayer, any Error>] {
         let entries = bundle.entries
-        let read = Array(Parallel.ranges(entries.count, minimumPerWorker: 1) { range -> [Result<VectorLayer, any Error>] in
+        let prjPaths = entries.map { bundle.absolutePath($0) }.filter { $0.lowercased().hasSuffix(".shp") }
+        nonisolated(unsafe) let shared = proj   // used by task 0 alone while this thread waits
+        let tasks = entries.count + 1
+        let read = Array(Parallel.ranges(tasks, workers: tasks, minimumPerWorker: 1) { range -> [Result<VectorLayer, any Error>] in
+            if range.lowerBound == 0 { startPROJ(prjPaths, proj: shared); return [] }
+            let range = (range.lowerBound - 1)..<(range.upperBound - 1)
             let proj: ProjContext
             do { proj = try ProjContext() } catch { return range.map { _ in .failure(error) } }
             return range.map { i in Result { try readLayer(entries[i], of: bundle, proj: proj) } }
@@ -96,6 +107,17 @@ public struct LayerSet: Sendable {
                     return l
                 }
             }
+        }
+    }
+
+    /// Opens PROJ's database on `proj` and looks up CGCS2000, each distinct `.prj` text of
+    /// `shapefiles` and its operation to CGCS2000, leaving them in `CRSCache` and `proj`'s
+    /// operations. Failures are ignored here: the ordered pass meets and reports them again.
+    static func startPROJ(_ shapefiles: [String], proj: ProjContext) {
+        guard let cgcs = try? CRS.epsg(4490, context: proj) else { return }
+        for text in Set(shapefiles.compactMap(ShapefileReader.prjText(ofShapefile:))) {
+            guard let crs = try? CRS.fromWKT(text, context: proj), crs.isCGCS2000 else { continue }
+            _ = try? CoordinateTransformer(from: crs, to: cgcs, context: proj)
         }
     }
 

@@ -46,7 +46,7 @@ public enum ShapefileReader {
         }
 
         // Attributes.
-        let prjText = (try? String(contentsOfFile: base + ".prj", encoding: .utf8)) ?? (try? String(contentsOfFile: base + ".PRJ", encoding: .utf8))
+        let prjText = prjText(ofShapefile: path)
         let cpgText = (try? String(contentsOfFile: base + ".cpg", encoding: .utf8)) ?? (try? String(contentsOfFile: base + ".CPG", encoding: .utf8))
         let (fields, rows, encoding) = try readDBF(dbfPath, header: structure.dbf, cpg: cpgText)
 
@@ -55,6 +55,12 @@ public enum ShapefileReader {
         return VectorLayer(name: URL(fileURLWithPath: base).lastPathComponent, path: shpPath, format: .shapefile,
                            family: family(type), hasZ: hasZ && options.keepZM, hasM: hasM && options.keepZM,
                            fields: fields, features: features, crs: crs, crsText: prjText, encoding: encoding)
+    }
+
+    /// The text of a shapefile's `.prj` (or `.PRJ`), nil when there is none. `path`: the `.shp`.
+    public static func prjText(ofShapefile path: String) -> String? {
+        let base = path.lowercased().hasSuffix(".shp") ? String(path.dropLast(4)) : path
+        return (try? String(contentsOfFile: base + ".prj", encoding: .utf8)) ?? (try? String(contentsOfFile: base + ".PRJ", encoding: .utf8))
     }
 
     /// The CRS of a shapefile's `.prj` text; `IO.PRJ_UNREADABLE` naming the `.prj` when PROJ
