@@ -146,34 +146,61 @@ final class ProjectionTests: XCTestCase {
         XCTAssertGreaterThan(abs(moved[0].x - original[0].x), 1000, "CM 114E → 111E moves eastings by hundreds of km")
     }
 
-    /// A `.prj` that is exactly PROJ's ESRI WKT1 of a CGCS2000 CRS is that EPSG CRS, taken by code
-    /// (the fast path); PROJ's full parse and identification of the same text agree on every code
-    /// 4490–4554. A text that differs anywhere is parsed as before.
-    func testKnownESRITextsAreTakenByCode() throws {
-        for code in 4490...4554 {
-            let byCode = try CRS.epsg(code, context: proj)
-            let esri = try byCode.esriWKT(context: proj)
-            XCTAssertEqual(CRS.esriCandidate(esri), code)
-            XCTAssertEqual(try CRS.fromWKT(esri, context: proj), byCode, "EPSG:\(code)")
+    /// `CRSCatalogue+Data.swift` is exactly what PROJ's database gives now (set
+    /// ECOCREDIT_WRITE_CRS_CATALOGUE=1 to rewrite it), and the catalogue is in use with this PROJ.
+    func testCRSCatalogueIsPROJs() throws {
+        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Sources/GeoCore/Projection/CRSCatalogue+Data.swift").standardized
+        let generated = try CRSCatalogue.source(context: proj)
+        if ProcessInfo.processInfo.environment["ECOCREDIT_WRITE_CRS_CATALOGUE"] == "1" { try generated.write(to: file, atomically: true, encoding: .utf8) }
+        XCTAssertEqual(try String(contentsOf: file, encoding: .utf8), generated, "regenerate with ECOCREDIT_WRITE_CRS_CATALOGUE=1")
+        XCTAssertTrue(CRSCatalogue.usable, "recorded from PROJ \(CRSCatalogue.projVersion), running \(ProjContext.version)")
+        XCTAssertEqual(CRSCatalogue.entries.map(\.epsg), CRSCatalogue.codes)
+    }
+
+    /// Every recorded CRS equals PROJ's own value; its ESRI WKT1 is taken by code and agrees with
+    /// PROJ's full parse and identification; and the recorded operations, made without the
+    /// database, give bit for bit the coordinates of PROJ's, both ways, on every zone.
+    func testCRSCatalogueAgreesWithPROJ() throws {
+        let ll = try CRS.fromDatabase(4490, context: proj)
+        for code in CRSCatalogue.codes {
+            let recorded = try XCTUnwrap(CRSCatalogue.crs(code))
+            let byDatabase = try CRS.fromDatabase(code, context: proj)
+            XCTAssertEqual(recorded, byDatabase, "EPSG:\(code)")
+            XCTAssertEqual(try CRS.epsg(code, context: proj), recorded)
+            let esri = try byDatabase.esriWKT(context: proj)
+            XCTAssertEqual(CRSCatalogue.code(esri: esri), code)
+            XCTAssertEqual(try CRS.fromWKT(esri, context: proj), recorded)
             let parsed = try CRS.parseWKT(esri, context: proj)
             XCTAssertEqual(parsed.epsg, code)
-            XCTAssertEqual(parsed.name, byCode.name)
-            XCTAssertEqual(parsed.datum, byCode.datum)
-            XCTAssertEqual(parsed.kind, byCode.kind)
-            XCTAssertEqual(parsed.semiMajorAxis, byCode.semiMajorAxis)
-            XCTAssertEqual(parsed.inverseFlattening, byCode.inverseFlattening)
+            XCTAssertEqual(parsed.name, recorded.name)
+            XCTAssertEqual(parsed.datum, recorded.datum)
+            XCTAssertEqual(parsed.kind, recorded.kind)
+            XCTAssertEqual(parsed.inverseFlattening, recorded.inverseFlattening)
+            guard code != 4490 else { continue }
+            let zone = try XCTUnwrap(recorded.gaussKruger)
+            let lonLat = (0..<50).map { XY(Double(zone.centralMeridian) - 1.4 + Double($0) * 0.057, 18 + Double($0) * 0.6) }
+            for (from, to, input) in [(recorded, ll, try { var p = lonLat; try CoordinateTransformer(from: ll, to: recorded, context: proj, catalogue: false).transform(&p); return p }()),
+                                      (ll, recorded, lonLat)] {
+                let fast = try CoordinateTransformer(from: from, to: to, context: proj)
+                XCTAssertTrue(fast.recorded, "EPSG:\(code): the recorded operation is used")
+                let slow = try CoordinateTransformer(from: from, to: to, context: proj, catalogue: false)
+                XCTAssertFalse(slow.recorded)
+                XCTAssertEqual(fast.definition, slow.definition)
+                var a = input, b = input
+                try fast.transform(&a); try slow.transform(&b)
+                XCTAssertEqual(a, b, "EPSG:\(code) \(from.label) → \(to.label)")
+            }
         }
+        // A text that differs anywhere is parsed by PROJ, not taken by code.
         let esri = try CRS.epsg(4547, context: proj).esriWKT(context: proj)
         let shifted = esri.replacingOccurrences(of: "\"Central_Meridian\",114.0", with: "\"Central_Meridian\",114.5")
         XCTAssertNotEqual(shifted, esri)
-        XCTAssertEqual(CRS.esriCandidate(shifted), 4547, "the name still proposes 4547 …")
-        XCTAssertNil(try CRS.knownESRI(shifted, context: proj), "… but the text is not EPSG:4547's")
+        XCTAssertNil(CRSCatalogue.code(esri: shifted))
         let read = try CRS.fromWKT(shifted, context: proj)
         XCTAssertNotEqual(read.epsg, 4547)
         XCTAssertTrue(read.isCGCS2000)
-        for name in ["CGCS2000_3_Degree_GK_CM_76E", "CGCS2000_3_Degree_GK_Zone_24", "CGCS2000_GK_CM_138E", "CGCS2000_GK_Zone_", "WGS_1984_UTM_Zone_50N"] {
-            XCTAssertNil(CRS.esriCandidate("PROJCS[\"\(name)\",GEOGCS[]]"), name)
-        }
+        // Between two zones the operation still comes from PROJ's database.
+        XCTAssertFalse(try CoordinateTransformer(from: try CRS.epsg(4547, context: proj), to: try CRS.epsg(4546, context: proj), context: proj).recorded)
     }
 
     func testZoneFormulaOfMeasurementMethods() {

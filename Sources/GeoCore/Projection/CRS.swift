@@ -24,13 +24,24 @@ public struct CRS: Sendable, Hashable, CustomStringConvertible {
     /// "EPSG:4547" or the name when no code is known.
     public var label: String { epsg.map { "EPSG:\($0)" } ?? name }
 
-    /// The CRS for an EPSG code.
+    /// The CRS for an EPSG code: from `CRSCatalogue` for CGCS2000 and its Gauss–Krüger zones
+    /// (the values PROJ's database gives, recorded), else from PROJ's database.
     public static func epsg(_ code: Int, context: ProjContext) throws -> CRS {
         try CRSCache.shared.value("EPSG:\(code)") {
-            let pj = try context.create("EPSG:\(code)", "proj_create")
-            defer { proj_destroy(pj) }
-            return try CRS(pj: pj, knownEPSG: code, context: context)
+            try CRSCatalogue.crs(code) ?? fromDatabase(code, context: context)
         }
+    }
+
+    /// The CRS for an EPSG code as PROJ's database describes it (not cached).
+    static func fromDatabase(_ code: Int, context: ProjContext) throws -> CRS {
+        let pj = try context.create("EPSG:\(code)", "proj_create")
+        defer { proj_destroy(pj) }
+        return try CRS(pj: pj, knownEPSG: code, context: context)
+    }
+
+    init(name: String, epsg: Int?, kind: Kind, datum: String, wkt: String, semiMajorAxis: Double, inverseFlattening: Double) {
+        self.name = name; self.epsg = epsg; self.kind = kind; self.datum = datum; self.wkt = wkt
+        self.semiMajorAxis = semiMajorAxis; self.inverseFlattening = inverseFlattening
     }
 
     /// The CRS described by WKT in any dialect PROJ reads, including the ESRI WKT1 of a `.prj`.
@@ -38,46 +49,17 @@ public struct CRS: Sendable, Hashable, CustomStringConvertible {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines.union(CharacterSet(charactersIn: "\0")))
         guard !trimmed.isEmpty else { throw GeoError.proj(operation: "read WKT", messages: ["the CRS text is empty"]) }
         return try CRSCache.shared.value(trimmed) {
-            if let known = try knownESRI(trimmed, context: context) { return known }
+            if let known = knownESRI(trimmed) { return known }
             return try parseWKT(trimmed, context: context)
         }
     }
 
     /// The CGCS2000 CRS (EPSG:4490, or a Gauss–Krüger zone EPSG:4491–4554) whose ESRI WKT1, as
-    /// PROJ writes it, is exactly `text`; nil otherwise. Such a `.prj` *is* that EPSG CRS, so it
-    /// is taken from the database by code instead of being parsed as ESRI WKT and identified
-    /// (about 9 ms of PROJ's time per distinct text, most of a small bundle's reading). The
-    /// name only proposes the candidate; the whole text must match. Anything else, including
-    /// the same CRS written with other names or numbers, is parsed and identified as before.
-    static func knownESRI(_ text: String, context: ProjContext) throws -> CRS? {
-        guard let code = esriCandidate(text) else { return nil }
-        let crs = try epsg(code, context: context)
-        return try crs.esriWKT(context: context) == text ? crs : nil
-    }
-
-    /// The EPSG code PROJ's ESRI name for a CGCS2000 CRS stands for: "GCS_China_Geodetic_Coordinate_System_2000"
-    /// (4490), "CGCS2000_GK_Zone_Z" (4491–4501), "CGCS2000_GK_CM_LE" (4502–4512),
-    /// "CGCS2000_3_Degree_GK_Zone_Z" (4513–4533), "CGCS2000_3_Degree_GK_CM_LE" (4534–4554).
-    static func esriCandidate(_ text: String) -> Int? {
-        if text.hasPrefix("GEOGCS[\"GCS_China_Geodetic_Coordinate_System_2000\",") { return 4490 }
-        guard text.hasPrefix("PROJCS[\""), let close = text.dropFirst(8).firstIndex(of: "\"") else { return nil }
-        var name = text[text.index(text.startIndex, offsetBy: 8)..<close]
-        let threeDegree: Bool
-        if name.hasPrefix("CGCS2000_3_Degree_GK_") { threeDegree = true; name = name.dropFirst(21) }
-        else if name.hasPrefix("CGCS2000_GK_") { threeDegree = false; name = name.dropFirst(12) }
-        else { return nil }
-        if name.hasPrefix("Zone_"), let z = Int(name.dropFirst(5)) {
-            let code = threeDegree ? 4513 + (z - 25) : 4491 + (z - 13)
-            return (threeDegree ? 4513...4533 : 4491...4501).contains(code) ? code : nil
-        }
-        if name.hasPrefix("CM_"), name.hasSuffix("E"), let cm = Int(name.dropFirst(3).dropLast()) {
-            let step = threeDegree ? 3 : 6
-            guard cm >= 75, (cm - 75) % step == 0 else { return nil }
-            let code = (threeDegree ? 4534 : 4502) + (cm - 75) / step
-            return (threeDegree ? 4534...4554 : 4502...4512).contains(code) ? code : nil
-        }
-        return nil
-    }
+    /// PROJ writes it, is exactly `text` (`CRSCatalogue`); nil otherwise. Such a `.prj` *is* that
+    /// EPSG CRS, so it is taken by code instead of being parsed as ESRI WKT and identified (about
+    /// 9 ms of PROJ's time, most of a small bundle's reading). Anything else, including the same
+    /// CRS written with other names or numbers, is parsed and identified by PROJ.
+    static func knownESRI(_ text: String) -> CRS? { CRSCatalogue.code(esri: text).flatMap(CRSCatalogue.crs) }
 
     static func parseWKT(_ trimmed: String, context: ProjContext) throws -> CRS {
         var errors: PROJ_STRING_LIST? = nil

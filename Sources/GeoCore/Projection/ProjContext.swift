@@ -16,7 +16,13 @@ public final class ProjContext {
     /// here, destroyed in `deinit`.
     var operations: [String: OpaquePointer] = [:]
 
-    public init() throws {
+    /// A context of this one's that has no database (created on first use; see `createWithoutDatabase`).
+    private var databaseless: ProjContext?
+
+    public convenience init() throws { try self.init(searchPath: nil) }
+
+    /// `searchPath`: where PROJ looks for its database and grids; nil for the default above.
+    private init(searchPath: String?) throws {
         guard let ctx = proj_context_create() else {
             throw GeoError.proj(operation: "proj_context_create", messages: ["could not create a PROJ context"])
         }
@@ -27,7 +33,12 @@ public final class ProjContext {
         }
         proj_log_level(ctx, PJ_LOG_ERROR)
         let env = ProcessInfo.processInfo.environment
-        if env["PROJ_DATA"] == nil && env["PROJ_LIB"] == nil {
+        if let searchPath {
+            searchPath.withCString { path in
+                var paths: [UnsafePointer<CChar>?] = [path]
+                proj_context_set_search_paths(ctx, 1, &paths)
+            }
+        } else if env["PROJ_DATA"] == nil && env["PROJ_LIB"] == nil {
             "/usr/share/proj".withCString { path in
                 var paths: [UnsafePointer<CChar>?] = [path]
                 proj_context_set_search_paths(ctx, 1, &paths)
@@ -55,6 +66,20 @@ public final class ProjContext {
         }
         proj_errno_reset(nil)
         return .proj(operation: operation, messages: messages)
+    }
+
+    /// Creates a PJ object, owned by this context, from a PROJ string that needs no database
+    /// ("+proj=pipeline +step +inv +proj=tmerc … +ellps=GRS80 …"), without opening the database.
+    /// PROJ 9.1 opens `proj.db` for every `proj_create`, even of such a string (milliseconds), so
+    /// the object is made on a second context whose search path holds no database (the failed
+    /// lookup is logged there and dropped) and then assigned to this one (`proj_assign_context`).
+    func createWithoutDatabase(_ definition: String) throws -> OpaquePointer {
+        if databaseless == nil { databaseless = try ProjContext(searchPath: "/nonexistent/ecocredit-without-proj-database") }
+        let other = databaseless!
+        defer { _ = other.log.take() }
+        guard let pj = proj_create(other.handle, definition) else { throw other.failure("proj_create \(definition.prefix(80))") }
+        proj_assign_context(pj, handle)
+        return pj
     }
 
     /// Creates a PJ object from a string, or throws.

@@ -13,15 +13,26 @@ public final class CoordinateTransformer {
     /// and axis order before normalisation). Coordinates are then returned unchanged without
     /// calling PROJ, as PROJ would return them.
     public let isNoop: Bool
+    /// True when the operation is `CRSCatalogue`'s record (made without PROJ's database).
+    let recorded: Bool
     let context: ProjContext
     let pj: OpaquePointer
 
-    /// The operation is found once per context and pair of CRSs (`ProjContext.operations`);
-    /// later transformers on the same context get a clone of it.
-    public init(from source: CRS, to target: CRS, context: ProjContext) throws {
+    /// Between a CGCS2000 Gauss–Krüger zone and CGCS2000 longitude/latitude the operation is
+    /// `CRSCatalogue`'s record of PROJ's (no database). Otherwise it is found once per context and
+    /// pair of CRSs (`ProjContext.operations`); later transformers on the same context get a clone.
+    public convenience init(from source: CRS, to target: CRS, context: ProjContext) throws {
+        try self.init(from: source, to: target, context: context, catalogue: true)
+    }
+
+    init(from source: CRS, to target: CRS, context: ProjContext, catalogue: Bool) throws {
         let ctx = context.handle
         let key = source.wkt + "\u{0}" + target.wkt
-        if let found = context.operations[key] {
+        var recorded = false
+        if catalogue, let definition = CRSCatalogue.pipeline(from: source, to: target) {
+            self.pj = try context.createWithoutDatabase(definition)
+            recorded = true   // a zone to or from longitude/latitude: never a no-op
+        } else if let found = context.operations[key] {
             guard let copy = proj_clone(ctx, found) else { throw context.failure("proj_clone(\(source.label) → \(target.label))") }
             self.pj = copy
         } else {
@@ -39,13 +50,17 @@ public final class CoordinateTransformer {
             self.pj = norm
             if let keep = proj_clone(ctx, norm) { context.operations[key] = keep }
         }
-        self.isNoop = proj_as_proj_string(ctx, pj, PJ_PROJ_5, nil).map { String(cString: $0) } == "+proj=noop"
+        self.recorded = recorded
+        self.isNoop = !recorded && proj_as_proj_string(ctx, pj, PJ_PROJ_5, nil).map { String(cString: $0) } == "+proj=noop"
         self.source = source
         self.target = target
         self.context = context
     }
 
     deinit { proj_destroy(pj) }
+
+    /// The operation as a PROJ string, e.g. "+proj=pipeline +step +inv +proj=tmerc … +step +proj=unitconvert …".
+    public var definition: String? { proj_as_proj_string(context.handle, pj, PJ_PROJ_5, nil).map { String(cString: $0) } }
 
     /// Transforms one coordinate.
     public func transform(_ p: XY) throws -> XY {
