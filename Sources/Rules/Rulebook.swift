@@ -185,8 +185,35 @@ public enum RuleLibrary {
         rule == "jiangyin-eco-voucher" ? "jiangyin-eco-voucher" : "shanwei-coastline"
     }
 
-    public static func vocabulary() throws -> Vocabulary { try load("vocabularies") }
-    public static func rulebook(_ name: String) throws -> Rulebook { try load(name) }
+    /// The shipped vocabularies. Shipped files are part of the program: each is read and decoded
+    /// once per process (`Shipped`), and later calls return that value.
+    public static func vocabulary() throws -> Vocabulary { try shipped.value("vocabularies") { try load("vocabularies") } }
+    /// A shipped rulebook by id (read and decoded once per process, as `vocabulary()`).
+    public static func rulebook(_ name: String) throws -> Rulebook { try shipped.value(name) { try load(name) } }
+
+    /// Decodes the vocabularies and the rulebook for a manifest's `rule` now, so that they are
+    /// ready when asked for (verification does it beside reading the layers: decoding is about a
+    /// millisecond, much of a small bundle's time). Failures are not kept: the next call meets
+    /// and reports them.
+    public static func prepare(rule: String?) {
+        _ = try? vocabulary(); _ = try? rulebook(rulebookName(forRule: rule))
+    }
+
+    private static let shipped = Shipped()
+
+    /// Decoded shipped files by name. The lock is held while a file is decoded, so that a second
+    /// caller waits for the value instead of decoding it again.
+    private final class Shipped: @unchecked Sendable {
+        private let lock = NSLock()
+        private var values: [String: any Sendable] = [:]
+        func value<T: Sendable>(_ name: String, _ make: () throws -> T) throws -> T {
+            lock.lock(); defer { lock.unlock() }
+            if let v = values[name] as? T { return v }
+            let v = try make()
+            values[name] = v
+            return v
+        }
+    }
     /// A rulebook from a file a bureau supplies.
     public static func rulebook(file path: String) throws -> Rulebook {
         guard let data = FileManager.default.contents(atPath: path) else { throw RulesError.notFound(name: path) }

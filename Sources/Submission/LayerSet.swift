@@ -58,10 +58,12 @@ public struct LayerSet: Sendable {
     /// Reads every layer it can and reports every problem rather than the first (for verification).
     /// `screen` may refuse a layer in an accepted CRS (coordinates that cannot be in it, for
     /// example) by returning the error to report; the layer then joins `rejected`.
-    public static func loadAll(_ bundle: SubmissionBundle, proj: ProjContext,
+    /// `alongside` runs beside the file reading, as one more task (verification decodes its
+    /// rulebook there).
+    public static func loadAll(_ bundle: SubmissionBundle, proj: ProjContext, alongside: (@Sendable () -> Void)? = nil,
                                screen: ((Manifest.LayerEntry, VectorLayer, CRS) -> (any Error)?)? = nil) -> Outcome {
         var out = Outcome(set: nil, unread: [], rejected: [], assemblyError: nil)
-        let files = readLayers(bundle, proj: proj)   // first: PROJ starts beside the reading
+        let files = readLayers(bundle, proj: proj, alongside: alongside)   // first: PROJ starts beside the reading
         let cgcs: CRS
         do { cgcs = try CRS.epsg(4490, context: proj) } catch { out.assemblyError = error; return out }
         var read: [(Manifest.LayerEntry, VectorLayer, CRS, [String])] = []
@@ -83,17 +85,19 @@ public struct LayerSet: Sendable {
     /// cannot be read is its error. `.prj` files are parsed afterwards on `proj`, one PROJ
     /// database connection for all and each distinct text once (`CRSCache`).
     ///
-    /// PROJ's start-up runs beside the file reading, as one more task (`startPROJ`): it is most
-    /// of the reading time of a small bundle. It only fills caches; the ordered pass below
-    /// computes every value as before and reports every failure.
-    static func readLayers(_ bundle: SubmissionBundle, proj: ProjContext) -> [Result<VectorLayer, any Error>] {
+    /// PROJ's start-up runs beside the file reading, as one more task (`startPROJ`), and so does
+    /// `alongside`: on a small bundle they are most of the reading time. PROJ's task only fills
+    /// caches; the ordered pass below computes every value as before and reports every failure.
+    static func readLayers(_ bundle: SubmissionBundle, proj: ProjContext,
+                           alongside: (@Sendable () -> Void)? = nil) -> [Result<VectorLayer, any Error>] {
         let entries = bundle.entries
         let prjPaths = entries.map { bundle.absolutePath($0) }.filter { $0.lowercased().hasSuffix(".shp") }
-        nonisolated(unsafe) let shared = proj   // used by task 0 alone while this thread waits
-        let tasks = entries.count + 1
+        nonisolated(unsafe) let shared = proj   // used by task 1 alone while this thread waits
+        let tasks = entries.count + 2
         let read = Array(Parallel.ranges(tasks, workers: tasks, minimumPerWorker: 1) { range -> [Result<VectorLayer, any Error>] in
-            if range.lowerBound == 0 { startPROJ(prjPaths, proj: shared); return [] }
-            let range = (range.lowerBound - 1)..<(range.upperBound - 1)
+            if range.lowerBound == 0 { alongside?(); return [] }
+            if range.lowerBound == 1 { startPROJ(prjPaths, proj: shared); return [] }
+            let range = (range.lowerBound - 2)..<(range.upperBound - 2)
             let proj: ProjContext
             do { proj = try ProjContext() } catch { return range.map { _ in .failure(error) } }
             return range.map { i in Result { try readLayer(entries[i], of: bundle, proj: proj) } }
