@@ -65,25 +65,31 @@ fuzz: deps
 	  -print_final_stats=1 -artifact_prefix=.build-fuzz/artifacts/ .build-fuzz/corpus fuzz/corpus fuzz/regressions
 
 ## bench: ours, a shapely 2 peer (bench/peer.py, in its own venv from PyPI) and a C floor
-## (bench/cfloor.c, GEOS per transect) on synthetic shorelines of 100 and 1000 km (10 m spacing)
+## (bench/cfloor.c, GEOS per transect) on synthetic shorelines of 1, 100 and 1000 km (10 m spacing;
+## the 1 km run measures the start-up)
 ## and 10 000 and 100 000 parcels; checks that all give the same widths and areas, and prints
-## one table (bench/table.py). Release build; one process per workload. Not a test.
+## one table (bench/table.py) of the medians of BENCH_RUNS runs (each program in turn, one process
+## per run). Release build. Not a test.
 BENCH := .build/bench
+BENCH_RUNS ?= 3
 bench: deps
 	$(SWIFT) build -c release --product ecocredit-bench
 	mkdir -p $(BENCH)
 	cc -O2 bench/cfloor.c $$(pkg-config --cflags --libs geos shapelib) -lm -o $(BENCH)/cfloor
 	[ -x bench/.venv/bin/python ] || python3 -m venv bench/.venv
 	bench/.venv/bin/python -c "import shapely, pyproj, shapefile, numpy" 2>/dev/null || bench/.venv/bin/pip install -q shapely pyproj pyshp numpy
-	@for km in 100 1000; do \
+	rm -f $(BENCH)/*.json
+	@for km in 1 100 1000; do \
 	  .build/release/ecocredit-bench shoreline $$km --keep $(BENCH)/shoreline-$$km --generate-only || exit 1; sync; \
-	  .build/release/ecocredit-bench shoreline $$km --keep $(BENCH)/shoreline-$$km --existing --json $(BENCH)/ours-shoreline-$$km.json || exit 1; \
-	  bench/.venv/bin/python bench/peer.py shoreline $(BENCH)/shoreline-$$km --json $(BENCH)/peer-shoreline-$$km.json || exit 1; \
-	  $(BENCH)/cfloor $(BENCH)/shoreline-$$km $(BENCH)/cfloor-shoreline-$$km.json || exit 1; done
+	  for r in $$(seq 1 $(BENCH_RUNS)); do \
+	    .build/release/ecocredit-bench shoreline $$km --keep $(BENCH)/shoreline-$$km --existing --json $(BENCH)/ours-shoreline-$$km.$$r.json || exit 1; \
+	    bench/.venv/bin/python bench/peer.py shoreline $(BENCH)/shoreline-$$km --json $(BENCH)/peer-shoreline-$$km.$$r.json || exit 1; \
+	    $(BENCH)/cfloor $(BENCH)/shoreline-$$km $(BENCH)/cfloor-shoreline-$$km.$$r.json || exit 1; done; done
 	@for n in 10000 100000; do \
 	  .build/release/ecocredit-bench parcels $$n --keep $(BENCH)/parcels-$$n --generate-only || exit 1; sync; \
-	  .build/release/ecocredit-bench parcels $$n --keep $(BENCH)/parcels-$$n --existing --json $(BENCH)/ours-parcels-$$n.json || exit 1; \
-	  bench/.venv/bin/python bench/peer.py parcels $(BENCH)/parcels-$$n --json $(BENCH)/peer-parcels-$$n.json || exit 1; done
+	  for r in $$(seq 1 $(BENCH_RUNS)); do \
+	    .build/release/ecocredit-bench parcels $$n --keep $(BENCH)/parcels-$$n --existing --json $(BENCH)/ours-parcels-$$n.$$r.json || exit 1; \
+	    bench/.venv/bin/python bench/peer.py parcels $(BENCH)/parcels-$$n --json $(BENCH)/peer-parcels-$$n.$$r.json || exit 1; done; done
 	bench/.venv/bin/python bench/table.py $(BENCH)
 
 clean:
