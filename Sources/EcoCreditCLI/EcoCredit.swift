@@ -11,9 +11,11 @@ struct EcoCredit: ParsableCommand {
         version: "0.1.0 (GEOS \(GEOSContext.version), PROJ \(ProjContext.version))",
         subcommands: [VerifyCommand.self, MeasureCommand.self, CheckCommand.self, SplitCommand.self, AnnexCommand.self, Summary.self])
 
-    /// The allocator is set for large layers (`BatchMemory`) before any command runs.
+    /// The allocator is set for large layers (`BatchMemory`) before any command runs, and the
+    /// worker threads start while the arguments are parsed (`Parallel.startWorkers`).
     static func main() {
         BatchMemory.configure()
+        Parallel.startWorkers()
         main(nil)
     }
 }
