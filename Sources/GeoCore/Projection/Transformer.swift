@@ -51,7 +51,12 @@ public final class CoordinateTransformer {
             if let keep = proj_clone(ctx, norm) { context.operations[key] = keep }
         }
         self.recorded = recorded
-        self.isNoop = !recorded && proj_as_proj_string(ctx, pj, PJ_PROJ_5, nil).map { String(cString: $0) } == "+proj=noop"
+        if recorded { self.isNoop = false }
+        else if let text = proj_as_proj_string(ctx, pj, PJ_PROJ_5, nil) { self.isNoop = String(cString: text) == "+proj=noop" }
+        else {   // not expressible as a PROJ string (so not a no-op): drop what PROJ logged about it
+            self.isNoop = false
+            _ = context.log.take(); proj_errno_reset(pj)
+        }
         self.source = source
         self.target = target
         self.context = context
