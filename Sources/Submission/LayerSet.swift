@@ -114,9 +114,11 @@ public struct LayerSet: Sendable {
         }
     }
 
-    /// Opens PROJ's database on `proj` and looks up CGCS2000, each distinct `.prj` text of
-    /// `shapefiles` and its operation to CGCS2000, leaving them in `CRSCache` and `proj`'s
-    /// operations. Failures are ignored here: the ordered pass meets and reports them again.
+    /// Looks up CGCS2000, each distinct `.prj` text of `shapefiles` and its operation to
+    /// CGCS2000 on `proj`, leaving the CRSs in `CRSCache` and operations found in PROJ's database
+    /// in `proj`'s operations. For the CGCS2000 zones `CRSCatalogue` records, nothing is looked
+    /// up and no operation is kept; making one here still initialises PROJ off the main path.
+    /// Failures are ignored here: the ordered pass meets and reports them again.
     static func startPROJ(_ shapefiles: [String], proj: ProjContext) {
         guard let cgcs = try? CRS.epsg(4490, context: proj) else { return }
         for text in Set(shapefiles.compactMap(ShapefileReader.prjText(ofShapefile:))) {
