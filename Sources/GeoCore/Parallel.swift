@@ -91,16 +91,15 @@ final class WorkerPool: @unchecked Sendable {
     private func help() {
         condition.lock()
         while true {
-            guard var job = queue.first else { condition.wait(); continue }
-            guard let i = claim(job) else { continue }
+            // Jobs with no item left to claim are already off the queue.
+            guard let job = queue.first, let i = claim(job) else { condition.wait(); continue }
             condition.unlock()
             job.body(i)
             condition.lock()
             job.done += 1
             if job.done == job.count { condition.broadcast() }
-            // Let go of the job (and its body) while the lock is still held: its caller may only
-            // return once it has the lock, when no helper refers to the body any more.
-            job = Job(0, { _ in })
+            // `job` (and its body) is let go by the end of this iteration, while the lock is still
+            // held: its caller returns only once it has the lock, when no helper refers to it.
         }
     }
 }

@@ -118,7 +118,9 @@ public struct LayerSet: Sendable {
     /// CGCS2000 on `proj`, leaving the CRSs in `CRSCache` and operations found in PROJ's database
     /// in `proj`'s operations. For the CGCS2000 zones `CRSCatalogue` records, nothing is looked
     /// up and no operation is kept; making one here still initialises PROJ off the main path.
-    /// Failures are ignored here: the ordered pass meets and reports them again.
+    /// The `.prj` files (a few hundred bytes each) are read here as well as by the file tasks,
+    /// so that this task need not wait for them. Failures are ignored here: the ordered pass
+    /// meets and reports them again.
     static func startPROJ(_ shapefiles: [String], proj: ProjContext) {
         guard let cgcs = try? CRS.epsg(4490, context: proj) else { return }
         for text in Set(shapefiles.compactMap(ShapefileReader.prjText(ofShapefile:))) {

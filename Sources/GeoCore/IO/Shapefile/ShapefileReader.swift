@@ -22,7 +22,7 @@ public enum ShapefileReader {
     }
 
     public static func read(_ path: String, options: Options = Options(), proj: ProjContext) throws -> VectorLayer {
-        let base = path.lowercased().hasSuffix(".shp") ? String(path.dropLast(4)) : path
+        let base = ShapefileStructure.base(of: path)
         let shpPath = try part(base, "shp"), shxPath = try part(base, "shx"), dbfPath = try part(base, "dbf")
         let shp = try load(shpPath), shx = try load(shxPath), dbf = try load(dbfPath)
         let structure = try ShapefileStructure.check(shp: shp, shx: shx, dbf: dbf, shpPath: shpPath, shxPath: shxPath, dbfPath: dbfPath)
@@ -59,7 +59,7 @@ public enum ShapefileReader {
 
     /// The text of a shapefile's `.prj` (or `.PRJ`), nil when there is none. `path`: the `.shp`.
     public static func prjText(ofShapefile path: String) -> String? {
-        let base = path.lowercased().hasSuffix(".shp") ? String(path.dropLast(4)) : path
+        let base = ShapefileStructure.base(of: path)
         return (try? String(contentsOfFile: base + ".prj", encoding: .utf8)) ?? (try? String(contentsOfFile: base + ".PRJ", encoding: .utf8))
     }
 
@@ -68,8 +68,7 @@ public enum ShapefileReader {
     public static func crs(prj text: String, shapefile path: String, proj: ProjContext) throws -> CRS {
         do { return try CRS.fromWKT(text, context: proj) }
         catch {
-            let base = path.lowercased().hasSuffix(".shp") ? String(path.dropLast(4)) : path
-            throw GeoError.io(code: .prjUnreadable, file: base + ".prj", detail: "PROJ cannot read it: \(error)")
+            throw GeoError.io(code: .prjUnreadable, file: ShapefileStructure.base(of: path) + ".prj", detail: "PROJ cannot read it: \(error)")
         }
     }
 

@@ -7,6 +7,9 @@ import Foundation
 ///
 /// References: ESRI Shapefile Technical Description (1998); dBase III+ table file format.
 struct ShapefileStructure {
+    /// A part's path without its `.shp` (any case): the name every part of the set shares.
+    static func base(of path: String) -> String { path.lowercased().hasSuffix(".shp") ? String(path.dropLast(4)) : path }
+
     let shapeType: Int32
     let recordCount: Int
     let dbf: DBFHeader

@@ -23,7 +23,7 @@ public enum ShapefileWriter {
 
     /// Writes `layer` to `base` + `.shp/.shx/.dbf` (`base` may end in `.shp`). Existing files are replaced.
     public static func write(_ layer: VectorLayer, to path: String, prj: String?, options: Options = Options()) throws {
-        let base = path.lowercased().hasSuffix(".shp") ? String(path.dropLast(4)) : path
+        let base = ShapefileStructure.base(of: path)
         let fm = FileManager.default
         for ext in ["shp", "shx", "dbf", "prj", "cpg"] { try? fm.removeItem(atPath: base + "." + ext) }
 
