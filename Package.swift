@@ -34,8 +34,12 @@ let package = Package(
         // MARK: Submission bundles: folder or zip, manifest, layers by role, working CRS.
         .target(name: "Submission", dependencies: ["GeoCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
 
-        // MARK: Rulebooks and vocabularies as versioned data (JSON resources), read into values.
-        .target(name: "Rules", dependencies: ["GeoCore"], resources: [.copy("Data")]),
+        // MARK: Rulebooks and vocabularies as versioned data (JSON files, compiled into the program
+        // byte for byte: no resource folder to find or lose beside the binary), read into values.
+        .target(name: "Rules", dependencies: ["GeoCore"], resources: [
+            .embedInCode("Data/shanwei-coastline.json"), .embedInCode("Data/jiangyin-eco-voucher.json"),
+            .embedInCode("Data/vocabularies.json"),
+        ]),
 
         // MARK: Verification: findings with stable codes over a read bundle.
         .target(name: "Verify", dependencies: ["GeoCore", "Submission", "Rules", "Measure"]),

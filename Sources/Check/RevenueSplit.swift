@@ -10,7 +10,7 @@ public struct RevenueSplit: Sendable, Equatable {
     public struct Share: Sendable, Equatable {
         public var numerator: Int64, denominator: Int64
         public init?(_ text: String) {
-            let t = text.trimmingCharacters(in: .whitespaces)
+            let t = text.trimmingSpaces
             let parts = t.split(separator: ".", omittingEmptySubsequences: false)
             guard parts.count <= 2, let whole = Int64(parts[0].isEmpty ? "0" : String(parts[0])), whole >= 0 else { return nil }
             let frac = parts.count == 2 ? String(parts[1]) : ""

@@ -12,7 +12,7 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
     /// Parses exactly `YYYY-MM-DD` (or `YYYYMMDD`, as DBF date fields hold them); nil for
     /// anything else, including impossible dates such as 2025-02-30.
     public init?(_ text: String) {
-        let t = text.trimmingCharacters(in: .whitespaces)
+        let t = text.trimmingSpaces
         let digits: [Character]
         if t.count == 10, Array(t)[4] == "-", Array(t)[7] == "-" { digits = Array(t.replacingOccurrences(of: "-", with: "")) }
         else if t.count == 8 { digits = Array(t) }

@@ -192,25 +192,35 @@ public enum RuleLibrary {
     public static func rulebook(_ name: String) throws -> Rulebook { try shipped.value(name) { try load(name) } }
 
     /// Decodes the vocabularies and the rulebook for a manifest's `rule` now, so that they are
-    /// ready when asked for (verification does it beside reading the layers: decoding is about a
-    /// millisecond, much of a small bundle's time). Failures are not kept: the next call meets
-    /// and reports them.
-    public static func prepare(rule: String?) {
-        _ = try? vocabulary(); _ = try? rulebook(rulebookName(forRule: rule))
+    /// ready when asked for: each a task of its own, to run on any core (verification runs them
+    /// beside reading the layers: decoding is about a millisecond each, much of a small bundle's
+    /// time). Failures are not kept: the next call meets and reports them.
+    public static func preparations(rule: String?) -> [@Sendable () -> Void] {
+        let name = rulebookName(forRule: rule)
+        return [{ _ = try? rulebook(name) }, { _ = try? vocabulary() }]
     }
 
     private static let shipped = Shipped()
 
-    /// Decoded shipped files by name. The lock is held while a file is decoded, so that a second
-    /// caller waits for the value instead of decoding it again.
+    /// Decoded shipped files by name. A file's own lock is held while it is decoded, so that a
+    /// second caller for it waits for the value instead of decoding it again, while other files
+    /// decode on other threads.
     private final class Shipped: @unchecked Sendable {
+        private final class Slot: @unchecked Sendable {
+            let lock = NSLock()
+            var value: (any Sendable)?
+        }
         private let lock = NSLock()
-        private var values: [String: any Sendable] = [:]
+        private var slots: [String: Slot] = [:]
         func value<T: Sendable>(_ name: String, _ make: () throws -> T) throws -> T {
-            lock.lock(); defer { lock.unlock() }
-            if let v = values[name] as? T { return v }
+            let slot = lock.withLock {
+                if let s = slots[name] { return s }
+                let s = Slot(); slots[name] = s; return s
+            }
+            slot.lock.lock(); defer { slot.lock.unlock() }
+            if let v = slot.value as? T { return v }
             let v = try make()
-            values[name] = v
+            slot.value = v
             return v
         }
     }
@@ -221,9 +231,19 @@ public enum RuleLibrary {
     }
 
     static func load<T: Decodable>(_ name: String) throws -> T {
-        guard let url = Bundle.module.url(forResource: name, withExtension: "json", subdirectory: "Data"),
-              let data = try? Data(contentsOf: url) else { throw RulesError.notFound(name: name) }
-        return try decode(data, name: name)
+        guard let bytes = shippedFile(name) else { throw RulesError.notFound(name: name) }
+        return try decode(Data(bytes), name: name)
+    }
+
+    /// The bytes of a shipped file, `Sources/Rules/Data/<name>.json`, compiled into the program
+    /// (`.embedInCode` in Package.swift; a test compares them with the files).
+    static func shippedFile(_ name: String) -> [UInt8]? {
+        switch name {
+        case "shanwei-coastline": return PackageResources.shanwei_coastline_json
+        case "jiangyin-eco-voucher": return PackageResources.jiangyin_eco_voucher_json
+        case "vocabularies": return PackageResources.vocabularies_json
+        default: return nil
+        }
     }
 
     static func decode<T: Decodable>(_ data: Data, name: String) throws -> T {

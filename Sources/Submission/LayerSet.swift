@@ -58,9 +58,9 @@ public struct LayerSet: Sendable {
     /// Reads every layer it can and reports every problem rather than the first (for verification).
     /// `screen` may refuse a layer in an accepted CRS (coordinates that cannot be in it, for
     /// example) by returning the error to report; the layer then joins `rejected`.
-    /// `alongside` runs beside the file reading, as one more task (verification decodes its
-    /// rulebook there).
-    public static func loadAll(_ bundle: SubmissionBundle, proj: ProjContext, alongside: (@Sendable () -> Void)? = nil,
+    /// Each of `alongside` runs beside the file reading, as one more task (verification decodes
+    /// its rulebook and vocabularies there).
+    public static func loadAll(_ bundle: SubmissionBundle, proj: ProjContext, alongside: [@Sendable () -> Void] = [],
                                screen: ((Manifest.LayerEntry, VectorLayer, CRS) -> (any Error)?)? = nil) -> Outcome {
         var out = Outcome(set: nil, unread: [], rejected: [], assemblyError: nil)
         let files = readLayers(bundle, proj: proj, alongside: alongside)   // first: PROJ starts beside the reading
@@ -86,22 +86,31 @@ public struct LayerSet: Sendable {
     /// database connection for all and each distinct text once (`CRSCache`).
     ///
     /// PROJ's start-up runs beside the file reading, as one more task (`startPROJ`), and so does
-    /// `alongside`: on a small bundle they are most of the reading time. PROJ's task only fills
-    /// caches; the ordered pass below computes every value as before and reports every failure.
+    /// each of `alongside`: on a small bundle they are most of the reading time. The tasks are
+    /// taken in the order alongside[0], PROJ, the rest of `alongside`, the files. PROJ's task only
+    /// fills caches; the ordered pass below computes every value as before and reports every failure.
     static func readLayers(_ bundle: SubmissionBundle, proj: ProjContext,
-                           alongside: (@Sendable () -> Void)? = nil) -> [Result<VectorLayer, any Error>] {
+                           alongside: [@Sendable () -> Void] = []) -> [Result<VectorLayer, any Error>] {
         let entries = bundle.entries
         let prjPaths = entries.map { bundle.absolutePath($0) }.filter { $0.lowercased().hasSuffix(".shp") }
-        nonisolated(unsafe) let shared = proj   // used by task 1 alone while this thread waits
-        let tasks = entries.count + 2
-        let read = Array(Parallel.ranges(tasks, workers: tasks, minimumPerWorker: 1) { range -> [Result<VectorLayer, any Error>] in
-            if range.lowerBound == 0 { alongside?(); return [] }
-            if range.lowerBound == 1 { startPROJ(prjPaths, proj: shared); return [] }
-            let range = (range.lowerBound - 2)..<(range.upperBound - 2)
-            let proj: ProjContext
-            do { proj = try ProjContext() } catch { return range.map { _ in .failure(error) } }
-            return range.map { i in Result { try readLayer(entries[i], of: bundle, proj: proj) } }
-        }.joined())
+        nonisolated(unsafe) let shared = proj   // used by PROJ's task alone while this thread waits
+        enum Task: Sendable { case alongside(Int), startPROJ, file(Int) }
+        let tasks = alongside.indices.prefix(1).map(Task.alongside) + [.startPROJ]
+            + alongside.indices.dropFirst().map(Task.alongside) + entries.indices.map(Task.file)
+        let read = Array(Parallel.ranges(tasks.count, workers: tasks.count, minimumPerWorker: 1) { range -> [(Int, Result<VectorLayer, any Error>)] in
+            var files: [(Int, Result<VectorLayer, any Error>)] = []
+            var proj: Result<ProjContext, any Error>?   // one per range that reads files
+            for task in tasks[range] {
+                switch task {
+                case .alongside(let i): alongside[i]()
+                case .startPROJ: startPROJ(prjPaths, proj: shared)
+                case .file(let i):
+                    if proj == nil { proj = Result { try ProjContext() } }
+                    files.append((i, proj!.flatMap { p in Result { try readLayer(entries[i], of: bundle, proj: p) } }))
+                }
+            }
+            return files
+        }.joined()).sorted { $0.0 < $1.0 }.map(\.1)
         return read.map { result in
             result.flatMap { layer in
                 guard layer.format == .shapefile, layer.crs == nil, let text = layer.crsText else { return .success(layer) }

@@ -142,9 +142,9 @@ enum GeometryChecks {
     /// The finding code for a GEOS validity reason; reasons without a narrower code (and any
     /// a later GEOS adds) are `GEOM.INVALID`.
     static func code(forValidityReason reason: String) -> FindingCode {
-        if reason.localizedCaseInsensitiveContains("self-intersection") { return .selfIntersection }
-        if reason.localizedCaseInsensitiveContains("too few") { return .tooFewPoints }
-        if ["nested", "hole", "disconnected", "shell"].contains(where: { reason.localizedCaseInsensitiveContains($0) }) { return .ringTopology }
+        if reason.containsIgnoringCase("self-intersection") { return .selfIntersection }
+        if reason.containsIgnoringCase("too few") { return .tooFewPoints }
+        if ["nested", "hole", "disconnected", "shell"].contains(where: { reason.containsIgnoringCase($0) }) { return .ringTopology }
         return .invalid
     }
 

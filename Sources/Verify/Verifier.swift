@@ -55,9 +55,9 @@ public enum Verifier {
         catch { return Reading(path: path, bundle: nil, failure: error, outcome: nil, proj: nil) }
         let proj: ProjContext
         do { proj = try ProjContext() } catch { return Reading(path: path, bundle: bundle, failure: error, outcome: nil, proj: nil) }
-        // The rulebook `check` will use is decoded beside the reading.
+        // The rulebook `check` will use and the vocabularies are decoded beside the reading.
         let rule = bundle.manifest?.rule, shipped = options.rulebookFile == nil
-        let outcome = LayerSet.loadAll(bundle, proj: proj, alongside: { if shipped { RuleLibrary.prepare(rule: rule) } }) { entry, layer, crs in
+        let outcome = LayerSet.loadAll(bundle, proj: proj, alongside: shipped ? RuleLibrary.preparations(rule: rule) : []) { entry, layer, crs in
             CRSChecks.position(layer, role: entry.role, crs: crs, proj: proj, root: bundle.root).map(CRSChecks.PositionRefusal.init)
         }
         return Reading(path: path, bundle: bundle, failure: nil, outcome: outcome, proj: proj)

@@ -2,7 +2,7 @@ import Foundation
 import XCTest
 import GeoCore
 import Measure
-import Rules
+@testable import Rules
 import SampleData
 import Submission
 @testable import BundleMeasure
@@ -104,6 +104,24 @@ final class CheckTests: XCTestCase {
         XCTAssertEqual(jy.coefficientTable(on: CivilDate("2025-11-30")!)?.id, "JY-EXAMPLE-2023")
         XCTAssertEqual(jy.trading?.objectValue?["reissueNoticeDays"]?.objectValue?["value"]?.doubleValue, 30)
         XCTAssertEqual(jy.landClassCrosswalk?.codes["031"], "0301")
+    }
+
+    /// The rulebooks and vocabularies compiled into the program are the files in
+    /// Sources/Rules/Data byte for byte, every file there is shipped, and each decodes.
+    func testShippedRulesAreTheDataFiles() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Sources/Rules/Data").standardized
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".json") }
+        XCTAssertEqual(Set(names), ["shanwei-coastline.json", "jiangyin-eco-voucher.json", "vocabularies.json"])
+        for name in names {
+            let id = String(name.dropLast(5))
+            let file = try Data(contentsOf: folder.appendingPathComponent(name))
+            XCTAssertEqual(RuleLibrary.shippedFile(id).map { Data($0) }, file, name)
+        }
+        XCTAssertNil(RuleLibrary.shippedFile("no-such-rulebook"))
+        XCTAssertThrowsError(try RuleLibrary.rulebook("no-such-rulebook")) { XCTAssertEqual(($0 as? RulesError)?.code, "RULES.NOT_FOUND") }
+        XCTAssertEqual(try RuleLibrary.rulebook("shanwei-coastline").id, "shanwei-coastline")
+        XCTAssertEqual(try RuleLibrary.rulebook("jiangyin-eco-voucher").id, "jiangyin-eco-voucher")
+        _ = try RuleLibrary.vocabulary()
     }
 
     /// SW Art. 28 in fen, by hand: see the comments for each case.

@@ -31,7 +31,7 @@ public enum TextEncoding: String, Sendable, Codable {
     /// The encoding named by a `.cpg` file or a code-page label ("UTF-8", "GBK", "936", "CP936",
     /// "GB2312", "GB18030", "65001", "ANSI 936", "1252" …); nil when unknown.
     public init?(codePageLabel: String) {
-        let l = codePageLabel.trimmingCharacters(in: .whitespacesAndNewlines).uppercased()
+        let l = codePageLabel.trimmingSpacesAndNewlines().uppercased()
             .replacingOccurrences(of: "-", with: "").replacingOccurrences(of: "_", with: "")
         switch l {
         case "UTF8", "65001", "UTF 8": self = .utf8
@@ -70,18 +70,5 @@ public struct EncodingReport: Sendable, Equatable {
             return "\(encoding.rawValue) (detected: no .cpg and no code page in the DBF)"
         case .asciiOnly: return "ASCII (no .cpg, no code page; all text is ASCII)"
         }
-    }
-}
-
-extension String {
-    /// Without leading and trailing spaces and tabs (`CharacterSet.whitespaces`); the string
-    /// itself, without Foundation's copy, when it has none (most codes and names).
-    public var trimmingSpaces: String {
-        // ASCII ends other than space and tab need no look at Foundation's character set.
-        func plain(_ b: UInt8?) -> Bool { b.map { $0 < 0x80 && $0 != 0x20 && $0 != 0x09 } ?? true }
-        if plain(utf8.first) && plain(utf8.last) { return self }
-        guard let f = unicodeScalars.first, let l = unicodeScalars.last,
-              CharacterSet.whitespaces.contains(f) || CharacterSet.whitespaces.contains(l) else { return self }
-        return trimmingCharacters(in: .whitespaces)
     }
 }

@@ -46,7 +46,7 @@ public struct CRS: Sendable, Hashable, CustomStringConvertible {
 
     /// The CRS described by WKT in any dialect PROJ reads, including the ESRI WKT1 of a `.prj`.
     public static func fromWKT(_ text: String, context: ProjContext) throws -> CRS {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines.union(CharacterSet(charactersIn: "\0")))
+        let trimmed = text.trimmingSpacesAndNewlines(nul: true)
         guard !trimmed.isEmpty else { throw GeoError.proj(operation: "read WKT", messages: ["the CRS text is empty"]) }
         return try CRSCache.shared.value(trimmed) {
             if let known = knownESRI(trimmed) { return known }
@@ -141,10 +141,10 @@ public struct CRS: Sendable, Hashable, CustomStringConvertible {
     // MARK: CGCS2000 facts (measurement-methods §0)
 
     /// True for the China Geodetic Coordinate System 2000 datum.
-    public var isCGCS2000: Bool { datum.localizedCaseInsensitiveContains("China 2000") || datum.contains("CGCS2000") }
-    public var isWGS84: Bool { datum.localizedCaseInsensitiveContains("World Geodetic System 1984") }
-    public var isBeijing1954: Bool { datum.localizedCaseInsensitiveContains("Beijing 1954") }
-    public var isXian1980: Bool { datum.localizedCaseInsensitiveContains("Xian 1980") || datum.localizedCaseInsensitiveContains("Xi'an 1980") }
+    public var isCGCS2000: Bool { datum.containsIgnoringCase("China 2000") || datum.contains("CGCS2000") }
+    public var isWGS84: Bool { datum.containsIgnoringCase("World Geodetic System 1984") }
+    public var isBeijing1954: Bool { datum.containsIgnoringCase("Beijing 1954") }
+    public var isXian1980: Bool { datum.containsIgnoringCase("Xian 1980") || datum.containsIgnoringCase("Xi'an 1980") }
 
     /// The Gauss–Krüger family of a CGCS2000 projected CRS identified as EPSG:4491–4554.
     public var gaussKruger: GaussKrugerZone? { epsg.flatMap(GaussKrugerZone.init(epsg:)) }

@@ -15,6 +15,11 @@ public final class ProjContext {
     /// CRS: finding one asks proj.db (milliseconds); a clone of a found one does not. Owned
     /// here, destroyed in `deinit`.
     var operations: [String: OpaquePointer] = [:]
+    /// `CRSCatalogue`'s operations made on this context, by PROJ string: made once (PROJ 9.1
+    /// looks for its database on every `proj_create`, a tenth of a millisecond or more each),
+    /// then lent to every transformer that needs one. Owned here, destroyed in `deinit`; a
+    /// transformer holding one holds this context, so the operation outlives it.
+    private var recorded: [String: OpaquePointer] = [:]
 
     /// A context of this one's that has no database (created on first use; see `createWithoutDatabase`).
     private var databaseless: ProjContext?
@@ -48,6 +53,7 @@ public final class ProjContext {
 
     deinit {
         for pj in operations.values { proj_destroy(pj) }
+        for pj in recorded.values { proj_destroy(pj) }
         proj_context_destroy(handle)
     }
 
@@ -79,6 +85,15 @@ public final class ProjContext {
         defer { _ = other.log.take() }
         guard let pj = proj_create(other.handle, definition) else { throw other.failure("proj_create \(definition.prefix(80))") }
         proj_assign_context(pj, handle)
+        return pj
+    }
+
+    /// The PJ object of a recorded PROJ string (see `recorded`), made on first use without the
+    /// database; owned by this context.
+    func recordedOperation(_ definition: String) throws -> OpaquePointer {
+        if let pj = recorded[definition] { return pj }
+        let pj = try createWithoutDatabase(definition)
+        recorded[definition] = pj
         return pj
     }
 

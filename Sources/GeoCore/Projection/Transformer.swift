@@ -2,7 +2,8 @@ import CPROJ
 
 /// Transforms coordinates between two CRSs with easting/longitude-first axis order on both
 /// sides (`proj_normalize_for_visualization`). Owns its normalised `PJ*` (destroyed in
-/// `deinit`) and holds its context strongly. Not `Sendable`: use in one task.
+/// `deinit`), except a `CRSCatalogue` operation, which its context owns and lends; holds its
+/// context strongly. Not `Sendable`: use in one task.
 ///
 /// Z and M ordinates are carried through unchanged (2D transformation).
 public final class CoordinateTransformer {
@@ -13,7 +14,8 @@ public final class CoordinateTransformer {
     /// and axis order before normalisation). Coordinates are then returned unchanged without
     /// calling PROJ, as PROJ would return them.
     public let isNoop: Bool
-    /// True when the operation is `CRSCatalogue`'s record (made without PROJ's database).
+    /// True when the operation is `CRSCatalogue`'s record (made without PROJ's database), lent
+    /// by the context (`ProjContext.recordedOperation`) and not destroyed here.
     let recorded: Bool
     let context: ProjContext
     let pj: OpaquePointer
@@ -30,7 +32,7 @@ public final class CoordinateTransformer {
         let key = source.wkt + "\u{0}" + target.wkt
         var recorded = false
         if catalogue, let definition = CRSCatalogue.pipeline(from: source, to: target) {
-            self.pj = try context.createWithoutDatabase(definition)
+            self.pj = try context.recordedOperation(definition)
             recorded = true   // a zone to or from longitude/latitude: never a no-op
         } else if let found = context.operations[key] {
             guard let copy = proj_clone(ctx, found) else { throw context.failure("proj_clone(\(source.label) → \(target.label))") }
@@ -62,7 +64,7 @@ public final class CoordinateTransformer {
         self.context = context
     }
 
-    deinit { proj_destroy(pj) }
+    deinit { if !recorded { proj_destroy(pj) } }
 
     /// The operation as a PROJ string, e.g. "+proj=pipeline +step +inv +proj=tmerc … +step +proj=unitconvert …".
     public var definition: String? { proj_as_proj_string(context.handle, pj, PJ_PROJ_5, nil).map { String(cString: $0) } }

@@ -188,7 +188,7 @@ public enum ShapefileReader {
             guard let s = encoding.decode(bytes) else { throw bad("bytes are not valid \(encoding.rawValue)") }
             return .string(s)
         case .numeric, .float, .integer:
-            let t = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespaces)
+            let t = String(decoding: bytes, as: UTF8.self).trimmingSpaces
             if t.isEmpty || t.allSatisfy({ $0 == "*" }) { return .null }
             if field.decimals == 0, let i = Int64(t) { return .integer(i) }
             guard let d = Double(t) else { throw bad("\"\(t)\" is not a number") }
@@ -200,7 +200,7 @@ public enum ShapefileReader {
             default: return .null
             }
         case .date:
-            let t = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespaces)
+            let t = String(decoding: bytes, as: UTF8.self).trimmingSpaces
             guard t.count == 8, t.allSatisfy(\.isNumber) else { return t.isEmpty ? .null : .string(t) }
             let a = Array(t)
             return .date("\(String(a[0..<4]))-\(String(a[4..<6]))-\(String(a[6..<8]))")
@@ -208,8 +208,8 @@ public enum ShapefileReader {
     }
 
     static func chooseEncoding(path: String, cpg: String?, ldid: UInt8, samples: [[UInt8]]) throws -> EncodingReport {
-        if let cpg, !cpg.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-            let label = cpg.trimmingCharacters(in: .whitespacesAndNewlines)
+        if let cpg, !cpg.trimmingSpacesAndNewlines().isEmpty {
+            let label = cpg.trimmingSpacesAndNewlines()
             guard let e = TextEncoding(codePageLabel: label) else {
                 throw GeoError.io(code: .textUndecodable, file: path, detail: "the .cpg names an unknown code page \"\(label)\"")
             }

@@ -1,0 +1,45 @@
+/// Text helpers that give the same answer in every locale and touch neither Foundation's
+/// character sets nor ICU: `CharacterSet` and `localizedCaseInsensitiveContains` cost about a
+/// millisecond on first use (locale and ICU start-up), a large share of a small bundle's time,
+/// and a comparison that depends on the user's locale has no place in a measurement.
+extension String {
+    /// Without leading and trailing spaces and tabs: the characters of Foundation's
+    /// `CharacterSet.whitespaces` (Unicode category Zs, U+0009 and U+200B). The string itself, without a
+    /// copy, when it has none (most codes and names).
+    public var trimmingSpaces: String { trimming(Text.isSpace) }
+
+    /// Without leading and trailing white space and line ends: Foundation's
+    /// `CharacterSet.whitespacesAndNewlines` (Unicode categories Zs, Zl and Zp, U+0009–U+000D,
+    /// U+0085 and U+200B), and NUL characters when `nul` (the padding some writers leave in a `.prj`).
+    public func trimmingSpacesAndNewlines(nul: Bool = false) -> String {
+        trimming { Text.isSpaceOrNewline($0) || (nul && $0 == "\0") }
+    }
+
+    /// True when `other` occurs in this text ignoring case, the same in every locale (Unicode
+    /// lowercase mapping, as `String.lowercased()`).
+    public func containsIgnoringCase(_ other: String) -> Bool {
+        lowercased().contains(other.lowercased())
+    }
+
+    func trimming(_ drop: (Unicode.Scalar) -> Bool) -> String {
+        let scalars = unicodeScalars
+        guard let first = scalars.firstIndex(where: { !drop($0) }) else { return "" }
+        let last = scalars.lastIndex(where: { !drop($0) })!
+        if first == scalars.startIndex && scalars.index(after: last) == scalars.endIndex { return self }
+        return String(scalars[first...last])
+    }
+}
+
+/// The character classes of the helpers above.
+enum Text {
+    /// Zs and U+0009, and U+200B (zero width space), which Foundation's `whitespaces` holds too.
+    static func isSpace(_ s: Unicode.Scalar) -> Bool {
+        s == " " || s == "\t" || (s.value >= 0x80 && (s.value == 0x200B || s.properties.generalCategory == .spaceSeparator))
+    }
+
+    static func isSpaceOrNewline(_ s: Unicode.Scalar) -> Bool {
+        if isSpace(s) || (0x0A...0x0D).contains(s.value) || s.value == 0x85 { return true }
+        let category = s.properties.generalCategory
+        return category == .lineSeparator || category == .paragraphSeparator
+    }
+}
