@@ -174,7 +174,7 @@ struct MeasureContext {
                           method: "§2 cross-check: flat-capped buffer of h", parameters: p.merging(["areaWidthFlag": params["areaWidthFlag"]]) { a, _ in a },
                           layers: layers, featureIds: idsUsed, crs: crs, article: article))
         if check.flagged {
-            report.notes.append("§2 cross-check: area width \(fmt(check.areaWidth)) m differs from the transect mean \(fmt(all.mean)) m by more than \(Int(params["areaWidthFlag"] * 100)) %")
+            report.notes.append("§2 cross-check: area width \(fixed(check.areaWidth)) m differs from the transect mean \(fixed(all.mean)) m by more than \(Int(params["areaWidthFlag"] * 100)) %")
         }
         // Runs and segments, with the inscribed-circle bound.
         let runs = WidthMeasurer.runs(widths)
@@ -217,7 +217,7 @@ struct MeasureContext {
                 seg.qualifies = r.length > minLength && r.statistics.mean > minWidth
                 seg.lengthShortfall_m = max(0, minLength - r.length); seg.widthShortfall_m = max(0, minWidth - r.statistics.mean)
             }
-            if disagree { report.notes.append("segment \(ri): transect mean width \(fmt(r.statistics.mean)) m exceeds the largest inscribed-circle diameter \(fmt(bound!)) m: transects cut the feature obliquely") }
+            if disagree { report.notes.append("segment \(ri): transect mean width \(fixed(r.statistics.mean)) m exceeds the largest inscribed-circle diameter \(fixed(bound!)) m: transects cut the feature obliquely") }
             report.segments.append(seg)
         }
         // Appended in place: a mapped array appended afterwards would hold every row twice.
@@ -232,10 +232,9 @@ struct MeasureContext {
         if !crossings.pairs.isEmpty {
             report.suggestedSmoothingWindow_m = TransectCrossings.suggestedWindow(baseline: parts, tp)
             report.notes.append("\(crossings.pairs.count) pairs of transects cross on tight bends; "
-                + (report.suggestedSmoothingWindow_m.map { "a smoothing window of \(fmt($0)) m avoids it" } ?? "no smoothing window up to the part length avoids it"))
+                + (report.suggestedSmoothingWindow_m.map { "a smoothing window of \(fixed($0)) m avoids it" } ?? "no smoothing window up to the part length avoids it"))
         }
         return (transects, widths)
     }
 }
 
-func fmt(_ v: Double, _ digits: Int = 2) -> String { String(format: "%.\(digits)f", v) }

@@ -16,18 +16,18 @@ extension MeasureContext {
                           layers: files("shoreline") + files("beach"), crs: crs, article: article))
         // A run's ends are known to one station (L/n); a width to √2 × the positional accuracy.
         func station(_ s: MeasurementReport.Segment) -> Double { s.length_m / Double(max(1, s.statistics.count)) }
-        add(MeasuredValue(id: "beach.qualifyingLength_m", label: "qualifying length (segments > \(fmt(minL, 0)) m long, > \(fmt(minW, 0)) m wide on average)",
+        add(MeasuredValue(id: "beach.qualifyingLength_m", label: "qualifying length (segments > \(fixed(minL, 0)) m long, > \(fixed(minW, 0)) m wide on average)",
                           value: qualifying.reduce(0) { $0 + $1.length_m }, unit: "m",
                           method: "§3 sum of qualifying segments' lengths (strict, unrounded)",
                           parameters: params.transect.asDictionary.merging(["minLength_m": minL, "minAverageWidth_m": minW]) { a, _ in a },
                           layers: files("shoreline") + files("beach"), featureIds: ids("beach"), crs: crs, article: "SW Art. 3, 19(1)",
                           uncertainty: qualifying.reduce(0) { $0 + station($1) }))
         for s in report.segments {
-            add(MeasuredValue(id: "beach.segment[\(s.index)].length_m", label: "segment \(s.index) length (\(fmt(s.from_m)) – \(fmt(s.to_m)) m along part \(s.part))",
+            add(MeasuredValue(id: "beach.segment[\(s.index)].length_m", label: "segment \(s.index) length (\(fixed(s.from_m)) – \(fixed(s.to_m)) m along part \(s.part))",
                               value: s.length_m, unit: "m",
                               method: "§3 run length = stations × L/n", parameters: params.transect.asDictionary,
                               layers: files("shoreline") + files("beach"), crs: crs, article: article, uncertainty: station(s)))
-            add(MeasuredValue(id: "beach.segment[\(s.index)].averageWidth_m", label: "segment \(s.index) average width (\(fmt(s.from_m)) – \(fmt(s.to_m)) m along part \(s.part))",
+            add(MeasuredValue(id: "beach.segment[\(s.index)].averageWidth_m", label: "segment \(s.index) average width (\(fixed(s.from_m)) – \(fixed(s.to_m)) m along part \(s.part))",
                               value: s.statistics.mean, unit: "m", method: "§3 mean w_i over the run's stations", parameters: params.transect.asDictionary,
                               layers: files("shoreline") + files("beach"), crs: crs, article: article,
                               uncertainty: 2.0.squareRoot() * params["positionalAccuracy_m"]))
@@ -119,7 +119,7 @@ extension MeasureContext {
         v("netChangeMin_m", "net change, minimum", change.netChangeMin, "m", "§3")
         v("netChangeMax_m", "net change, maximum", change.netChangeMax, "m", "§3")
         v("endPointRate_m_per_yr", "end-point rate", change.endPointRate, "m/yr", "§3 net change / (days / 365.25)")
-        v("erosionShare", "share of transects with change < \(fmt(erosionChange, 0)) m", change.erosionShare, "ratio", "§3 erosion rule")
+        v("erosionShare", "share of transects with change < \(fixed(erosionChange, 0)) m", change.erosionShare, "ratio", "§3 erosion rule")
         v("transectsWithoutBoth", "transects not meeting both the earliest and the latest shoreline", Double(change.missingBoth), "count", "§3")
         v("eroding", "transects with negative net change", Double(change.eroding), "count", "DSAS-style summary")
         v("accreting", "transects with positive net change", Double(change.accreting), "count", "DSAS-style summary")

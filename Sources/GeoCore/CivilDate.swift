@@ -14,7 +14,7 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
     public init?(_ text: String) {
         let t = text.trimmingSpaces
         let digits: [Character]
-        if t.count == 10, Array(t)[4] == "-", Array(t)[7] == "-" { digits = Array(t.replacingOccurrences(of: "-", with: "")) }
+        if t.count == 10, Array(t)[4] == "-", Array(t)[7] == "-" { digits = Array(t.filter { $0 != "-" }) }
         else if t.count == 8 { digits = Array(t) }
         else { return nil }
         guard digits.count == 8, digits.allSatisfy({ $0.isASCII && $0.isNumber }),

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Text helpers that give the same answer in every locale and touch neither Foundation's
 /// character sets nor ICU: `CharacterSet` and `localizedCaseInsensitiveContains` cost about a
 /// millisecond on first use (locale and ICU start-up), a large share of a small bundle's time,
@@ -41,5 +47,20 @@ enum Text {
         if isSpace(s) || (0x0A...0x0D).contains(s.value) || s.value == 0x85 { return true }
         let category = s.properties.generalCategory
         return category == .lineSeparator || category == .paragraphSeparator
+    }
+}
+
+/// `v` with `digits` decimals, as C's `printf("%.*f")` in the C locale writes it ("1234.57",
+/// "-0.50", "nan", "inf"): always a point, never a grouping separator. The same text as
+/// `String(format: "%.2f", v)`, without Foundation's formatter, whose first use costs a process
+/// a few tenths of a millisecond.
+public func fixed(_ v: Double, _ digits: Int = 2) -> String {
+    var size = 32
+    while true {
+        var buffer = [CChar](repeating: 0, count: size)
+        let n = withVaList([Int32(clamping: digits), v]) { vsnprintf(&buffer, size, "%.*f", $0) }
+        if n < 0 { return "\(v)" }
+        if Int(n) < size { return String(decoding: buffer.prefix(Int(n)).map { UInt8(bitPattern: $0) }, as: UTF8.self) }
+        size = Int(n) + 1
     }
 }

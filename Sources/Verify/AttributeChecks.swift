@@ -146,8 +146,8 @@ enum AttributeChecks {
             let rel = (declared * factor - measured) / measured
             if abs(rel) > tol {
                 out.append(ins.finding(.declaredMismatch, layer: li, feature: f, at: nil, .init(
-                    zh: "申报面积 \(fmt(declared * factor)) m² 与量算面积 \(fmt(measured)) m² 相差 \(fmt(rel * 100, 2))%，超过容差 \(fmt(tol * 100, 1))%",
-                    en: "declared area \(fmt(declared * factor)) m² differs from the measured \(fmt(measured)) m² by \(fmt(rel * 100, 2)) %, beyond the \(fmt(tol * 100, 1)) % tolerance")))
+                    zh: "申报面积 \(fixed(declared * factor)) m² 与量算面积 \(fixed(measured)) m² 相差 \(fixed(rel * 100, 2))%，超过容差 \(fixed(tol * 100, 1))%",
+                    en: "declared area \(fixed(declared * factor)) m² differs from the measured \(fixed(measured)) m² by \(fixed(rel * 100, 2)) %, beyond the \(fixed(tol * 100, 1)) % tolerance")))
             }
         }
         return out
@@ -164,7 +164,7 @@ enum AttributeChecks {
         let rel = (declared - measured) / measured
         guard abs(rel) > tol else { return [] }
         return [Finding(.declaredMismatch, role: "shoreline", layer: "submission.json", message: .init(
-            zh: "申报恢复岸线长度 \(fmt(declared)) m 与量算长度 \(fmt(measured)) m 相差 \(fmt(rel * 100, 2))%，超过容差 \(fmt(tol * 100, 1))%",
-            en: "declared restored length \(fmt(declared)) m differs from the measured \(fmt(measured)) m by \(fmt(rel * 100, 2)) %, beyond the \(fmt(tol * 100, 1)) % tolerance"))]
+            zh: "申报恢复岸线长度 \(fixed(declared)) m 与量算长度 \(fixed(measured)) m 相差 \(fixed(rel * 100, 2))%，超过容差 \(fixed(tol * 100, 1))%",
+            en: "declared restored length \(fixed(declared)) m differs from the measured \(fixed(measured)) m by \(fixed(rel * 100, 2)) %, beyond the \(fixed(tol * 100, 1)) % tolerance"))]
     }
 }

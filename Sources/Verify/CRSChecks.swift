@@ -101,8 +101,8 @@ enum CRSChecks {
         let km = Geodesic.cgcs2000.inverse(c, XY(d.lon, d.lat)).distance / 1000
         guard km > d.radius_km else { return [] }
         return [Finding(.farFromDistrict, message: .init(
-            zh: "数据中心（\(fmt(c.x, 5))°E, \(fmt(c.y, 5))°N）距申报辖区“\(d.name)”中心 \(fmt(km, 1)) km，超过 \(fmt(d.radius_km, 0)) km",
-            en: "the data centre (\(fmt(c.x, 5))°E, \(fmt(c.y, 5))°N) is \(fmt(km, 1)) km from the centre of the declared district \(d.name), beyond \(fmt(d.radius_km, 0)) km"),
+            zh: "数据中心（\(fixed(c.x, 5))°E, \(fixed(c.y, 5))°N）距申报辖区“\(d.name)”中心 \(fixed(km, 1)) km，超过 \(fixed(d.radius_km, 0)) km",
+            en: "the data centre (\(fixed(c.x, 5))°E, \(fixed(c.y, 5))°N) is \(fixed(km, 1)) km from the centre of the declared district \(d.name), beyond \(fixed(d.radius_km, 0)) km"),
             location: .init(source: c, sourceCRS: "EPSG:4490", lonLat: c))]
     }
 }

@@ -122,12 +122,12 @@ enum GeometryChecks {
                     let shell = abs(rings[0].signedRingArea)
                     let holes = rings.dropFirst().map { abs($0.signedRingArea) }
                     if shell - holes.reduce(0, +) < v.sliverArea_m2.value {
-                        add(.sliver, rings[0].xy.first, "第 \(pi) 个面面积 \(fmt(shell - holes.reduce(0, +), 4)) m²，小于 \(fmt(v.sliverArea_m2.value)) m²（碎片）",
-                            "polygon \(pi) has an area of \(fmt(shell - holes.reduce(0, +), 4)) m², under \(fmt(v.sliverArea_m2.value)) m² (a sliver)")
+                        add(.sliver, rings[0].xy.first, "第 \(pi) 个面面积 \(fixed(shell - holes.reduce(0, +), 4)) m²，小于 \(fixed(v.sliverArea_m2.value)) m²（碎片）",
+                            "polygon \(pi) has an area of \(fixed(shell - holes.reduce(0, +), 4)) m², under \(fixed(v.sliverArea_m2.value)) m² (a sliver)")
                     }
                     for (hi, a) in holes.enumerated() where a < v.sliverArea_m2.value {
-                        add(.ringTooSmall, rings[hi + 1].xy.first, "第 \(pi) 个面的第 \(hi + 1) 个内环面积 \(fmt(a, 4)) m²，小于 \(fmt(v.sliverArea_m2.value)) m²",
-                            "hole \(hi + 1) of polygon \(pi) has an area of \(fmt(a, 4)) m², under \(fmt(v.sliverArea_m2.value)) m²")
+                        add(.ringTooSmall, rings[hi + 1].xy.first, "第 \(pi) 个面的第 \(hi + 1) 个内环面积 \(fixed(a, 4)) m²，小于 \(fixed(v.sliverArea_m2.value)) m²",
+                            "hole \(hi + 1) of polygon \(pi) has an area of \(fixed(a, 4)) m², under \(fixed(v.sliverArea_m2.value)) m²")
                     }
                 }
             } else if try !(pre?.simple ?? gg.isSimple()) {
@@ -172,8 +172,8 @@ enum GeometryChecks {
                 let nu = (u.x * u.x + u.y * u.y).squareRoot(), nw = (w.x * w.x + w.y * w.y).squareRoot()
                 guard nu > 0, nw > 0 else { continue }
                 if (u.x * w.x + u.y * w.y) / (nu * nw) > cosLimit {
-                    add(.spike, p, "第 \(si) 条坐标串在第 \(i) 个顶点处折返（夹角小于 \(fmt(spikeDegrees, 1))°，尖刺）",
-                        "sequence \(si) turns back at vertex \(i) (angle under \(fmt(spikeDegrees, 1))°: a spike)")
+                    add(.spike, p, "第 \(si) 条坐标串在第 \(i) 个顶点处折返（夹角小于 \(fixed(spikeDegrees, 1))°，尖刺）",
+                        "sequence \(si) turns back at vertex \(i) (angle under \(fixed(spikeDegrees, 1))°: a spike)")
                     break
                 }
             }

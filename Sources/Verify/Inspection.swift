@@ -83,4 +83,3 @@ func relativePath(_ path: String, root: String) -> String {
 }
 
 /// Formats metres and m² for messages (0.01 as measurement-methods §0 rounds for display).
-func fmt(_ v: Double, _ digits: Int = 2) -> String { String(format: "%.\(digits)f", v) }

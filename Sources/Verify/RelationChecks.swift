@@ -41,8 +41,8 @@ enum RelationChecks {
                     }.joined())
                     for ((li, f, g), d) in zip(polygons, distances) where d > touch {
                         out.append(ins.finding(code, layer: li, feature: f, at: try g.pointOnSurface().value().sequences.first?.xy.first, .init(
-                            zh: "\(zh)距恢复岸线 \(fmt(d)) m，未与岸线相接（容差 \(fmt(touch)) m）",
-                            en: "the \(en) lies \(fmt(d)) m from the restored shoreline, not touching it (tolerance \(fmt(touch)) m)")))
+                            zh: "\(zh)距恢复岸线 \(fixed(d)) m，未与岸线相接（容差 \(fixed(touch)) m）",
+                            en: "the \(en) lies \(fixed(d)) m from the restored shoreline, not touching it (tolerance \(fixed(touch)) m)")))
                     }
                 }
             }
@@ -55,8 +55,8 @@ enum RelationChecks {
                     let len = try off.length()
                     if len > tol {
                         out.append(ins.finding(.dikeOffOriginal, layer: li, feature: f, at: try off.value().sequences.first?.xy.first, .init(
-                            zh: "拆除后堤线有 \(fmt(len)) m 不在原堤线 \(fmt(tol)) m 范围内",
-                            en: "\(fmt(len)) m of the dike after removal lies more than \(fmt(tol)) m from the original dike")))
+                            zh: "拆除后堤线有 \(fixed(len)) m 不在原堤线 \(fixed(tol)) m 范围内",
+                            en: "\(fixed(len)) m of the dike after removal lies more than \(fixed(tol)) m from the original dike")))
                     }
                 }
             }
@@ -108,12 +108,12 @@ enum RelationChecks {
                 let at = try uncovered.pointOnSurface().value().sequences.first?.xy.first
                 if a >= 0.5 * total {
                     out.append(ins.finding(.parcelOutsideLanduse, layer: li, feature: f, at: at, .init(
-                        zh: "地块 \(fmt(a)) m²（共 \(fmt(total)) m²）不在“\(role)”图层覆盖范围内",
-                        en: "\(fmt(a)) m² of the parcel's \(fmt(total)) m² lie outside the \(role) layer's coverage")))
+                        zh: "地块 \(fixed(a)) m²（共 \(fixed(total)) m²）不在“\(role)”图层覆盖范围内",
+                        en: "\(fixed(a)) m² of the parcel's \(fixed(total)) m² lie outside the \(role) layer's coverage")))
                 } else {
                     out.append(ins.finding(.landuseGap, layer: li, feature: f, at: at, .init(
-                        zh: "地块内有 \(fmt(a)) m² 未被“\(role)”图层覆盖（地类缺失）",
-                        en: "\(fmt(a)) m² inside the parcel have no land class in the \(role) layer (a gap)")))
+                        zh: "地块内有 \(fixed(a)) m² 未被“\(role)”图层覆盖（地类缺失）",
+                        en: "\(fixed(a)) m² inside the parcel have no land class in the \(role) layer (a gap)")))
                 }
             }
         }

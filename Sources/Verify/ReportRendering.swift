@@ -46,8 +46,8 @@ extension VerificationReport {
             if let id = f.featureId { head += " (\(id))" }
             lines.append(head + " — " + f.message(lang))
             if let loc = f.location {
-                var at = "    \(t.at): \(fmt(loc.source.x, 6)), \(fmt(loc.source.y, 6)) (\(loc.sourceCRS))"
-                if let ll = loc.lonLat { at += " = \(fmt(ll.x, 7))°E, \(fmt(ll.y, 7))°N" }
+                var at = "    \(t.at): \(fixed(loc.source.x, 6)), \(fixed(loc.source.y, 6)) (\(loc.sourceCRS))"
+                if let ll = loc.lonLat { at += " = \(fixed(ll.x, 7))°E, \(fixed(ll.y, 7))°N" }
                 lines.append(at)
             }
         }

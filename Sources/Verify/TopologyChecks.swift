@@ -38,8 +38,8 @@ enum TopologyChecks {
                     guard a > tolerance else { continue }
                     let at = try inter.pointOnSurface().value().sequences.first?.xy.first
                     out.append(ins.finding(.overlap, layer: li, feature: fi, at: at, .init(
-                        zh: "与第 \(fj.index) 条记录\(ins.featureId(ins.set.layers[li], fj).map { "（\($0)）" } ?? "")重叠 \(fmt(a)) m²，面积会被重复计算",
-                        en: "overlaps record \(fj.index)\(ins.featureId(ins.set.layers[li], fj).map { " (\($0))" } ?? "") by \(fmt(a)) m²; the area would count twice")))
+                        zh: "与第 \(fj.index) 条记录\(ins.featureId(ins.set.layers[li], fj).map { "（\($0)）" } ?? "")重叠 \(fixed(a)) m²，面积会被重复计算",
+                        en: "overlaps record \(fj.index)\(ins.featureId(ins.set.layers[li], fj).map { " (\($0))" } ?? "") by \(fixed(a)) m²; the area would count twice")))
                 }
             }
         } catch { out.append(ins.failure(error, layer: li, feature: nil, what: "overlaps")) }
@@ -70,8 +70,8 @@ enum TopologyChecks {
                 let key = [a.feature.index, a.part, b.feature.index, b.part].sorted()
                 guard reported.insert(key).inserted else { continue }
                 out.append(ins.finding(.nearJoin, layer: li, feature: a.feature, at: a.p, .init(
-                    zh: "第 \(a.part) 部分的端点与第 \(b.feature.index) 条记录第 \(b.part) 部分的端点相距 \(fmt(d, 3)) m 而未连接",
-                    en: "an end of part \(a.part) lies \(fmt(d, 3)) m from an end of record \(b.feature.index) part \(b.part) without meeting it")))
+                    zh: "第 \(a.part) 部分的端点与第 \(b.feature.index) 条记录第 \(b.part) 部分的端点相距 \(fixed(d, 3)) m 而未连接",
+                    en: "an end of part \(a.part) lies \(fixed(d, 3)) m from an end of record \(b.feature.index) part \(b.part) without meeting it")))
             }
         }
         return out

@@ -31,8 +31,7 @@ public enum TextEncoding: String, Sendable, Codable {
     /// The encoding named by a `.cpg` file or a code-page label ("UTF-8", "GBK", "936", "CP936",
     /// "GB2312", "GB18030", "65001", "ANSI 936", "1252" …); nil when unknown.
     public init?(codePageLabel: String) {
-        let l = codePageLabel.trimmingSpacesAndNewlines().uppercased()
-            .replacingOccurrences(of: "-", with: "").replacingOccurrences(of: "_", with: "")
+        let l = codePageLabel.trimmingSpacesAndNewlines().uppercased().filter { $0 != "-" && $0 != "_" }
         switch l {
         case "UTF8", "65001", "UTF 8": self = .utf8
         case "GBK", "936", "CP936", "ANSI 936", "GB2312", "GB18030", "54936", "CP54936", "EUCCN": self = .gb18030
