@@ -1,7 +1,8 @@
 // swift-tools-version:6.0
 // EcoCredit — geospatial validation of ecological-restoration credits (Shanwei coastline
 // indicators, Jiangyin eco-vouchers). The target list follows the pipeline:
-//   C libraries → GeoCore (the only module that touches C) → Submission (bundles) → CLI.
+//   C libraries (and CFormat, printf for GeoCore) → GeoCore (the only Swift module that touches
+//   C) → Submission (bundles) → CLI.
 import PackageDescription
 
 let package = Package(
@@ -29,7 +30,9 @@ let package = Package(
                        providers: [.apt(["libshp-dev"])]),
 
         // MARK: The safe layer: the only Swift code that calls GEOS, PROJ or shapelib.
-        .target(name: "GeoCore", dependencies: ["CGEOS", "CPROJ", "CShapelib"]),
+        .target(name: "GeoCore", dependencies: ["CGEOS", "CPROJ", "CShapelib", "CFormat"]),
+        // printf's fixed-decimal text for GeoCore (`fixed(_:_:)`), in C because printf is variadic.
+        .target(name: "CFormat"),
 
         // MARK: Submission bundles: folder or zip, manifest, layers by role, working CRS.
         .target(name: "Submission", dependencies: ["GeoCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),

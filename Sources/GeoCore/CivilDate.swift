@@ -12,14 +12,15 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
     /// Parses exactly `YYYY-MM-DD` (or `YYYYMMDD`, as DBF date fields hold them); nil for
     /// anything else, including impossible dates such as 2025-02-30.
     public init?(_ text: String) {
-        let t = text.trimmingSpaces
-        let digits: [Character]
-        if t.count == 10, Array(t)[4] == "-", Array(t)[7] == "-" { digits = Array(t.filter { $0 != "-" }) }
-        else if t.count == 8 { digits = Array(t) }
+        let t = Array(text.trimmingSpaces.utf8)   // ASCII digits and dashes only, so bytes are characters
+        let dash = UInt8(ascii: "-")
+        let digits: [UInt8]
+        if t.count == 10, t[4] == dash, t[7] == dash { digits = Array(t[0..<4] + t[5..<7] + t[8..<10]) }
+        else if t.count == 8 { digits = t }
         else { return nil }
-        guard digits.count == 8, digits.allSatisfy({ $0.isASCII && $0.isNumber }),
-              let y = Int(String(digits[0..<4])), let m = Int(String(digits[4..<6])), let d = Int(String(digits[6..<8])) else { return nil }
-        self.init(year: y, month: m, day: d)
+        guard digits.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else { return nil }
+        func number(_ r: Range<Int>) -> Int { digits[r].reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) } }
+        self.init(year: number(0..<4), month: number(4..<6), day: number(6..<8))
     }
 
     static func daysIn(_ month: Int, of year: Int) -> Int {

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import CFormat
 
 /// Text helpers that give the same answer in every locale and touch neither Foundation's
 /// character sets nor ICU: `CharacterSet` and `localizedCaseInsensitiveContains` cost about a
@@ -50,17 +46,17 @@ enum Text {
     }
 }
 
-/// `v` with `digits` decimals, as C's `printf("%.*f")` in the C locale writes it ("1234.57",
+/// `v` with `digits` decimals, as C's `printf("%.*f")` writes it in the C locale ("1234.57",
 /// "-0.50", "nan", "inf"): always a point, never a grouping separator. The same text as
-/// `String(format: "%.2f", v)`, without Foundation's formatter, whose first use costs a process
-/// a few tenths of a millisecond.
+/// `String(format: "%.2f", v)`, without Foundation's formatter or `withVaList`, whose first use
+/// costs a process a few tenths of a millisecond (see `CFormat`).
 public func fixed(_ v: Double, _ digits: Int = 2) -> String {
     var size = 32
     while true {
         var buffer = [CChar](repeating: 0, count: size)
-        let n = withVaList([Int32(clamping: digits), v]) { vsnprintf(&buffer, size, "%.*f", $0) }
+        let n = Int(ecocredit_format_fixed(&buffer, size, v, Int32(clamping: digits)))
         if n < 0 { return "\(v)" }
-        if Int(n) < size { return String(decoding: buffer.prefix(Int(n)).map { UInt8(bitPattern: $0) }, as: UTF8.self) }
-        size = Int(n) + 1
+        if n < size { return String(decoding: buffer.prefix(n).map { UInt8(bitPattern: $0) }, as: UTF8.self) }
+        size = n + 1
     }
 }

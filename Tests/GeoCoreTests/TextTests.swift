@@ -54,3 +54,19 @@ final class TextTests: XCTestCase {
         XCTAssertEqual(fixed(1e300, 2).count, 304)   // longer than the first buffer
     }
 }
+
+/// Dates as rule texts and DBF fields write them, and everything else refused.
+final class CivilDateTests: XCTestCase {
+    func testParsing() {
+        XCTAssertEqual(CivilDate("2025-11-30"), CivilDate(year: 2025, month: 11, day: 30))
+        XCTAssertEqual(CivilDate("20251130"), CivilDate(year: 2025, month: 11, day: 30))
+        XCTAssertEqual(CivilDate(" 2024-02-29\t"), CivilDate(year: 2024, month: 2, day: 29))
+        XCTAssertEqual(CivilDate("0001-01-01")?.dayNumber, -719162)
+        XCTAssertEqual(CivilDate("1970-01-01")?.dayNumber, 0)
+        for bad in ["2025-02-29", "2025-02-30", "1900-02-29", "2025-13-01", "2025-00-10", "2025-11-00", "2025-1-30", "2025/11/30",
+                    "2025-11-3a", "+025-11-30", "２０２５-11-30", "2025-11-30x", "202511300", "0000-01-01", "", "  ", "2025–11–30"] {
+            XCTAssertNil(CivilDate(bad), bad)
+        }
+        XCTAssertEqual(CivilDate("2025-11-30")!.days(to: CivilDate("2026-11-30")!), 365)
+    }
+}
