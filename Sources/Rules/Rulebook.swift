@@ -191,15 +191,6 @@ public enum RuleLibrary {
     /// A shipped rulebook by id (read and decoded once per process, as `vocabulary()`).
     public static func rulebook(_ name: String) throws -> Rulebook { try shipped.value(name) { try load(name) } }
 
-    /// Decodes the vocabularies and the rulebook for a manifest's `rule` now, so that they are
-    /// ready when asked for: each a task of its own, to run on any core (verification runs them
-    /// beside reading the layers: decoding is about a millisecond each, much of a small bundle's
-    /// time). Failures are not kept: the next call meets and reports them.
-    public static func preparations(rule: String?) -> [@Sendable () -> Void] {
-        let name = rulebookName(forRule: rule)
-        return [{ _ = try? rulebook(name) }, { _ = try? vocabulary() }]
-    }
-
     private static let shipped = Shipped()
 
     /// Decoded shipped files by name. A file's own lock is held while it is decoded, so that a

@@ -50,7 +50,7 @@ public struct SubmissionBundle: Sendable {
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue else {
             throw SubmissionError.notFound(path: path)
         }
-        let manifestPath = (path as NSString).appendingPathComponent("submission.json")
+        let manifestPath = PathText.join(path, "submission.json")
         if let data = FileManager.default.contents(atPath: manifestPath) {
             let m = try Manifest.parse(data, path: manifestPath)
             return SubmissionBundle(root: path, manifest: m, entries: m.layers, roleGuesses: [])
@@ -84,6 +84,6 @@ public struct SubmissionBundle: Sendable {
     }
 
     public func absolutePath(_ entry: Manifest.LayerEntry) -> String {
-        entry.path.hasPrefix("/") ? entry.path : (root as NSString).appendingPathComponent(entry.path)
+        entry.path.hasPrefix("/") ? entry.path : PathText.join(root, entry.path)
     }
 }

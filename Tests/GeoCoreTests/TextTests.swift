@@ -70,3 +70,23 @@ final class CivilDateTests: XCTestCase {
         XCTAssertEqual(CivilDate("2025-11-30")!.days(to: CivilDate("2026-11-30")!), 365)
     }
 }
+
+/// `PathText` against the Foundation methods it stands in for.
+final class PathTextTests: XCTestCase {
+    static let paths = ["", "/", "//", "a", "a/", "a//", "/a", "/a/", "a/b", "a//b", "a/b/", "/a//b///c", "./a", "../a/b", "a/./b",
+                        "bundle/beach.shp", "/tmp/x/restored_shoreline", "数据/海滩", "a b/c d.shp", ".hidden", "a/.hidden", "a/b.c.geojson",
+                        "a/b.", "a/.b.json", "a.b/c"]
+
+    func testJoinIsNSStrings() {
+        for d in Self.paths { for c in ["", "b", "b.shp", "b/c", "b/", "b//c", "./b", "数据.json", "/b"] {
+            XCTAssertEqual(PathText.join(d, c), (d as NSString).appendingPathComponent(c), "\"\(d)\" + \"\(c)\"")
+        } }
+    }
+
+    func testNamesAreURLs() {
+        for p in Self.paths where !p.isEmpty {
+            XCTAssertEqual(PathText.lastComponent(p), URL(fileURLWithPath: p).lastPathComponent, p)
+            XCTAssertEqual(PathText.stem(p), URL(fileURLWithPath: p).deletingPathExtension().lastPathComponent, p)
+        }
+    }
+}
