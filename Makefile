@@ -69,9 +69,10 @@ fuzz: deps
 ## the 1 km run measures the start-up)
 ## and 10 000 and 100 000 parcels; checks that all give the same widths and areas, and prints
 ## one table (bench/table.py) of the medians of BENCH_RUNS runs (each program in turn, one process
-## per run). Release build. Not a test.
+## per run; the three shoreline sizes in turn within each round, so that the time per km of one
+## size is compared with another's measured under the same load). Release build. Not a test.
 BENCH := .build/bench
-BENCH_RUNS ?= 3
+BENCH_RUNS ?= 5
 bench: deps
 	$(SWIFT) build -c release --product ecocredit-bench
 	mkdir -p $(BENCH)
@@ -80,8 +81,8 @@ bench: deps
 	bench/.venv/bin/python -c "import shapely, pyproj, shapefile, numpy" 2>/dev/null || bench/.venv/bin/pip install -q shapely pyproj pyshp numpy
 	rm -f $(BENCH)/*.json
 	@for km in 1 100 1000; do \
-	  .build/release/ecocredit-bench shoreline $$km --keep $(BENCH)/shoreline-$$km --generate-only || exit 1; sync; \
-	  for r in $$(seq 1 $(BENCH_RUNS)); do \
+	  .build/release/ecocredit-bench shoreline $$km --keep $(BENCH)/shoreline-$$km --generate-only || exit 1; done; sync
+	@for r in $$(seq 1 $(BENCH_RUNS)); do for km in 1 100 1000; do \
 	    .build/release/ecocredit-bench shoreline $$km --keep $(BENCH)/shoreline-$$km --existing --json $(BENCH)/ours-shoreline-$$km.$$r.json || exit 1; \
 	    bench/.venv/bin/python bench/peer.py shoreline $(BENCH)/shoreline-$$km --json $(BENCH)/peer-shoreline-$$km.$$r.json || exit 1; \
 	    $(BENCH)/cfloor $(BENCH)/shoreline-$$km $(BENCH)/cfloor-shoreline-$$km.$$r.json || exit 1; done; done

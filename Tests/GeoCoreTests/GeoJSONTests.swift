@@ -47,3 +47,18 @@ final class GeoJSONTests: XCTestCase {
         XCTAssertEqual(errorCode { _ = try GeoJSON.decode(Data(#"{"type":"Hexagon","coordinates":[]}"#.utf8), path: "x", proj: proj) }, "IO.GEOJSON.STRUCTURE")
     }
 }
+
+/// Every kind of JSON value read into its own case, numbers exactly.
+final class JSONValueTests: XCTestCase {
+    func testEveryKind() throws {
+        let text = #"{"s":"x","empty":"","i":3,"big":9223372036854775807,"neg":-2,"d":0.1,"e":1e2,"frac":2.5e-3,"huge":1e300,"t":true,"f":false,"n":null,"a":[1,"2",[3],{}],"o":{"k":{}},"zh":"海滩"}"#
+        let v = try JSONValue.parse(Data(text.utf8))
+        XCTAssertEqual(v, .object([
+            "s": .string("x"), "empty": .string(""), "i": .integer(3), "big": .integer(Int64.max), "neg": .integer(-2),
+            "d": .number(0.1), "e": .integer(100), "frac": .number(0.0025), "huge": .number(1e300), "t": .bool(true), "f": .bool(false),
+            "n": .null, "a": .array([.integer(1), .string("2"), .array([.integer(3)]), .object([:])]), "o": .object(["k": .object([:])]),
+            "zh": .string("海滩"),
+        ]))
+        XCTAssertThrowsError(try JSONValue.parse(Data(#"{"a":}"#.utf8)))
+    }
+}
