@@ -62,3 +62,23 @@ final class JSONValueTests: XCTestCase {
         XCTAssertThrowsError(try JSONValue.parse(Data(#"{"a":}"#.utf8)))
     }
 }
+
+/// `ByteText` writes numbers as `GeoJSON.number` does, for every kind of value.
+final class ByteTextTests: XCTestCase {
+    func testNumbersAreGeoJSONs() {
+        var values: [Double] = [0, -0.0, 1, -1, 0.1, 1e15, 1e15 - 1, -1e15, 1e16, 999_999_999_999_999, 123456.789, 713123.4567891234,
+                                2_512_345.000000001, 1e-7, 5e-324, .greatestFiniteMagnitude, -.greatestFiniteMagnitude, .infinity, -.infinity, .nan]
+        var g = SystemRandomNumberGenerator()
+        for _ in 0..<20_000 {
+            values.append(Double.random(in: -1e7...1e7, using: &g))
+            values.append(Double(bitPattern: g.next()))
+            values.append(Double(Int64.random(in: -1_000_000_000...1_000_000_000, using: &g)))
+        }
+        var text = ByteText(capacity: 0)
+        for v in values {
+            text.removeAll()
+            text.append(number: v)
+            XCTAssertEqual(String(decoding: text.bytes, as: UTF8.self), GeoJSON.number(v), "\(v.bitPattern)")
+        }
+    }
+}

@@ -3,12 +3,9 @@
 /// `GeoJSON.number` writes them. A plain value; one per task.
 public struct ByteText: Sendable {
     public private(set) var bytes: [UInt8] = []
-    /// Reused for formatting one number at a time.
-    private var scratch = ""
 
     public init(capacity: Int) {
         bytes.reserveCapacity(capacity)
-        scratch.reserveCapacity(32)
     }
 
     public var count: Int { bytes.count }
@@ -19,9 +16,19 @@ public struct ByteText: Sendable {
     public mutating func append(byte: UInt8) { bytes.append(byte) }
     public mutating func append(_ i: Int) { append(String(i)) }
     /// `GeoJSON.number(d)`'s text (shortest round-trip; integers without a point; null if not finite).
+    /// The digits go straight from the standard library's formatter into `bytes` (see
+    /// `_writeASCII`): no `String` is made for them (most coordinates have 16 or 17 characters,
+    /// more than a `String` holds without allocating).
     public mutating func append(number d: Double) {
-        scratch.removeAll(keepingCapacity: true)
-        GeoJSON.append(number: d, to: &scratch)
-        scratch.withUTF8 { bytes.append(contentsOf: $0) }
+        guard d.isFinite else { append("null" as StaticString); return }
+        if d == d.rounded(), abs(d) < 1e15 { append(String(Int64(d))); return }   // up to 15 digits: held without allocating
+        d.write(to: &self)
     }
+}
+
+extension ByteText: TextOutputStream {
+    public mutating func write(_ string: String) { append(string) }
+    /// What the standard library's number types call with their ASCII digits (a requirement of
+    /// `TextOutputStream` whose default makes a `String` of them first).
+    public mutating func _writeASCII(_ buffer: UnsafeBufferPointer<UInt8>) { bytes.append(contentsOf: buffer) }
 }
