@@ -12,4 +12,21 @@ public enum ParallelGeometry {
             return try range.map { try body(geos, items[$0]) }
         }.flatMap { $0 }
     }
+
+    /// As `map`, for items of very different cost (one coast of 200 000 vertices beside a
+    /// thousand small polygons): items are taken largest `weight` first, in many small groups
+    /// that idle workers claim in turn, so that one large item runs beside the rest rather than
+    /// before or after it. Each group has its own `GEOSContext`. Results come back in input order.
+    public static func mapBalanced<I: Sendable, T: Sendable>(_ items: [I], weight: (I) -> Int, workers: Int = Parallel.cores,
+                                                             _ body: @Sendable (GEOSContext, I) throws -> T) throws -> [T] {
+        let order = items.indices.sorted { weight(items[$0]) > weight(items[$1]) }
+        let groups = min(items.count, 16 * max(1, workers))
+        let done = try Parallel.ranges(order.count, workers: groups, minimumPerWorker: 1) { range -> [(Int, T)] in
+            let geos = try GEOSContext()
+            return try order[range].map { ($0, try body(geos, items[$0])) }
+        }
+        var out = [T?](repeating: nil, count: items.count)
+        for group in done { for (i, t) in group { out[i] = t } }
+        return out.map { $0! }
+    }
 }

@@ -16,27 +16,32 @@ enum GeometryChecks {
 
     static func run(_ ins: Inspection) -> Checked {
         var out = Checked(valid: [], findings: [])
-        for (li, layer) in ins.set.layers.enumerated() {
-            let wantsLine = ins.vocabulary.lineRoles.contains(layer.role)
+        let layers = ins.set.layers
+        let wantsLine = layers.map { ins.vocabulary.lineRoles.contains($0.role) }
+        // What can be found for each feature alone — GEOS validity of polygons, simplicity of
+        // lines, duplicate vertices and spikes — for every feature of every layer at once, on all
+        // cores (`mapBalanced`: a coast that is one long line is checked beside the polygons, not
+        // alone on one core). `check` uses these when it gets that far; an answer GEOS could not
+        // give there is asked for again by `check` itself, which also reports any GEOS failure.
+        let spike = ins.rulebook.verification.spikeAngle_deg.value
+        let items = layers.indices.flatMap { li in layers[li].working.features.map { (line: wantsLine[li], geometry: $0.geometry) } }
+        let pre = (try? ParallelGeometry.mapBalanced(items, weight: { $0.geometry.coordinateCount }) { geos, item -> Precheck in
+            let g = item.geometry
+            var p = Precheck()
+            vertexChecks(g, spikeDegrees: spike) { p.vertexFindings.append(.init(code: $0, at: $1, zh: $2, en: $3)) }
+            guard !g.isEmpty, g.firstNonFiniteCoordinate == nil else { return p }
+            if !item.line, g.dimension == 2, !ConvexClip.isStrictlyConvexPolygon(g) { p.validity = try? geos.make(g).validity() }
+            if item.line, g.dimension == 1 { p.simple = try? geos.make(g).isSimple() }
+            return p
+        }) ?? []
+        var k = 0
+        for (li, layer) in layers.enumerated() {
             var valid: [(Feature, GEOSGeometry)] = []
-            // What can be found for each feature alone — GEOS validity of polygons, simplicity of
-            // lines, duplicate vertices and spikes — on all cores (one GEOS context per worker).
-            // `check` uses these when it gets that far; an answer GEOS could not give there is
-            // asked for again by `check` itself, which also reports any GEOS failure.
-            let features = layer.working.features
-            let spike = ins.rulebook.verification.spikeAngle_deg.value
-            let pre = (try? ParallelGeometry.map(features.map(\.geometry)) { geos, g -> Precheck in
-                var p = Precheck()
-                vertexChecks(g, spikeDegrees: spike) { p.vertexFindings.append(.init(code: $0, at: $1, zh: $2, en: $3)) }
-                guard !g.isEmpty, g.firstNonFiniteCoordinate == nil else { return p }
-                if !wantsLine, g.dimension == 2, !ConvexClip.isStrictlyConvexPolygon(g) { p.validity = try? geos.make(g).validity() }
-                if wantsLine, g.dimension == 1 { p.simple = try? geos.make(g).isSimple() }
-                return p
-            }) ?? []
-            for (k, f) in features.enumerated() {
-                if let g = check(ins, li, f, wantsLine: wantsLine, pre: k < pre.count ? pre[k] : nil, into: &out.findings) {
+            for f in layer.working.features {
+                if let g = check(ins, li, f, wantsLine: wantsLine[li], pre: k < pre.count ? pre[k] : nil, into: &out.findings) {
                     valid.append((f, g))
                 }
+                k += 1
             }
             out.valid.append(valid)
         }
