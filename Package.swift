@@ -96,7 +96,8 @@ let package = Package(
 // in every loaded library's conformance records, tens of microseconds per type; decoding a
 // rulebook meets dozens. This frontend flag only changes how metadata is reached (code is a
 // little larger), not what any code computes. Measured on the 1 km shoreline (`make bench`,
-// the start-up): the read phase 3.8 -> 3.2 ms from the Rules target alone.
+// the start-up): the read phase 3.8 -> 3.2 ms from the Rules target alone. `unsafeFlags` keep this
+// package from being a versioned dependency of another; EcoCredit is an application, not a library.
 for target in package.targets where target.type == .regular || target.type == .executable {
     target.swiftSettings = (target.swiftSettings ?? []) + [
         .unsafeFlags(["-Xfrontend", "-disable-concrete-type-metadata-mangled-name-accessors"]),
