@@ -19,7 +19,8 @@ public enum ParallelGeometry {
     /// before or after it. Each group has its own `GEOSContext`. Results come back in input order.
     public static func mapBalanced<I: Sendable, T: Sendable>(_ items: [I], weight: (I) -> Int, workers: Int = Parallel.cores,
                                                              _ body: @Sendable (GEOSContext, I) throws -> T) throws -> [T] {
-        let order = items.indices.sorted { weight(items[$0]) > weight(items[$1]) }
+        let weights = items.map(weight)
+        let order = items.indices.sorted { weights[$0] > weights[$1] }
         let groups = min(items.count, 16 * max(1, workers))
         let done = try Parallel.ranges(order.count, workers: groups, minimumPerWorker: 1) { range -> [(Int, T)] in
             let geos = try GEOSContext()

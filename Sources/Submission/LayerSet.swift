@@ -59,7 +59,7 @@ public struct LayerSet: Sendable {
     /// `screen` may refuse a layer in an accepted CRS (coordinates that cannot be in it, for
     /// example) by returning the error to report; the layer then joins `rejected`.
     /// Each of `alongside` runs beside the file reading, as one more task (verification decodes
-    /// its rulebook and vocabularies there).
+    /// its rulebook there).
     public static func loadAll(_ bundle: SubmissionBundle, proj: ProjContext, alongside: [@Sendable () -> Void] = [],
                                screen: ((Manifest.LayerEntry, VectorLayer, CRS) -> (any Error)?)? = nil) -> Outcome {
         var out = Outcome(set: nil, unread: [], rejected: [], assemblyError: nil)
@@ -94,14 +94,14 @@ public struct LayerSet: Sendable {
         let entries = bundle.entries
         let prjPaths = entries.map { bundle.absolutePath($0) }.filter { $0.lowercased().hasSuffix(".shp") }
         nonisolated(unsafe) let shared = proj   // used by PROJ's task alone while this thread waits
-        enum Task: Sendable { case alongside(Int), startPROJ, file(Int) }
-        let tasks = alongside.indices.prefix(1).map(Task.alongside) + [.startPROJ]
-            + alongside.indices.dropFirst().map(Task.alongside) + entries.indices.map(Task.file)
-        let read = Array(Parallel.ranges(tasks.count, workers: tasks.count, minimumPerWorker: 1) { range -> [(Int, Result<VectorLayer, any Error>)] in
+        enum Job: Sendable { case alongside(Int), startPROJ, file(Int) }
+        let jobs = alongside.indices.prefix(1).map(Job.alongside) + [.startPROJ]
+            + alongside.indices.dropFirst().map(Job.alongside) + entries.indices.map(Job.file)
+        let read = Array(Parallel.ranges(jobs.count, workers: jobs.count, minimumPerWorker: 1) { range -> [(Int, Result<VectorLayer, any Error>)] in
             var files: [(Int, Result<VectorLayer, any Error>)] = []
             var proj: Result<ProjContext, any Error>?   // one per range that reads files
-            for task in tasks[range] {
-                switch task {
+            for job in jobs[range] {
+                switch job {
                 case .alongside(let i): alongside[i]()
                 case .startPROJ: startPROJ(prjPaths, proj: shared)
                 case .file(let i):

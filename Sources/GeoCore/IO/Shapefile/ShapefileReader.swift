@@ -208,8 +208,7 @@ public enum ShapefileReader {
     }
 
     static func chooseEncoding(path: String, cpg: String?, ldid: UInt8, samples: [[UInt8]]) throws -> EncodingReport {
-        if let cpg, !cpg.trimmingSpacesAndNewlines().isEmpty {
-            let label = cpg.trimmingSpacesAndNewlines()
+        if let label = cpg?.trimmingSpacesAndNewlines(), !label.isEmpty {
             guard let e = TextEncoding(codePageLabel: label) else {
                 throw GeoError.io(code: .textUndecodable, file: path, detail: "the .cpg names an unknown code page \"\(label)\"")
             }
