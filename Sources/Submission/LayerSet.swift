@@ -58,9 +58,9 @@ public struct LayerSet: Sendable {
     /// Reads every layer it can and reports every problem rather than the first (for verification).
     /// `screen` may refuse a layer in an accepted CRS (coordinates that cannot be in it, for
     /// example) by returning the error to report; the layer then joins `rejected`.
-    /// Each of `alongside` runs beside the file reading, as one more task (verification decodes
-    /// its rulebook there).
-    public static func loadAll(_ bundle: SubmissionBundle, proj: ProjContext, alongside: [@Sendable () -> Void] = [],
+    /// `alongside` runs beside the file reading, as one more task (verification decodes its
+    /// rulebook there).
+    public static func loadAll(_ bundle: SubmissionBundle, proj: ProjContext, alongside: (@Sendable () -> Void)? = nil,
                                screen: ((Manifest.LayerEntry, VectorLayer, CRS) -> (any Error)?)? = nil) -> Outcome {
         var out = Outcome(set: nil, unread: [], rejected: [], assemblyError: nil)
         let files = readLayers(bundle, proj: proj, alongside: alongside)   // first: PROJ starts beside the reading
@@ -86,23 +86,22 @@ public struct LayerSet: Sendable {
     /// database connection for all and each distinct text once (`CRSCache`).
     ///
     /// PROJ's start-up runs beside the file reading, as one more task (`startPROJ`), and so does
-    /// each of `alongside`: on a small bundle they are most of the reading time. The tasks are
-    /// taken in the order alongside[0], PROJ, the rest of `alongside`, the files. PROJ's task only
-    /// fills caches; the ordered pass below computes every value as before and reports every failure.
+    /// `alongside`: on a small bundle they are most of the reading time. The tasks are taken in
+    /// the order `alongside`, PROJ, the files. PROJ's task only fills caches; the ordered pass
+    /// below computes every value as before and reports every failure.
     static func readLayers(_ bundle: SubmissionBundle, proj: ProjContext,
-                           alongside: [@Sendable () -> Void] = []) -> [Result<VectorLayer, any Error>] {
+                           alongside: (@Sendable () -> Void)? = nil) -> [Result<VectorLayer, any Error>] {
         let entries = bundle.entries
         let prjPaths = entries.map { bundle.absolutePath($0) }.filter { $0.lowercased().hasSuffix(".shp") }
         nonisolated(unsafe) let shared = proj   // used by PROJ's task alone while this thread waits
-        enum Job: Sendable { case alongside(Int), startPROJ, file(Int) }
-        let jobs = alongside.indices.prefix(1).map(Job.alongside) + [.startPROJ]
-            + alongside.indices.dropFirst().map(Job.alongside) + entries.indices.map(Job.file)
+        enum Job: Sendable { case alongside, startPROJ, file(Int) }
+        let jobs: [Job] = (alongside == nil ? [] : [.alongside]) + [.startPROJ] + entries.indices.map(Job.file)
         let read = Array(Parallel.ranges(jobs.count, workers: jobs.count, minimumPerWorker: 1) { range -> [(Int, Result<VectorLayer, any Error>)] in
             var files: [(Int, Result<VectorLayer, any Error>)] = []
             var proj: Result<ProjContext, any Error>?   // one per range that reads files
             for job in jobs[range] {
                 switch job {
-                case .alongside(let i): alongside[i]()
+                case .alongside: alongside?()
                 case .startPROJ: startPROJ(prjPaths, proj: shared)
                 case .file(let i):
                     if proj == nil { proj = Result { try ProjContext() } }

@@ -81,5 +81,3 @@ func relativePath(_ path: String, root: String) -> String {
     let r = root.hasSuffix("/") ? root : root + "/"
     return path.hasPrefix(r) ? String(path.dropFirst(r.count)) : path
 }
-
-/// Formats metres and m² for messages (0.01 as measurement-methods §0 rounds for display).

@@ -65,7 +65,8 @@ public enum Verifier {
         let proj: ProjContext
         do { proj = try ProjContext() } catch { return Reading(path: path, bundle: bundle, failure: error, outcome: nil, proj: nil) }
         let rule = bundle.manifest?.rule, shipped = options.rulebookFile == nil
-        let rulebook: [@Sendable () -> Void] = shipped ? [{ _ = try? RuleLibrary.rulebook(RuleLibrary.rulebookName(forRule: rule)) }] : []
+        let name = RuleLibrary.rulebookName(forRule: rule)
+        let rulebook: (@Sendable () -> Void)? = shipped ? { @Sendable in _ = try? RuleLibrary.rulebook(name) } : nil
         let outcome = LayerSet.loadAll(bundle, proj: proj, alongside: rulebook) { entry, layer, crs in
             CRSChecks.position(layer, role: entry.role, crs: crs, proj: proj, root: bundle.root).map(CRSChecks.PositionRefusal.init)
         }
