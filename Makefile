@@ -31,16 +31,19 @@ test: deps lint
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --disable-swift-testing
 
-## run: the main job on geodata/: verify every sample bundle, measure each into out/measure/NAME/,
-## check each against its rulebook, write its annex into out/annex/NAME/annex.html, then the
-## per-layer summary
+## run: the main job on geodata/, with the binary built once: verify every sample bundle, measure
+## each into out/measure/NAME/, write its annex into out/annex/NAME/, then one table of every
+## bundle: verdict, quantity and its status. A check that passes under a rulebook not in force,
+## or with example coefficients, exits 3 (for reference only): expected for the samples.
+ECO := .build/debug/ecocredit
 run: build
-	$(SWIFT) run -c debug ecocredit verify $(BUNDLES)
-	@for b in $(BUNDLES); do n=$$(basename $$b); $(SWIFT) run -c debug ecocredit measure $$b -o out/measure/$$n || exit 1; done
-	@for b in $(BUNDLES); do $(SWIFT) run -c debug ecocredit check $$b || exit 1; done
-	@for b in $(BUNDLES); do n=$$(basename $$b); $(SWIFT) run -c debug ecocredit annex $$b -o out/annex/$$n || exit 1; done
-	$(SWIFT) run -c debug ecocredit split --total-fen 10000000000 --sale inter-city --social-share 0.6 --district 陆丰市
-	$(SWIFT) run -c debug ecocredit summary $(BUNDLES)
+	$(ECO) verify $(BUNDLES)
+	@for b in $(BUNDLES); do n=$$(basename $$b); $(ECO) measure $$b -o out/measure/$$n > out-measure-$$n.log || { cat out-measure-$$n.log; exit 1; }; rm -f out-measure-$$n.log; done
+	@for b in $(BUNDLES); do n=$$(basename $$b); $(ECO) annex $$b -o out/annex/$$n || exit 1; done
+	$(ECO) split --total-fen 10000000000 --sale inter-city --social-share 0.6 --district 陆丰市
+	@printf '\n%-24s %-8s %-16s %s\n' bundle verdict quantity status
+	@for b in $(BUNDLES); do n=$$(basename $$b); $(ECO) check $$b --json > out/check-$$n.json; st=$$?; \
+	  [ $$st -le 3 ] || exit 1; python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); q=[x for x in d["quantities"] if "[" not in x["id"]]; q=q[-1] if q else {}; print("%-24s %-8s %-16s %s%s" % (sys.argv[2], d["overall"], (q.get("units") is not None and "%s %s" % (("%%.%df" % q["decimals"]) % (q["units"] / 10**q["decimals"]), q["unit"])) or "—", q.get("status","—"), "".join("  [" + r["code"] + "]" for r in d.get("reasons", []))))' out/check-$$n.json $$n; done
 
 ## geodata: rebuild the synthetic sample bundles
 geodata: build

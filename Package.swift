@@ -35,7 +35,7 @@ let package = Package(
         .target(name: "CFormat"),
 
         // MARK: Submission bundles: folder or zip, manifest, layers by role, working CRS.
-        .target(name: "Submission", dependencies: ["GeoCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        .target(name: "Submission", dependencies: ["GeoCore", "Rules", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
 
         // MARK: Rulebooks and vocabularies as versioned data (JSON files, compiled into the program
         // byte for byte: no resource folder to find or lose beside the binary), read into values.
@@ -62,12 +62,17 @@ let package = Package(
                                               .product(name: "Crypto", package: "swift-crypto")],
                 resources: [.copy("Resources")]),
 
+        // MARK: The pipeline as one library call (open → verify → measure → check → annex) and
+        // the one place outputs are written (atomically).
+        .target(name: "Workflow", dependencies: ["GeoCore", "Submission", "Rules", "Verify", "BundleMeasure", "Check", "Annex",
+                                                 .product(name: "Crypto", package: "swift-crypto")]),
+
         // MARK: Synthetic sample data (geodata/ and test variants)
         .target(name: "SampleData", dependencies: ["GeoCore"]),
 
         // MARK: Executables
         .executableTarget(name: "EcoCreditCLI", dependencies: [
-            "GeoCore", "Submission", "Verify", "BundleMeasure", "Rules", "Check", "Annex",
+            "GeoCore", "Submission", "Verify", "BundleMeasure", "Rules", "Check", "Annex", "Workflow",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "GeodataGenerator", dependencies: ["GeoCore", "SampleData"]),
@@ -79,7 +84,7 @@ let package = Package(
 
         // MARK: Tests
         .testTarget(name: "GeoCoreTests", dependencies: ["GeoCore"]),
-        .testTarget(name: "MeasureTests", dependencies: ["Measure", "GeoCore"]),
+        .testTarget(name: "MeasureTests", dependencies: ["Measure", "GeoCore", "Rules"]),
         .testTarget(name: "AnnexTests", dependencies: ["Annex", "Check", "BundleMeasure", "Verify", "Submission", "GeoCore", "Rules", "SampleData"]),
         .testTarget(name: "CheckTests", dependencies: ["Check", "BundleMeasure", "Measure", "Submission", "GeoCore", "Rules", "SampleData"]),
         .testTarget(name: "BundleMeasureTests", dependencies: ["BundleMeasure", "Measure", "Submission", "GeoCore", "Rules", "SampleData"]),

@@ -26,8 +26,15 @@ public enum AnnexBuilder {
         }
     }
 
-    public static func build(bundle: SubmissionBundle, set: LayerSet, verification: VerificationReport, measurement m: MeasurementReport,
+    /// `measurement` and `set` are nil when verification found an error: the annex then shows
+    /// the findings, and every criterion and quantity as not assessed, with no value and no map.
+    public static func build(bundle: SubmissionBundle, set: LayerSet?, verification: VerificationReport, measurement: MeasurementReport?,
                              check: CheckReport, rulebook: Rulebook, options: Options, geos: GEOSContext) throws -> String {
+        let manifestOfBundle = bundle.manifest
+        let m = measurement ?? MeasurementReport(bundle: bundle.displayPath, projectId: manifestOfBundle?.projectId, rule: manifestOfBundle?.rule,
+                                                 kind: manifestOfBundle?.kind, checkDate: manifestOfBundle?.checkDate,
+                                                 workingCRS: verification.workingCRS ?? "—", workingCRSReason: verification.workingCRSReason ?? "—",
+                                                 rulebook: rulebook.citation, parameters: MeasureParameters(kind: manifestOfBundle?.kind, manifest: manifestOfBundle))
         let t = try strings(options.lang)
         func word(_ k: String) -> String { t[k] ?? k }
         let zh = options.lang == "zh"
@@ -73,10 +80,16 @@ public enum AnnexBuilder {
         let shortfalls = check.results.compactMap { $0.shortfall.map { zh ? $0.zh : $0.en } }
         ctx["shortfalls"] = shortfalls; ctx["hasShortfalls"] = !shortfalls.isEmpty
         ctx["quantities"] = check.quantities.map { ["label": zh ? $0.label.zh : $0.label.en, "id": $0.id, "value": $0.value, "unit": $0.unit,
-                                                    "status": $0.status, "article": $0.article] }
+                                                    "status": CheckReport.statusText($0.status, zh ? .zh : .en), "statusClass": $0.status.rawValue,
+                                                    "article": $0.article] }
+        // Why nothing here is official (verification failed, rulebook not in force, example
+        // coefficients, what-if), said above the verdicts in the annex's language.
+        ctx["reasons"] = check.reasons.map { ["code": $0.code, "text": zh ? $0.zh : $0.en] }
+        ctx["hasReasons"] = !check.reasons.isEmpty
+        ctx["whatIf"] = check.whatIf
 
         // 3 Maps.
-        let maps = try MapMaker(set: set, measurement: m, rulebook: rulebook, geos: geos, words: t).maps()
+        let maps = try set.map { try MapMaker(set: $0, measurement: m, rulebook: rulebook, geos: geos, words: t).maps() } ?? []
         ctx["maps"] = maps.map { ["title": $0.title, "svg": $0.render()] }; ctx["hasMaps"] = !maps.isEmpty
 
         // 4 Measurements.
@@ -111,7 +124,7 @@ public enum AnnexBuilder {
         ctx["hasFindings"] = !verification.findings.isEmpty
 
         // 6 Provenance.
-        ctx["workingCRS"] = set.workingCRS.description; ctx["workingCRSReason"] = set.workingCRSReason
+        ctx["workingCRS"] = set?.workingCRS.description ?? m.workingCRS; ctx["workingCRSReason"] = set?.workingCRSReason ?? m.workingCRSReason
         ctx["geodesicMethod"] = m.geodesicMethod
         ctx["layers"] = verification.layers.map { ["role": $0.role, "file": $0.file, "crs": $0.crs ?? "", "encoding": $0.encoding ?? ""] }
         ctx["software"] = "EcoCredit \(EcoCreditVersion.string) · GEOS \(GEOSContext.version) · PROJ \(ProjContext.version)"
@@ -169,5 +182,4 @@ public enum AnnexError: Error, Sendable, CustomStringConvertible {
     }
 }
 
-/// The software version printed in provenance.
-public enum EcoCreditVersion { public static let string = "0.3.0" }
+

@@ -14,7 +14,7 @@ public enum BundleMeasurer {
     public static func measure(_ set: LayerSet, rulebook: Rulebook, vocabulary: Vocabulary, geos: GEOSContext, proj: ProjContext,
                                progress: Progress? = nil) throws -> MeasurementReport {
         let m = set.bundle.manifest
-        let kind = m?.kind ?? inferKind(set)
+        let kind = m?.kind ?? inferKind(set, vocabulary: vocabulary)
         var ctx = try MeasureContext(set: set, rulebook: rulebook, vocabulary: vocabulary, geos: geos, proj: proj,
                                      parameters: MeasureParameters(kind: kind, manifest: m), progress: progress)
         ctx.report.kind = kind
@@ -36,21 +36,43 @@ public enum BundleMeasurer {
     /// §8 geometry alone — land-class areas and eligibility overlaps of every parcel, without the
     /// report — for benchmarks that compare this computation with others'.
     public static func parcelFacts(_ set: LayerSet, rulebook: Rulebook, vocabulary: Vocabulary, geos: GEOSContext, proj: ProjContext) throws -> [ParcelOverlay.Facts] {
-        let kind = set.bundle.manifest?.kind ?? inferKind(set)
+        let kind = set.bundle.manifest?.kind ?? inferKind(set, vocabulary: vocabulary)
         let ctx = try MeasureContext(set: set, rulebook: rulebook, vocabulary: vocabulary, geos: geos, proj: proj,
                                      parameters: MeasureParameters(kind: kind, manifest: set.bundle.manifest), progress: nil)
         return try ctx.parcelFacts(supply: kind == "land-supply")
     }
 
-    /// Without a manifest: the kind whose required layers are all present.
-    static func inferKind(_ set: LayerSet) -> String? {
+    /// Without a manifest: the kind whose required layers (the vocabulary's table, the one home
+    /// of kind → roles) are all present; the kind needing the most layers wins, then
+    /// `SubmissionKind`'s order.
+    static func inferKind(_ set: LayerSet, vocabulary: Vocabulary) -> String? {
         let roles = Set(set.layers.map(\.role))
-        let order = ["beach": ["shoreline", "beach"], "mangrove": ["seawall_line", "mangrove"], "eco-seawall": ["seawall", "vegetation"],
-                     "dike-removal": ["dike_before"], "restoration-parcels": ["parcels", "landuse_after"], "land-supply": ["parcels", "landuse_before"],
-                     "mudflat": ["shoreline", "intertidal"]]
-        for k in ["beach", "mangrove", "eco-seawall", "dike-removal", "restoration-parcels", "land-supply", "mudflat"]
-            where order[k]!.allSatisfy(roles.contains) { return k }
-        return nil
+        let candidates = SubmissionKind.allCases.compactMap { k -> (SubmissionKind, Int)? in
+            guard let need = vocabulary.kinds[k.rawValue]?.required, need.allSatisfy(roles.contains) else { return nil }
+            return (k, need.count)
+        }
+        return candidates.max { a, b in a.1 != b.1 ? a.1 < b.1 : SubmissionKind.allCases.firstIndex(of: a.0)! > SubmissionKind.allCases.firstIndex(of: b.0)! }?.0.rawValue
+    }
+}
+
+/// Why a bundle that verified cannot be measured. Each case has a stable code.
+public enum MeasureError: Error, Sendable, CustomStringConvertible {
+    /// The rulebook lacks a threshold measuring needs (the segment flags of SW Art. 19(1)).
+    case thresholdMissing(key: String, rulebook: String)
+    /// The parameters would make more work than one run may do (`ParameterTable.maxTransects`).
+    case workloadTooLarge(detail: String)
+
+    public var code: String {
+        switch self {
+        case .thresholdMissing: return "RULES.THRESHOLD_MISSING"
+        case .workloadTooLarge: return "MEASURE.WORKLOAD_TOO_LARGE"
+        }
+    }
+    public var description: String {
+        switch self {
+        case let .thresholdMissing(key, book): return "[\(code)] rulebook \(book) has no threshold \(key)"
+        case .workloadTooLarge(let d): return "[\(code)] \(d)"
+        }
     }
 }
 
@@ -95,7 +117,8 @@ struct MeasureContext {
         report = MeasurementReport(bundle: set.bundle.displayPath, projectId: m?.projectId, rule: m?.rule, kind: m?.kind,
                                    checkDate: m?.checkDate, workingCRS: set.workingCRS.label, workingCRSReason: set.workingCRSReason,
                                    rulebook: rulebook.citation, parameters: parameters)
-        report.notes += parameters.notes
+        report.whatIf = rulebook.whatIf
+        if rulebook.whatIf { report.notes.append("WHAT-IF: the submission's own rulebook tables replaced those of \(rulebook.citation); nothing here is official") }
     }
 
     var manifest: Manifest? { self.set.bundle.manifest }
@@ -121,6 +144,11 @@ struct MeasureContext {
     func baseline(_ role: String) -> [CoordinateSequence] { geometries(role).flatMap(\.lineParts).filter { $0.count >= 2 } }
 
     func threshold(_ key: String) -> Rulebook.Threshold? { rulebook.thresholds[key] }
+    /// A threshold measuring cannot do without (no fallback value in code).
+    func requiredThreshold(_ key: String) throws -> Rulebook.Threshold {
+        guard let t = rulebook.thresholds[key] else { throw MeasureError.thresholdMissing(key: key, rulebook: rulebook.citation) }
+        return t
+    }
 
     mutating func add(_ v: MeasuredValue) { report.values.append(v) }
 
@@ -129,10 +157,15 @@ struct MeasureContext {
     /// Transects along `baselineRole`, widths of `featureRole`, runs, statistics, the area
     /// cross-check, crossings and inscribed-circle bounds. Returns the transects and widths.
     mutating func alongBaseline(_ baselineRole: String, _ featureRole: String, feature: [Geometry], article: String, prefix: String,
-                                minLength: Double? = nil, minWidth: Double? = nil) throws -> ([Transect], [TransectWidth]) {
+                                qualify: (length: Rulebook.Threshold, width: Rulebook.Threshold)? = nil) throws -> ([Transect], [TransectWidth]) {
         let parts = baseline(baselineRole)
         guard !parts.isEmpty else { report.notes.append("no \(baselineRole) line to measure along"); return ([], []) }
         let tp = params.transect
+        // Refuse a workload the parameters would blow up before casting a transect.
+        let expected = parts.reduce(0) { $0 + $1.planarLength } / tp.spacing
+        guard expected.isFinite, expected <= Double(ParameterTable.maxTransects) else {
+            throw MeasureError.workloadTooLarge(detail: "\(baselineRole) would need \(expected.isFinite ? String(Int(expected)) : "∞") transects at \(tp.spacing) m spacing (at most \(ParameterTable.maxTransects))")
+        }
         let transects = TransectCaster.cast(parts, tp)
         // The feature dissolved once (overlaps count once) for widths, the area cross-check and the inscribed circles.
         let dissolved = try DissolvedFeature(feature, geos: geos)
@@ -213,9 +246,10 @@ struct MeasureContext {
             let disagree = bound.map { r.statistics.mean > $0 * (1 + flag) } ?? false
             var seg = MeasurementReport.Segment(index: ri, part: r.part, from_m: r.from, to_m: r.to, length_m: r.length, statistics: r.statistics,
                                                 inscribedDiameter_m: bound, inscribedIsMaximum: isMaximum, estimatorsDisagree: disagree)
-            if let minLength, let minWidth {
-                seg.qualifies = r.length > minLength && r.statistics.mean > minWidth
-                seg.lengthShortfall_m = max(0, minLength - r.length); seg.widthShortfall_m = max(0, minWidth - r.statistics.mean)
+            if let qualify {
+                seg.qualifies = qualify.length.passes(r.length) && qualify.width.passes(r.statistics.mean)
+                seg.lengthShortfall_m = qualify.length.passes(r.length) ? 0 : abs(qualify.length.value - r.length)
+                seg.widthShortfall_m = qualify.width.passes(r.statistics.mean) ? 0 : abs(qualify.width.value - r.statistics.mean)
             }
             if disagree { report.notes.append("segment \(ri): transect mean width \(fixed(r.statistics.mean)) m exceeds the largest inscribed-circle diameter \(fixed(bound!)) m: transects cut the feature obliquely") }
             report.segments.append(seg)

@@ -75,9 +75,20 @@ public struct MeasurementReport: Sendable {
     public var seaSideSource: String?
     public var parcels: [ParcelResult] = []
     public var coefficientTable: String?
+    /// True when the coefficient table used is an example (`example: true` in the rulebook):
+    /// voucher quantities computed with it are never official.
+    public var coefficientTableIsExample = false
+    /// True when the rulebook carried a submission's what-if override (`Rulebook.whatIf`).
+    public var whatIf = false
     /// Facts stated in the manifest, shown as declared, not measured.
     public var declared: [String: String] = [:]
     public var notes: [String] = []
+
+    public init(bundle: String, projectId: String?, rule: String?, kind: String?, checkDate: String?, workingCRS: String,
+                workingCRSReason: String, rulebook: String, parameters: MeasureParameters) {
+        self.bundle = bundle; self.projectId = projectId; self.rule = rule; self.kind = kind; self.checkDate = checkDate
+        self.workingCRS = workingCRS; self.workingCRSReason = workingCRSReason; self.rulebook = rulebook; self.parameters = parameters
+    }
 
     /// The value with this id, if measured.
     public func value(_ id: String) -> MeasuredValue? { values.first { $0.id == id } }

@@ -31,6 +31,7 @@ extension MeasurementReport {
             w.field("bundle", bundle)
             w.field("checkDate", checkDate)
             w.field("coefficientTable", coefficientTable)
+            w.field("coefficientTableIsExample", coefficientTableIsExample)
             w.field("crossingTransects") { w in w.array { w in for c in crossings { w.array { w in w.value(c.0); w.value(c.1) } } } }
             w.field("declared", declared)
             w.field("format", "ecocredit-measurements/1")
@@ -68,6 +69,7 @@ extension MeasurementReport {
             }
             w.field("suggestedSmoothingWindow_m", suggestedSmoothingWindow_m)
             w.field("values") { w in w.array(count: values.count) { i, w in w.line { values[i].write(&$0) } } }
+            w.field("whatIf", whatIf)
             w.field("workingCRS", workingCRS)
             w.field("workingCRSReason", workingCRSReason)
         }

@@ -45,6 +45,10 @@ extension MeasureContext {
         let date = manifest?.checkDate.flatMap(CivilDate.init)
         let tableData = date.flatMap { rulebook.coefficientTable(on: $0) }
         let table = tableData.map { CoefficientTable($0.coefficients) }
+        report.coefficientTableIsExample = tableData?.example ?? false
+        if tableData?.example == true {
+            report.notes.append("coefficient table \(tableData!.id) is an example, not official: voucher quantities are for reference only (JY Art. 19)")
+        }
         report.coefficientTable = tableData.map { "\($0.id) (\($0.validFrom) – \($0.validTo))\($0.label.map { ": " + $0 } ?? "")" }
         if table == nil {
             report.notes.append("no coefficient table of \(rulebook.citation) is in force on the check date \(manifest?.checkDate ?? "(none)"): no voucher quantity (§8)")

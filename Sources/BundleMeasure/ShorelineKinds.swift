@@ -1,22 +1,25 @@
 import Foundation
 import GeoCore
 import Measure
+import Rules
 import Submission
 
 /// §3 beach, §4 mudflat, §5 mangrove: measured along a baseline.
 extension MeasureContext {
     mutating func beach() throws {
         let article = "SW Art. 19(1)"
-        let minL = threshold("beach.length_m")?.value ?? 50, minW = threshold("beach.averageWidth_m")?.value ?? 15
+        // The thresholds decide which segments qualify, as they decide the checker's verdicts.
+        let tl = try requiredThreshold("beach.length_m"), tw = try requiredThreshold("beach.averageWidth_m")
+        let (minL, minW) = (tl.value, tw.value)
         let (transects, _) = try alongBaseline("shoreline", "beach", feature: geometries("beach"), article: article, prefix: "beach",
-                                               minLength: minL, minWidth: minW)
+                                               qualify: (tl, tw))
         let qualifying = report.segments.filter { $0.qualifies == true }
         add(MeasuredValue(id: "beach.segments", label: "beach segments (runs)", value: Double(report.segments.count), unit: "count",
                           method: "§3 each run of the beach along the shoreline is a segment", parameters: params.transect.asDictionary,
                           layers: files("shoreline") + files("beach"), crs: crs, article: article))
         // A run's ends are known to one station (L/n); a width to √2 × the positional accuracy.
         func station(_ s: MeasurementReport.Segment) -> Double { s.length_m / Double(max(1, s.statistics.count)) }
-        add(MeasuredValue(id: "beach.qualifyingLength_m", label: "qualifying length (segments > \(fixed(minL, 0)) m long, > \(fixed(minW, 0)) m wide on average)",
+        add(MeasuredValue(id: "beach.qualifyingLength_m", label: "qualifying length (segments \(tl.comparison.rawValue) \(fixed(minL, 0)) m long, \(tw.comparison.rawValue) \(fixed(minW, 0)) m wide on average)",
                           value: qualifying.reduce(0) { $0 + $1.length_m }, unit: "m",
                           method: "§3 sum of qualifying segments' lengths (strict, unrounded)",
                           parameters: params.transect.asDictionary.merging(["minLength_m": minL, "minAverageWidth_m": minW]) { a, _ in a },

@@ -9,12 +9,27 @@ extension CheckReport {
             let format = "ecocredit-check/1"
             let bundle: String; let projectId, rule, kind: String?; let rulebook, checkDate, dateSource: String
             let period: Bilingual; let overall: Verdict; let results: [CriterionResult]; let quantities: [CheckQuantity]; let notes: [String]
+            let official: Bool; let reasons: [Reason]; let whatIf: Bool
         }
         let enc = JSONEncoder()
         enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let d = Doc(bundle: bundle, projectId: projectId, rule: rule, kind: kind, rulebook: rulebook, checkDate: checkDate, dateSource: dateSource,
-                    period: period, overall: overall, results: results, quantities: quantities, notes: notes)
+                    period: period, overall: overall, results: results, quantities: quantities, notes: notes,
+                    official: isOfficial, reasons: reasons, whatIf: whatIf)
         return String(decoding: (try? enc.encode(d)) ?? Data(), as: UTF8.self) + "\n"
+    }
+
+    /// A quantity's status in words.
+    public static func statusText(_ s: QuantityStatus, _ lang: Lang) -> String {
+        let zh = lang == .zh
+        switch s {
+        case .issuable: return zh ? "可发放" : "issuable"
+        case .pending: return zh ? "待定" : "pending"
+        case .notIssuable: return zh ? "不可发放" : "not issuable"
+        case .referenceOnly: return zh ? "仅供参考" : "for reference only"
+        case .notAssessed: return zh ? "未评定" : "not assessed"
+        case .liability: return zh ? "应购买" : "liability"
+        }
     }
 
     public func text(_ lang: Lang) -> String {
@@ -28,6 +43,7 @@ extension CheckReport {
             }
         }
         var out = (zh ? "EcoCredit 验收核查 — " : "EcoCredit check — ") + bundle + "\n"
+        if whatIf { out += zh ? "【假设情景】本报告使用提交文件替换的规则库表格计算，非正式结果\n" : "[WHAT-IF] computed with rulebook tables the submission replaced: not official\n" }
         out += (zh ? "规则库 " : "rulebook ") + rulebook + (zh ? "；核查日期 " : "; check date ") + checkDate + " (\(dateSource))\n"
         out += (zh ? period.zh : period.en) + "\n"
         for r in results {
@@ -46,8 +62,13 @@ extension CheckReport {
             out += line + "\n"
             if let s = r.shortfall { out += "    → " + (zh ? s.zh : s.en) + "\n" }
         }
-        out += (zh ? "总体结论：" : "Overall: ") + v(overall) + "\n"
-        for q in quantities { out += "  \(zh ? q.label.zh : q.label.en) = \(q.value) \(q.unit) [\(q.status)] (\(q.article))\n" }
+        out += (zh ? "总体结论：" : "Overall: ") + v(overall)
+        if !reasons.isEmpty { out += zh ? "（非正式结果，原因如下）" : " (not official, for the reasons below)" }
+        out += "\n"
+        for r in reasons { out += "  ! [\(r.code)] \(r.text(lang))\n" }
+        for q in quantities {
+            out += "  \(zh ? q.label.zh : q.label.en) = \(q.value) \(q.unit) [\(Self.statusText(q.status, lang))] (\(q.article))\n"
+        }
         for n in notes { out += "  note: \(n)\n" }
         return out
     }

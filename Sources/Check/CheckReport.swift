@@ -41,15 +41,59 @@ public struct CriterionResult: Sendable, Equatable, Codable {
     public var shortfall: Bilingual?
 }
 
+/// Why a result is not official or not assessed: a stable code, both languages, the article.
+public struct Reason: Sendable, Equatable, Codable {
+    public var code: String
+    public var zh: String
+    public var en: String
+    public var article: String?
+    public init(code: String, zh: String, en: String, article: String? = nil) { self.code = code; self.zh = zh; self.en = en; self.article = article }
+    public func text(_ lang: CheckReport.Lang) -> String { lang == .zh ? zh : en }
+}
+
+/// What may be done with a quantity.
+public enum QuantityStatus: String, Sendable, Equatable, Codable, CaseIterable {
+    /// Every criterion passed, the data verified, the rulebook is in force and nothing is an
+    /// example or a what-if: the registry may issue it.
+    case issuable
+    /// Some criterion is indeterminate (within the measurement's uncertainty).
+    case pending
+    /// A criterion failed.
+    case notIssuable = "not-issuable"
+    /// Computed, but a `Reason` keeps it from being official (rulebook not in force, example
+    /// coefficients, what-if override): shown for reference only.
+    case referenceOnly = "reference-only"
+    /// Not computed: the input failed verification.
+    case notAssessed = "not-assessed"
+    /// A liability to buy (land supply), not a credit.
+    case liability
+}
+
 /// A quantity the check yields (indicator metres, vouchers), with whether it may be issued.
+/// The amount is fixed point (`units` of 10^-`decimals`): metres in centimetres, vouchers in
+/// 0.0001; nil when not assessed. The registry reads `units`, never the display text.
 public struct CheckQuantity: Sendable, Equatable, Codable {
     public var id: String
     public var label: Bilingual
-    public var value: String
+    public var units: Int64?
+    public var decimals: Int
     public var unit: String
     public var article: String
-    /// "issuable", "pending" (indeterminate), "not issuable", "liability".
-    public var status: String
+    public var status: QuantityStatus
+    /// Why the status is not `issuable` beyond the verdicts (each with its code).
+    public var reasons: [Reason] = []
+
+    /// "500.34"; "—" when not assessed.
+    public var value: String {
+        guard let units else { return "—" }
+        var scale: Int64 = 1
+        for _ in 0..<decimals { scale *= 10 }
+        let sign = units < 0 ? "-" : "", v = units.magnitude
+        guard decimals > 0 else { return sign + String(v) }
+        let frac = String(v % UInt64(scale))
+        return "\(sign)\(v / UInt64(scale)).\(String(repeating: "0", count: decimals - frac.count))\(frac)"
+    }
+    public var isIssuable: Bool { status == .issuable && reasons.isEmpty }
 }
 
 public struct CheckReport: Sendable {
@@ -66,7 +110,17 @@ public struct CheckReport: Sendable {
     public var overall: Verdict = .notAssessed
     public var quantities: [CheckQuantity] = []
     public var notes: [String] = []
+    /// Why nothing in this report is official, each with its code: the input failed
+    /// verification, the rulebook is not in force on the check date, the coefficients are an
+    /// example, the rulebook was overridden (what-if). Empty when the quantities may be issued.
+    public var reasons: [Reason] = []
+    /// True when the report was computed with a what-if override of the rulebook.
+    public var whatIf = false
 
-    /// 0 pass, 1 fail, 3 indeterminate or not assessed.
-    public var exitStatus: Int32 { overall == .pass ? 0 : overall == .fail ? 1 : 3 }
+    /// True when the quantities may be issued as they stand.
+    public var isOfficial: Bool { reasons.isEmpty }
+
+    /// 0 pass (and official), 1 fail, 3 indeterminate, not assessed, or a pass that is for
+    /// reference only (`reasons`).
+    public var exitStatus: Int32 { overall == .fail ? 1 : overall == .pass && isOfficial ? 0 : 3 }
 }

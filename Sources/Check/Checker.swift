@@ -12,16 +12,81 @@ public enum Checker {
                              dateSource: String) -> CheckReport {
         var r = CheckReport(bundle: m.bundle, projectId: m.projectId, rule: m.rule, kind: m.kind, rulebook: rulebook.citation,
                             checkDate: date.description, dateSource: dateSource, period: period(rulebook, date))
-        for c in (rulebook.criteria ?? []) where c.kinds.contains(m.kind ?? "") {
+        for c in criteria(rulebook, kind: m.kind) {
             r.results += evaluate(c, m, rulebook: rulebook, declared: declared, date: date)
         }
         // Segments decide which metres qualify; the project and every parcel decide the verdict.
-        let deciding = r.results.filter { $0.scope != "segment" }
+        let deciding = r.results.filter { $0.scope != Rulebook.Criterion.Scope.segment.rawValue }
         r.overall = deciding.map(\.verdict).min { $0.rank < $1.rank } ?? .notAssessed
         if deciding.isEmpty { r.notes.append("no criterion of \(rulebook.citation) applies to kind \(m.kind ?? "none")") }
+        r.reasons = officialReasons(rulebook, date: date, exampleCoefficients: m.coefficientTableIsExample)
+        r.whatIf = rulebook.whatIf
         r.quantities = quantities(m, r, rulebook: rulebook, declared: declared)
         r.notes += m.notes
         return r
+    }
+
+    /// The criteria of `rulebook` that apply to a kind of submission.
+    static func criteria(_ rulebook: Rulebook, kind: String?) -> [Rulebook.Criterion] {
+        (rulebook.criteria ?? []).filter { c in c.kinds.contains { $0.rawValue == kind } }
+    }
+
+    /// The report for a bundle whose data failed verification: every criterion and quantity is
+    /// not assessed, with the codes of the findings that stopped it. Nothing is computed from the
+    /// data, so nothing can read zero or pass.
+    public static func notAssessed(bundle: String, manifest: (projectId: String?, rule: String?, kind: String?), rulebook: Rulebook,
+                                   date: CivilDate, dateSource: String, blocking: [(code: String, zh: String, en: String)]) -> CheckReport {
+        var r = CheckReport(bundle: bundle, projectId: manifest.projectId, rule: manifest.rule, kind: manifest.kind, rulebook: rulebook.citation,
+                            checkDate: date.description, dateSource: dateSource, period: period(rulebook, date))
+        let codes = Array(Set(blocking.map(\.code))).sorted()
+        let list = codes.joined(separator: ", ")
+        let reason = Reason(code: "VERIFY.FAILED", zh: "输入数据未通过核查（\(list)），不予评定", en: "not assessed: the input failed verification (\(list))")
+        r.reasons = [reason] + officialReasons(rulebook, date: date, exampleCoefficients: false)
+        r.whatIf = rulebook.whatIf
+        for c in criteria(rulebook, kind: manifest.kind) {
+            r.results.append(CriterionResult(criterion: c.id, label: Bilingual(zh: c.label.zh, en: c.label.en), article: c.article, scope: c.scope.rawValue,
+                                             subject: nil, source: "measured", verdict: .notAssessed, inPrinciple: c.inPrinciple ?? false,
+                                             shortfall: Bilingual(zh: reason.zh, en: reason.en)))
+        }
+        r.overall = .notAssessed
+        let q = rulebook.quantities?.objectValue ?? [:]
+        let article = q["article"]?.stringValue ?? ""
+        func blocked(_ id: String, _ label: Bilingual, _ decimals: Int, _ unit: String) -> CheckQuantity {
+            CheckQuantity(id: id, label: label, units: nil, decimals: decimals, unit: unit, article: article, status: .notAssessed, reasons: [reason])
+        }
+        if q["indicatorMetres"]?.objectValue?[manifest.kind ?? ""] != nil {
+            r.quantities.append(blocked("indicatorMetres", .init(zh: "岸线指标（米）", en: "coastline indicator (metres)"), 2, "m"))
+        }
+        if q["vouchersEarned"] != nil, manifest.kind == SubmissionKind.restorationParcels.rawValue {
+            r.quantities.append(blocked("vouchers", .init(zh: "可发放生态券合计", en: "vouchers issuable, all eligible parcels"), 4, "unit"))
+        }
+        if q["vouchersRequired"] != nil, manifest.kind == SubmissionKind.landSupply.rawValue {
+            r.quantities.append(blocked("vouchersRequired", .init(zh: "供地前应购买的生态券", en: "vouchers to buy before land supply"), 4, "unit"))
+        }
+        return r
+    }
+
+    /// Why quantities computed under `rulebook` on `date` cannot be official, each with its code.
+    static func officialReasons(_ book: Rulebook, date: CivilDate, exampleCoefficients: Bool) -> [Reason] {
+        var out: [Reason] = []
+        let span = "\(book.effective.from ?? "…") – \(book.effective.to ?? "…")", note = book.effective.note ?? ""
+        switch book.isInForce(on: date) {
+        case true?: break
+        case false?:
+            out.append(Reason(code: "RULES.NOT_IN_FORCE", zh: "仅供参考：规则库 \(book.citation) 于 \(date) 不在施行期间（\(span)，\(note)）",
+                              en: "for reference only: rulebook \(book.citation) not in force on \(date) (\(span), \(note))", article: note))
+        case nil:
+            out.append(Reason(code: "RULES.NO_EFFECTIVE_PERIOD", zh: "仅供参考：规则库 \(book.citation) 未规定施行日期（\(note)）",
+                              en: "for reference only: rulebook \(book.citation) sets no effective date (\(note))", article: note))
+        }
+        if exampleCoefficients {
+            out.append(Reason(code: "RULES.EXAMPLE_COEFFICIENTS", zh: "示例折算系数，非正式数值", en: "example coefficients, not official", article: "JY Art. 19"))
+        }
+        if book.whatIf {
+            out.append(Reason(code: "RULES.WHAT_IF", zh: "假设情景：提交文件替换了规则库的表格，结果非正式",
+                              en: "what-if: the submission replaced rulebook tables; nothing here is official"))
+        }
+        return out
     }
 
     static func period(_ book: Rulebook, _ date: CivilDate) -> Bilingual {
@@ -52,11 +117,11 @@ public enum Checker {
     static func evaluate(_ c: Rulebook.Criterion, _ m: MeasurementReport, rulebook: Rulebook, declared: [String: JSONValue],
                          date: CivilDate) -> [CriterionResult] {
         let label = Bilingual(zh: c.label.zh, en: c.label.en)
-        var base = CriterionResult(criterion: c.id, label: label, article: c.article, scope: c.scope, subject: nil, source: "measured",
+        var base = CriterionResult(criterion: c.id, label: label, article: c.article, scope: c.scope.rawValue, subject: nil, source: "measured",
                                    verdict: .notAssessed, inPrinciple: c.inPrinciple ?? false)
         if let key = c.declared { return [declaredRow(base, key, c.expected, declared)] }
         guard let pattern = c.value, let tkey = c.threshold, let t = rulebook.thresholds[tkey] else { return [base] }
-        base.threshold = t.value; base.comparison = t.comparison
+        base.threshold = t.value; base.comparison = t.comparison.rawValue
         var found = matches(pattern, m)
         // A duration not measured from dated records may count from a declared date.
         if found.isEmpty, let key = c.declaredSinceDate, let since = declared[key]?.stringValue.flatMap(CivilDate.init) {
@@ -118,8 +183,8 @@ public enum Checker {
         func show(_ v: Double) -> String { unit == "ratio" ? String(format: "%.2f%%", v * 100) : String(format: "%.2f %@", v, unit) }
         let gap = abs(t.value - x)
         let subject = r.subject.map { " (\($0))" } ?? ""
-        var zh = "\(c.label.zh)\(subject)为 \(show(x))，要求 \(t.comparison) \(show(t.value))"
-        var en = "\(c.label.en)\(subject) is \(show(x)); it must be \(t.comparison) \(show(t.value))"
+        var zh = "\(c.label.zh)\(subject)为 \(show(x))，要求 \(t.comparison.rawValue) \(show(t.value))"
+        var en = "\(c.label.en)\(subject) is \(show(x)); it must be \(t.comparison.rawValue) \(show(t.value))"
         if r.verdict == .indeterminate {
             zh += "；与阈值之差 \(show(gap)) 在量测不确定度 ±\(show(u)) 之内，需更精确的测量或现场复核"
             en += "; the gap of \(show(gap)) lies within the measurement uncertainty ±\(show(u)): measure more precisely or verify on site"
@@ -130,6 +195,9 @@ public enum Checker {
                 en += " (\(s.label.en): \(String(format: "%.2f", gap * scale.value)) \(scale.unit))"
             }
             if c.inPrinciple == true { zh += "；本项为“原则上”要求"; en += "; this requirement applies \"in principle\" (原则上)" }
+        }
+        if c.scope == .segment {
+            zh += "；该段不计入岸线指标米数"; en += "; this segment is left out of the indicator metres"
         }
         r.shortfall = .init(zh: zh, en: en)
         return r
@@ -150,7 +218,9 @@ public enum Checker {
         let q = rulebook.quantities?.objectValue ?? [:]
         let article = q["article"]?.stringValue ?? ""
         var out: [CheckQuantity] = []
-        let status = r.overall == .pass ? "issuable" : r.overall == .indeterminate ? "pending" : "not issuable"
+        let decided: QuantityStatus = r.overall == .pass ? .issuable : r.overall == .indeterminate ? .pending : .notIssuable
+        /// The status once the report's reasons are weighed: an issuable quantity with reasons is reference only.
+        func final(_ s: QuantityStatus) -> QuantityStatus { s == .issuable && !r.reasons.isEmpty ? .referenceOnly : s }
         if let source = q["indicatorMetres"]?.objectValue?[m.kind ?? ""]?.stringValue {
             var value: Double? = nil
             var src = source
@@ -159,8 +229,20 @@ public enum Checker {
                 value = declared[key]?.doubleValue; src = "declared \(key)"
             } else { value = m.value(source)?.value }
             if let value {
-                out.append(CheckQuantity(id: "indicatorMetres", label: .init(zh: "岸线指标（米）", en: "coastline indicator (metres)"),
-                                         value: String(format: "%.2f", value), unit: "m", article: "\(article) (\(src))", status: status))
+                // Whole centimetres, rounded down (never more metres than measured) with a guard of
+                // 1e-4 cm (1 µm) against binary noise, as `CreditQuantity` guards vouchers: a
+                // designed 800 m measured as 799.9999999999 m stays 800.00. A value that cannot
+                // be a length is refused with a code, not converted.
+                let cm = (value * 100 + 1e-4).rounded(.down)
+                let label = Bilingual(zh: "岸线指标（米）", en: "coastline indicator (metres)")
+                if cm.isFinite, cm >= 0, let units = Int64(exactly: cm), units < Int64(1) << 50 {
+                    out.append(CheckQuantity(id: "indicatorMetres", label: label, units: units, decimals: 2, unit: "m",
+                                             article: "\(article) (\(src))", status: final(decided), reasons: decided == .issuable ? r.reasons : []))
+                } else {
+                    out.append(CheckQuantity(id: "indicatorMetres", label: label, units: nil, decimals: 2, unit: "m", article: "\(article) (\(src))",
+                                             status: .notAssessed, reasons: [Reason(code: "QUANTITY.OUT_OF_RANGE", zh: "\(src) 的值 \(value) 不是有效长度",
+                                                                                     en: "\(src) is \(value), not a usable length")]))
+                }
             }
         }
         if q["vouchersEarned"] != nil {
@@ -173,18 +255,23 @@ public enum Checker {
                 let subject = "parcel \(p.id)"
                 let eligible = !ineligible.contains(subject), isPending = pending.contains(subject)
                 if eligible { total = total + v }
+                let status: QuantityStatus = eligible ? final(.issuable) : isPending ? .pending : .notIssuable
                 out.append(CheckQuantity(id: "vouchers[\(p.id)]", label: .init(zh: "地块 \(p.id) 生态券", en: "vouchers of parcel \(p.id)"),
-                                         value: eligible || isPending ? v.description : "0.0000", unit: "unit", article: article,
-                                         status: eligible ? "issuable" : isPending ? "pending" : "not issuable"))
+                                         units: v.tenThousandths, decimals: 4, unit: "unit", article: article,
+                                         status: status, reasons: eligible ? r.reasons : []))
             }
             if m.parcels.contains(where: { $0.vouchers != nil }) {
-                out.append(CheckQuantity(id: "vouchers", label: .init(zh: "可发放生态券合计", en: "vouchers issuable, all eligible parcels"),
-                                         value: total.description, unit: "unit", article: article, status: ineligible.isEmpty ? status : "issuable for eligible parcels"))
+                out.append(CheckQuantity(id: "vouchers", label: .init(zh: "可发放生态券合计（符合条件的地块）", en: "vouchers issuable, all eligible parcels"),
+                                         units: total.tenThousandths, decimals: 4, unit: "unit", article: article,
+                                         status: final(ineligible.isEmpty ? decided : .issuable), reasons: r.reasons))
             }
         }
         if let id = q["vouchersRequired"]?.stringValue, let v = m.value(id) {
-            out.append(CheckQuantity(id: "vouchersRequired", label: .init(zh: "供地前应购买的生态券", en: "vouchers to buy before land supply"),
-                                     value: String(format: "%.4f", v.value), unit: "unit", article: "JY Art. 3, 31, 34", status: "liability"))
+            let units = (v.value * 10_000).rounded()
+            if units.isFinite, let u = Int64(exactly: units) {
+                out.append(CheckQuantity(id: "vouchersRequired", label: .init(zh: "供地前应购买的生态券", en: "vouchers to buy before land supply"),
+                                         units: u, decimals: 4, unit: "unit", article: "JY Art. 3, 31, 34", status: .liability, reasons: r.reasons))
+            }
         }
         return out
     }

@@ -7,6 +7,7 @@ import GeoCore
 import Rules
 import Submission
 import Verify
+import Workflow
 
 /// `ecocredit annex BUNDLE -o DIR`: the measurement annex a bureau files.
 struct AnnexCommand: ParsableCommand {
@@ -30,37 +31,21 @@ struct AnnexCommand: ParsableCommand {
     var generatedAt: String?
 
     func run() throws {
-        // Read once: verified, then measured from the same layers.
-        let options = Verifier.Options(rulebookFile: input.rulebook)
-        let reading = Verifier.read(input.bundle, options: options)
-        defer { reading.close() }
-        let verification = Verifier.check(reading, options: options)
-        let opened = try OpenedBundle(input.bundle, rulebookFile: input.rulebook, reading: reading)
-        let (proj, geos, b, set, book) = (opened.proj, opened.geos, opened.bundle, opened.set, opened.rulebook)
-        let measured = try opened.measure()
-        let (day, source) = CheckDates.resolve(option: nil, manifest: b.manifest?.checkDate)
-        let check = Checker.check(measured, rulebook: book, declared: b.manifest?.declared ?? [:], date: day, dateSource: source)
-
-        try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
-        func write(_ name: String, _ data: Data) throws { try data.write(to: URL(fileURLWithPath: (output as NSString).appendingPathComponent(name))) }
-        var outputs = ["measurements.json", "transects.csv", "transects.geojson", "check.json", "verification.json"]
-        try measured.writeJSON(to: (output as NSString).appendingPathComponent("measurements.json"))
-        try measured.writeTransectsCSV(to: (output as NSString).appendingPathComponent("transects.csv"))
-        try write("transects.geojson", try measured.transectsGeoJSON(proj: proj))
-        try write("check.json", Data(check.json().utf8))
-        try write("verification.json", Data(verification.json().utf8))
-        for (name, data) in try MeasurementReport.featuresGeoJSON(set, proj: proj) { try write(name, data); outputs.append(name) }
         let time = generatedAt ?? ISO8601DateFormatter().string(from: Date())
         var command = "ecocredit annex \(input.bundle) -o \(output) --lang \(lang.rawValue) --generated-at \(time)"
         if let rulebook = input.rulebook { command += " --rulebook \(rulebook)" }
-        let html = try AnnexBuilder.build(bundle: b, set: set, verification: verification, measurement: measured, check: check, rulebook: book,
-                                          options: .init(lang: lang.rawValue, generatedAt: time, command: command, outputs: outputs), geos: geos)
-        try write("annex.html", Data(html.utf8))
-        print("annex: \(output)/annex.html (\(html.utf8.count) bytes), with \(outputs.joined(separator: ", "))")
-        if pdf {
-            let target = (output as NSString).appendingPathComponent("annex.pdf")
-            try PDFPrinter.print(html: (output as NSString).appendingPathComponent("annex.html"), to: target)
-            print("pdf: \(target)")
+        try runPipeline(input.bundle, options: .init(rulebookFile: input.rulebook), through: .check) { r in
+            guard r.check != nil else {
+                emit(r.verification.text(lang), terminator: "")
+                throw ExitCode(Exit.unusable)
+            }
+            let written = try Outputs.write(r, to: output, annex: .init(lang: lang.rawValue, generatedAt: time, command: command, pdf: pdf))
+            emit("annex: \(output)/annex.html, with \(written.filter { $0 != "annex.html" }.joined(separator: ", ")), index.json")
+            if r.measurement == nil {
+                emit(r.verification.text(lang), terminator: "")
+                emitError("\(input.bundle): verification found errors: the annex shows them and assesses nothing")
+                throw ExitCode(Exit.failed)
+            }
         }
     }
 }

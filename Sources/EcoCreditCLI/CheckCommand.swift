@@ -6,6 +6,7 @@ import GeoCore
 import Rules
 import Submission
 import Verify
+import Workflow
 
 /// `ecocredit check BUNDLE`: verdict per criterion, overall verdict, shortfalls and quantities.
 struct CheckCommand: ParsableCommand {
@@ -13,33 +14,33 @@ struct CheckCommand: ParsableCommand {
         commandName: "check",
         abstract: "Check a submission against its rulebook: a verdict per criterion with its article, shortfalls, and the metres or vouchers it makes.",
         discussion: """
-        Measures the bundle (as `ecocredit measure`) and applies the rulebook's criteria. Verdicts: pass, fail, \
-        indeterminate (the threshold lies within the measurement's uncertainty), not-assessed (input missing). \
-        Exit status: 0 pass, 1 fail, 3 indeterminate or not assessed, 2 input that cannot be used.
+        Verifies and measures the bundle (as `ecocredit measure`) and applies the rulebook's criteria. Verdicts: pass, fail, \
+        indeterminate (the threshold lies within the measurement's uncertainty), not-assessed (input missing or failed \
+        verification). A quantity is issuable only when the data verified without error, every criterion passed, the \
+        rulebook is in force on the check date and nothing is an example or a what-if; otherwise the reasons are printed. \
+        Exit status: 0 pass (official), 1 fail, 2 input unusable, 3 indeterminate, not assessed or for reference only, \
+        4 rulebook unreadable.
         """)
 
     @OptionGroup var input: BundleOptions
-    @Option(help: "Check date YYYY-MM-DD (default: the manifest's checkDate, else today).")
-    var date: String?
+    @Option(help: "Check date YYYY-MM-DD (default: the manifest's checkDate, else today in China time).")
+    var date: CivilDate?
     @Flag(help: "Print JSON instead of text.")
     var json = false
     @Option(help: "Language of the text report: zh or en.")
     var lang: Language = .zh
 
-    func validate() throws {
-        if let date, CivilDate(date) == nil { throw ValidationError("--date \(date) is not a valid YYYY-MM-DD date") }
-    }
-
     func run() throws {
-        let opened = try OpenedBundle(input.bundle, rulebookFile: input.rulebook)
-        let (b, book) = (opened.bundle, opened.rulebook)
-        defer { b.removeUnpacked() }
-        let (day, source) = CheckDates.resolve(option: date, manifest: b.manifest?.checkDate)
-        let measured = try opened.measure()
-        var report = Checker.check(measured, rulebook: book, declared: b.manifest?.declared ?? [:], date: day, dateSource: source)
-        if input.rulebook != nil { report.notes.insert("rulebook loaded from \(input.rulebook!) instead of the shipped one", at: 0) }
-        print(json ? report.json() : report.text(lang == .zh ? .zh : .en), terminator: "")
-        if report.exitStatus != 0 { throw ExitCode(report.exitStatus) }
+        try runPipeline(input.bundle, options: .init(rulebookFile: input.rulebook, checkDate: date), through: .check) { r in
+            guard let report = r.check else {
+                emit(json ? r.verification.json() : r.verification.text(lang), terminator: "")
+                throw ExitCode(Exit.unusable)
+            }
+            if r.measurement == nil && !json { emit(r.verification.text(lang), terminator: "") }
+            emit(json ? report.json() : report.text(lang == .zh ? .zh : .en), terminator: "")
+            if r.verification.unusable { throw ExitCode(Exit.unusable) }
+            if report.exitStatus != 0 { throw ExitCode(report.exitStatus) }
+        }
     }
 }
 
@@ -50,16 +51,6 @@ extension SplitCommand {
         guard parts.count <= 2, let whole = Int64(parts[0]), parts.count == 1 || parts[1].count <= 2,
               let frac = parts.count == 2 ? Int64(parts[1].padding(toLength: 2, withPad: "0", startingAt: 0)) : 0 else { return nil }
         return whole * 100 + frac
-    }
-}
-
-enum CheckDates {
-    /// The check date: the option, else the manifest's, else today (UTC).
-    static func resolve(option: String?, manifest: String?) -> (CivilDate, String) {
-        if let o = option.flatMap(CivilDate.init) { return (o, "--date") }
-        if let m = manifest.flatMap(CivilDate.init) { return (m, "the manifest's checkDate") }
-        let c = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: Date())
-        return (CivilDate(year: c.year!, month: c.month!, day: c.day!)!, "today (no checkDate given)")
     }
 }
 

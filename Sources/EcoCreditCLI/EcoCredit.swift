@@ -2,28 +2,21 @@ import ArgumentParser
 import Foundation
 import GeoCore
 import Submission
+import Workflow
 
 @main
 struct EcoCredit: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ecocredit",
         abstract: "Geospatial validation of ecological-restoration credits (Shanwei coastline indicators, Jiangyin eco-vouchers).",
-        version: "0.1.0 (GEOS \(GEOSContext.version), PROJ \(ProjContext.version))",
+        version: "\(EcoCreditVersion.string) (GEOS \(GEOSContext.version), PROJ \(ProjContext.version))",
         subcommands: [VerifyCommand.self, MeasureCommand.self, CheckCommand.self, SplitCommand.self, AnnexCommand.self, Summary.self])
 
-    /// The allocator is set for large layers (`BatchMemory`) before any command runs, and the
-    /// worker threads start while the arguments are parsed (`Parallel.startWorkers`).
+    /// Signals remove scratch folders before exiting (`Signals`).
     static func main() {
-        BatchMemory.configure()
-        Parallel.startWorkers()
+        Signals.install()
         main(nil)
     }
-}
-
-/// Exit status 2: the input could not be used at all.
-struct UnusableInput: Error, CustomStringConvertible {
-    let message: String
-    var description: String { message }
 }
 
 struct Summary: ParsableCommand {
@@ -34,20 +27,21 @@ struct Summary: ParsableCommand {
     var bundles: [String]
 
     func run() throws {
-        let geos = try GEOSContext()
-        let proj = try ProjContext()
-        var failed = false
+        var status: Int32 = 0
         for path in bundles {
             do {
-                let bundle = try SubmissionBundle.open(path)
-                let set = try LayerSet.load(bundle, proj: proj)
-                print(SummaryText.render(bundle: bundle, set: set, rows: try LayerSummary.summarize(set, geos: geos, proj: proj)))
-            } catch {
-                failed = true
-                FileHandle.standardError.write(Data("\(path): \(error)\n".utf8))
-            }
+                try runPipeline(path, options: .init(), through: .verify) { r in
+                    guard let bundle = r.bundle, let set = r.set, !r.verificationFailed else {
+                        emit(r.verification.text(.en), terminator: "")
+                        emitError("\(path): not summarised: verification found errors")
+                        status = max(status, r.verification.unusable ? Exit.unusable : Exit.failed)
+                        return
+                    }
+                    emit(SummaryText.render(bundle: bundle, set: set, rows: try LayerSummary.summarize(set, geos: r.geos, proj: r.proj)))
+                }
+            } catch let e as ExitCode { status = max(status, e.rawValue) }
         }
-        if failed { throw ExitCode(2) }
+        if status != 0 { throw ExitCode(status) }
     }
 }
 

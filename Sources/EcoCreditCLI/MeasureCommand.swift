@@ -4,6 +4,7 @@ import Foundation
 import GeoCore
 import Rules
 import Submission
+import Workflow
 
 /// `ecocredit measure BUNDLE -o DIR`: every measurement of measurement-methods §0–§9.
 struct MeasureCommand: ParsableCommand {
@@ -13,8 +14,10 @@ struct MeasureCommand: ParsableCommand {
         discussion: """
         Writes into DIR: measurements.json (every value with unit, method, parameters, layers, feature ids, working CRS, \
         geodesic cross-check and article), transects.csv, transects.geojson and one GeoJSON per layer as measured. \
-        Parameters come from the manifest's "parameters" and are printed. Run `ecocredit verify` first: measuring \
-        assumes sound data and stops at the first unreadable layer. Exit status 2 when the input cannot be used.
+        Parameters come from the manifest's "parameters" and are printed. The bundle is verified first, on the same \
+        read: when verification finds an error nothing is measured (exit 1) and only verification.json and check.json \
+        (not assessed) are written. The folder is replaced as a whole, with index.json (SHA-256 of every file). \
+        Exit status: 0 measured, 1 verification errors, 2 input unusable, 4 rulebook unreadable, 5 output not writable.
         """)
 
     @OptionGroup var input: BundleOptions
@@ -24,36 +27,22 @@ struct MeasureCommand: ParsableCommand {
 
 
     func run() throws {
-        let opened = try OpenedBundle(input.bundle, rulebookFile: input.rulebook)
-        let (proj, geos, b, set, book) = (opened.proj, opened.geos, opened.bundle, opened.set, opened.rulebook)
-        defer { b.removeUnpacked() }
         let bar = ProgressBar()
-        let report = try opened.measure(progress: bar.update)
-        bar.finish()
-        try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
-        func write(_ name: String, _ data: Data) throws { try data.write(to: URL(fileURLWithPath: (output as NSString).appendingPathComponent(name))) }
-        try report.writeJSON(to: (output as NSString).appendingPathComponent("measurements.json"))
-        try report.writeTransectsCSV(to: (output as NSString).appendingPathComponent("transects.csv"))
-        try write("transects.geojson", try report.transectsGeoJSON(proj: proj))
-        for (name, data) in try MeasurementReport.featuresGeoJSON(set, proj: proj) { try write(name, data) }
-        print(MeasureText.render(report))
-        print("written: \(output)/measurements.json, transects.csv, transects.geojson, \(set.layers.count) layer GeoJSON files")
+        try runPipeline(input.bundle, options: .init(rulebookFile: input.rulebook), through: .check, progress: bar.update) { r in
+            bar.finish()
+            let written = try Outputs.write(r, to: output)
+            guard let m = r.measurement else {
+                emit(r.verification.text(.zh), terminator: "")
+                emitError("\(input.bundle): not measured: verification found errors (see above); wrote \(output)/verification.json and check.json")
+                throw ExitCode(r.verification.unusable ? Exit.unusable : Exit.failed)
+            }
+            emit(MeasureText.render(m))
+            if let c = r.check, !c.reasons.isEmpty {
+                for reason in c.reasons { emit("   ! [\(reason.code)] \(reason.en)") }
+            }
+            emit("written: \(output)/ \(written.joined(separator: ", ")), index.json")
+        }
     }
-}
-
-/// A one-line progress bar on standard error, only when it is a terminal.
-final class ProgressBar {
-    let active = isatty(STDERR_FILENO) != 0
-    var last = -1
-    func update(_ done: Int, _ total: Int) {
-        guard active, total > 5_000 else { return }
-        let pct = total > 0 ? done * 100 / total : 100
-        guard pct != last else { return }
-        last = pct
-        let bar = String(repeating: "█", count: pct / 4) + String(repeating: "░", count: 25 - pct / 4)
-        FileHandle.standardError.write(Data("\rtransects \(bar) \(pct)% (\(done)/\(total))".utf8))
-    }
-    func finish() { if active && last >= 0 { FileHandle.standardError.write(Data("\n".utf8)) } }
 }
 
 enum MeasureText {

@@ -43,6 +43,7 @@ public enum GeoError: Error, Sendable, Equatable, CustomStringConvertible {
 public enum IOErrorCode: String, Sendable, CaseIterable {
     case missingPart = "IO.MISSING_PART"              // .shp/.shx/.dbf absent
     case unreadable = "IO.UNREADABLE"                 // the OS refused to read it
+    case notRegularFile = "IO.NOT_REGULAR_FILE"       // a FIFO, device or folder where a file is expected
     case shpBadHeader = "IO.SHP.BAD_HEADER"           // magic, version or shape type wrong
     case shpTruncated = "IO.SHP.TRUNCATED"            // shorter than its header or records claim
     case shpRecordCorrupt = "IO.SHP.RECORD_CORRUPT"   // counts or types inside a record impossible

@@ -38,22 +38,18 @@ public struct Rulebook: Sendable, Decodable {
     }
 
     /// A threshold of a criterion: the value, how a measured value compares with it to pass
-    /// (">", ">=", "<", "<="), and the article.
+    /// (">", ">=", "<", "<="; any other text is refused when the rulebook is decoded), and the article.
     public struct Threshold: Sendable, Decodable, Equatable {
         public var value: Double
-        public var comparison: String
+        public var comparison: Comparison
         public var article: String
         public var note: String?
-        /// Whether `measured` passes (unrounded, as measurement-methods §0 requires).
-        public func passes(_ measured: Double) -> Bool {
-            switch comparison {
-            case ">": return measured > value
-            case ">=": return measured >= value
-            case "<": return measured < value
-            case "<=": return measured <= value
-            default: return false
-            }
+        public init(value: Double, comparison: Comparison, article: String, note: String? = nil) {
+            self.value = value; self.comparison = comparison; self.article = article; self.note = note
         }
+        /// Whether `measured` passes (unrounded, as measurement-methods §0 requires). The one
+        /// place this is decided: segment flags, verdicts and map colours all ask here.
+        public func passes(_ measured: Double) -> Bool { comparison.holds(measured, value) }
     }
     /// A conversion-coefficient table (JY Art. 19) with its validity period (inclusive dates).
     public struct CoefficientTableData: Sendable, Decodable, Equatable {
@@ -63,6 +59,20 @@ public struct Rulebook: Sendable, Decodable {
         public var validTo: String
         public var source: String
         public var coefficients: [String: Double]
+        /// True for a table made up for tests and demonstrations: vouchers computed with it
+        /// are never issuable (they are reported as "example coefficients, not official").
+        public var example: Bool
+        enum CodingKeys: String, CodingKey { case id, label, validFrom, validTo, source, coefficients, example }
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            id = try c.decode(String.self, forKey: .id); label = try c.decodeIfPresent(String.self, forKey: .label)
+            validFrom = try c.decode(String.self, forKey: .validFrom); validTo = try c.decode(String.self, forKey: .validTo)
+            source = try c.decode(String.self, forKey: .source); coefficients = try c.decode([String: Double].self, forKey: .coefficients)
+            example = try c.decodeIfPresent(Bool.self, forKey: .example) ?? false
+            for (key, date) in [("validFrom", validFrom), ("validTo", validTo)] where CivilDate(date) == nil {
+                throw RulesError.unknownValue(what: "date", value: date, path: (decoder.codingPath.map(\.stringValue) + [key]).joined(separator: "."), allowed: ["YYYY-MM-DD"])
+            }
+        }
         public func isInForce(on date: CivilDate) -> Bool {
             guard let a = CivilDate(validFrom), let b = CivilDate(validTo) else { return false }
             return a <= date && date <= b
@@ -80,12 +90,16 @@ public struct Rulebook: Sendable, Decodable {
             public var scaleBy: String
             public var label: Label
         }
+        /// What a criterion is judged on.
+        public enum Scope: String, Sendable, CaseIterable, Decodable {
+            case project, segment, parcel
+            public init(from decoder: any Decoder) throws { self = try decodeKnown(decoder, what: "scope") }
+        }
         public var id: String
-        public var kinds: [String]
+        public var kinds: [SubmissionKind]
         public var label: Label
         public var article: String
-        /// "project", "segment" or "parcel".
-        public var scope: String
+        public var scope: Scope
         public var value: String?
         public var threshold: String?
         /// A declared fact (key of the manifest's `declared`) and the value it must have
@@ -122,7 +136,7 @@ public struct Rulebook: Sendable, Decodable {
         public var codes: [String: String]
     }
 
-    public var id: String
+    public var id: RuleId
     public var version: String
     public var title: String
     public var source: String
@@ -142,6 +156,43 @@ public struct Rulebook: Sendable, Decodable {
     public var revenue: Revenue?
     public var trading: JSONValue?
     public var landClassCrosswalk: Crosswalk?
+    /// True when a submission's tables replaced some of this rulebook's (`applying(override:)`):
+    /// every output computed with it is a what-if, never official.
+    public var whatIf: Bool = false
+
+    enum CodingKeys: String, CodingKey {
+        case id, version, title, source, effective, verification, invasiveSpecies, vocabularies, thresholds, coefficientTables
+        case criteria, quantities, priceBounds, revenue, trading, landClassCrosswalk
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(RuleId.self, forKey: .id); version = try c.decode(String.self, forKey: .version)
+        title = try c.decode(String.self, forKey: .title); source = try c.decode(String.self, forKey: .source)
+        effective = try c.decode(Effective.self, forKey: .effective); verification = try c.decode(Verification.self, forKey: .verification)
+        invasiveSpecies = try c.decode(NameList.self, forKey: .invasiveSpecies)
+        vocabularies = try c.decode([String: [String]].self, forKey: .vocabularies)
+        thresholds = try c.decode([String: Threshold].self, forKey: .thresholds)
+        coefficientTables = try c.decodeIfPresent([CoefficientTableData].self, forKey: .coefficientTables)
+        criteria = try c.decodeIfPresent([Criterion].self, forKey: .criteria)
+        quantities = try c.decodeIfPresent(JSONValue.self, forKey: .quantities)
+        priceBounds = try c.decodeIfPresent(PriceBounds.self, forKey: .priceBounds)
+        revenue = try c.decodeIfPresent(Revenue.self, forKey: .revenue)
+        trading = try c.decodeIfPresent(JSONValue.self, forKey: .trading)
+        landClassCrosswalk = try c.decodeIfPresent(Crosswalk.self, forKey: .landClassCrosswalk)
+        // Vocabulary keys are `role.field.meaning`: the role must be one EcoCredit knows.
+        for key in vocabularies.keys.sorted() {
+            let role = String(key.prefix { $0 != "." })
+            if LayerRole(rawValue: role) == nil {
+                throw RulesError.unknownValue(what: "role", value: role, path: "vocabularies.\(key)", allowed: LayerRole.allCases.map(\.rawValue))
+            }
+        }
+        for (i, cr) in (criteria ?? []).enumerated() {
+            if let t = cr.threshold, thresholds[t] == nil {
+                throw RulesError.unknownValue(what: "threshold", value: t, path: "criteria[\(i)].threshold", allowed: thresholds.keys.sorted())
+            }
+        }
+    }
 
     /// The effective period as text, and whether `date` lies inside it (nil when the rule
     /// text leaves it open).
@@ -157,67 +208,116 @@ public struct Rulebook: Sendable, Decodable {
     }
 
     /// "id version", as outputs cite it.
-    public var citation: String { "\(id) \(version)" }
+    public var citation: String { "\(id.rawValue) \(version)" }
+
+    /// Whether the rulebook may decide an official quantity on `date`: only inside an effective
+    /// period the text sets. A draft without dates, or a date outside the period, is
+    /// reference only.
+    public func isOfficial(on date: CivilDate) -> Bool { isInForce(on: date) == true }
+
+    /// The same rulebook with a submission's what-if tables in place (the manifest's `rulebook`
+    /// key: `coefficientTables` and `invasiveSpecies`, submission-format.md). Any other key, or
+    /// a table that does not decode, is refused with `RULES.OVERRIDE_INVALID`.
+    public func applying(override: JSONValue) throws -> Rulebook {
+        guard case .object(let o) = override else {
+            throw RulesError.overrideInvalid(detail: "the manifest's \"rulebook\" must be an object")
+        }
+        var book = self
+        for (key, value) in o.sorted(by: { $0.key < $1.key }) {
+            switch key {
+            case "coefficientTables":
+                do { book.coefficientTables = try JSONDecoder().decode([CoefficientTableData].self, from: JSONEncoder().encode(value)) }
+                catch { throw RulesError.overrideInvalid(detail: "rulebook.coefficientTables: \(RulesError.describe(error))") }
+            case "invasiveSpecies":
+                if let names = value.arrayValue?.compactMap(\.stringValue), names.count == value.arrayValue?.count {
+                    book.invasiveSpecies = NameList(article: "what-if override in the submission", names: names)
+                } else if let list = try? JSONDecoder().decode(NameList.self, from: JSONEncoder().encode(value)) {
+                    book.invasiveSpecies = list
+                } else {
+                    throw RulesError.overrideInvalid(detail: "rulebook.invasiveSpecies must be a list of names or {article, names}")
+                }
+            default:
+                throw RulesError.overrideInvalid(detail: "rulebook.\(key) cannot be overridden (only coefficientTables and invasiveSpecies)")
+            }
+        }
+        book.whatIf = true
+        return book
+    }
 }
 
-/// Errors reading rulebook and vocabulary files.
-public enum RulesError: Error, Sendable, CustomStringConvertible {
+/// Errors reading rulebook and vocabulary files. Each has a stable code.
+public enum RulesError: Error, Sendable, CustomStringConvertible, Equatable {
+    /// No shipped rulebook of that name, or no readable regular file at that path.
     case notFound(name: String)
+    /// Not valid JSON, or not a rulebook: `detail` says where (line and column, or the key path).
     case invalid(name: String, detail: String)
+    /// A value that must be one of a closed set (comparison, kind, role, rule, scope) is not.
+    case unknownValue(what: String, value: String, path: String, allowed: [String])
+    /// The manifest's what-if `rulebook` override cannot be applied.
+    case overrideInvalid(detail: String)
+
     public var code: String {
         switch self {
         case .notFound: return "RULES.NOT_FOUND"
         case .invalid: return "RULES.INVALID"
+        case .unknownValue(let what, _, _, _): return "RULES.UNKNOWN_\(what.uppercased())"
+        case .overrideInvalid: return "RULES.OVERRIDE_INVALID"
         }
     }
     public var description: String {
         switch self {
         case .notFound(let n): return "[\(code)] no rulebook or vocabulary named \(n)"
         case let .invalid(n, d): return "[\(code)] \(n): \(d)"
+        case let .unknownValue(what, value, path, allowed):
+            return "[\(code)] \(path): unknown \(what) \"\(value)\" (one of \(allowed.joined(separator: ", ")))"
+        case .overrideInvalid(let d): return "[\(code)] \(d)"
+        }
+    }
+
+    /// A decoding failure in a user's words: where (key path; line and column for syntax) and what.
+    public static func describe(_ error: any Error) -> String {
+        func path(_ p: [any CodingKey]) -> String {
+            p.isEmpty ? "the top level" : p.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+        }
+        switch error {
+        case let e as RulesError: return e.description
+        case DecodingError.keyNotFound(let k, let c): return "\(path(c.codingPath + [k])) is missing"
+        case DecodingError.typeMismatch(let t, let c): return "\(path(c.codingPath)) must be \(t)"
+        case DecodingError.valueNotFound(let t, let c): return "\(path(c.codingPath)) must be \(t), not null"
+        case DecodingError.dataCorrupted(let c):
+            // The JSON syntax error's own text carries the line and column.
+            let under = (c.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
+            return "\(path(c.codingPath)): \(under ?? c.debugDescription)"
+        default: return "\(error)"
         }
     }
 }
 
-/// The rulebooks and vocabularies shipped with EcoCredit (`Sources/Rules/Data`).
+/// The rulebooks and vocabularies shipped with EcoCredit (`Sources/Rules/Data`), compiled into
+/// the program and decoded once per process, at first use.
 public enum RuleLibrary {
-    /// Rulebook id for a manifest's `rule`.
-    public static func rulebookName(forRule rule: String?) -> String {
-        rule == "jiangyin-eco-voucher" ? "jiangyin-eco-voucher" : "shanwei-coastline"
-    }
+    /// The shipped rulebook for a rule (`shanwei-coastline` when a bundle has no manifest to say).
+    public static func rulebook(for rule: RuleId?) throws -> Rulebook { try rulebook((rule ?? .shanweiCoastline).rawValue) }
 
-    /// The shipped vocabularies. Shipped files are part of the program: each is read and decoded
-    /// once per process (`Shipped`), and later calls return that value.
-    public static func vocabulary() throws -> Vocabulary { try shipped.value("vocabularies") { try load("vocabularies") } }
-    /// A shipped rulebook by id (read and decoded once per process, as `vocabulary()`).
-    public static func rulebook(_ name: String) throws -> Rulebook { try shipped.value(name) { try load(name) } }
-
-    private static let shipped = Shipped()
-
-    /// Decoded shipped files by name. A file's own lock is held while it is decoded, so that a
-    /// second caller for it waits for the value instead of decoding it again, while other files
-    /// decode on other threads.
-    private final class Shipped: @unchecked Sendable {
-        private final class Slot: @unchecked Sendable {
-            let lock = NSLock()
-            var value: (any Sendable)?
-        }
-        private let lock = NSLock()
-        private var slots: [String: Slot] = [:]
-        func value<T: Sendable>(_ name: String, _ make: () throws -> T) throws -> T {
-            let slot = lock.withLock {
-                if let s = slots[name] { return s }
-                let s = Slot(); slots[name] = s; return s
-            }
-            slot.lock.lock(); defer { slot.lock.unlock() }
-            if let v = slot.value as? T { return v }
-            let v = try make()
-            slot.value = v
-            return v
+    /// The shipped vocabularies.
+    public static func vocabulary() throws -> Vocabulary { try shippedVocabulary.get() }
+    /// A shipped rulebook by id.
+    public static func rulebook(_ name: String) throws -> Rulebook {
+        switch name {
+        case RuleId.shanweiCoastline.rawValue: return try shippedShanwei.get()
+        case RuleId.jiangyinEcoVoucher.rawValue: return try shippedJiangyin.get()
+        default: throw RulesError.notFound(name: name)
         }
     }
-    /// A rulebook from a file a bureau supplies.
+
+    // Swift's static lets are initialised once, thread-safely.
+    private static let shippedVocabulary = Result<Vocabulary, any Error> { try load("vocabularies") }
+    private static let shippedShanwei = Result<Rulebook, any Error> { try load(RuleId.shanweiCoastline.rawValue) }
+    private static let shippedJiangyin = Result<Rulebook, any Error> { try load(RuleId.jiangyinEcoVoucher.rawValue) }
+
+    /// A rulebook from a file a bureau supplies (a regular file; a FIFO or folder is refused).
     public static func rulebook(file path: String) throws -> Rulebook {
-        guard let data = FileManager.default.contents(atPath: path) else { throw RulesError.notFound(name: path) }
+        guard let data = try? RegularFile.read(path) else { throw RulesError.notFound(name: path) }
         return try decode(data, name: path)
     }
 
@@ -239,6 +339,9 @@ public enum RuleLibrary {
 
     static func decode<T: Decodable>(_ data: Data, name: String) throws -> T {
         do { return try JSONDecoder().decode(T.self, from: data) }
-        catch { throw RulesError.invalid(name: name, detail: "\(error)") }
+        catch let e as RulesError { throw e }
+        catch { throw RulesError.invalid(name: name, detail: describe(error)) }
     }
+
+    static func describe(_ error: any Error) -> String { RulesError.describe(error) }
 }

@@ -30,6 +30,10 @@ public enum BundleArchive {
     /// Unpacks `zipPath` into the new folder `destination` and returns the bundle root inside
     /// it (the single top-level folder when the zip holds only one and no manifest beside it).
     public static func extract(_ zipPath: String, to destination: String, limits: Limits = Limits()) throws -> String {
+        var st = stat()
+        guard stat(zipPath, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else {
+            throw SubmissionError.archive(code: .unreadable, path: zipPath, entry: nil, detail: "not a regular file (a folder, FIFO or device)")
+        }
         let archive: Archive
         do { archive = try Archive(url: URL(fileURLWithPath: zipPath), accessMode: .read) }
         catch { throw SubmissionError.archive(code: .unreadable, path: zipPath, entry: nil, detail: "not a readable zip: \(error)") }
@@ -80,8 +84,9 @@ public enum BundleArchive {
             }
             defer { try? handle.close() }
             var written: UInt64 = 0
+            let crc: CRC32
             do {
-                _ = try archive.extract(entry, consumer: { chunk in
+                crc = try archive.extract(entry, consumer: { chunk in
                     written += UInt64(chunk.count); total += UInt64(chunk.count)
                     if written > entry.uncompressedSize { throw fail(.sizeMismatch, relative, "inflates beyond its declared \(entry.uncompressedSize) bytes") }
                     if total > limits.maxTotalBytes { throw fail(.tooLarge, relative, "the archive inflates to more than \(limits.maxTotalBytes) bytes") }
@@ -91,6 +96,9 @@ public enum BundleArchive {
             catch { throw fail(.unreadable, relative, "cannot inflate: \(error)") }
             guard written == entry.uncompressedSize else {
                 throw fail(.sizeMismatch, relative, "inflated to \(written) bytes, the header says \(entry.uncompressedSize)")
+            }
+            guard crc == entry.checksum else {
+                throw fail(.crcMismatch, relative, String(format: "CRC-32 of the inflated bytes is %08x, the entry says %08x: the zip is damaged", crc, entry.checksum))
             }
         }
         // A zip of one folder: the bundle is that folder.

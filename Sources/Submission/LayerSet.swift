@@ -34,7 +34,7 @@ public struct LayerSet: Sendable {
     /// WGS 84 geographic is used as CGCS2000 without a datum shift (noted). The first problem
     /// throws; `loadAll` collects every problem instead.
     public static func load(_ bundle: SubmissionBundle, proj: ProjContext) throws -> LayerSet {
-        let files = readLayers(bundle, proj: proj)   // first: PROJ starts beside the reading
+        let files = readLayers(bundle, proj: proj)
         let cgcs = try CRS.epsg(4490, context: proj)
         var read: [(Manifest.LayerEntry, VectorLayer, CRS, [String])] = []
         for (e, result) in zip(bundle.entries, files) {
@@ -58,12 +58,10 @@ public struct LayerSet: Sendable {
     /// Reads every layer it can and reports every problem rather than the first (for verification).
     /// `screen` may refuse a layer in an accepted CRS (coordinates that cannot be in it, for
     /// example) by returning the error to report; the layer then joins `rejected`.
-    /// `alongside` runs beside the file reading, as one more task (verification decodes its
-    /// rulebook there).
-    public static func loadAll(_ bundle: SubmissionBundle, proj: ProjContext, alongside: (@Sendable () -> Void)? = nil,
+    public static func loadAll(_ bundle: SubmissionBundle, proj: ProjContext,
                                screen: ((Manifest.LayerEntry, VectorLayer, CRS) -> (any Error)?)? = nil) -> Outcome {
         var out = Outcome(set: nil, unread: [], rejected: [], assemblyError: nil)
-        let files = readLayers(bundle, proj: proj, alongside: alongside)   // first: PROJ starts beside the reading
+        let files = readLayers(bundle, proj: proj)
         let cgcs: CRS
         do { cgcs = try CRS.epsg(4490, context: proj) } catch { out.assemblyError = error; return out }
         var read: [(Manifest.LayerEntry, VectorLayer, CRS, [String])] = []
@@ -83,33 +81,14 @@ public struct LayerSet: Sendable {
 
     /// Every layer file read, on all cores (files are independent), in entry order; a layer that
     /// cannot be read is its error. `.prj` files are parsed afterwards on `proj`, one PROJ
-    /// database connection for all and each distinct text once (`CRSCache`).
-    ///
-    /// PROJ's start-up runs beside the file reading, as one more task (`startPROJ`), and so does
-    /// `alongside`: on a small bundle they are most of the reading time. The tasks are taken in
-    /// the order `alongside`, PROJ, the files. PROJ's task only fills caches; the ordered pass
-    /// below computes every value as before and reports every failure.
-    static func readLayers(_ bundle: SubmissionBundle, proj: ProjContext,
-                           alongside: (@Sendable () -> Void)? = nil) -> [Result<VectorLayer, any Error>] {
+    /// context for all and each distinct text once (`CRSCache`).
+    static func readLayers(_ bundle: SubmissionBundle, proj: ProjContext) -> [Result<VectorLayer, any Error>] {
         let entries = bundle.entries
-        let prjPaths = entries.map { bundle.absolutePath($0) }.filter { $0.lowercased().hasSuffix(".shp") }
-        nonisolated(unsafe) let shared = proj   // used by PROJ's task alone while this thread waits
-        enum Job: Sendable { case alongside, startPROJ, file(Int) }
-        let jobs: [Job] = (alongside == nil ? [] : [.alongside]) + [.startPROJ] + entries.indices.map(Job.file)
-        let read = Array(Parallel.ranges(jobs.count, workers: jobs.count, minimumPerWorker: 1) { range -> [(Int, Result<VectorLayer, any Error>)] in
-            var files: [(Int, Result<VectorLayer, any Error>)] = []
-            var proj: Result<ProjContext, any Error>?   // one per range that reads files
-            for job in jobs[range] {
-                switch job {
-                case .alongside: alongside?()
-                case .startPROJ: startPROJ(prjPaths, proj: shared)
-                case .file(let i):
-                    if proj == nil { proj = Result { try ProjContext() } }
-                    files.append((i, proj!.flatMap { p in Result { try readLayer(entries[i], of: bundle, proj: p) } }))
-                }
-            }
-            return files
-        }.joined()).sorted { $0.0 < $1.0 }.map(\.1)
+        let read = Array(Parallel.ranges(entries.count, minimumPerWorker: 1) { range -> [Result<VectorLayer, any Error>] in
+            // One PROJ context per range: contexts are never shared across threads.
+            let proj = Result { try ProjContext() }
+            return range.map { i in proj.flatMap { p in Result { try readLayer(entries[i], of: bundle, proj: p) } } }
+        }.joined())
         return read.map { result in
             result.flatMap { layer in
                 guard layer.format == .shapefile, layer.crs == nil, let text = layer.crsText else { return .success(layer) }
@@ -122,23 +101,8 @@ public struct LayerSet: Sendable {
         }
     }
 
-    /// Looks up CGCS2000, each distinct `.prj` text of `shapefiles` and its operation to
-    /// CGCS2000 on `proj`, leaving the CRSs in `CRSCache` and operations found in PROJ's database
-    /// in `proj`'s operations. For the CGCS2000 zones `CRSCatalogue` records, nothing is looked
-    /// up and no operation is kept; making one here still initialises PROJ off the main path.
-    /// The `.prj` files (a few hundred bytes each) are read here as well as by the file tasks,
-    /// so that this task need not wait for them. Failures are ignored here: the ordered pass
-    /// meets and reports them again.
-    static func startPROJ(_ shapefiles: [String], proj: ProjContext) {
-        guard let cgcs = try? CRS.epsg(4490, context: proj) else { return }
-        for text in Set(shapefiles.compactMap(ShapefileReader.prjText(ofShapefile:))) {
-            guard let crs = try? CRS.fromWKT(text, context: proj), crs.isCGCS2000 else { continue }
-            _ = try? CoordinateTransformer(from: crs, to: cgcs, context: proj)
-        }
-    }
-
     static func readLayer(_ e: Manifest.LayerEntry, of bundle: SubmissionBundle, proj: ProjContext) throws -> VectorLayer {
-        let path = bundle.absolutePath(e)
+        let path = try bundle.confinedPath(e)
         let lower = path.lowercased()
         if lower.hasSuffix(".shp") {
             guard FileManager.default.fileExists(atPath: path) || FileManager.default.fileExists(atPath: String(path.dropLast(4)) + ".SHP") else {

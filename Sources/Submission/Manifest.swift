@@ -1,5 +1,6 @@
 import Foundation
 import GeoCore
+import Rules
 
 /// The `submission.json` of a bundle (`ecocredit-submission/1`, see
 /// shared/spec/submission-format.md). Unknown keys are kept in `unknownKeys` to be reported,
@@ -34,50 +35,98 @@ public struct Manifest: Sendable {
         public var date: String?
     }
 
-    /// Parameters whose value is a word, not a number.
-    public static let wordParameters: Set<String> = ["intersectionRule"]
-
     static let knownKeys: Set<String> = ["format", "project", "checkDate", "crs", "layers", "fields", "values", "declared", "parameters", "rulebook"]
 
+    /// Decodes and validates a manifest: every key's JSON type, the rule, and every parameter
+    /// against `ParameterTable` (name, type, range). A value of the wrong type is an error naming
+    /// its key (`MANIFEST.TYPE`), never read as if the key were absent.
     public static func parse(_ data: Data, path: String) throws -> Manifest {
         let value: JSONValue
         do { value = try JSONValue.parse(data) }
-        catch { throw SubmissionError.manifestInvalid(path: path, detail: "not valid JSON: \(error)") }
+        catch { throw SubmissionError.manifestInvalid(path: path, detail: "not valid JSON: \(RulesError.describe(error))") }
         guard case .object(let o) = value else { throw SubmissionError.manifestInvalid(path: path, detail: "the top level must be an object") }
-        let project = o["project"]?.objectValue ?? [:]
+        func wrong(_ key: String, _ expected: String) -> SubmissionError {
+            .manifestValue(code: .type, path: path, key: key, detail: "must be \(expected)")
+        }
+        func string(_ v: JSONValue?, _ key: String) throws -> String? {
+            switch v {
+            case nil, .null?: return nil
+            case .string(let s)?: return s
+            default: throw wrong(key, "a string")
+            }
+        }
+        func object(_ v: JSONValue?, _ key: String) throws -> [String: JSONValue] {
+            switch v {
+            case nil, .null?: return [:]
+            case .object(let o)?: return o
+            default: throw wrong(key, "an object")
+            }
+        }
+        let project = try object(o["project"], "project")
+        let rule = try string(project["rule"], "project.rule")
+        if let rule, RuleId(rawValue: rule) == nil {
+            throw SubmissionError.manifestValue(code: .ruleUnknown, path: path, key: "project.rule",
+                                                detail: "\"\(rule)\" is not one of \(RuleId.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
         var layers: [LayerEntry] = []
-        for (role, entry) in (o["layers"]?.objectValue ?? [:]).sorted(by: { $0.key < $1.key }) {
+        for (role, entry) in try object(o["layers"], "layers").sorted(by: { $0.key < $1.key }) {
             switch entry {
             case .string(let p): layers.append(LayerEntry(role: role, path: p, date: nil))
             case .array(let items):
-                for item in items {
+                for (i, item) in items.enumerated() {
                     if let p = item.stringValue { layers.append(LayerEntry(role: role, path: p, date: nil)); continue }
                     guard let p = item.objectValue?["path"]?.stringValue else {
-                        throw SubmissionError.manifestInvalid(path: path, detail: "layers.\(role): each entry needs a \"path\"")
+                        throw wrong("layers.\(role)[\(i)]", "a path or {\"path\": …, \"date\": …}")
                     }
-                    layers.append(LayerEntry(role: role, path: p, date: item.objectValue?["date"]?.stringValue))
+                    layers.append(LayerEntry(role: role, path: p, date: try string(item.objectValue?["date"], "layers.\(role)[\(i)].date")))
                 }
             case .null: continue
-            default: throw SubmissionError.manifestInvalid(path: path, detail: "layers.\(role) must be a path or a list of {path, date}")
+            default: throw wrong("layers.\(role)", "a path or a list of {path, date}")
             }
         }
+        var fields: [String: String] = [:]
+        for (k, v) in try object(o["fields"], "fields") { fields[k] = try string(v, "fields.\(k)") }
+        for (k, v) in try object(o["values"], "values") {
+            guard let a = v.arrayValue, a.allSatisfy({ $0.stringValue != nil }) else { throw wrong("values.\(k)", "a list of strings") }
+        }
         var parameters: [String: Double] = [:]
-        for (k, v) in o["parameters"]?.objectValue ?? [:] {
-            // Numbers here; the word-valued ones are read from `raw` by the stage that uses them.
-            if case .string = v, wordParameters.contains(k) { continue }
-            guard let d = v.doubleValue else { throw SubmissionError.manifestInvalid(path: path, detail: "parameters.\(k) must be a number") }
+        for (k, v) in try object(o["parameters"], "parameters").sorted(by: { $0.key < $1.key }) {
+            let key = "parameters.\(k)"
+            if let words = ParameterTable.words[k] {
+                guard let w = v.stringValue else { throw wrong(key, "one of \(words.joined(separator: ", "))") }
+                guard words.contains(w) else {
+                    throw SubmissionError.manifestValue(code: .parameterRange, path: path, key: key, detail: "\"\(w)\" is not one of \(words.joined(separator: ", "))")
+                }
+                continue
+            }
+            guard let spec = ParameterTable.spec(k) else {
+                throw SubmissionError.manifestValue(code: .parameterUnknown, path: path, key: key,
+                                                    detail: "not a measurement parameter (known: \((ParameterTable.numeric.map(\.name) + ParameterTable.words.keys.sorted()).joined(separator: ", ")))")
+            }
+            guard let d = v.doubleValue else { throw wrong(key, "a number (\(spec.unit))") }
+            guard d.isFinite, spec.range.contains(d) else {
+                throw SubmissionError.manifestValue(code: .parameterRange, path: path, key: key,
+                                                    detail: "\(d) \(spec.unit) is outside \(spec.range.lowerBound)…\(spec.range.upperBound) \(spec.unit)")
+            }
             parameters[k] = d
         }
+        if let r = o["rulebook"], r != .null, r.objectValue == nil { throw wrong("rulebook", "an object") }
         return Manifest(
-            format: o["format"]?.stringValue ?? "",
-            projectId: project["id"]?.stringValue, projectName: project["name"]?.stringValue,
-            rule: project["rule"]?.stringValue, kind: project["kind"]?.stringValue,
-            district: project["district"]?.stringValue, checkDate: o["checkDate"]?.stringValue,
-            crs: o["crs"]?.stringValue, layers: layers,
-            fields: (o["fields"]?.objectValue ?? [:]).compactMapValues(\.stringValue),
-            declared: o["declared"]?.objectValue ?? [:], parameters: parameters,
+            format: try string(o["format"], "format") ?? "",
+            projectId: try string(project["id"], "project.id"), projectName: try string(project["name"], "project.name"),
+            rule: rule, kind: try string(project["kind"], "project.kind"),
+            district: try string(project["district"], "project.district"), checkDate: try string(o["checkDate"], "checkDate"),
+            crs: try string(o["crs"], "crs"), layers: layers, fields: fields,
+            declared: try object(o["declared"], "declared"), parameters: parameters,
             unknownKeys: o.keys.filter { !knownKeys.contains($0) }.sorted(), raw: value)
     }
+
+    /// The rule, typed (validated when the manifest was parsed).
+    public var ruleId: RuleId? { rule.flatMap(RuleId.init(rawValue:)) }
+    /// The what-if override of rulebook tables, when the manifest has one.
+    public var rulebookOverride: JSONValue? { raw.objectValue?["rulebook"].flatMap { $0 == .null ? nil : $0 } }
+    /// A word-valued parameter as set (validated against `ParameterTable.words`).
+    public func wordParameter(_ name: String) -> String? { raw.objectValue?["parameters"]?.objectValue?[name]?.stringValue }
 }
 
 /// Problems with a bundle as a whole (before any layer is read).
@@ -87,6 +136,17 @@ public enum SubmissionError: Error, Sendable, CustomStringConvertible {
     case noLayers(path: String)
     case layerMissing(role: String, path: String)
     case crsUnusable(layer: String, detail: String)
+    /// A manifest value of the wrong type, an unknown rule or parameter, or a parameter out of range.
+    case manifestValue(code: ManifestCode, path: String, key: String, detail: String)
+    /// A layer path that leaves the bundle (`..`, an absolute path, or a symbolic link resolving outside it).
+    case pathOutside(role: String, path: String)
+
+    public enum ManifestCode: String, Sendable, CaseIterable {
+        case type = "MANIFEST.TYPE"
+        case ruleUnknown = "MANIFEST.RULE_UNKNOWN"
+        case parameterUnknown = "MANIFEST.PARAMETER_UNKNOWN"
+        case parameterRange = "MANIFEST.PARAMETER_RANGE"
+    }
     /// A zipped bundle that cannot be unpacked safely.
     case archive(code: ArchiveCode, path: String, entry: String?, detail: String)
 
@@ -98,6 +158,7 @@ public enum SubmissionError: Error, Sendable, CustomStringConvertible {
         case tooLarge = "ZIP.TOO_LARGE"
         case compressionRatio = "ZIP.COMPRESSION_RATIO"
         case sizeMismatch = "ZIP.SIZE_MISMATCH"
+        case crcMismatch = "ZIP.CRC_MISMATCH"
     }
 
     public var code: String {
@@ -108,6 +169,8 @@ public enum SubmissionError: Error, Sendable, CustomStringConvertible {
         case .noLayers: return "BUNDLE.NO_LAYERS"
         case .layerMissing: return "BUNDLE.LAYER_MISSING"
         case .crsUnusable: return "CRS.UNUSABLE"
+        case .manifestValue(let c, _, _, _): return c.rawValue
+        case .pathOutside: return "BUNDLE.PATH_OUTSIDE"
         }
     }
     public var description: String {
@@ -117,6 +180,8 @@ public enum SubmissionError: Error, Sendable, CustomStringConvertible {
         case .noLayers(let p): return "[\(code)] \(p): no layers found"
         case let .layerMissing(role, p): return "[\(code)] layer for role \(role) not found at \(p)"
         case let .crsUnusable(layer, d): return "[\(code)] \(layer): \(d)"
+        case let .manifestValue(_, p, key, d): return "[\(code)] \(p): \(key) \(d)"
+        case let .pathOutside(role, p): return "[\(code)] layer \(role): \(p) lies outside the bundle (paths must stay inside the bundle folder, symbolic links included)"
         case let .archive(_, p, entry, d): return "[\(code)] \(p)\(entry.map { " → " + $0 } ?? ""): \(d)"
         }
     }

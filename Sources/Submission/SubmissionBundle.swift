@@ -26,10 +26,13 @@ public struct SubmissionBundle: Sendable {
         var isDir: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), !isDir.boolValue, path.lowercased().hasSuffix(".zip") {
             let dest = scratch ?? (NSTemporaryDirectory() as NSString).appendingPathComponent("ecocredit-\(UUID().uuidString)")
+            // Registered before the first byte is written, so a signal during unpacking removes it too.
+            ScratchFolders.shared.register(dest)
             let root: String
             do { root = try BundleArchive.extract(path, to: dest, limits: limits) }
-            catch { try? FileManager.default.removeItem(atPath: dest); throw error }
-            var bundle = try open(root)
+            catch { ScratchFolders.shared.remove(dest); throw error }
+            var bundle: SubmissionBundle
+            do { bundle = try open(root) } catch { ScratchFolders.shared.remove(dest); throw error }
             bundle.archive = path
             bundle.scratchFolder = dest
             return bundle
@@ -38,11 +41,11 @@ public struct SubmissionBundle: Sendable {
     }
 
     /// The scratch folder a zip was unpacked into.
-    var scratchFolder: String? = nil
+    public internal(set) var scratchFolder: String? = nil
 
     /// Deletes the folder a zipped bundle was unpacked into (nothing for a folder bundle).
     public func removeUnpacked() {
-        if let scratchFolder { try? FileManager.default.removeItem(atPath: scratchFolder) }
+        if let scratchFolder { ScratchFolders.shared.remove(scratchFolder) }
     }
 
     static func openFolder(_ path: String) throws -> SubmissionBundle {
@@ -50,8 +53,11 @@ public struct SubmissionBundle: Sendable {
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue else {
             throw SubmissionError.notFound(path: path)
         }
-        let manifestPath = PathText.join(path, "submission.json")
-        if let data = FileManager.default.contents(atPath: manifestPath) {
+        let manifestPath = (path as NSString).appendingPathComponent("submission.json")
+        if FileManager.default.fileExists(atPath: manifestPath) {
+            let data: Data
+            do { data = try RegularFile.read(manifestPath, limit: 16 << 20) }
+            catch { throw SubmissionError.manifestInvalid(path: manifestPath, detail: "\(error)") }
             let m = try Manifest.parse(data, path: manifestPath)
             return SubmissionBundle(root: path, manifest: m, entries: m.layers, roleGuesses: [])
         }
@@ -83,7 +89,57 @@ public struct SubmissionBundle: Sendable {
         return t.count == 4 ? t + "-01-01" : t
     }
 
-    public func absolutePath(_ entry: Manifest.LayerEntry) -> String {
-        entry.path.hasPrefix("/") ? entry.path : PathText.join(root, entry.path)
+    /// The file of a layer entry, confined to the bundle: an absolute path, a `..` component, or
+    /// a file (or any part of a shapefile beside it) whose symbolic links resolve outside the
+    /// bundle's folder is refused with `BUNDLE.PATH_OUTSIDE`. Behind an upload endpoint a
+    /// manifest must not be able to name any other file on the server.
+    public func confinedPath(_ entry: Manifest.LayerEntry) throws -> String {
+        let components = entry.path.split(separator: "/", omittingEmptySubsequences: false)
+        guard !entry.path.hasPrefix("/"), !entry.path.contains("\\"), !components.contains(".."), !entry.path.isEmpty else {
+            throw SubmissionError.pathOutside(role: entry.role, path: entry.path)
+        }
+        let path = (root as NSString).appendingPathComponent(entry.path)
+        let realRoot = Self.realPath(root) ?? root
+        let base = (path as NSString).deletingPathExtension
+        let parts = [path] + ["shp", "shx", "dbf", "prj", "cpg", "SHP", "SHX", "DBF", "PRJ", "CPG"].map { base + "." + $0 }
+        for part in parts {
+            // A part that does not exist is reported by the reader; one that does must resolve inside.
+            guard let real = Self.realPath(part) else { continue }
+            guard real.hasPrefix(realRoot.hasSuffix("/") ? realRoot : realRoot + "/") else {
+                throw SubmissionError.pathOutside(role: entry.role, path: entry.path)
+            }
+        }
+        return path
+    }
+
+    /// The canonical path with every symbolic link resolved, or nil when nothing is there.
+    static func realPath(_ path: String) -> String? {
+        guard let p = realpath(path, nil) else { return nil }
+        defer { free(p) }
+        return String(cString: p)
+    }
+}
+
+/// Every scratch folder this process has made and not yet removed, so that a signal handler
+/// (`removeAll`) can remove them before the process exits: no unpacked bundle is left behind
+/// on SIGINT or SIGTERM. (SIGKILL cannot be caught; scratch folders carry the `ecocredit-`
+/// prefix in the temporary directory.)
+public final class ScratchFolders: @unchecked Sendable {
+    public static let shared = ScratchFolders()
+    private let lock = NSLock()
+    private var folders: Set<String> = []
+
+    public func register(_ path: String) { lock.withLock { _ = folders.insert(path) } }
+    /// Removes the folder and forgets it.
+    public func remove(_ path: String) {
+        lock.withLock { _ = folders.remove(path) }
+        try? FileManager.default.removeItem(atPath: path)
+    }
+    /// Forgets a folder that has become a result (it is not removed).
+    public func forget(_ path: String) { lock.withLock { _ = folders.remove(path) } }
+    /// Removes every registered folder (from a signal handler's queue, before exiting).
+    public func removeAll() {
+        let all = lock.withLock { () -> Set<String> in let f = folders; folders = []; return f }
+        for p in all { try? FileManager.default.removeItem(atPath: p) }
     }
 }

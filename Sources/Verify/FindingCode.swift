@@ -23,6 +23,13 @@ public enum FindingCode: String, Sendable, CaseIterable, Comparable {
     case zipTooLarge = "ZIP.TOO_LARGE"
     case zipCompressionRatio = "ZIP.COMPRESSION_RATIO"
     case zipSizeMismatch = "ZIP.SIZE_MISMATCH"
+    case zipCRCMismatch = "ZIP.CRC_MISMATCH"
+    case manifestType = "MANIFEST.TYPE"
+    case manifestRuleUnknown = "MANIFEST.RULE_UNKNOWN"
+    case manifestParameterUnknown = "MANIFEST.PARAMETER_UNKNOWN"
+    case manifestParameterRange = "MANIFEST.PARAMETER_RANGE"
+    case pathOutside = "BUNDLE.PATH_OUTSIDE"
+    case notRegularFile = "IO.NOT_REGULAR_FILE"
     // Files
     case missingPart = "IO.MISSING_PART"
     case unreadable = "IO.UNREADABLE"
@@ -95,7 +102,7 @@ public enum FindingCode: String, Sendable, CaseIterable, Comparable {
     public var severity: Finding.Severity {
         switch self {
         case .rolesGuessed, .encodingCodePageByte, .districtUnknown, .seaSideUnknown: return .info
-        case .roleUnknown, .kindUnknown, .manifestUnknownKey, .manifestFormat, .encodingDetected, .prjOverManifest, .wgs84,
+        case .roleUnknown, .manifestUnknownKey, .manifestFormat, .encodingDetected, .prjOverManifest, .wgs84,
              .farFromDistrict, .duplicateVertex, .spike, .sliver, .ringTooSmall, .lineSelfIntersection, .nearJoin,
              .beachOffShoreline, .intertidalOffShoreline, .dikeOffOriginal, .unknownSpecies:
             return .warning
@@ -107,7 +114,8 @@ public enum FindingCode: String, Sendable, CaseIterable, Comparable {
     public var isUnusable: Bool {
         switch self {
         case .bundleNotFound, .manifestInvalid, .noLayers, .zipUnreadable, .zipUnsafePath, .zipSymlink, .zipTooManyEntries,
-             .zipTooLarge, .zipCompressionRatio, .zipSizeMismatch: return true
+             .zipTooLarge, .zipCompressionRatio, .zipSizeMismatch, .zipCRCMismatch, .manifestType, .manifestRuleUnknown,
+             .manifestParameterUnknown, .manifestParameterRange: return true
         default: return false
         }
     }
@@ -117,6 +125,7 @@ public enum FindingCode: String, Sendable, CaseIterable, Comparable {
         switch io {
         case .missingPart: self = .missingPart
         case .unreadable, .writeFailed: self = .unreadable
+        case .notRegularFile: self = .notRegularFile
         case .shpBadHeader: self = .shpBadHeader
         case .shpTruncated: self = .shpTruncated
         case .shpRecordCorrupt: self = .shpRecordCorrupt
@@ -141,6 +150,14 @@ public enum FindingCode: String, Sendable, CaseIterable, Comparable {
         case .noLayers: self = .noLayers
         case .layerMissing: self = .layerMissing
         case .crsUnusable: self = .notCGCS2000
+        case .pathOutside: self = .pathOutside
+        case .manifestValue(let c, _, _, _):
+            switch c {
+            case .type: self = .manifestType
+            case .ruleUnknown: self = .manifestRuleUnknown
+            case .parameterUnknown: self = .manifestParameterUnknown
+            case .parameterRange: self = .manifestParameterRange
+            }
         case .archive(let c, _, _, _):
             switch c {
             case .unreadable: self = .zipUnreadable
@@ -150,6 +167,7 @@ public enum FindingCode: String, Sendable, CaseIterable, Comparable {
             case .tooLarge: self = .zipTooLarge
             case .compressionRatio: self = .zipCompressionRatio
             case .sizeMismatch: self = .zipSizeMismatch
+            case .crcMismatch: self = .zipCRCMismatch
             }
         }
     }

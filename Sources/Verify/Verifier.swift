@@ -10,9 +10,11 @@ public enum Verifier {
     public struct Options: Sendable {
         /// A rulebook file to use instead of the one shipped for the manifest's rule.
         public var rulebookFile: String?
+        /// A rulebook already decoded (the pipeline's), used before `rulebookFile`.
+        public var rulebook: Rulebook?
         public var zipLimits: BundleArchive.Limits
-        public init(rulebookFile: String? = nil, zipLimits: BundleArchive.Limits = .init()) {
-            self.rulebookFile = rulebookFile; self.zipLimits = zipLimits
+        public init(rulebookFile: String? = nil, rulebook: Rulebook? = nil, zipLimits: BundleArchive.Limits = .init()) {
+            self.rulebookFile = rulebookFile; self.rulebook = rulebook; self.zipLimits = zipLimits
         }
     }
 
@@ -49,25 +51,13 @@ public enum Verifier {
 
     /// Opens the bundle and reads every layer it can (`LayerSet.loadAll`), refusing layers whose
     /// coordinates cannot be in their CRS. Never throws: failures are kept for `check` to report.
-    ///
-    /// What `check` will need is made ready beside the reading: the shipped vocabularies are
-    /// decoded while the bundle and its manifest are opened, and the rulebook for the manifest's
-    /// rule while the layers are read (each about a millisecond, much of a small bundle's time).
     public static func read(_ path: String, options: Options = .init()) -> Reading {
-        let opened = Parallel.ranges(2, workers: 2, minimumPerWorker: 1) { task -> Result<SubmissionBundle, any Error>? in
-            if task.lowerBound == 0 { return Result { try SubmissionBundle.open(path, limits: options.zipLimits) } }
-            _ = try? RuleLibrary.vocabulary()   // a failure is met and reported again by `check`
-            return nil
-        }[0]!
         let bundle: SubmissionBundle
-        do { bundle = try opened.get() }
+        do { bundle = try SubmissionBundle.open(path, limits: options.zipLimits) }
         catch { return Reading(path: path, bundle: nil, failure: error, outcome: nil, proj: nil) }
         let proj: ProjContext
         do { proj = try ProjContext() } catch { return Reading(path: path, bundle: bundle, failure: error, outcome: nil, proj: nil) }
-        let rule = bundle.manifest?.rule, shipped = options.rulebookFile == nil
-        let name = RuleLibrary.rulebookName(forRule: rule)
-        let rulebook: (@Sendable () -> Void)? = shipped ? { @Sendable in _ = try? RuleLibrary.rulebook(name) } : nil
-        let outcome = LayerSet.loadAll(bundle, proj: proj, alongside: rulebook) { entry, layer, crs in
+        let outcome = LayerSet.loadAll(bundle, proj: proj) { entry, layer, crs in
             CRSChecks.position(layer, role: entry.role, crs: crs, proj: proj, root: bundle.root).map(CRSChecks.PositionRefusal.init)
         }
         return Reading(path: path, bundle: bundle, failure: nil, outcome: outcome, proj: proj)
@@ -95,8 +85,8 @@ public enum Verifier {
     static func run(_ bundle: SubmissionBundle, _ outcome: LayerSet.Outcome, proj: ProjContext, options: Options,
                     into report: inout VerificationReport) throws {
         let vocabulary = try RuleLibrary.vocabulary()
-        let rulebook = try options.rulebookFile.map(RuleLibrary.rulebook(file:))
-            ?? RuleLibrary.rulebook(RuleLibrary.rulebookName(forRule: bundle.manifest?.rule))
+        let rulebook = try options.rulebook ?? options.rulebookFile.map(RuleLibrary.rulebook(file:))
+            ?? RuleLibrary.rulebook(for: bundle.manifest?.ruleId)
         report.rulebook = rulebook.citation
         let geos = try GEOSContext()
 

@@ -23,7 +23,7 @@ final class AnnexTests: XCTestCase {
         let path = Self.root + "/" + name
         let b = try SubmissionBundle.open(path)
         let set = try LayerSet.load(b, proj: proj)
-        let book = try RuleLibrary.rulebook(RuleLibrary.rulebookName(forRule: b.manifest?.rule))
+        let book = try RuleLibrary.rulebook(for: b.manifest?.ruleId)
         let m = try BundleMeasurer.measure(set, rulebook: book, vocabulary: try RuleLibrary.vocabulary(), geos: geos, proj: proj)
         let c = Checker.check(m, rulebook: book, declared: b.manifest?.declared ?? [:], date: CivilDate(b.manifest!.checkDate!)!, dateSource: "manifest")
         let html = try AnnexBuilder.build(bundle: b, set: set, verification: Verifier.verify(path), measurement: m, check: c, rulebook: book,

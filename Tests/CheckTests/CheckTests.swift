@@ -31,21 +31,21 @@ final class CheckTests: XCTestCase {
                 guard let pattern = c.value, let t = book.thresholds[c.threshold!] else { continue }
                 let id = pattern.replacingOccurrences(of: "[*]", with: "[X-1]")
                 let eps = max(abs(t.value) * 1e-9, 1e-12)
-                let strict = t.comparison == ">" || t.comparison == "<"
-                let above = t.comparison.hasPrefix(">")
+                let strict = t.comparison == .greater || t.comparison == .less
+                let above = t.comparison == .greater || t.comparison == .greaterOrEqual
                 for (x, expected) in [(t.value + eps, above), (t.value, !strict), (t.value - eps, !above)] {
-                    var m = emptyReport(kind: c.kinds[0]); m.values = [value(id, x, nil)]
+                    var m = emptyReport(kind: c.kinds[0].rawValue); m.values = [value(id, x, nil)]
                     let r = Checker.check(m, rulebook: book, declared: [:], date: date, dateSource: "test").results.first { $0.criterion == c.id }!
                     XCTAssertEqual(r.verdict, expected ? .pass : .fail, "\(c.id) at \(x) \(t.comparison) \(t.value)")
                     XCTAssertEqual(r.article, c.article)
                     if !expected { XCTAssertNotNil(r.shortfall, c.id) }
                 }
-                var m = emptyReport(kind: c.kinds[0]); m.values = [value(id, t.value + 0.5 * max(abs(t.value), 1) * 0.01, max(abs(t.value), 1) * 0.01)]
+                var m = emptyReport(kind: c.kinds[0].rawValue); m.values = [value(id, t.value + 0.5 * max(abs(t.value), 1) * 0.01, max(abs(t.value), 1) * 0.01)]
                 let r = Checker.check(m, rulebook: book, declared: [:], date: date, dateSource: "test").results.first { $0.criterion == c.id }!
                 XCTAssertEqual(r.verdict, .indeterminate, "\(c.id) inside the uncertainty band")
                 XCTAssertTrue(r.shortfall!.en.contains("within the measurement uncertainty"))
                 // Missing input: not assessed.
-                let none = Checker.check(emptyReport(kind: c.kinds[0]), rulebook: book, declared: [:], date: date, dateSource: "test")
+                let none = Checker.check(emptyReport(kind: c.kinds[0].rawValue), rulebook: book, declared: [:], date: date, dateSource: "test")
                     .results.first { $0.criterion == c.id }!
                 if c.declaredSinceDate == nil { XCTAssertEqual(none.verdict, .notAssessed, c.id) }
                 checked += 1
@@ -119,8 +119,8 @@ final class CheckTests: XCTestCase {
         }
         XCTAssertNil(RuleLibrary.shippedFile("no-such-rulebook"))
         XCTAssertThrowsError(try RuleLibrary.rulebook("no-such-rulebook")) { XCTAssertEqual(($0 as? RulesError)?.code, "RULES.NOT_FOUND") }
-        XCTAssertEqual(try RuleLibrary.rulebook("shanwei-coastline").id, "shanwei-coastline")
-        XCTAssertEqual(try RuleLibrary.rulebook("jiangyin-eco-voucher").id, "jiangyin-eco-voucher")
+        XCTAssertEqual(try RuleLibrary.rulebook("shanwei-coastline").id, .shanweiCoastline)
+        XCTAssertEqual(try RuleLibrary.rulebook("jiangyin-eco-voucher").id, .jiangyinEcoVoucher)
         _ = try RuleLibrary.vocabulary()
     }
 
@@ -166,7 +166,7 @@ final class CheckTests: XCTestCase {
         try Samples.writeAll(to: dir, proj: proj)
         func check(_ name: String) throws -> CheckReport {
             let b = try SubmissionBundle.open(dir + "/" + name)
-            let book = try RuleLibrary.rulebook(RuleLibrary.rulebookName(forRule: b.manifest?.rule))
+            let book = try RuleLibrary.rulebook(for: b.manifest?.ruleId)
             let m = try BundleMeasurer.measure(try LayerSet.load(b, proj: proj), rulebook: book, vocabulary: try RuleLibrary.vocabulary(), geos: geos, proj: proj)
             return Checker.check(m, rulebook: book, declared: b.manifest?.declared ?? [:], date: CivilDate(b.manifest!.checkDate!)!, dateSource: "manifest")
         }

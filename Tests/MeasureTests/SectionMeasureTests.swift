@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import Rules
 import GeoCore
 @testable import Measure
 
@@ -29,30 +30,36 @@ final class SectionMeasureTests: XCTestCase {
         XCTAssertTrue(deep.flagged, "(250 − 400) / 400 = −37.5 % exceeds 20 %")
     }
 
+    /// Whether a run qualifies under the shipped Shanwei rulebook's thresholds (SW Art. 19(1)),
+    /// decided by `Rulebook.Threshold.passes`, as measuring does.
+    static func qualifies(_ r: WidthRun) -> Bool {
+        let book = try! RuleLibrary.rulebook(for: .shanweiCoastline)
+        return book.thresholds["beach.length_m"]!.passes(r.length) && book.thresholds["beach.averageWidth_m"]!.passes(r.statistics.mean)
+    }
+
     /// §3: a beach with a gap makes two segments, 300 m and 40 m; only the first qualifies.
     func testBeachWithGapMakesTwoSegments() throws {
         let w = try widths([XY(0, 0), XY(600, 0)], [rect(0, -20, 300, 0), rect(400, -20, 440, 0)])
-        let m = BeachMeasurement(widths: w, minLength: 50, minWidth: 15)
-        XCTAssertEqual(m.segments.count, 2)
-        XCTAssertEqual(m.segments[0].length, 300, accuracy: 1e-9)
-        XCTAssertEqual(m.segments[1].length, 40, accuracy: 1e-9)
-        XCTAssertEqual(m.segments.map(\.qualifies), [true, false])
-        XCTAssertEqual(m.segments[1].lengthShortfall, 10, accuracy: 1e-9)
-        XCTAssertEqual(m.qualifyingLength, 300, accuracy: 1e-9)
+        let runs = WidthMeasurer.runs(w)
+        XCTAssertEqual(runs.count, 2)
+        XCTAssertEqual(runs[0].length, 300, accuracy: 1e-9)
+        XCTAssertEqual(runs[1].length, 40, accuracy: 1e-9)
+        XCTAssertEqual(runs.map(Self.qualifies), [true, false])
+        XCTAssertEqual(runs.filter(Self.qualifies).reduce(0) { $0 + $1.length }, 300, accuracy: 1e-9)
     }
 
     /// §3: average widths of 14.9 m and 15.1 m on either side of the strict 15 m threshold, and
     /// a segment of exactly 50 m does not exceed 50 m.
     func testBeachWidthAndLengthThresholds() throws {
         for (width, pass) in [(14.9, false), (15.0, false), (15.1, true)] {
-            let m = BeachMeasurement(widths: try widths([XY(0, 0), XY(200, 0)], [rect(0, -width, 200, 0)]), minLength: 50, minWidth: 15)
-            XCTAssertEqual(m.segments.count, 1)
-            XCTAssertEqual(m.segments[0].averageWidth, width, accuracy: 1e-9)
-            XCTAssertEqual(m.segments[0].qualifies, pass, "width \(width)")
+            let runs = WidthMeasurer.runs(try widths([XY(0, 0), XY(200, 0)], [rect(0, -width, 200, 0)]))
+            XCTAssertEqual(runs.count, 1)
+            XCTAssertEqual(runs[0].statistics.mean, width, accuracy: 1e-9)
+            XCTAssertEqual(Self.qualifies(runs[0]), pass, "width \(width)")
         }
-        let exact = BeachMeasurement(widths: try widths([XY(0, 0), XY(100, 0)], [rect(0, -20, 50, 0)]), minLength: 50, minWidth: 15)
-        XCTAssertEqual(exact.segments[0].length, 50, accuracy: 1e-9)
-        XCTAssertFalse(exact.segments[0].qualifies, "length > 50 m is strict")
+        let exact = WidthMeasurer.runs(try widths([XY(0, 0), XY(100, 0)], [rect(0, -20, 50, 0)]))
+        XCTAssertEqual(exact[0].length, 50, accuracy: 1e-9)
+        XCTAssertFalse(Self.qualifies(exact[0]), "length > 50 m is strict")
     }
 
     /// §4: mudflats 95 m and 120 m wide along a 1 km shoreline, h = 1000 m.

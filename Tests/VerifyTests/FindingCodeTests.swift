@@ -61,6 +61,14 @@ final class FindingCodeTests: XCTestCase {
             (.requiredRoleMissing, on(beach) { try F.editManifest($0) { m in var l = m["layers"] as! [String: Any]; l["beach"] = nil; m["layers"] = l } }),
             (.kindUnknown, on(beach) { try F.editManifest($0) { m in var p = m["project"] as! [String: Any]; p["kind"] = "lagoon"; m["project"] = p } }),
             (.manifestUnknownKey, on(beach) { try F.editManifest($0) { $0["colour"] = "blue" } }),
+            (.manifestType, on(beach) { try F.editManifest($0) { $0["checkDate"] = 20261203 } }),
+            (.manifestType, on(beach) { try F.editManifest($0) { m in var p = m["project"] as! [String: Any]; p["kind"] = 7; m["project"] = p } }),
+            (.manifestRuleUnknown, on(beach) { try F.editManifest($0) { m in var p = m["project"] as! [String: Any]; p["rule"] = "shenzhen-carbon"; m["project"] = p } }),
+            (.manifestParameterUnknown, on(beach) { try F.editManifest($0) { $0["parameters"] = ["transectSpacing": 10] } }),
+            (.manifestParameterRange, on(beach) { try F.editManifest($0) { $0["parameters"] = ["transectSpacing_m": 0] } }),
+            (.manifestParameterRange, on(beach) { try F.editManifest($0) { $0["parameters"] = ["transectHalfLength_m": 1e308] } }),
+            (.manifestParameterRange, on(beach) { try F.editManifest($0) { $0["parameters"] = ["smoothingWindow_m": -50] } }),
+            (.manifestType, on(beach) { try F.editManifest($0) { $0["parameters"] = ["transectSpacing_m": "10"] } }),
             (.manifestFormat, on(beach) { try F.editManifest($0) { $0["format"] = "ecocredit-submission/9" } }),
             // Zips
             (.zipUnreadable, { let p = Fixture.root + "/cases/garbage.zip"
@@ -82,9 +90,32 @@ final class FindingCodeTests: XCTestCase {
                 try Data(b).write(to: URL(fileURLWithPath: p))
                 return (p, o)
             }),
+            (.zipCRCMismatch, {
+                // Flip one stored byte of a stored (uncompressed) entry: sizes agree, the CRC-32 does not.
+                let path = try zipWith([("shanwei-eco-seawall/notes.txt", .file, Data(repeating: 0x41, count: 64))])
+                let archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read)
+                _ = archive
+                var b = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+                // The deflated run of 64 'A's: corrupt a byte of the compressed data of the last local entry.
+                guard let lh = (0..<(b.count - 4)).last(where: { b[$0] == 0x50 && b[$0 + 1] == 0x4B && b[$0 + 2] == 3 && b[$0 + 3] == 4 }) else { throw CocoaError(.fileReadCorruptFile) }
+                let nameLen = Int(b[lh + 26]) | Int(b[lh + 27]) << 8, extraLen = Int(b[lh + 28]) | Int(b[lh + 29]) << 8
+                let crcAt = lh + 14
+                b[crcAt] ^= 0xFF   // the local header's CRC no longer matches the data
+                if let cd = (0..<(b.count - 4)).last(where: { b[$0] == 0x50 && b[$0 + 1] == 0x4B && b[$0 + 2] == 1 && b[$0 + 3] == 2 }) { b[cd + 16] ^= 0xFF }
+                _ = nameLen + extraLen
+                try Data(b).write(to: URL(fileURLWithPath: path))
+                return plain(path)
+            }),
             // Files
             (.missingPart, on(beach) { try F.remove($0, "beach.shx") }),
-            (.unreadable, on(beach) { b in try F.remove(b, "beach.dbf"); try FileManager.default.createDirectory(atPath: b + "/beach.dbf", withIntermediateDirectories: false) }),
+            (.notRegularFile, on(beach) { b in try F.remove(b, "beach.dbf"); try FileManager.default.createDirectory(atPath: b + "/beach.dbf", withIntermediateDirectories: false) }),
+            // A symbolic link that points at itself: there, but the system cannot open it.
+            (.unreadable, on(beach) { b in try F.remove(b, "beach.dbf"); try FileManager.default.createSymbolicLink(atPath: b + "/beach.dbf", withDestinationPath: "beach.dbf") }),
+            (.pathOutside, on(beach) { b in try F.editManifest(b) { m in var l = m["layers"] as! [String: Any]; l["beach"] = "../../samples/shanwei-beach/beach.shp"; m["layers"] = l } }),
+            (.pathOutside, on(beach) { b in try F.editManifest(b) { m in var l = m["layers"] as! [String: Any]; l["beach"] = "/etc/passwd"; m["layers"] = l } }),
+            (.pathOutside, on(beach) { b in
+                try F.remove(b, "beach.dbf")
+                try FileManager.default.createSymbolicLink(atPath: b + "/beach.dbf", withDestinationPath: Fixture.sample("shanwei-beach") + "/beach.dbf") }),
             (.shpBadHeader, on(beach) { try F.editBytes($0, "beach.shp") { $0[3] = 0 } }),
             (.shpTruncated, on(beach) { try F.editBytes($0, "beach.shp") { $0.removeLast(10) } }),
             (.shpRecordCorrupt, on(beach) { try F.editBytes($0, "beach.shp") { b in b[144] = 0xFF; b[145] = 0xFF; b[146] = 0xFF; b[147] = 0x7F } }),
@@ -253,11 +284,11 @@ final class FindingCodeTests: XCTestCase {
     func testFileLimit() throws {
         let p = Fixture.root + "/limit.bin"
         try Data(count: 100).write(to: URL(fileURLWithPath: p))
-        XCTAssertThrowsError(try FileBytes.read(p, limit: 10)) { e in
+        XCTAssertThrowsError(try RegularFile.read(p, limit: 10)) { e in
             XCTAssertEqual((e as? GeoError)?.code, "IO.TOO_LARGE")
             guard case let .io(code, _, _, _, _) = e as! GeoError else { return XCTFail() }
             XCTAssertEqual(FindingCode(code), .tooLarge)
         }
-        XCTAssertEqual(try FileBytes.read(p, limit: 100).count, 100)
+        XCTAssertEqual(try RegularFile.read(p, limit: 100).count, 100)
     }
 }

@@ -50,18 +50,18 @@ final class VerifyCLITests: XCTestCase {
         XCTAssertEqual(missing.status, 2)
     }
 
-    /// Data that verification rejects cannot crash the later stages: they exit with status 2 and
-    /// point at `ecocredit verify`.
+    /// Data that verification rejects is never measured: measure and annex exit 1 with the
+    /// findings, check says not assessed (3) with the finding's code; no stage crashes.
     func testInvalidGeometryStopsMeasureCheckAndAnnexCleanly() throws {
         guard FileManager.default.isExecutableFile(atPath: executable.path) else { return XCTFail("ecocredit is not built beside the tests (swift build --build-tests builds it)") }
         let broken = try Fixture.copy("shanwei-beach")
         try Fixture.editGeometry(broken, "beach.shp") { g in var r = g.firstRing; r.swapAt(1, 2); return .polygon([CoordinateSequence(r)]) }
         for args in [["measure", broken, "-o", broken + "/out"], ["check", broken], ["annex", broken, "-o", broken + "/annex"]] {
             let p = Process(); p.executableURL = executable; p.arguments = args
-            let err = Pipe(); p.standardError = err; p.standardOutput = FileHandle.nullDevice
-            try p.run(); let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self); p.waitUntilExit()
-            XCTAssertEqual(p.terminationStatus, 2, args[0])
-            XCTAssertTrue(text.contains("ecocredit verify"), "\(args[0]): \(text)")
+            let out = Pipe(); p.standardError = FileHandle.nullDevice; p.standardOutput = out
+            try p.run(); let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self); p.waitUntilExit()
+            XCTAssertEqual(p.terminationStatus, args[0] == "check" ? 3 : 1, args[0])
+            XCTAssertTrue(text.contains("GEOM."), "\(args[0]): \(text)")
         }
     }
 

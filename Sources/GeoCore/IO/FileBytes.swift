@@ -5,18 +5,26 @@ import Darwin
 #endif
 import Foundation
 
-/// Reads a whole file with POSIX `open`/`read` into `Data`, refusing files over `limit` bytes.
-/// (Foundation's `Data(contentsOf:options: .mappedIfSafe)` leaked its buffer on some inputs
-/// under the fuzzer's LeakSanitizer; this path owns its buffer plainly.)
-enum FileBytes {
-    static func read(_ path: String, limit: Int) throws -> Data {
-        let fd = open(path, O_RDONLY)
+/// Reads a whole regular file with POSIX `open`/`read` into `Data`, refusing files over `limit`
+/// bytes. Anything but a regular file — a FIFO, a device, a folder — is refused with
+/// `IO.NOT_REGULAR_FILE` before a byte is read (the file is opened non-blocking, so a FIFO
+/// named like a layer cannot hang the reader). (Foundation's `Data(contentsOf:)` leaked its
+/// buffer on some inputs under the fuzzer's LeakSanitizer; this path owns its buffer plainly.)
+public enum RegularFile {
+    /// The default limit: 2 GiB.
+    public static let defaultLimit = 1 << 31
+
+    public static func read(_ path: String, limit: Int = defaultLimit) throws -> Data {
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else {
             throw GeoError.io(code: .unreadable, file: path, detail: String(cString: strerror(errno)))
         }
         defer { close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw GeoError.io(code: .unreadable, file: path, detail: String(cString: strerror(errno))) }
+        guard (st.st_mode & S_IFMT) == S_IFREG else {
+            throw GeoError.io(code: .notRegularFile, file: path, detail: "not a regular file (a folder, FIFO or device)")
+        }
         let size = Int(st.st_size)
         guard size <= limit else {
             throw GeoError.io(code: .tooLarge, file: path, detail: "\(size) bytes exceeds the limit of \(limit) bytes")
@@ -33,6 +41,21 @@ enum FileBytes {
             done += n
         }
         return Data(bytes[0..<done])
+    }
+}
+
+extension RegularFile {
+    /// The UTF-8 text of a small side file (`.prj`, `.cpg`): nil when no such file exists or its
+    /// bytes are not UTF-8; `IO.NOT_REGULAR_FILE` when something else stands at that name.
+    public static func optionalText(_ path: String, limit: Int = 1 << 20) throws -> String? {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return nil }
+        return String(validating: try read(path, limit: limit), as: UTF8.self)
+    }
+    /// The first of `paths` that exists, as text (see `optionalText`).
+    public static func firstText(_ paths: [String]) throws -> String? {
+        for p in paths { if let t = try optionalText(p) { return t } }
+        return nil
     }
 }
 

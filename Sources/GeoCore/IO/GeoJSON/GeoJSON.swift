@@ -10,7 +10,7 @@ public enum GeoJSON {
     // MARK: Reading
 
     public static func read(_ path: String, proj: ProjContext) throws -> VectorLayer {
-        let data = try FileBytes.read(path, limit: maxBytes)
+        let data = try RegularFile.read(path, limit: maxBytes)
         return try decode(data, path: path, proj: proj)
     }
 

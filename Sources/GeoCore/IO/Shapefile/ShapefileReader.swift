@@ -46,8 +46,8 @@ public enum ShapefileReader {
         }
 
         // Attributes.
-        let prjText = prjText(ofShapefile: path)
-        let cpgText = (try? String(contentsOfFile: base + ".cpg", encoding: .utf8)) ?? (try? String(contentsOfFile: base + ".CPG", encoding: .utf8))
+        let prjText = try prjText(ofShapefile: path)
+        let cpgText = try RegularFile.firstText([base + ".cpg", base + ".CPG"])
         let (fields, rows, encoding) = try readDBF(dbfPath, header: structure.dbf, cpg: cpgText)
 
         let crs = try prjText.flatMap { options.parseCRS ? try self.crs(prj: $0, shapefile: shpPath, proj: proj) : nil }
@@ -58,9 +58,9 @@ public enum ShapefileReader {
     }
 
     /// The text of a shapefile's `.prj` (or `.PRJ`), nil when there is none. `path`: the `.shp`.
-    public static func prjText(ofShapefile path: String) -> String? {
+    public static func prjText(ofShapefile path: String) throws -> String? {
         let base = ShapefileStructure.base(of: path)
-        return (try? String(contentsOfFile: base + ".prj", encoding: .utf8)) ?? (try? String(contentsOfFile: base + ".PRJ", encoding: .utf8))
+        return try RegularFile.firstText([base + ".prj", base + ".PRJ"])
     }
 
     /// The CRS of a shapefile's `.prj` text; `IO.PRJ_UNREADABLE` naming the `.prj` when PROJ
@@ -73,14 +73,17 @@ public enum ShapefileReader {
     }
 
     static func part(_ base: String, _ ext: String) throws -> String {
-        for candidate in [base + "." + ext, base + "." + ext.uppercased()] where FileManager.default.fileExists(atPath: candidate) {
+        // lstat: a name that is there is found even when it cannot be opened (its opening then
+        // says why), rather than reported as missing.
+        var st = stat()
+        for candidate in [base + "." + ext, base + "." + ext.uppercased()] where lstat(candidate, &st) == 0 {
             return candidate
         }
         throw GeoError.io(code: .missingPart, file: base + "." + ext, detail: "the .\(ext) part of the shapefile is missing")
     }
 
     static func load(_ path: String) throws -> Data {
-        try FileBytes.read(path, limit: ShapefileStructure.maxFileBytes)
+        try RegularFile.read(path, limit: ShapefileStructure.maxFileBytes)
     }
 
     static func family(_ type: Int32) -> VectorLayer.GeometryFamily {

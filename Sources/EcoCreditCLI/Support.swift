@@ -1,0 +1,115 @@
+import ArgumentParser
+import BundleMeasure
+import Dispatch
+import Foundation
+import GeoCore
+import Rules
+import Submission
+import Verify
+import Workflow
+
+/// The input every measuring command takes: one bundle and, optionally, a bureau's rulebook.
+struct BundleOptions: ParsableArguments {
+    @Argument(help: "Bundle folder or .zip.")
+    var bundle: String
+    @Option(help: "A rulebook JSON file to use instead of the shipped one.")
+    var rulebook: String?
+}
+
+/// Exit statuses of every command (the README's table).
+enum Exit {
+    /// No error; a check that passed with official quantities.
+    static let ok: Int32 = 0
+    /// Verification found errors, or a criterion failed.
+    static let failed: Int32 = 1
+    /// The bundle cannot be used (not found, unreadable manifest, unsafe zip, no usable layer,
+    /// a workload the parameters would blow up).
+    static let unusable: Int32 = 2
+    /// A check indeterminate, not assessed, or a pass whose quantities are for reference only.
+    static let notOfficial: Int32 = 3
+    /// The rulebook given with --rulebook cannot be read or decoded.
+    static let rulebook: Int32 = 4
+    /// The output folder cannot be written.
+    static let output: Int32 = 5
+    // 64: a usage error (ArgumentParser's, EX_USAGE).
+}
+
+/// Text for the terminal: control characters from file names, zip entry names or attribute
+/// values are shown escaped (`\u{1B}`), never sent raw.
+func emit(_ text: String, terminator: String = "\n") {
+    print(Terminal.safe(text), terminator: terminator)
+}
+func emitError(_ text: String) {
+    FileHandle.standardError.write(Data((Terminal.safe(text) + "\n").utf8))
+}
+
+enum Terminal {
+    static func safe(_ s: String) -> String {
+        var out = ""
+        out.unicodeScalars.reserveCapacity(s.unicodeScalars.count)
+        for u in s.unicodeScalars {
+            let v = u.value
+            if v == 0x0A || v == 0x09 || !(v < 0x20 || (0x7F...0x9F).contains(v) || v == 0x2028 || v == 0x2029 || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v)) {
+                out.unicodeScalars.append(u)
+            } else {
+                out += "\\u{\(String(v, radix: 16, uppercase: true))}"
+            }
+        }
+        return out
+    }
+}
+
+/// Runs a pipeline call and turns its errors into coded messages and exit statuses: no raw
+/// system or decoding error reaches the user.
+func runPipeline<T>(_ path: String, options: Pipeline.Options, through stage: Pipeline.Stage,
+                    progress: (@Sendable (Pipeline.Progress) -> Void)? = nil, _ body: (Pipeline.Result) throws -> T) throws -> T {
+    do {
+        return try Pipeline.withBundle(path, options: options, through: stage, progress: progress, body)
+    } catch let e as RulesError {
+        emitError("\(options.rulebookFile ?? path): \(e)"); throw ExitCode(Exit.rulebook)
+    } catch let e as OutputError {
+        emitError("\(e)"); throw ExitCode(Exit.output)
+    } catch let e as WorkflowError {
+        emitError("[\(e.code)] \(e)"); throw ExitCode(Exit.unusable)
+    } catch let e as ExitCode {
+        throw e
+    } catch let e as GeoError {
+        emitError("\(path): \(e)"); throw ExitCode(Exit.unusable)
+    }
+}
+
+/// SIGINT, SIGTERM and SIGHUP remove every scratch and staging folder, then exit 128 + signal.
+enum Signals {
+    nonisolated(unsafe) static var sources: [DispatchSourceSignal] = []
+    static func install() {
+        for sig in [SIGINT, SIGTERM, SIGHUP] {
+            signal(sig, SIG_IGN)
+            let s = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            s.setEventHandler {
+                ScratchFolders.shared.removeAll()
+                exit(128 + sig)
+            }
+            s.resume()
+            sources.append(s)
+        }
+    }
+}
+
+/// A one-line progress bar on standard error, only when it is a terminal.
+final class ProgressBar: @unchecked Sendable {
+    let active = isatty(STDERR_FILENO) != 0
+    var last = -1
+    func update(_ p: Pipeline.Progress) {
+        guard case let .measuring(done, total) = p, active, total > 5_000 else { return }
+        let pct = total > 0 ? done * 100 / total : 100
+        guard pct != last else { return }
+        last = pct
+        let bar = String(repeating: "█", count: pct / 4) + String(repeating: "░", count: 25 - pct / 4)
+        FileHandle.standardError.write(Data("\rtransects \(bar) \(pct)% (\(done)/\(total))".utf8))
+    }
+    func finish() { if active && last >= 0 { FileHandle.standardError.write(Data("\n".utf8)) } }
+}
+
+extension CivilDate: ExpressibleByArgument {
+    public init?(argument: String) { self.init(argument) }
+}

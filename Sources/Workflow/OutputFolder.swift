@@ -1,0 +1,157 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Crypto
+import Foundation
+import Submission
+
+/// An output folder written as a whole or not at all.
+///
+/// Files are written into a new folder beside the target (same file system), with an
+/// `index.json` naming each file with its size and SHA-256; then that folder takes the target's
+/// place in one atomic step (`renameat2(RENAME_EXCHANGE)` when a previous output is there, a
+/// plain `rename` when none is). A process killed at any moment leaves either the complete
+/// previous folder or the complete new one under the target's name, never a mix of two runs.
+///
+/// The target must be absent, empty, or a folder an earlier run wrote (it holds `index.json`);
+/// a symbolic link at the target is refused, never followed; nothing is written through one.
+public struct OutputFolder {
+    public let target: String
+    let staging: String
+    private(set) var files: [(name: String, bytes: Int, sha256: String)] = []
+
+    /// Prepares the staging folder. Throws `OutputError` when the target cannot be used.
+    public init(_ target: String) throws {
+        let clean = target.hasSuffix("/") && target.count > 1 ? String(target.dropLast()) : target
+        self.target = clean
+        var st = stat()
+        if lstat(clean, &st) == 0 {
+            if (st.st_mode & S_IFMT) == S_IFLNK { throw OutputError.symlink(path: clean) }
+            guard (st.st_mode & S_IFMT) == S_IFDIR else { throw OutputError.notAFolder(path: clean) }
+            let contents = (try? FileManager.default.contentsOfDirectory(atPath: clean)) ?? []
+            if !contents.isEmpty && !contents.contains("index.json") { throw OutputError.notOurs(path: clean) }
+        }
+        let parent = (clean as NSString).deletingLastPathComponent.isEmpty ? "." : (clean as NSString).deletingLastPathComponent
+        let name = (clean as NSString).lastPathComponent
+        staging = (parent as NSString).appendingPathComponent(".\(name).ecocredit-\(UUID().uuidString.prefix(8))")
+        do { try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true) }
+        catch { throw OutputError.cannotWrite(path: parent, detail: (error as NSError).localizedFailureReason ?? "cannot create the folder") }
+        guard mkdir(staging, 0o755) == 0 else {
+            throw OutputError.cannotWrite(path: clean, detail: String(cString: strerror(errno)))
+        }
+        ScratchFolders.shared.register(staging)   // removed on SIGINT/SIGTERM too
+    }
+
+    /// The path a file named `name` is written to while staging (a fresh folder of ours, so no
+    /// symbolic link can be in the way).
+    public func path(_ name: String) -> String { (staging as NSString).appendingPathComponent(name) }
+
+    /// Writes `data` as `name`.
+    public mutating func write(_ name: String, _ data: Data) throws {
+        let fd = open(path(name), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw OutputError.cannotWrite(path: path(name), detail: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        var done = 0
+        try data.withUnsafeBytes { buf in
+            while done < buf.count {
+                let n = Glibc.write(fd, buf.baseAddress! + done, buf.count - done)
+                if n < 0 { if errno == EINTR { continue }; throw OutputError.cannotWrite(path: path(name), detail: String(cString: strerror(errno))) }
+                done += n
+            }
+        }
+    }
+
+    /// Records a file some writer has put at `path(name)` (streamed writers write it themselves).
+    mutating func record(_ name: String) throws {
+        var hash = SHA256()
+        let fd = open(path(name), O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else { throw OutputError.cannotWrite(path: path(name), detail: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        var total = 0
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
+            if n < 0 { if errno == EINTR { continue }; throw OutputError.cannotWrite(path: path(name), detail: String(cString: strerror(errno))) }
+            if n == 0 { break }
+            hash.update(data: buffer[0..<n]); total += n
+        }
+        files.append((name, total, hash.finalize().map { String(format: "%02x", $0) }.joined()))
+    }
+
+    /// Writes `index.json`, flushes everything to disk, and puts the folder in the target's place.
+    public mutating func commit(names: [String]) throws {
+        for n in names { try record(n) }
+        var index = "{\n  \"format\": \"ecocredit-output/1\",\n  \"files\": [\n"
+        index += files.sorted { $0.name < $1.name }.map { f in
+            "    {\"name\": \(jsonString(f.name)), \"bytes\": \(f.bytes), \"sha256\": \"\(f.sha256)\"}"
+        }.joined(separator: ",\n")
+        index += "\n  ]\n}\n"
+        try write("index.json", Data(index.utf8))
+        for n in names + ["index.json"] { syncFile(path(n)) }
+        syncFile(staging)
+        var st = stat()
+        if lstat(target, &st) == 0 {
+            try Self.exchange(staging, target)
+            // The staging name now holds the previous output.
+            ScratchFolders.shared.remove(staging)
+        } else {
+            guard rename(staging, target) == 0 else { throw OutputError.cannotWrite(path: target, detail: String(cString: strerror(errno))) }
+            ScratchFolders.shared.forget(staging)
+        }
+        syncFile((target as NSString).deletingLastPathComponent.isEmpty ? "." : (target as NSString).deletingLastPathComponent)
+    }
+
+    /// Swaps two paths in one step: Linux's `renameat2(RENAME_EXCHANGE)` (glibc 2.28+, found at
+    /// run time because Swift's Glibc module does not export it). Where it is missing, two
+    /// renames, which leave a moment in which the target is absent (the previous output then
+    /// stays whole under the staging name).
+    static func exchange(_ a: String, _ b: String) throws {
+        typealias RenameAt2 = @convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32
+        let renameExchange: UInt32 = 1 << 1   // RENAME_EXCHANGE, <linux/fs.h>
+        if let sym = dlsym(nil, "renameat2") {
+            let fn = unsafeBitCast(sym, to: RenameAt2.self)
+            if fn(AT_FDCWD, a, AT_FDCWD, b, renameExchange) == 0 { return }
+            if errno != EINVAL && errno != ENOSYS { throw OutputError.cannotWrite(path: b, detail: String(cString: strerror(errno))) }
+        }
+        let aside = a + ".previous"
+        guard rename(b, aside) == 0, rename(a, b) == 0, rename(aside, a) == 0 else {
+            throw OutputError.cannotWrite(path: b, detail: String(cString: strerror(errno)))
+        }
+    }
+
+    /// Removes the staging folder (after a failure).
+    public func discard() { ScratchFolders.shared.remove(staging) }
+
+    private func syncFile(_ p: String) {
+        let fd = open(p, O_RDONLY | O_CLOEXEC)
+        if fd >= 0 { fsync(fd); close(fd) }
+    }
+    private func jsonString(_ s: String) -> String {
+        String(decoding: (try? JSONEncoder().encode(s)) ?? Data("\"\"".utf8), as: UTF8.self)
+    }
+}
+
+/// Why an output folder cannot be written. Each has a stable code.
+public enum OutputError: Error, Sendable, CustomStringConvertible {
+    case symlink(path: String)
+    case notAFolder(path: String)
+    case notOurs(path: String)
+    case cannotWrite(path: String, detail: String)
+
+    public var code: String {
+        switch self {
+        case .symlink: return "OUTPUT.SYMLINK"
+        case .notAFolder: return "OUTPUT.NOT_A_FOLDER"
+        case .notOurs: return "OUTPUT.NOT_EMPTY"
+        case .cannotWrite: return "OUTPUT.CANNOT_WRITE"
+        }
+    }
+    public var description: String {
+        switch self {
+        case .symlink(let p): return "[\(code)] \(p) is a symbolic link; EcoCredit does not write through links"
+        case .notAFolder(let p): return "[\(code)] \(p) exists and is not a folder"
+        case .notOurs(let p): return "[\(code)] \(p) holds files EcoCredit did not write (no index.json); choose an empty or new folder"
+        case let .cannotWrite(p, d): return "[\(code)] \(p): \(d)"
+        }
+    }
+}

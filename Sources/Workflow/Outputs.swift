@@ -1,0 +1,54 @@
+import Annex
+import BundleMeasure
+import Check
+import Foundation
+import GeoCore
+import Verify
+
+/// The files a run writes, written in one place for `measure`, `annex` (and the service):
+/// verification.json and check.json always; measurements.json, transects.csv,
+/// transects.geojson and one GeoJSON per layer when the bundle was measured; annex.html (and
+/// annex.pdf) when asked. All into an `OutputFolder`: complete or not at all.
+public enum Outputs {
+    public struct AnnexRequest: Sendable {
+        public var lang: String
+        public var generatedAt: String
+        public var command: String
+        public var pdf: Bool
+        public init(lang: String, generatedAt: String, command: String, pdf: Bool) {
+            self.lang = lang; self.generatedAt = generatedAt; self.command = command; self.pdf = pdf
+        }
+    }
+
+    /// Writes `result`'s files into `folder` and returns their names (index.json aside).
+    @discardableResult
+    public static func write(_ result: Pipeline.Result, to folder: String, annex: AnnexRequest? = nil) throws -> [String] {
+        var out = try OutputFolder(folder)
+        do {
+            var names: [String] = []
+            try out.write("verification.json", Data(result.verification.json().utf8)); names.append("verification.json")
+            if let check = result.check { try out.write("check.json", Data(check.json().utf8)); names.append("check.json") }
+            if let m = result.measurement, let set = result.set {
+                try m.writeJSON(to: out.path("measurements.json")); names.append("measurements.json")
+                try m.writeTransectsCSV(to: out.path("transects.csv")); names.append("transects.csv")
+                try out.write("transects.geojson", try m.transectsGeoJSON(proj: result.proj)); names.append("transects.geojson")
+                for (name, data) in try MeasurementReport.featuresGeoJSON(set, proj: result.proj) { try out.write(name, data); names.append(name) }
+            }
+            if let annex, let bundle = result.bundle, let check = result.check, let rulebook = result.rulebook {
+                let html = try AnnexBuilder.build(bundle: bundle, set: result.set, verification: result.verification, measurement: result.measurement,
+                                                  check: check, rulebook: rulebook,
+                                                  options: .init(lang: annex.lang, generatedAt: annex.generatedAt, command: annex.command, outputs: names),
+                                                  geos: result.geos)
+                try out.write("annex.html", Data(html.utf8)); names.append("annex.html")
+                if annex.pdf {
+                    try PDFPrinter.print(html: out.path("annex.html"), to: out.path("annex.pdf")); names.append("annex.pdf")
+                }
+            }
+            try out.commit(names: names)
+            return names
+        } catch {
+            out.discard()
+            throw error
+        }
+    }
+}

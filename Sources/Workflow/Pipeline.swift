@@ -1,0 +1,157 @@
+import BundleMeasure
+import Check
+import Foundation
+import GeoCore
+import Rules
+import Submission
+import Verify
+
+/// open → verify → measure → check, as one library call: what the CLI, and later the service
+/// and the registry, run. It writes nothing to the terminal and exits nothing; it returns a
+/// typed result or throws a `WorkflowError`.
+///
+/// **Every stage runs on verified input.** The bundle is read once; verification runs on that
+/// read; when it finds any error (or the bundle cannot be used), nothing is measured and the
+/// check is *not assessed* with the codes of the findings that stopped it — never zero, never
+/// pass. Only a bundle that verified without error is measured and checked, from the same
+/// layers.
+public enum Pipeline {
+    public struct Options: Sendable {
+        /// A bureau's rulebook file instead of the shipped one for the manifest's rule.
+        public var rulebookFile: String?
+        /// The check date; default the manifest's `checkDate`, else today (China time).
+        public var checkDate: CivilDate?
+        public var zipLimits: BundleArchive.Limits
+        public init(rulebookFile: String? = nil, checkDate: CivilDate? = nil, zipLimits: BundleArchive.Limits = .init()) {
+            self.rulebookFile = rulebookFile; self.checkDate = checkDate; self.zipLimits = zipLimits
+        }
+    }
+
+    /// How far to go.
+    public enum Stage: Int, Sendable, Comparable {
+        case verify, measure, check
+        public static func < (a: Stage, b: Stage) -> Bool { a.rawValue < b.rawValue }
+    }
+
+    /// Progress by stage; `measuring` carries (done, total) transects.
+    public enum Progress: Sendable {
+        case reading, verifying, measuring(Int, Int), checking
+    }
+
+    /// What one run found. The GEOS and PROJ contexts it used belong to it (one thread).
+    public struct Result {
+        public let path: String
+        public let verification: VerificationReport
+        /// The bundle and its layers in the working CRS; nil when it could not be opened or read.
+        public let bundle: SubmissionBundle?
+        public let set: LayerSet?
+        /// The rulebook applied, with the manifest's what-if override when it has one.
+        public let rulebook: Rulebook?
+        /// Nil when verification found an error: nothing is computed from data that failed.
+        public let measurement: MeasurementReport?
+        public let check: CheckReport?
+        public let geos: GEOSContext
+        public let proj: ProjContext
+
+        /// True when verification found an error or the bundle could not be used.
+        public var verificationFailed: Bool { verification.unusable || verification.count(.error) > 0 }
+    }
+
+    /// Runs the pipeline on the bundle at `path` (a folder or a `.zip`) through `stage`, hands the
+    /// result to `body`, and removes the scratch folder a zip was unpacked into when `body`
+    /// returns or throws. The scratch folder lives exactly as long as this call.
+    public static func withBundle<T>(_ path: String, options: Options = .init(), through stage: Stage = .check,
+                                     progress: (@Sendable (Progress) -> Void)? = nil, _ body: (Result) throws -> T) throws -> T {
+        // The rulebook file is the user's configuration: a broken one stops everything with its code.
+        let bureauBook = try options.rulebookFile.map(RuleLibrary.rulebook(file:))
+        progress?(.reading)
+        let reading = Verifier.read(path, options: .init(rulebook: bureauBook, zipLimits: options.zipLimits))
+        defer { reading.close() }
+
+        let geos = try GEOSContext(), proj = try ProjContext()
+        // The rulebook: the bureau's, else the shipped one for the manifest's rule, with the
+        // manifest's what-if tables applied.
+        var rulebook: Rulebook? = nil
+        var overrideError: RulesError? = nil
+        if let bundle = reading.bundle {
+            do {
+                var book = try bureauBook ?? RuleLibrary.rulebook(for: bundle.manifest?.ruleId)
+                if let o = bundle.manifest?.rulebookOverride { book = try book.applying(override: o) }
+                rulebook = book
+            } catch let e as RulesError { overrideError = e }
+        }
+        progress?(.verifying)
+        var verification = Verifier.check(reading, options: .init(rulebook: rulebook ?? bureauBook))
+        if let e = overrideError {
+            verification.findings.append(Finding(.manifestInvalid, layer: "submission.json", message: .init(zh: "规则库覆盖无法应用：\(e)", en: "the rulebook override cannot be applied: \(e)")))
+            verification.unusable = true
+        }
+        let failed = verification.unusable || verification.count(.error) > 0
+        guard stage > .verify, let bundle = reading.bundle, let rulebook else {
+            return try body(Result(path: path, verification: verification, bundle: reading.bundle, set: reading.completeSet, rulebook: rulebook,
+                                   measurement: nil, check: nil, geos: geos, proj: proj))
+        }
+        let (date, dateSource) = CheckDates.resolve(option: options.checkDate, manifest: bundle.manifest?.checkDate)
+        let manifest = (bundle.manifest?.projectId, bundle.manifest?.rule, bundle.manifest?.kind)
+        guard !failed, let set = reading.completeSet else {
+            let blocking = verification.findings.filter { $0.severity == .error }.map { ($0.code.rawValue, $0.message.zh, $0.message.en) }
+            let check = stage >= .check
+                ? Checker.notAssessed(bundle: bundle.displayPath, manifest: manifest, rulebook: rulebook, date: date, dateSource: dateSource, blocking: blocking)
+                : nil
+            return try body(Result(path: path, verification: verification, bundle: bundle, set: reading.completeSet, rulebook: rulebook,
+                                   measurement: nil, check: check, geos: geos, proj: proj))
+        }
+        let measurement: MeasurementReport
+        do {
+            measurement = try BundleMeasurer.measure(set, rulebook: rulebook, vocabulary: try RuleLibrary.vocabulary(), geos: geos, proj: proj,
+                                                     progress: progress.map { p in { done, total in p(.measuring(done, total)) } })
+        } catch {
+            throw WorkflowError.measuring(bundle: bundle.displayPath, underlying: error)
+        }
+        var check: CheckReport? = nil
+        if stage >= .check {
+            progress?(.checking)
+            var c = Checker.check(measurement, rulebook: rulebook, declared: bundle.manifest?.declared ?? [:], date: date, dateSource: dateSource)
+            if let file = options.rulebookFile { c.notes.insert("rulebook loaded from \(file) instead of the shipped one", at: 0) }
+            check = c
+        }
+        return try body(Result(path: path, verification: verification, bundle: bundle, set: set, rulebook: rulebook,
+                               measurement: measurement, check: check, geos: geos, proj: proj))
+    }
+}
+
+/// The check date: the option, else the manifest's, else today in China time (UTC+8), whatever
+/// the machine's time zone.
+public enum CheckDates {
+    public static func resolve(option: CivilDate?, manifest: String?) -> (CivilDate, String) {
+        if let o = option { return (o, "--date") }
+        if let m = manifest.flatMap(CivilDate.init) { return (m, "the manifest's checkDate") }
+        return (today(), "today in China time (no checkDate given)")
+    }
+    public static func today(_ now: Date = Date()) -> CivilDate {
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = TimeZone(secondsFromGMT: 8 * 3600)!
+        let c = cal.dateComponents([.year, .month, .day], from: now)
+        return CivilDate(year: c.year!, month: c.month!, day: c.day!)!
+    }
+}
+
+/// Why the pipeline stopped, each with a stable code.
+public enum WorkflowError: Error, Sendable, CustomStringConvertible {
+    /// Measuring a verified bundle failed (a workload too large, a GEOS failure).
+    case measuring(bundle: String, underlying: any Error)
+
+    public var code: String {
+        switch self {
+        case .measuring(_, let e):
+            if let m = e as? MeasureError { return m.code }
+            if let g = e as? GeoError { return g.code }
+            return "MEASURE.FAILED"
+        }
+    }
+    public var description: String {
+        switch self {
+        case let .measuring(b, e): return "\(b): cannot be measured: \(e)"
+        }
+    }
+}
