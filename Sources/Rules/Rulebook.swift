@@ -340,8 +340,28 @@ public enum RuleLibrary {
     static func decode<T: Decodable>(_ data: Data, name: String) throws -> T {
         do { return try JSONDecoder().decode(T.self, from: data) }
         catch let e as RulesError { throw e }
-        catch { throw RulesError.invalid(name: name, detail: describe(error)) }
+        catch {
+            if let syntax = JSONSyntax.problem(in: data) { throw RulesError.invalid(name: name, detail: syntax) }
+            throw RulesError.invalid(name: name, detail: describe(error))
+        }
     }
 
     static func describe(_ error: any Error) -> String { RulesError.describe(error) }
+}
+
+/// Where a JSON text stops being JSON, as a user can find it: line and column (1-based).
+public enum JSONSyntax {
+    /// Nil when `data` is valid JSON; else "line L, column C: what is wrong".
+    public static func problem(in data: Data) -> String? {
+        do { _ = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]); return nil }
+        catch {
+            let text = ((error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String) ?? "not valid JSON"
+            // Foundation says "… around character N." (a 0-based byte offset).
+            guard let r = text.range(of: #"character \d+"#, options: .regularExpression),
+                  let offset = Int(text[r].dropFirst("character ".count)) else { return text }
+            var line = 1, column = 1
+            for b in data.prefix(offset) { if b == 0x0A { line += 1; column = 1 } else if b & 0xC0 != 0x80 { column += 1 } }
+            return "line \(line), column \(column): \(text)"
+        }
+    }
 }

@@ -43,7 +43,7 @@ public struct Manifest: Sendable {
     public static func parse(_ data: Data, path: String) throws -> Manifest {
         let value: JSONValue
         do { value = try JSONValue.parse(data) }
-        catch { throw SubmissionError.manifestInvalid(path: path, detail: "not valid JSON: \(RulesError.describe(error))") }
+        catch { throw SubmissionError.manifestInvalid(path: path, detail: "not valid JSON: \(JSONSyntax.problem(in: data) ?? RulesError.describe(error))") }
         guard case .object(let o) = value else { throw SubmissionError.manifestInvalid(path: path, detail: "the top level must be an object") }
         func wrong(_ key: String, _ expected: String) -> SubmissionError {
             .manifestValue(code: .type, path: path, key: key, detail: "must be \(expected)")
