@@ -15,8 +15,11 @@ public struct RevenueSplit: Sendable, Equatable {
             guard parts.count <= 2, let whole = Int64(parts[0].isEmpty ? "0" : String(parts[0])), whole >= 0 else { return nil }
             let frac = parts.count == 2 ? String(parts[1]) : ""
             guard frac.count <= 9, frac.allSatisfy(\.isNumber) else { return nil }
-            let den = Int64(pow(10.0, Double(frac.count)))
-            numerator = whole * den + (Int64(frac) ?? 0); denominator = den
+            var den: Int64 = 1
+            for _ in 0..<frac.count { den *= 10 }
+            let (scaled, overflow) = whole.multipliedReportingOverflow(by: den)
+            guard !overflow, whole <= 1 else { return nil }
+            numerator = scaled + (Int64(frac) ?? 0); denominator = den
             guard numerator <= denominator else { return nil }
         }
         public init(_ n: Int64, _ d: Int64) { numerator = n; denominator = d }
@@ -94,7 +97,10 @@ public struct RevenueSplit: Sendable, Equatable {
             throw CheckError.invalidInput("price \(yuan(fenPerMetre)) yuan/m lies outside \(yuan(bounds.minFenPerMetre))–\(yuan(bounds.maxFenPerMetre)) yuan/m (\(bounds.article))")
         }
         guard centimetres >= 0 else { throw CheckError.invalidInput("the length must not be negative") }
+        // The product in 128 bits, then ÷ 100: an amount past Int64's range (9.2e16 yuan) is an
+        // error with a code, never a trap.
         let p = fenPerMetre.multipliedFullWidth(by: centimetres)
+        guard p.high < 50 else { throw CheckError.overflow("\(centimetres) cm × \(fenPerMetre) fen/m") }   // 50·2^64 ≤ 100·(2^63 − 1)
         return Int64(100).dividingFullWidth((high: p.high, low: p.low)).quotient
     }
 
@@ -108,8 +114,18 @@ public struct RevenueSplit: Sendable, Equatable {
 
 public enum CheckError: Error, Sendable, CustomStringConvertible {
     case invalidInput(String)
-    public var code: String { "CHECK.INVALID_INPUT" }
+    /// An amount of money or a quantity beyond the integer range.
+    case overflow(String)
+    public var code: String {
+        switch self {
+        case .invalidInput: return "CHECK.INVALID_INPUT"
+        case .overflow: return "MONEY.OVERFLOW"
+        }
+    }
     public var description: String {
-        switch self { case .invalidInput(let s): return "[\(code)] \(s)" }
+        switch self {
+        case .invalidInput(let s): return "[\(code)] \(s)"
+        case .overflow(let s): return "[\(code)] \(s) is beyond the range of amounts EcoCredit computes exactly"
+        }
     }
 }

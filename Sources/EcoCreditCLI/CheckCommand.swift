@@ -50,7 +50,9 @@ extension SplitCommand {
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count <= 2, let whole = Int64(parts[0]), parts.count == 1 || parts[1].count <= 2,
               let frac = parts.count == 2 ? Int64(parts[1].padding(toLength: 2, withPad: "0", startingAt: 0)) : 0 else { return nil }
-        return whole * 100 + frac
+        let (scaled, overflow) = whole.multipliedReportingOverflow(by: 100)
+        guard !overflow, whole >= 0, frac >= 0 else { return nil }
+        return scaled + frac
     }
 }
 
@@ -78,6 +80,12 @@ struct SplitCommand: ParsableCommand {
     var json = false
 
     func run() throws {
+        do { try split() }
+        catch let e as RulesError { emitError("\(rulebook ?? "shanwei-coastline"): \(e)"); throw ExitCode(Exit.rulebook) }
+        catch let e as CheckError { emitError("\(e)"); throw ExitCode(Exit.unusable) }
+    }
+
+    func split() throws {
         let book = try rulebook.map(RuleLibrary.rulebook(file:)) ?? RuleLibrary.rulebook("shanwei-coastline")
         guard let revenue = book.revenue else { throw ValidationError("rulebook \(book.citation) has no revenue shares") }
         guard let kind = RevenueSplit.Sale(rawValue: sale) else { throw ValidationError("--sale must be inter-city or in-city") }
@@ -85,7 +93,8 @@ struct SplitCommand: ParsableCommand {
         let type = revenue.districts[district] ?? district
         var total: Int64
         if let totalFen { total = totalFen }
-        else if let metres, let price = priceFenPerMetre, let bounds = book.priceBounds, let cm = Self.centimetres(metres) {
+        else if let metres, let price = priceFenPerMetre, let bounds = book.priceBounds {
+            guard let cm = Self.centimetres(metres) else { throw ValidationError("--metres \(metres) is not a length in metres with at most two decimals") }
             total = try RevenueSplit.price(centimetres: cm, fenPerMetre: price, bounds: bounds)
         } else { throw ValidationError("give --total-fen, or --metres with --price-fen-per-metre") }
         let split = try RevenueSplit(totalFen: total, sale: kind, socialShare: share, districtType: type, revenue: revenue)

@@ -37,26 +37,10 @@ enum Exit {
 /// Text for the terminal: control characters from file names, zip entry names or attribute
 /// values are shown escaped (`\u{1B}`), never sent raw.
 func emit(_ text: String, terminator: String = "\n") {
-    print(Terminal.safe(text), terminator: terminator)
+    print(TerminalText.safe(text), terminator: terminator)
 }
 func emitError(_ text: String) {
-    FileHandle.standardError.write(Data((Terminal.safe(text) + "\n").utf8))
-}
-
-enum Terminal {
-    static func safe(_ s: String) -> String {
-        var out = ""
-        out.unicodeScalars.reserveCapacity(s.unicodeScalars.count)
-        for u in s.unicodeScalars {
-            let v = u.value
-            if v == 0x0A || v == 0x09 || !(v < 0x20 || (0x7F...0x9F).contains(v) || v == 0x2028 || v == 0x2029 || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v)) {
-                out.unicodeScalars.append(u)
-            } else {
-                out += "\\u{\(String(v, radix: 16, uppercase: true))}"
-            }
-        }
-        return out
-    }
+    FileHandle.standardError.write(Data((TerminalText.safe(text) + "\n").utf8))
 }
 
 /// Runs a pipeline call and turns its errors into coded messages and exit statuses: no raw

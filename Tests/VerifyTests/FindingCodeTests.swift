@@ -123,6 +123,10 @@ final class FindingCodeTests: XCTestCase {
             (.dbfBadHeader, on(beach) { try F.editBytes($0, "beach.dbf") { b in b[8] = 0xFF; b[9] = 0xFF } }),
             (.dbfTruncated, on(beach) { try F.editBytes($0, "beach.dbf") { $0.removeLast($0.count - 20) } }),
             (.dbfRecordCountMismatch, on(beach) { try F.editBytes($0, "beach.dbf") { $0[4] -= 1 } }),
+            // The .shx indexes one record fewer than the .shp and .dbf hold: the .shx is the file named.
+            (.shxInconsistent, on(jy) { try F.editBytes($0, "parcels.shx") { b in
+                b.removeLast(8); let words = UInt32(b.count / 2)
+                for k in 0..<4 { b[24 + k] = UInt8((words >> (8 * UInt32(3 - k))) & 0xFF) } } }),
             (.textUndecodable, on(beach) { try F.write($0, "beach.cpg", "KLINGON-1") }),
             (.unsupportedShapeType, on(beach) { b in for f in ["beach.shp", "beach.shx"] { try F.editBytes(b, f) { $0[32] = 31 } } }),
             (.prjUnreadable, on(beach) { try F.write($0, "beach.prj", "this is not a CRS") }),

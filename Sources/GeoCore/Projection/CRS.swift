@@ -174,7 +174,10 @@ public struct GaussKrugerZone: Sendable, Hashable {
     /// The 3° zone without prefix whose central meridian is nearest `longitude`
     /// (measurement-methods §0: CM = 3·floor(lon/3 + 0.5), a tie going east, clamped to 75–135).
     public static func threeDegree(nearestTo longitude: Double) -> GaussKrugerZone {
-        let cm = min(135, max(75, 3 * Int((longitude / 3 + 0.5).rounded(.down))))
+        // Clamped as a Double first: a longitude no data can have (±1e308, NaN) gives the edge
+        // zone instead of trapping in the integer conversion.
+        let k = (longitude / 3 + 0.5).rounded(.down)
+        let cm = k.isNaN ? 117 : Int(min(45, max(25, k))) * 3
         return GaussKrugerZone(epsg: 4534 + (cm - 75) / 3)!
     }
 }

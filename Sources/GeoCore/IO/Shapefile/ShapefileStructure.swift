@@ -55,10 +55,28 @@ struct ShapefileStructure {
         }
         let header = try checkDBF(dbf, path: dbfPath)
         guard header.recordCount == n else {
+            // Which file is wrong: the .shp's own records, walked header by header, decide.
+            let inShp = recordsInShp(shp)
+            if inShp != n && inShp == header.recordCount {
+                throw GeoError.io(code: .shxInconsistent, file: shxPath,
+                                  detail: "the .shx indexes \(n) records, the .shp and .dbf hold \(inShp)")
+            }
             throw GeoError.io(code: .dbfRecordCountMismatch, file: dbfPath,
                               detail: "the .dbf has \(header.recordCount) records, the .shp/.shx \(n)")
         }
         return ShapefileStructure(shapeType: type, recordCount: n, dbf: header)
+    }
+
+    /// Records of a `.shp` counted by walking its record headers from byte 100 (each: number,
+    /// content length in 16-bit words); stops at the end or at a header that overruns it.
+    static func recordsInShp(_ shp: Data) -> Int {
+        var at = 100, count = 0
+        while at + 8 <= shp.count {
+            let next = at + 8 + Int(shp.beUInt32(at: at + 4)) * 2
+            guard next <= shp.count else { break }
+            count += 1; at = next
+        }
+        return count
     }
 
     static let knownTypes: Set<Int32> = [0, 1, 3, 5, 8, 11, 13, 15, 18, 21, 23, 25, 28]
