@@ -65,6 +65,57 @@ final class VerifyCLITests: XCTestCase {
         }
     }
 
+    /// kill -9 at 20 random moments of `measure -o DIR` over an earlier run's DIR: DIR is always
+    /// one whole run — every file its index.json lists, with that size and SHA-256, and no other.
+    func testKilledMeasureLeavesOneWholeRun() throws {
+        guard FileManager.default.isExecutableFile(atPath: executable.path) else { return XCTFail("ecocredit is not built beside the tests") }
+        let seed = UInt64(ProcessInfo.processInfo.environment["ECOCREDIT_SEED"] ?? "") ?? 20261203
+        print("testKilledMeasureLeavesOneWholeRun seed \(seed) (ECOCREDIT_SEED to repeat)")
+        var rng = SplitMix(seed)
+        let dir = Fixture.root + "/killed-\(UUID().uuidString.prefix(6))"
+        let a = Fixture.sample("shanwei-beach"), b = Fixture.sample("jiangyin-restoration")
+        XCTAssertEqual(try run(["measure", a, "-o", dir]).status, 0)
+        // How long a whole run takes, to spread the kills over it.
+        let t0 = Date(); _ = try run(["measure", b, "-o", dir]); let whole = max(Date().timeIntervalSince(t0), 0.05)
+        for i in 0..<20 {
+            let p = Process(); p.executableURL = executable
+            p.arguments = ["measure", i % 2 == 0 ? a : b, "-o", dir]
+            p.standardOutput = FileHandle.nullDevice; p.standardError = FileHandle.nullDevice
+            try p.run()
+            usleep(UInt32(Double(rng.next() % 1000) / 1000 * whole * 1.2 * 1e6))
+            kill(p.processIdentifier, SIGKILL); p.waitUntilExit()
+            let index = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/index.json"))) as! [String: Any]
+            let files = index["files"] as! [[String: Any]]
+            XCTAssertEqual(Set(try FileManager.default.contentsOfDirectory(atPath: dir)), Set(files.map { $0["name"] as! String } + ["index.json"]), "kill \(i)")
+            for f in files {
+                let data = try Data(contentsOf: URL(fileURLWithPath: dir + "/" + (f["name"] as! String)))
+                XCTAssertEqual(f["bytes"] as? Int, data.count, "kill \(i) \(f["name"]!)")
+                XCTAssertEqual(f["sha256"] as? String, SHA256Hex.of(data), "kill \(i) \(f["name"]!)")
+            }
+        }
+        // Staging folders a kill left behind are siblings, never inside the output.
+        XCTAssertFalse(try FileManager.default.contentsOfDirectory(atPath: dir).contains { $0.contains("ecocredit-") })
+    }
+
+    /// A symbolic link where the output folder should be is refused (exit 5), its target untouched.
+    func testOutputThroughSymlinkIsRefused() throws {
+        guard FileManager.default.isExecutableFile(atPath: executable.path) else { return XCTFail("ecocredit is not built beside the tests") }
+        let victim = Fixture.root + "/victim-\(UUID().uuidString.prefix(6))"
+        try FileManager.default.createDirectory(atPath: victim, withIntermediateDirectories: true)
+        try "keep".write(toFile: victim + "/measurements.json", atomically: true, encoding: .utf8)
+        let link = Fixture.root + "/link-\(UUID().uuidString.prefix(6))"
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: victim)
+        XCTAssertEqual(try run(["measure", Fixture.sample("shanwei-beach"), "-o", link]).status, 5)
+        XCTAssertEqual(try String(contentsOfFile: victim + "/measurements.json", encoding: .utf8), "keep")
+        // Unwritable places give a coded error and their own status, never a raw system error.
+        XCTAssertEqual(try run(["measure", Fixture.sample("shanwei-beach"), "-o", "/proc/ecocredit"]).status, 5)
+        // A broken --rulebook is not "fail": status 4.
+        let bad = Fixture.root + "/bad-rulebook.json"
+        try "{ nope".write(toFile: bad, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try run(["check", Fixture.sample("shanwei-beach"), "--rulebook", bad]).status, 4)
+        XCTAssertEqual(try run(["check", Fixture.sample("shanwei-beach"), "--no-such-option"]).status, 64)
+    }
+
     /// Every input in fuzz/corpus and fuzz/regressions goes through the readers without a crash.
     func testFuzzCorpusReplays() throws {
         let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -80,5 +131,18 @@ final class VerifyCLITests: XCTestCase {
             }
         }
         XCTAssertGreaterThan(n, 30)
+    }
+}
+
+/// A seeded generator (SplitMix64) for tests that print their seed.
+struct SplitMix {
+    var state: UInt64
+    init(_ seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }
