@@ -56,8 +56,10 @@ leakcheck: deps
 	  $(SWIFT) test --disable-swift-testing --sanitize=address --scratch-path .build-asan
 
 ## fuzz: libFuzzer (with AddressSanitizer) over the shapefile, DBF, GeoJSON, manifest and zip
-## readers, from fuzz/corpus and fuzz/regressions, for FUZZ_SECONDS (default 60). A crash
-## writes its input to .build-fuzz/artifacts/; copy it to fuzz/regressions/ and fix the reader.
+## readers and over whole bundles through verify → measure → check (a sample bundle with one
+## file replaced or bit-flipped: manifest, parameters, .prj, .cpg, geometry), from fuzz/corpus
+## and fuzz/regressions, for FUZZ_SECONDS (default 60). A crash writes its input to
+## .build-fuzz/artifacts/; copy it to fuzz/regressions/ (make test replays every file there).
 FUZZ_SECONDS ?= 60
 fuzz: deps
 	$(SWIFT) build -c release --scratch-path .build-fuzz --product EcoCreditFuzz \

@@ -62,24 +62,25 @@ let package = Package(
                                               .product(name: "Crypto", package: "swift-crypto")],
                 resources: [.copy("Resources")]),
 
-        // MARK: The pipeline as one library call (open → verify → measure → check → annex) and
-        // the one place outputs are written (atomically).
-        .target(name: "Workflow", dependencies: ["GeoCore", "Submission", "Rules", "Verify", "BundleMeasure", "Check", "Annex",
-                                                 .product(name: "Crypto", package: "swift-crypto")]),
+        // MARK: The pipeline as one library call (open → verify → measure → check), typed result and errors.
+        .target(name: "Workflow", dependencies: ["GeoCore", "Submission", "Rules", "Verify", "BundleMeasure", "Check"]),
+        // MARK: The one place outputs are written (atomically, indexed with SHA-256), the annex included.
+        .target(name: "Outputs", dependencies: ["GeoCore", "Submission", "Verify", "BundleMeasure", "Check", "Annex", "Workflow",
+                                                .product(name: "Crypto", package: "swift-crypto")]),
 
         // MARK: Synthetic sample data (geodata/ and test variants)
         .target(name: "SampleData", dependencies: ["GeoCore"]),
 
         // MARK: Executables
         .executableTarget(name: "EcoCreditCLI", dependencies: [
-            "GeoCore", "Submission", "Verify", "BundleMeasure", "Rules", "Check", "Annex", "Workflow",
+            "GeoCore", "Submission", "Verify", "BundleMeasure", "Rules", "Check", "Annex", "Workflow", "Outputs",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "GeodataGenerator", dependencies: ["GeoCore", "SampleData"]),
         // Benchmarks (`make bench`): timing on synthetic workloads, never a test.
         .executableTarget(name: "EcoCreditBench", dependencies: ["GeoCore", "Submission", "Measure", "BundleMeasure", "Rules", "Verify", "SampleData"]),
         // libFuzzer target over the readers; built only by `make fuzz` (-sanitize=fuzzer).
-        .target(name: "FuzzHarness", dependencies: ["GeoCore", "Submission"]),
+        .target(name: "FuzzHarness", dependencies: ["GeoCore", "Submission", "Workflow", "SampleData"]),
         .executableTarget(name: "EcoCreditFuzz", dependencies: ["GeoCore", "FuzzHarness"]),
 
         // MARK: Tests
@@ -89,7 +90,7 @@ let package = Package(
         .testTarget(name: "CheckTests", dependencies: ["Check", "BundleMeasure", "Measure", "Submission", "GeoCore", "Rules", "SampleData"]),
         .testTarget(name: "BundleMeasureTests", dependencies: ["BundleMeasure", "Measure", "Submission", "GeoCore", "Rules", "SampleData"]),
         .testTarget(name: "SubmissionTests", dependencies: ["Submission", "GeoCore", "SampleData", "Measure"]),
-        .testTarget(name: "VerifyTests", dependencies: ["Verify", "Submission", "GeoCore", "SampleData", "Rules", "FuzzHarness", "Workflow", "Check", "Annex",
+        .testTarget(name: "VerifyTests", dependencies: ["Verify", "Submission", "GeoCore", "SampleData", "Rules", "FuzzHarness", "Workflow", "Outputs", "Check", "Annex",
                                                      .product(name: "Crypto", package: "swift-crypto"),
                                                      .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
     ],

@@ -7,6 +7,7 @@ import GeoCore
 import Rules
 import Submission
 import Verify
+import Outputs
 import Workflow
 
 /// `ecocredit annex BUNDLE -o DIR`: the measurement annex a bureau files.

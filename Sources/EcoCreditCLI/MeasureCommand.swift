@@ -4,6 +4,7 @@ import Foundation
 import GeoCore
 import Rules
 import Submission
+import Outputs
 import Workflow
 
 /// `ecocredit measure BUNDLE -o DIR`: every measurement of measurement-methods §0–§9.

@@ -6,6 +6,7 @@ import GeoCore
 import Rules
 import Submission
 import Verify
+import Outputs
 import Workflow
 
 /// The input every measuring command takes: one bundle and, optionally, a bureau's rulebook.

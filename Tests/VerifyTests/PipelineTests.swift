@@ -6,6 +6,7 @@ import Submission
 @testable import Annex
 @testable import Check
 @testable import Verify
+@testable import Outputs
 @testable import Workflow
 
 /// The pipeline never computes a number from data that failed verification, never calls a

@@ -4,6 +4,7 @@ import Check
 import Foundation
 import GeoCore
 import Verify
+import Workflow
 
 /// The files a run writes, written in one place for `measure`, `annex` (and the service):
 /// verification.json and check.json always; measurements.json, transects.csv,
