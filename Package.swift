@@ -1,7 +1,7 @@
 // swift-tools-version:6.0
 // EcoCredit — geospatial validation of ecological-restoration credits (Shanwei coastline
 // indicators, Jiangyin eco-vouchers). The target list follows the pipeline:
-//   C libraries (and CFormat, printf for GeoCore) → GeoCore (the only Swift module that touches
+//   C libraries → GeoCore (the only Swift module that touches
 //   C) → Submission (bundles) → CLI.
 import PackageDescription
 
@@ -30,9 +30,7 @@ let package = Package(
                        providers: [.apt(["libshp-dev"])]),
 
         // MARK: The safe layer: the only Swift code that calls GEOS, PROJ or shapelib.
-        .target(name: "GeoCore", dependencies: ["CGEOS", "CPROJ", "CShapelib", "CFormat"]),
-        // printf's fixed-decimal text for GeoCore (`fixed(_:_:)`), in C because printf is variadic.
-        .target(name: "CFormat"),
+        .target(name: "GeoCore", dependencies: ["CGEOS", "CPROJ", "CShapelib"]),
 
         // MARK: Submission bundles: folder or zip, manifest, layers by role, working CRS.
         .target(name: "Submission", dependencies: ["GeoCore", "Rules", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
@@ -84,8 +82,8 @@ let package = Package(
         .executableTarget(name: "EcoCreditFuzz", dependencies: ["GeoCore", "FuzzHarness"]),
 
         // MARK: Tests
-        .testTarget(name: "GeoCoreTests", dependencies: ["GeoCore"]),
-        .testTarget(name: "MeasureTests", dependencies: ["Measure", "GeoCore", "Rules"]),
+        .testTarget(name: "GeoCoreTests", dependencies: ["GeoCore", "CPROJ", "SampleData"]),
+        .testTarget(name: "MeasureTests", dependencies: ["Measure", "GeoCore", "Rules", "SampleData"]),
         .testTarget(name: "AnnexTests", dependencies: ["Annex", "Check", "BundleMeasure", "Verify", "Submission", "GeoCore", "Rules", "SampleData"]),
         .testTarget(name: "CheckTests", dependencies: ["Check", "BundleMeasure", "Measure", "Submission", "GeoCore", "Rules", "SampleData"]),
         .testTarget(name: "BundleMeasureTests", dependencies: ["BundleMeasure", "Measure", "Submission", "GeoCore", "Rules", "SampleData"]),
@@ -96,17 +94,3 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
-
-// Type metadata by direct accessor, not by mangled name: a generic type the compiler names by
-// its mangled name (`KeyedDecodingContainer<Rulebook.Criterion.CodingKeys>`, every dictionary
-// and array type) is built at its first use by demangling it and looking each conformance up
-// in every loaded library's conformance records, tens of microseconds per type; decoding a
-// rulebook meets dozens. This frontend flag only changes how metadata is reached (code is a
-// little larger), not what any code computes. Measured on the 1 km shoreline (`make bench`,
-// the start-up): the read phase 3.8 -> 3.2 ms from the Rules target alone. `unsafeFlags` keep this
-// package from being a versioned dependency of another; EcoCredit is an application, not a library.
-for target in package.targets where target.type == .regular || target.type == .executable {
-    target.swiftSettings = (target.swiftSettings ?? []) + [
-        .unsafeFlags(["-Xfrontend", "-disable-concrete-type-metadata-mangled-name-accessors"]),
-    ]
-}

@@ -53,7 +53,7 @@ public enum AnnexBuilder {
             if let v = m.value(id) {
                 engineering.append(["label": word(key), "id": v.id, "raw": GeoJSON.number(v.value), "display": show(v.value, v.unit), "unit": v.unit, "source": word("measuredSource")])
             } else if let d = declared, let v = manifest?.declared[d]?.doubleValue {
-                engineering.append(["label": word(key), "id": "declared.\(d)", "raw": GeoJSON.number(v), "display": String(format: "%.2f", v),
+                engineering.append(["label": word(key), "id": "declared.\(d)", "raw": GeoJSON.number(v), "display": fixed(v, 2),
                                     "unit": d.hasSuffix("_m3") ? "m³" : "m", "source": word("declaredSource")])
             }
         }
@@ -107,8 +107,8 @@ public enum AnnexBuilder {
         ctx["hasSegments"] = !m.segments.isEmpty
         if let c = m.shorelineChange {
             ctx["change"] = [("shorelines", c.shorelines.map(\.date.description).joined(separator: ", ")), ("seaSide", "\(m.seaSide ?? "") (\(m.seaSideSource ?? ""))"),
-                             ("NSM mean / min / max (m)", [c.netChangeMean, c.netChangeMin, c.netChangeMax].map { $0.map { String(format: "%.2f", $0) } ?? "–" }.joined(separator: " / ")),
-                             ("EPR (m/yr)", c.endPointRate.map { String(format: "%.3f", $0) } ?? "–"),
+                             ("NSM mean / min / max (m)", [c.netChangeMean, c.netChangeMin, c.netChangeMax].map { $0.map { fixed($0, 2) } ?? "–" }.joined(separator: " / ")),
+                             ("EPR (m/yr)", c.endPointRate.map { fixed($0, 3) } ?? "–"),
                              ("eroding / accreting / without both", "\(c.eroding) / \(c.accreting) / \(c.missingBoth)"),
                              ("erosion share", c.erosionShare.map { String(format: "%.1f%%", $0 * 100) } ?? "–"),
                              ("ambiguous transects", "\(c.ambiguousTransects.count)"), ("days", "\(c.days)")].map { ["label": $0.0, "value": $0.1] }
@@ -154,10 +154,10 @@ public enum AnnexBuilder {
     static func show(_ v: Double, _ unit: String) -> String {
         switch unit {
         case "ratio": return String(format: "%.1f%%", v * 100)
-        case "count", "days": return String(format: "%.0f", v)
-        case "mu", "unit": return String(format: "%.4f", v)
-        case "m/yr": return String(format: "%.3f", v)
-        default: return String(format: "%.2f", v)
+        case "count", "days": return fixed(v, 0)
+        case "mu", "unit": return fixed(v, 4)
+        case "m/yr": return fixed(v, 3)
+        default: return fixed(v, 2)
         }
     }
     static func unitLabel(_ unit: String) -> String { unit == "ratio" ? "" : unit }

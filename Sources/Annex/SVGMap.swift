@@ -33,7 +33,7 @@ struct SVGMap {
         let ox = pad + ((width - 2 * pad) - view.width * s) / 2, oy = pad + ((h - 2 * pad) - view.height * s) / 2
         func X(_ x: Double) -> Double { ox + (x - view.minX) * s }
         func Y(_ y: Double) -> Double { h - (oy + (y - view.minY) * s) }
-        func f(_ v: Double) -> String { String(format: "%.1f", v) }
+        func f(_ v: Double) -> String { fixed(v, 1) }
         func path(_ seq: [XY], close: Bool) -> String {
             guard let first = seq.first else { return "" }
             var d = "M\(f(X(first.x))) \(f(Y(first.y)))"

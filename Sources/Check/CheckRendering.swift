@@ -1,4 +1,5 @@
 import Foundation
+import GeoCore
 
 /// Text and JSON of a check report; the wording of each language is here.
 extension CheckReport {
@@ -55,7 +56,7 @@ extension CheckReport {
                 line += ": \(show)"
                 if let un = r.uncertainty, un > 0 { line += u == "ratio" ? String(format: " ±%.2f%%", un * 100) : String(format: " ±%.2f", un) }
                 if let t = r.threshold, let c = r.comparison {
-                    line += (zh ? "（要求 " : " (required ") + c + " " + (u == "ratio" ? String(format: "%.2f%%", t * 100) : String(format: "%.2f", t)) + (zh ? "）" : ")")
+                    line += (zh ? "（要求 " : " (required ") + c + " " + (u == "ratio" ? String(format: "%.2f%%", t * 100) : fixed(t, 2)) + (zh ? "）" : ")")
                 }
             } else if let d = r.declaredValue { line += ": \(d)" }
             line += " — " + (r.source == "declared" ? (zh ? "申报" : "declared") : (zh ? "量测" : "measured")) + ", \(r.article)"

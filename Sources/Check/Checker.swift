@@ -191,8 +191,8 @@ public enum Checker {
         } else {
             zh += "，差 \(show(gap))"; en += ", short by \(show(gap))"
             if let s = c.shortfall, let scale = m.value(s.scaleBy) {
-                zh += "（\(s.label.zh) \(String(format: "%.2f", gap * scale.value)) \(scale.unit)）"
-                en += " (\(s.label.en): \(String(format: "%.2f", gap * scale.value)) \(scale.unit))"
+                zh += "（\(s.label.zh) \(fixed(gap * scale.value, 2)) \(scale.unit)）"
+                en += " (\(s.label.en): \(fixed(gap * scale.value, 2)) \(scale.unit))"
             }
             if c.inPrinciple == true { zh += "；本项为“原则上”要求"; en += "; this requirement applies \"in principle\" (原则上)" }
         }

@@ -14,8 +14,6 @@ import SampleData
 import Submission
 import Verify
 
-BatchMemory.configure()   // as `ecocredit` does
-Parallel.startWorkers()   // as `ecocredit` does
 func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
 func peakMB() -> Double { var u = rusage(); getrusage(RUSAGE_SELF.rawValue, &u); return Double(u.ru_maxrss) / 1024 }
 

@@ -8,7 +8,7 @@ import GeoCore
 /// libFuzzer runs inputs one at a time on one thread, so one PROJ context and one scratch
 /// folder serve the whole process.
 nonisolated(unsafe) let proj = try! ProjContext()
-nonisolated(unsafe) let scratch: String = {
+let scratch: String = {
     let dir = (NSTemporaryDirectory() as NSString).appendingPathComponent("ecocredit-fuzz-\(getpid())")
     try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     return dir

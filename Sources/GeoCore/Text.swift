@@ -1,4 +1,4 @@
-import CFormat
+import Foundation
 
 /// Text helpers that give the same answer in every locale and touch neither Foundation's
 /// character sets nor ICU: `CharacterSet` and `localizedCaseInsensitiveContains` cost about a
@@ -46,17 +46,10 @@ enum Text {
     }
 }
 
-/// `v` with `digits` decimals, as C's `printf("%.*f")` writes it in the C locale ("1234.57",
-/// "-0.50", "nan", "inf"): always a point, never a grouping separator. The same text as
-/// `String(format: "%.2f", v)`, without Foundation's formatter or `withVaList`, whose first use
-/// costs a process a few tenths of a millisecond (see `CFormat`).
+/// `v` with `digits` decimals, as C's `printf("%.Nf")` writes it in the C locale ("1234.57",
+/// "-0.50", "nan", "inf"): always a point, never a grouping separator, whatever the process's
+/// locale (Foundation's `String(format:)` without a locale uses the POSIX rules). The one way
+/// EcoCredit writes fixed decimals: reports, CSV, annex and console.
 public func fixed(_ v: Double, _ digits: Int = 2) -> String {
-    var size = 32
-    while true {
-        var buffer = [CChar](repeating: 0, count: size)
-        let n = Int(ecocredit_format_fixed(&buffer, size, v, Int32(clamping: digits)))
-        if n < 0 { return "\(v)" }
-        if n < size { return String(decoding: buffer.prefix(n).map { UInt8(bitPattern: $0) }, as: UTF8.self) }
-        size = n + 1
-    }
+    String(format: "%.\(max(0, min(digits, 17)))f", v)
 }

@@ -136,7 +136,7 @@ public struct LayerSet: Sendable {
         } else {
             let zone = GaussKrugerZone.threeDegree(nearestTo: bounds.center.x)
             working = try CRS.epsg(zone.epsg, context: proj)
-            reason = "3° zone nearest the centre longitude \(String(format: "%.4f", bounds.center.x))°E: CM \(zone.centralMeridian)°E (§0)"
+            reason = "3° zone nearest the centre longitude \(fixed(bounds.center.x, 4))°E: CM \(zone.centralMeridian)°E (§0)"
                 + (gk.count > 1 ? "; layers came in \(gk.count) different Gauss–Krüger CRSs" : "")
         }
         var layers: [RoleLayer] = []

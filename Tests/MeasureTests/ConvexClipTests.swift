@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import SampleData
 import GeoCore
 @testable import Measure
 
@@ -53,7 +54,7 @@ final class ConvexClipTests: XCTestCase {
 
     /// Random convex polygons (regular n-gons, rotated and scaled): clipped areas equal GEOS's intersections.
     func testClippedAreasEqualGEOS() throws {
-        var rng = SystemRandomNumberGenerator()
+        var rng = SeededGenerator.forTest("testClippedAreasEqualGEOS")
         for _ in 0..<300 {
             func polygon() -> Geometry {
                 let n = Int.random(in: 3...9, using: &rng), c = XY(.random(in: 0...50, using: &rng), .random(in: 0...50, using: &rng))

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import SampleData
 import GeoCore
 @testable import Measure
 
@@ -56,7 +57,7 @@ final class EdgeGridTests: XCTestCase {
     /// The cell table gives, for every key, exactly the items a dictionary of arrays gives, in
     /// input order (clustered and scattered keys, repeats, `Int64.min`), and nil for absent keys.
     func testCellTableMatchesDictionary() {
-        var rng = SystemRandomNumberGenerator()
+        var rng = SeededGenerator.forTest("testCellTableMatchesDictionary")
         for n in [0, 1, 7, 1000, 50_000] {
             let keys: [Int64] = (0..<n).map { k in
                 switch k % 5 {
@@ -85,7 +86,7 @@ final class EdgeGridTests: XCTestCase {
     /// The nearest-edge search (cells pruned by their distance) gives the brute-force distance
     /// to the nearest edge, capped at the limit, at points scattered over a wavy band.
     func testDistanceToEdgesEqualsBruteForce() {
-        var rng = SystemRandomNumberGenerator()
+        var rng = SeededGenerator.forTest("testDistanceToEdgesEqualsBruteForce")
         let upper: [XY] = (0...400).map { k in XY(Double(k) * 2.5, 30 + 6 * sin(Double(k) / 9)) }
         let lower: [XY] = (0...400).reversed().map { k in XY(Double(k) * 2.5, 4 * sin(Double(k) / 7)) }
         let ring = upper + lower + [upper[0]]

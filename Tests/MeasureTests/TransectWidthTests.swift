@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import SampleData
 import GeoCore
 @testable import Measure
 
@@ -91,7 +92,7 @@ final class TransectWidthTests: XCTestCase {
     /// Selection gives the sorted order statistics, and the statistics equal those computed from
     /// the sorted widths (sizes 1–300, many ties and zeros).
     func testSelectionEqualsSorting() {
-        var rng = SystemRandomNumberGenerator()
+        var rng = SeededGenerator.forTest("testSelectionEqualsSorting")
         for _ in 0..<500 {
             let n = Int.random(in: 1...300, using: &rng)
             let w = (0..<n).map { _ in Bool.random(using: &rng) ? 0 : Double(Int.random(in: 0...20, using: &rng)) * 0.5 }

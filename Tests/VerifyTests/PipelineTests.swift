@@ -72,7 +72,7 @@ final class PipelineTests: XCTestCase {
         // The annex says so, in Chinese and English.
         for lang in ["zh", "en"] {
             let dir = b + "/annex-\(lang)"
-            try Pipeline.withBundle(b) { r in
+            _ = try Pipeline.withBundle(b) { r in
                 try Outputs.write(r, to: dir, annex: .init(lang: lang, generatedAt: "2026-12-03T00:00:00Z", command: "test", pdf: false))
             }
             let html = try String(contentsOfFile: dir + "/annex.html", encoding: .utf8)

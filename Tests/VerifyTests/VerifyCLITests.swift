@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import SampleData
 import FuzzHarness
 import GeoCore
 @testable import Verify
@@ -69,9 +70,7 @@ final class VerifyCLITests: XCTestCase {
     /// one whole run — every file its index.json lists, with that size and SHA-256, and no other.
     func testKilledMeasureLeavesOneWholeRun() throws {
         guard FileManager.default.isExecutableFile(atPath: executable.path) else { return XCTFail("ecocredit is not built beside the tests") }
-        let seed = UInt64(ProcessInfo.processInfo.environment["ECOCREDIT_SEED"] ?? "") ?? 20261203
-        print("testKilledMeasureLeavesOneWholeRun seed \(seed) (ECOCREDIT_SEED to repeat)")
-        var rng = SplitMix(seed)
+        var rng = SeededGenerator.forTest("testKilledMeasureLeavesOneWholeRun")
         let dir = Fixture.root + "/killed-\(UUID().uuidString.prefix(6))"
         let a = Fixture.sample("shanwei-beach"), b = Fixture.sample("jiangyin-restoration")
         XCTAssertEqual(try run(["measure", a, "-o", dir]).status, 0)
@@ -134,15 +133,3 @@ final class VerifyCLITests: XCTestCase {
     }
 }
 
-/// A seeded generator (SplitMix64) for tests that print their seed.
-struct SplitMix {
-    var state: UInt64
-    init(_ seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

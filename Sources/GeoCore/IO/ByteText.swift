@@ -16,19 +16,14 @@ public struct ByteText: Sendable {
     public mutating func append(byte: UInt8) { bytes.append(byte) }
     public mutating func append(_ i: Int) { append(String(i)) }
     /// `GeoJSON.number(d)`'s text (shortest round-trip; integers without a point; null if not finite).
-    /// The digits go straight from the standard library's formatter into `bytes` (see
-    /// `_writeASCII`): no `String` is made for them (most coordinates have 16 or 17 characters,
-    /// more than a `String` holds without allocating).
+    /// The standard library's shortest round-trip digits (`description`).
     public mutating func append(number d: Double) {
         guard d.isFinite else { append("null" as StaticString); return }
         if d == d.rounded(), abs(d) < 1e15 { append(String(Int64(d))); return }   // up to 15 digits: held without allocating
-        d.write(to: &self)
+        append(d.description)
     }
 }
 
 extension ByteText: TextOutputStream {
     public mutating func write(_ string: String) { append(string) }
-    /// What the standard library's number types call with their ASCII digits (a requirement of
-    /// `TextOutputStream` whose default makes a `String` of them first).
-    public mutating func _writeASCII(_ buffer: UnsafeBufferPointer<UInt8>) { bytes.append(contentsOf: buffer) }
 }

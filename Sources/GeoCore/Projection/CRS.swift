@@ -24,12 +24,9 @@ public struct CRS: Sendable, Hashable, CustomStringConvertible {
     /// "EPSG:4547" or the name when no code is known.
     public var label: String { epsg.map { "EPSG:\($0)" } ?? name }
 
-    /// The CRS for an EPSG code: from `CRSCatalogue` for CGCS2000 and its Gauss–Krüger zones
-    /// (the values PROJ's database gives, recorded), else from PROJ's database.
+    /// The CRS for an EPSG code, from PROJ's database (cached by code for the process).
     public static func epsg(_ code: Int, context: ProjContext) throws -> CRS {
-        try CRSCache.shared.value("EPSG:\(code)") {
-            try CRSCatalogue.crs(code) ?? fromDatabase(code, context: context)
-        }
+        try CRSCache.shared.value("EPSG:\(code)") { try fromDatabase(code, context: context) }
     }
 
     /// The CRS for an EPSG code as PROJ's database describes it (not cached).
@@ -48,18 +45,8 @@ public struct CRS: Sendable, Hashable, CustomStringConvertible {
     public static func fromWKT(_ text: String, context: ProjContext) throws -> CRS {
         let trimmed = text.trimmingSpacesAndNewlines(nul: true)
         guard !trimmed.isEmpty else { throw GeoError.proj(operation: "read WKT", messages: ["the CRS text is empty"]) }
-        return try CRSCache.shared.value(trimmed) {
-            if let known = knownESRI(trimmed) { return known }
-            return try parseWKT(trimmed, context: context)
-        }
+        return try CRSCache.shared.value(trimmed) { try parseWKT(trimmed, context: context) }
     }
-
-    /// The CGCS2000 CRS (EPSG:4490, or a Gauss–Krüger zone EPSG:4491–4554) whose ESRI WKT1, as
-    /// PROJ writes it, is exactly `text` (`CRSCatalogue`); nil otherwise. Such a `.prj` *is* that
-    /// EPSG CRS, so it is taken by code instead of being parsed as ESRI WKT and identified (about
-    /// 9 ms of PROJ's time, most of a small bundle's reading). Anything else, including the same
-    /// CRS written with other names or numbers, is parsed and identified by PROJ.
-    static func knownESRI(_ text: String) -> CRS? { CRSCatalogue.code(esri: text).flatMap(CRSCatalogue.crs) }
 
     static func parseWKT(_ trimmed: String, context: ProjContext) throws -> CRS {
         var errors: PROJ_STRING_LIST? = nil
@@ -185,15 +172,32 @@ public struct GaussKrugerZone: Sendable, Hashable {
 /// CRS values already built, by definition (an EPSG code or the exact WKT text), for the whole
 /// process: building one asks proj.db (identification alone takes milliseconds), and every
 /// layer, check and measurement asks for the same few. Values only: no PROJ object is shared.
+///
+/// Bounded: at most `capacity` entries (keys are `.prj` texts a user uploads, so a long-lived
+/// server must not grow it without limit); when full, the least recently used entry goes.
 final class CRSCache: @unchecked Sendable {
-    static let shared = CRSCache()
+    static let shared = CRSCache(capacity: 256)
+    let capacity: Int
     private let lock = NSLock()
-    private var values: [String: CRS] = [:]
+    private var values: [String: (crs: CRS, used: UInt64)] = [:]
+    private var clock: UInt64 = 0
+
+    init(capacity: Int) { self.capacity = max(1, capacity) }
+
+    var count: Int { lock.withLock { values.count } }
 
     func value(_ key: String, _ make: () throws -> CRS) throws -> CRS {
-        if let v = lock.withLock({ values[key] }) { return v }
+        if let v = lock.withLock({ () -> CRS? in
+            guard let e = values[key] else { return nil }
+            clock += 1; values[key] = (e.crs, clock); return e.crs
+        }) { return v }
         let v = try make()   // failures are not cached: the next call reports them again
-        lock.withLock { values[key] = v }
+        lock.withLock {
+            if values[key] == nil, values.count >= capacity, let oldest = values.min(by: { $0.value.used < $1.value.used })?.key {
+                values[oldest] = nil
+            }
+            clock += 1; values[key] = (v, clock)
+        }
         return v
     }
 }

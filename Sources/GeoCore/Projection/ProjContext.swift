@@ -15,19 +15,7 @@ public final class ProjContext {
     /// CRS: finding one asks proj.db (milliseconds); a clone of a found one does not. Owned
     /// here, destroyed in `deinit`.
     var operations: [String: OpaquePointer] = [:]
-    /// `CRSCatalogue`'s operations made on this context, by PROJ string: made once (PROJ 9.1
-    /// looks for its database on every `proj_create`, a tenth of a millisecond or more each),
-    /// then lent to every transformer that needs one. Owned here, destroyed in `deinit`; a
-    /// transformer holding one holds this context, so the operation outlives it.
-    private var recorded: [String: OpaquePointer] = [:]
-
-    /// A context of this one's that has no database (created on first use; see `createWithoutDatabase`).
-    private var databaseless: ProjContext?
-
-    public convenience init() throws { try self.init(searchPath: nil) }
-
-    /// `searchPath`: where PROJ looks for its database and grids; nil for the default above.
-    private init(searchPath: String?) throws {
+    public init() throws {
         guard let ctx = proj_context_create() else {
             throw GeoError.proj(operation: "proj_context_create", messages: ["could not create a PROJ context"])
         }
@@ -38,12 +26,7 @@ public final class ProjContext {
         }
         proj_log_level(ctx, PJ_LOG_ERROR)
         let env = ProcessInfo.processInfo.environment
-        if let searchPath {
-            searchPath.withCString { path in
-                var paths: [UnsafePointer<CChar>?] = [path]
-                proj_context_set_search_paths(ctx, 1, &paths)
-            }
-        } else if env["PROJ_DATA"] == nil && env["PROJ_LIB"] == nil {
+        if env["PROJ_DATA"] == nil && env["PROJ_LIB"] == nil {
             "/usr/share/proj".withCString { path in
                 var paths: [UnsafePointer<CChar>?] = [path]
                 proj_context_set_search_paths(ctx, 1, &paths)
@@ -53,7 +36,6 @@ public final class ProjContext {
 
     deinit {
         for pj in operations.values { proj_destroy(pj) }
-        for pj in recorded.values { proj_destroy(pj) }
         proj_context_destroy(handle)
     }
 
@@ -70,35 +52,23 @@ public final class ProjContext {
         if errno != 0, let s = proj_context_errno_string(handle, errno) {
             messages.insert("\(String(cString: s)) (code \(errno))", at: 0)
         }
-        proj_errno_reset(nil)
+        resetErrno()
         return .proj(operation: operation, messages: messages)
     }
 
-    /// Creates a PJ object, owned by this context, from a PROJ string that needs no database
-    /// ("+proj=pipeline +step +inv +proj=tmerc … +ellps=GRS80 …"), without opening the database.
-    /// PROJ 9.1 opens `proj.db` for every `proj_create`, even of such a string (milliseconds), so
-    /// the object is made on a second context whose search path holds no database (the failed
-    /// lookup is logged there and dropped) and then assigned to this one (`proj_assign_context`).
-    func createWithoutDatabase(_ definition: String) throws -> OpaquePointer {
-        if databaseless == nil { databaseless = try ProjContext(searchPath: "/nonexistent/ecocredit-without-proj-database") }
-        let other = databaseless!
-        defer { _ = other.log.take() }
-        guard let pj = proj_create(other.handle, definition) else { throw other.failure("proj_create \(definition.prefix(80))") }
-        proj_assign_context(pj, handle)
-        return pj
-    }
-
-    /// The PJ object of a recorded PROJ string (see `recorded`), made on first use without the
-    /// database; owned by this context.
-    func recordedOperation(_ definition: String) throws -> OpaquePointer {
-        if let pj = recorded[definition] { return pj }
-        let pj = try createWithoutDatabase(definition)
-        recorded[definition] = pj
-        return pj
+    /// Clears this context's error code, so that a later failure is not reported with an
+    /// earlier one's. PROJ's public API resets a context through an object of it
+    /// (`proj_errno_reset(P)` clears `P`'s context; with a null `P` it would clear PROJ's
+    /// default context instead, not this one), so a trivial object is made and dropped.
+    func resetErrno() {
+        guard proj_context_errno(handle) != 0 else { return }
+        if let p = proj_create(handle, "+proj=noop") { proj_errno_reset(p); proj_destroy(p) }
+        _ = log.take()
     }
 
     /// Creates a PJ object from a string, or throws.
     func create(_ definition: String, _ operation: String) throws -> OpaquePointer {
+        _ = log.take()   // messages of earlier calls are not this call's
         guard let pj = proj_create(handle, definition) else { throw failure("\(operation) \(definition.prefix(80))") }
         return pj
     }

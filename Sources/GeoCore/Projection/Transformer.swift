@@ -1,9 +1,8 @@
 import CPROJ
 
 /// Transforms coordinates between two CRSs with easting/longitude-first axis order on both
-/// sides (`proj_normalize_for_visualization`). Owns its normalised `PJ*` (destroyed in
-/// `deinit`), except a `CRSCatalogue` operation, which its context owns and lends; holds its
-/// context strongly. Not `Sendable`: use in one task.
+/// sides (`proj_normalize_for_visualization`). Owns its normalised `PJ*` (destroyed exactly once,
+/// in `deinit`); holds its context strongly. Not `Sendable`: use in one task.
 ///
 /// Z and M ordinates are carried through unchanged (2D transformation).
 public final class CoordinateTransformer {
@@ -14,27 +13,15 @@ public final class CoordinateTransformer {
     /// and axis order before normalisation). Coordinates are then returned unchanged without
     /// calling PROJ, as PROJ would return them.
     public let isNoop: Bool
-    /// True when the operation is `CRSCatalogue`'s record (made without PROJ's database), lent
-    /// by the context (`ProjContext.recordedOperation`) and not destroyed here.
-    let recorded: Bool
     let context: ProjContext
     let pj: OpaquePointer
 
-    /// Between a CGCS2000 Gauss–Krüger zone and CGCS2000 longitude/latitude the operation is
-    /// `CRSCatalogue`'s record of PROJ's (no database). Otherwise it is found once per context and
-    /// pair of CRSs (`ProjContext.operations`); later transformers on the same context get a clone.
-    public convenience init(from source: CRS, to target: CRS, context: ProjContext) throws {
-        try self.init(from: source, to: target, context: context, catalogue: true)
-    }
-
-    init(from source: CRS, to target: CRS, context: ProjContext, catalogue: Bool) throws {
+    /// The operation comes from PROJ, found once per context and pair of CRSs
+    /// (`ProjContext.operations`); later transformers on the same context get a clone.
+    public init(from source: CRS, to target: CRS, context: ProjContext) throws {
         let ctx = context.handle
         let key = source.wkt + "\u{0}" + target.wkt
-        var recorded = false
-        if catalogue, let definition = CRSCatalogue.pipeline(from: source, to: target) {
-            self.pj = try context.recordedOperation(definition)
-            recorded = true   // a zone to or from longitude/latitude: never a no-op
-        } else if let found = context.operations[key] {
+        if let found = context.operations[key] {
             guard let copy = proj_clone(ctx, found) else { throw context.failure("proj_clone(\(source.label) → \(target.label))") }
             self.pj = copy
         } else {
@@ -52,9 +39,7 @@ public final class CoordinateTransformer {
             self.pj = norm
             if let keep = proj_clone(ctx, norm) { context.operations[key] = keep }
         }
-        self.recorded = recorded
-        if recorded { self.isNoop = false }
-        else if let text = proj_as_proj_string(ctx, pj, PJ_PROJ_5, nil) { self.isNoop = String(cString: text) == "+proj=noop" }
+        if let text = proj_as_proj_string(ctx, pj, PJ_PROJ_5, nil) { self.isNoop = String(cString: text) == "+proj=noop" }
         else {   // not expressible as a PROJ string (so not a no-op): drop what PROJ logged about it
             self.isNoop = false
             _ = context.log.take(); proj_errno_reset(pj)
@@ -64,7 +49,7 @@ public final class CoordinateTransformer {
         self.context = context
     }
 
-    deinit { if !recorded { proj_destroy(pj) } }
+    deinit { proj_destroy(pj) }
 
     /// The operation as a PROJ string, e.g. "+proj=pipeline +step +inv +proj=tmerc … +step +proj=unitconvert …".
     public var definition: String? { proj_as_proj_string(context.handle, pj, PJ_PROJ_5, nil).map { String(cString: $0) } }

@@ -67,7 +67,7 @@ public enum GeoJSON {
             if let code = name.split(whereSeparator: { $0 == ":" }).last.flatMap({ Int($0) }) { crs = try CRS.epsg(code, context: proj) }
             else if name.uppercased().contains("CRS84") { crs = try CRS.epsg(4326, context: proj) }
         }
-        return VectorLayer(name: PathText.stem(path), path: path, format: .geojson,
+        return VectorLayer(name: ((path as NSString).lastPathComponent as NSString).deletingPathExtension, path: path, format: .geojson,
                            family: families.count == 1 ? families.first! : (families.isEmpty ? .null : .mixed), hasZ: hasZ,
                            fields: fields, features: features, crs: crs, crsText: crsText, encoding: nil)
     }

@@ -52,7 +52,7 @@ public enum ShapefileReader {
 
         let crs = try prjText.flatMap { options.parseCRS ? try self.crs(prj: $0, shapefile: shpPath, proj: proj) : nil }
         let features = (0..<structure.recordCount).map { Feature(index: $0, geometry: geometries[$0], attributes: rows[$0]) }
-        return VectorLayer(name: PathText.lastComponent(base), path: shpPath, format: .shapefile,
+        return VectorLayer(name: (base as NSString).lastPathComponent, path: shpPath, format: .shapefile,
                            family: family(type), hasZ: hasZ && options.keepZM, hasM: hasM && options.keepZM,
                            fields: fields, features: features, crs: crs, crsText: prjText, encoding: encoding)
     }
