@@ -12,6 +12,21 @@ final class GEOSTests: XCTestCase {
         .rectangle(Envelope(minX: x0, minY: y0, maxX: x0 + side, maxY: y0 + side))
     }
 
+    /// Geometries of two contexts are never combined; a context's message log holds only the
+    /// messages of the call that failed, and nothing after a call that succeeded.
+    func testContextsAreNotMixedAndMessagesAreDrained() throws {
+        let a = try GEOSContext(), b = try GEOSContext()
+        let square = Geometry.rectangle(Envelope(minX: 0, minY: 0, maxX: 10, maxY: 10))
+        let ga = try a.make(square), gb = try b.make(square)
+        XCTAssertThrowsError(try ga.intersection(gb)) { XCTAssertTrue("\($0)".contains("different GEOS contexts"), "\($0)") }
+        XCTAssertThrowsError(try ga.intersects(gb))
+        XCTAssertThrowsError(try STRtree([ga, gb], context: a))
+        a.log.messages = ["notice: an earlier call's message"]
+        _ = try ga.area()
+        _ = try ga.intersection(try a.make(square))
+        XCTAssertEqual(a.log.messages, [], "a successful call drains the log")
+    }
+
     func testAreaAndLengthOfClosedForms() throws {
         XCTAssertEqual(try geos.make(.rectangle(Envelope(minX: 0, minY: 0, maxX: 100, maxY: 80))).area(), 8000, accuracy: 1e-9)
         let holed = Geometry.polygon([XY(0, 0), XY(10, 0), XY(10, 10), XY(0, 10)], holes: [[XY(2, 2), XY(2, 4), XY(4, 4), XY(4, 2)]])

@@ -48,17 +48,31 @@ public final class GEOSContext {
         .geos(operation: operation, messages: log.take())
     }
 
+    /// The handle of a geometry of this context; a geometry of another context is refused
+    /// (GEOS objects must not cross contexts: each context belongs to one thread).
+    func pointer(of g: GEOSGeometry) throws -> OpaquePointer {
+        guard g.context === self else {
+            throw GeoError.geos(operation: "combine geometries", messages: ["the geometries belong to different GEOS contexts"])
+        }
+        return g.pointer
+    }
+
+    /// Messages of a call that succeeded (notices) are dropped, so that the log never grows and
+    /// a later failure carries only its own messages.
+    @inline(__always) func drained() { if !log.messages.isEmpty { log.messages.removeAll(keepingCapacity: true) } }
+
     /// Wraps an owned GEOS geometry pointer, or throws when GEOS returned NULL (exception).
     func owned(_ pointer: OpaquePointer?, _ operation: String) throws -> GEOSGeometry {
         guard let pointer else { throw failure(operation) }
+        drained()
         return GEOSGeometry(owning: pointer, context: self)
     }
 
     /// Converts GEOS's `char` predicate convention (1 true, 0 false, 2 exception).
     func predicate(_ result: CChar, _ operation: String) throws -> Bool {
         switch result {
-        case 1: return true
-        case 0: return false
+        case 1: drained(); return true
+        case 0: drained(); return false
         default: throw failure(operation)
         }
     }
@@ -66,5 +80,6 @@ public final class GEOSContext {
     /// Converts GEOS's `int` status convention for out-parameter functions (0 exception).
     func status(_ result: Int32, _ operation: String) throws {
         if result == 0 { throw failure(operation) }
+        drained()
     }
 }

@@ -6,9 +6,27 @@ import CGEOS
 // `char` predicates return 2 on exception.
 
 /// End caps of a buffer (GEOS `GEOSBufCapStyles`).
-public enum BufferCap: Int32, Sendable { case round = 1, flat = 2, square = 3 }
+public enum BufferCap: Sendable {
+    case round, flat, square
+    var rawValue: Int32 {
+        switch self {
+        case .round: return Int32(GEOSBUF_CAP_ROUND.rawValue)
+        case .flat: return Int32(GEOSBUF_CAP_FLAT.rawValue)
+        case .square: return Int32(GEOSBUF_CAP_SQUARE.rawValue)
+        }
+    }
+}
 /// Joins of a buffer (GEOS `GEOSBufJoinStyles`).
-public enum BufferJoin: Int32, Sendable { case round = 1, mitre = 2, bevel = 3 }
+public enum BufferJoin: Sendable {
+    case round, mitre, bevel
+    var rawValue: Int32 {
+        switch self {
+        case .round: return Int32(GEOSBUF_JOIN_ROUND.rawValue)
+        case .mitre: return Int32(GEOSBUF_JOIN_MITRE.rawValue)
+        case .bevel: return Int32(GEOSBUF_JOIN_BEVEL.rawValue)
+        }
+    }
+}
 
 /// How a buffer is built. `quadrantSegments` is the number of segments per quarter circle.
 public struct BufferStyle: Sendable, Equatable {
@@ -38,7 +56,7 @@ extension GEOSGeometry {
     /// Minimum planar distance to `other`, in coordinate units.
     public func distance(to other: GEOSGeometry) throws -> Double {
         var d = 0.0
-        try context.status(GEOSDistance_r(handle, pointer, other.pointer, &d), "GEOSDistance_r")
+        try context.status(GEOSDistance_r(handle, pointer, try context.pointer(of: other), &d), "GEOSDistance_r")
         return d
     }
     /// Bounding box; nil when empty.
@@ -86,13 +104,13 @@ extension GEOSGeometry {
 // MARK: Set operations
 extension GEOSGeometry {
     public func intersection(_ other: GEOSGeometry) throws -> GEOSGeometry {
-        try context.owned(GEOSIntersection_r(handle, pointer, other.pointer), "GEOSIntersection_r")
+        try context.owned(GEOSIntersection_r(handle, pointer, try context.pointer(of: other)), "GEOSIntersection_r")
     }
     public func difference(_ other: GEOSGeometry) throws -> GEOSGeometry {
-        try context.owned(GEOSDifference_r(handle, pointer, other.pointer), "GEOSDifference_r")
+        try context.owned(GEOSDifference_r(handle, pointer, try context.pointer(of: other)), "GEOSDifference_r")
     }
     public func union(_ other: GEOSGeometry) throws -> GEOSGeometry {
-        try context.owned(GEOSUnion_r(handle, pointer, other.pointer), "GEOSUnion_r")
+        try context.owned(GEOSUnion_r(handle, pointer, try context.pointer(of: other)), "GEOSUnion_r")
     }
     /// Union of the parts of this geometry with each other (dissolve).
     public func unaryUnion() throws -> GEOSGeometry {
@@ -107,6 +125,7 @@ extension GEOSGeometry {
 extension GEOSContext {
     /// A geometry collection holding copies of `geometries` (the inputs stay owned by the caller).
     public func collect(_ geometries: [GEOSGeometry]) throws -> GEOSGeometry {
+        for g in geometries { _ = try pointer(of: g) }   // all of this context, before any copy is made
         var copies: [OpaquePointer?] = []
         copies.reserveCapacity(geometries.count)
         for g in geometries {
@@ -136,7 +155,7 @@ extension GEOSGeometry {
     }
     /// Distance along this line to the point on it nearest `point`.
     public func project(_ point: GEOSGeometry) throws -> Double {
-        let d = GEOSProject_r(handle, pointer, point.pointer)
+        let d = GEOSProject_r(handle, pointer, try context.pointer(of: point))
         if d < 0 { throw context.failure("GEOSProject_r") }   // -1 on exception
         return d
     }
@@ -145,12 +164,12 @@ extension GEOSGeometry {
 // MARK: Predicates
 extension GEOSGeometry {
     public func isEmpty() throws -> Bool { try context.predicate(GEOSisEmpty_r(handle, pointer), "GEOSisEmpty_r") }
-    public func intersects(_ o: GEOSGeometry) throws -> Bool { try context.predicate(GEOSIntersects_r(handle, pointer, o.pointer), "GEOSIntersects_r") }
-    public func contains(_ o: GEOSGeometry) throws -> Bool { try context.predicate(GEOSContains_r(handle, pointer, o.pointer), "GEOSContains_r") }
-    public func covers(_ o: GEOSGeometry) throws -> Bool { try context.predicate(GEOSCovers_r(handle, pointer, o.pointer), "GEOSCovers_r") }
-    public func touches(_ o: GEOSGeometry) throws -> Bool { try context.predicate(GEOSTouches_r(handle, pointer, o.pointer), "GEOSTouches_r") }
-    public func overlaps(_ o: GEOSGeometry) throws -> Bool { try context.predicate(GEOSOverlaps_r(handle, pointer, o.pointer), "GEOSOverlaps_r") }
-    public func equalsTopologically(_ o: GEOSGeometry) throws -> Bool { try context.predicate(GEOSEquals_r(handle, pointer, o.pointer), "GEOSEquals_r") }
+    public func intersects(_ o: GEOSGeometry) throws -> Bool { try context.predicate(GEOSIntersects_r(handle, pointer, try context.pointer(of: o)), "GEOSIntersects_r") }
+    public func contains(_ o: GEOSGeometry) throws -> Bool { try context.predicate(GEOSContains_r(handle, pointer, try context.pointer(of: o)), "GEOSContains_r") }
+    public func covers(_ o: GEOSGeometry) throws -> Bool { try context.predicate(GEOSCovers_r(handle, pointer, try context.pointer(of: o)), "GEOSCovers_r") }
+    public func touches(_ o: GEOSGeometry) throws -> Bool { try context.predicate(GEOSTouches_r(handle, pointer, try context.pointer(of: o)), "GEOSTouches_r") }
+    public func overlaps(_ o: GEOSGeometry) throws -> Bool { try context.predicate(GEOSOverlaps_r(handle, pointer, try context.pointer(of: o)), "GEOSOverlaps_r") }
+    public func equalsTopologically(_ o: GEOSGeometry) throws -> Bool { try context.predicate(GEOSEquals_r(handle, pointer, try context.pointer(of: o)), "GEOSEquals_r") }
 }
 
 extension GEOSGeometry {

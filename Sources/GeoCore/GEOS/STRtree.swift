@@ -10,6 +10,7 @@ public final class STRtree {
 
     /// Builds the tree; `nodeCapacity` is the STR node size (GEOS default 10).
     public init(_ geometries: [GEOSGeometry], context: GEOSContext, nodeCapacity: Int = 10) throws {
+        for g in geometries { _ = try context.pointer(of: g) }
         guard let tree = GEOSSTRtree_create_r(context.handle, nodeCapacity) else { throw context.failure("GEOSSTRtree_create_r") }
         self.geometries = geometries
         self.context = context
@@ -31,8 +32,9 @@ public final class STRtree {
     public func query(_ g: GEOSGeometry) throws -> [Int] {
         final class Hits { var items: [Int] = [] }
         let hits = Hits()
+        let gp = try context.pointer(of: g)
         withExtendedLifetime(hits) {
-            GEOSSTRtree_query_r(context.handle, pointer, g.pointer, { item, userdata in
+            GEOSSTRtree_query_r(context.handle, pointer, gp, { item, userdata in
                 guard let item, let userdata else { return }
                 Unmanaged<Hits>.fromOpaque(userdata).takeUnretainedValue().items.append(Int(bitPattern: item) - 1)
             }, Unmanaged.passUnretained(hits).toOpaque())

@@ -33,8 +33,8 @@ public enum ShapefileReader {
         }
         defer { SHPClose(hSHP) }
         let type = structure.shapeType
-        let hasZ = [11, 13, 15, 18].contains(type)
-        let hasM = hasZ || [21, 23, 25, 28].contains(type)
+        let hasZ = ShapeTypes.withZ.contains(type)
+        let hasM = hasZ || ShapeTypes.withM.contains(type)
         var geometries: [Geometry] = []
         geometries.reserveCapacity(structure.recordCount)
         for i in 0..<structure.recordCount {
@@ -87,13 +87,11 @@ public enum ShapefileReader {
     }
 
     static func family(_ type: Int32) -> VectorLayer.GeometryFamily {
-        switch type {
-        case 1, 11, 21: return .point
-        case 3, 13, 23: return .line
-        case 5, 15, 25: return .polygon
-        case 8, 18, 28: return .multipoint
-        default: return .null
-        }
+        if ShapeTypes.points.contains(type) { return .point }
+        if ShapeTypes.lines.contains(type) { return .line }
+        if ShapeTypes.polygons.contains(type) { return .polygon }
+        if ShapeTypes.multipoints.contains(type) { return .multipoint }
+        return .null
     }
 
     /// M values below -1e38 are "no data" in the format; a sequence whose M are all no data has none.

@@ -1,3 +1,4 @@
+import CShapelib
 import Foundation
 
 /// Checks what the `.shp`, `.shx` and `.dbf` headers and record headers claim against the file
@@ -79,7 +80,11 @@ struct ShapefileStructure {
         return count
     }
 
-    static let knownTypes: Set<Int32> = [0, 1, 3, 5, 8, 11, 13, 15, 18, 21, 23, 25, 28]
+    static let knownTypes: Set<Int32> = {
+        var all: Set<Int32> = [SHPT_NULL]
+        for family in [ShapeTypes.points, ShapeTypes.lines, ShapeTypes.polygons, ShapeTypes.multipoints] { all.formUnion(family) }
+        return all
+    }()
 
     private static func checkMainHeader(_ d: Data, path: String, actualSize: Int) throws -> Int32 {
         guard d.count >= 100 else {
@@ -112,13 +117,12 @@ struct ShapefileStructure {
         let type = Int32(bitPattern: d.leUInt32(at: start))
         if type == 0 { return }
         guard type == fileType else { throw corrupt("record shape type \(type) in a file of type \(fileType)") }
-        let hasZ = [11, 13, 15, 18].contains(type)
-        let hasM = [21, 23, 25, 28].contains(type)
+        let hasZ = ShapeTypes.withZ.contains(type)
         switch type {
-        case 1, 11, 21:
-            let need = type == 1 ? 20 : (type == 11 ? 28 : 28)
+        case _ where ShapeTypes.points.contains(type):
+            let need = type == SHPT_POINT ? 20 : 28
             guard length >= need else { throw corrupt("point record of \(length) bytes, needs \(need)") }
-        case 8, 18, 28:
+        case _ where ShapeTypes.multipoints.contains(type):
             guard length >= 40 else { throw corrupt("multipoint record of \(length) bytes") }
             let points = Int(d.leUInt32(at: start + 36))
             var need = 40 + 16 * points
@@ -126,7 +130,7 @@ struct ShapefileStructure {
             guard points >= 0, points <= length / 16, length >= need else {
                 throw corrupt("\(points) points do not fit in \(length) bytes")
             }
-        default: // 3, 5, 13, 15, 23, 25
+        default: // lines and polygons, plain, Z and M
             guard length >= 44 else { throw corrupt("record of \(length) bytes cannot hold a part and point count") }
             let parts = Int(Int32(bitPattern: d.leUInt32(at: start + 36)))
             let points = Int(Int32(bitPattern: d.leUInt32(at: start + 40)))
@@ -146,7 +150,6 @@ struct ShapefileStructure {
                 previous = s
             }
             guard Int(d.leUInt32(at: start + 44)) == 0 else { throw corrupt("the first part does not start at point 0") }
-            _ = hasM
         }
     }
 
@@ -198,4 +201,16 @@ extension Data {
         let b = startIndex + i
         return UInt16(self[b + 1]) << 8 | UInt16(self[b])
     }
+}
+
+/// Shapefile shape types by family, from shapelib's `SHPT_*` constants.
+enum ShapeTypes {
+    static let points: Set<Int32> = [SHPT_POINT, SHPT_POINTZ, SHPT_POINTM]
+    static let lines: Set<Int32> = [SHPT_ARC, SHPT_ARCZ, SHPT_ARCM]
+    static let polygons: Set<Int32> = [SHPT_POLYGON, SHPT_POLYGONZ, SHPT_POLYGONM]
+    static let multipoints: Set<Int32> = [SHPT_MULTIPOINT, SHPT_MULTIPOINTZ, SHPT_MULTIPOINTM]
+    /// Types carrying Z (and M).
+    static let withZ: Set<Int32> = [SHPT_POINTZ, SHPT_ARCZ, SHPT_POLYGONZ, SHPT_MULTIPOINTZ]
+    /// Types carrying M only.
+    static let withM: Set<Int32> = [SHPT_POINTM, SHPT_ARCM, SHPT_POLYGONM, SHPT_MULTIPOINTM]
 }
