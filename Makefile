@@ -30,6 +30,9 @@ lint:
 test: deps lint
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --disable-swift-testing
+	@# Every geodata/ bundle gives the same findings, values, verdicts and quantities as release
+	@# 0.3.0 recorded (tools/results_facts.py; presentation and statuses aside).
+	python3 tools/results_facts.py check .build/debug/ecocredit tools/results-0.3.0
 
 ## run: the main job on geodata/, with the binary built once: verify every sample bundle, measure
 ## each into out/measure/NAME/, write its annex into out/annex/NAME/, then one table of every
