@@ -29,15 +29,19 @@ let package = Package(
         .systemLibrary(name: "CShapelib", path: "Sources/CShapelib", pkgConfig: "shapelib",
                        providers: [.apt(["libshp-dev"])]),
 
+        // MARK: Plumbing without C: JSON values and writing, dates, locale-free text, regular
+        // files, the parallel map, errors, the version. Rules (and the registry) stand on it alone.
+        .target(name: "Plumbing", path: "Sources/Plumbing"),
+
         // MARK: The safe layer: the only Swift code that calls GEOS, PROJ or shapelib.
-        .target(name: "GeoCore", dependencies: ["CGEOS", "CPROJ", "CShapelib"]),
+        .target(name: "GeoCore", dependencies: ["Plumbing", "CGEOS", "CPROJ", "CShapelib"]),
 
         // MARK: Submission bundles: folder or zip, manifest, layers by role, working CRS.
         .target(name: "Submission", dependencies: ["GeoCore", "Rules", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
 
         // MARK: Rulebooks and vocabularies as versioned data (JSON files, compiled into the program
         // byte for byte: no resource folder to find or lose beside the binary), read into values.
-        .target(name: "Rules", dependencies: ["GeoCore"], resources: [
+        .target(name: "Rules", dependencies: ["Plumbing"], resources: [
             .embedInCode("Data/shanwei-coastline.json"), .embedInCode("Data/jiangyin-eco-voucher.json"),
             .embedInCode("Data/vocabularies.json"),
         ]),
@@ -82,7 +86,7 @@ let package = Package(
         .executableTarget(name: "EcoCreditFuzz", dependencies: ["GeoCore", "FuzzHarness"]),
 
         // MARK: Tests
-        .testTarget(name: "GeoCoreTests", dependencies: ["GeoCore", "CPROJ", "SampleData"]),
+        .testTarget(name: "GeoCoreTests", dependencies: ["GeoCore", "Plumbing", "CPROJ", "SampleData"]),
         .testTarget(name: "MeasureTests", dependencies: ["Measure", "GeoCore", "Rules", "SampleData"]),
         .testTarget(name: "AnnexTests", dependencies: ["Annex", "Check", "BundleMeasure", "Verify", "Submission", "GeoCore", "Rules", "SampleData"]),
         .testTarget(name: "CheckTests", dependencies: ["Check", "BundleMeasure", "Measure", "Submission", "GeoCore", "Rules", "SampleData"]),

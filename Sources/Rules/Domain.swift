@@ -1,4 +1,4 @@
-import GeoCore
+import Plumbing
 
 /// The rule a submission is made under (`project.rule` in the manifest, `id` of a rulebook).
 /// An unknown value is an error where it is decoded, never a silent default.

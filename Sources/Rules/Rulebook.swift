@@ -1,5 +1,5 @@
 import Foundation
-import GeoCore
+import Plumbing
 
 /// A rulebook: one rule text's thresholds, tolerances, vocabularies and deadlines as data,
 /// each with the article it comes from. This type reads the parts verification uses; the

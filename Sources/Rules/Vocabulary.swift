@@ -1,5 +1,5 @@
 import Foundation
-import GeoCore
+import Plumbing
 
 /// Vocabularies shared by verification and measuring: third-survey land-class codes, plant
 /// species (with invasive flags taken from the rulebook), and district centres. Read from

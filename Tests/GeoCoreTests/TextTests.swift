@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+@testable import Plumbing
 import SampleData
 @testable import GeoCore
 

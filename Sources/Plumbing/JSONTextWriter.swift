@@ -98,7 +98,7 @@ public struct JSONTextWriter {
     public mutating func value(_ s: String) { beginValue(); quoted(s); needsComma = true }
     /// A JSON string, appended without building it first unless it needs escaping.
     private mutating func quoted(_ s: String) {
-        if s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) { out.append(GeoJSON.jsonString(s)); return }
+        if s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) { out.append(JSONText.string(s)); return }
         out.append(byte: 0x22); out.append(s); out.append(byte: 0x22)
     }
     public mutating func null() { scalar("null") }
