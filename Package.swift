@@ -46,14 +46,18 @@ let package = Package(
             .embedInCode("Data/vocabularies.json"),
         ]),
 
+        // MARK: Geometry algorithms both verification and measuring use: convex clipping and the
+        // convex test, overlap areas, the side of a line, the balanced parallel GEOS map.
+        .target(name: "GeometryAlgorithms", dependencies: ["GeoCore"]),
+
         // MARK: Verification: findings with stable codes over a read bundle.
-        .target(name: "Verify", dependencies: ["GeoCore", "Submission", "Rules", "Measure"]),
+        .target(name: "Verify", dependencies: ["GeoCore", "Submission", "Rules", "GeometryAlgorithms"]),
 
         // MARK: Measuring: pure computation on geometry values (no files, no CLI).
-        .target(name: "Measure", dependencies: ["GeoCore"]),
+        .target(name: "Measure", dependencies: ["GeoCore", "GeometryAlgorithms"]),
 
         // MARK: Measuring a bundle: layers, fields, parameters and articles around Measure's arithmetic.
-        .target(name: "BundleMeasure", dependencies: ["GeoCore", "Submission", "Measure", "Rules"]),
+        .target(name: "BundleMeasure", dependencies: ["GeoCore", "Submission", "Measure", "GeometryAlgorithms", "Rules"]),
 
         // MARK: Check and quantify: rulebook criteria over measurements; revenue split (integer fen).
         .target(name: "Check", dependencies: ["GeoCore", "Measure", "BundleMeasure", "Rules"]),
@@ -87,7 +91,7 @@ let package = Package(
 
         // MARK: Tests
         .testTarget(name: "GeoCoreTests", dependencies: ["GeoCore", "Plumbing", "CPROJ", "SampleData"]),
-        .testTarget(name: "MeasureTests", dependencies: ["Measure", "GeoCore", "Rules", "SampleData"]),
+        .testTarget(name: "MeasureTests", dependencies: ["Measure", "GeometryAlgorithms", "GeoCore", "Rules", "SampleData"]),
         .testTarget(name: "AnnexTests", dependencies: ["Annex", "Check", "BundleMeasure", "Verify", "Submission", "GeoCore", "Rules", "SampleData"]),
         .testTarget(name: "CheckTests", dependencies: ["Check", "BundleMeasure", "Measure", "Submission", "GeoCore", "Rules", "SampleData"]),
         .testTarget(name: "BundleMeasureTests", dependencies: ["BundleMeasure", "Measure", "Submission", "GeoCore", "Rules", "SampleData"]),

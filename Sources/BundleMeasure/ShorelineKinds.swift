@@ -1,5 +1,6 @@
 import Foundation
 import GeoCore
+import GeometryAlgorithms
 import Measure
 import Rules
 import Submission

@@ -1,5 +1,6 @@
 import Foundation
 import GeoCore
+import GeometryAlgorithms
 
 /// §2 cross-check: area width = Σ area(F ∩ C_k) / Σ L_k, where C_k is baseline part k buffered
 /// by `h` with flat end caps (round joins, 8 segments per quarter circle). In metres.

@@ -1,4 +1,5 @@
 import GeoCore
+import GeometryAlgorithms
 
 /// A polygonal feature dissolved into parts that do not overlap (§2: an overlap counts once),
 /// in the working CRS.

@@ -1,4 +1,5 @@
 import GeoCore
+import GeometryAlgorithms
 
 /// The overlap of one parcel with a layer (JY Art. 9–10): area, and where it is when there is one.
 public struct ParcelOverlap: Sendable, Equatable {

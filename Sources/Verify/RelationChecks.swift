@@ -1,7 +1,7 @@
 import Foundation
 import GeoCore
 import Rules
-import Measure
+import GeometryAlgorithms
 import Submission
 
 /// Relations across layers that the rules rely on: the beach and the intertidal zone touch the

@@ -1,6 +1,6 @@
 import Foundation
 import GeoCore
-import Measure
+import GeometryAlgorithms
 import Rules
 import Submission
 

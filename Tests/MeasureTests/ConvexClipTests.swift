@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 import SampleData
 import GeoCore
+import GeometryAlgorithms
 @testable import Measure
 
 /// The convex fast path of §8 gives GEOS's areas, and hands everything else to GEOS.

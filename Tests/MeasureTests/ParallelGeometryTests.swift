@@ -1,5 +1,6 @@
 import XCTest
 import GeoCore
+import GeometryAlgorithms
 @testable import Measure
 
 /// `ParallelGeometry.mapBalanced` gives what a plain loop gives, in input order, whatever the

@@ -11,7 +11,7 @@ import GeoCore
 public enum ConvexClip {
     /// The polygon's shell without the closing vertex, counter-clockwise, when the geometry is a
     /// single polygon without holes whose shell is convex and simple (nil otherwise).
-    static func convexRing(_ g: Geometry) -> [XY]? { convexRing(g, strict: false) }
+    public static func convexRing(_ g: Geometry) -> [XY]? { convexRing(g, strict: false) }
 
     /// Whether the geometry is one polygon without holes whose shell turns the same way at every
     /// distinct vertex, never straight or back (no collinear vertex, no spike), and is simple:
@@ -19,14 +19,14 @@ public enum ConvexClip {
     public static func isStrictlyConvexPolygon(_ g: Geometry) -> Bool { convexRing(g, strict: true) != nil }
 
     /// `strict`: a straight or reversing turn (zero cross product) disqualifies.
-    static func convexRing(_ g: Geometry, strict: Bool) -> [XY]? {
+    public static func convexRing(_ g: Geometry, strict: Bool) -> [XY]? {
         var out: [XY] = []
         return appendConvexRing(g, strict: strict, to: &out) ? out : nil
     }
 
     /// Appends the convex ring of `g` (as `convexRing` gives it) to `out` and returns true, or
     /// leaves `out` as it was and returns false when `g` is not a convex polygon.
-    static func appendConvexRing(_ g: Geometry, strict: Bool, to out: inout [XY]) -> Bool {
+    public static func appendConvexRing(_ g: Geometry, strict: Bool, to out: inout [XY]) -> Bool {
         guard case .polygon(let rings) = g, rings.count == 1 else { return false }
         let start = out.count
         for p in rings[0].xy where out.count == start || out[out.count - 1] != p { out.append(p) }
@@ -58,20 +58,20 @@ public enum ConvexClip {
     }
 
     /// Buffers one task reuses for its clips: after a few parcels they stop growing.
-    struct Scratch {
-        var src: [XY] = [], dst: [XY] = []
+    public struct Scratch {
+        public var src: [XY] = [], dst: [XY] = []
         /// Pieces of the last `pieceAreas` call, one after another (`pieceEnds`), and their areas.
-        var pieces: [XY] = [], pieceEnds: [Int] = [], areas: [Double] = []
+        public var pieces: [XY] = [], pieceEnds: [Int] = [], areas: [Double] = []
         /// A second pair of clip buffers for the overlap test between pieces.
-        var src2: [XY] = [], dst2: [XY] = []
+        public var src2: [XY] = [], dst2: [XY] = []
         /// Grouping by class (`ParcelClassAreas.compute`): the polygons of one class, the classes seen.
-        var members: [Int] = [], seen: [String] = []
-        init() {}
+        public var members: [Int] = [], seen: [String] = []
+        public init() {}
     }
 
     /// The part of convex `subject` inside convex counter-clockwise `window`, left in `src`
     /// (`dst` is work space). No allocation once the buffers have grown.
-    static func clip(_ subject: UnsafeBufferPointer<XY>, by window: UnsafeBufferPointer<XY>, src: inout [XY], dst: inout [XY]) {
+    public static func clip(_ subject: UnsafeBufferPointer<XY>, by window: UnsafeBufferPointer<XY>, src: inout [XY], dst: inout [XY]) {
         src.removeAll(keepingCapacity: true)
         src.append(contentsOf: subject)
         for i in 0..<window.count {
@@ -95,7 +95,7 @@ public enum ConvexClip {
     }
 
     /// The part of convex `subject` inside convex counter-clockwise `window`.
-    static func clip(_ subject: [XY], by window: [XY]) -> [XY] {
+    public static func clip(_ subject: [XY], by window: [XY]) -> [XY] {
         var src: [XY] = [], dst: [XY] = []
         subject.withUnsafeBufferPointer { s in window.withUnsafeBufferPointer { w in clip(s, by: w, src: &src, dst: &dst) } }
         return src
@@ -107,7 +107,7 @@ public enum ConvexClip {
     }
 
     /// Shoelace area of a ring given without its closing vertex, m² (non-negative).
-    static func area<C: RandomAccessCollection>(_ ring: C) -> Double where C.Element == XY, C.Index == Int {
+    public static func area<C: RandomAccessCollection>(_ ring: C) -> Double where C.Element == XY, C.Index == Int {
         guard ring.count >= 3 else { return 0 }
         var s = 0.0
         let f = ring.startIndex, o = ring[f]
@@ -120,12 +120,12 @@ public enum ConvexClip {
     /// Areas of `window ∩ polygons[i]` when every polygon is convex and no two pieces overlap
     /// (so the union's area is their sum); nil otherwise. Pieces with area below `tiny` but
     /// above zero make it nil too: whether such a piece is a separate sliver is for GEOS to say.
-    static func pieceAreas(_ window: [XY], _ polygons: [Geometry], tiny: Double) -> [Double]? {
+    public static func pieceAreas(_ window: [XY], _ polygons: [Geometry], tiny: Double) -> [Double]? {
         pieceAreas(window, rings: polygons.map(convexRing), tiny: tiny)
     }
 
     /// The same on the polygons' convex rings as `convexRing` gives them (nil: not convex).
-    static func pieceAreas(_ window: [XY], rings: [[XY]?], tiny: Double) -> [Double]? {
+    public static func pieceAreas(_ window: [XY], rings: [[XY]?], tiny: Double) -> [Double]? {
         let table = ConvexRings(rings)
         var scratch = Scratch()
         let ok = window.withUnsafeBufferPointer { w in
@@ -136,7 +136,7 @@ public enum ConvexClip {
 
     /// The shared body: `count` rings, the k-th handed by `ring(k, body)` to `body` (nil: not
     /// convex). On true, `scratch.areas` holds the piece areas in ring order.
-    static func pieceAreas(_ window: UnsafeBufferPointer<XY>, count: Int,
+    public static func pieceAreas(_ window: UnsafeBufferPointer<XY>, count: Int,
                            ring: (Int, (UnsafeBufferPointer<XY>?) -> Bool) -> Bool, tiny: Double, scratch: inout Scratch) -> Bool {
         scratch.pieces.removeAll(keepingCapacity: true); scratch.pieceEnds.removeAll(keepingCapacity: true)
         scratch.areas.removeAll(keepingCapacity: true)
@@ -172,13 +172,13 @@ public enum ConvexClip {
 
 /// The convex rings (as `ConvexClip.convexRing` gives them) of many polygons in one buffer:
 /// found once for a layer, read by every parcel without copying.
-struct ConvexRings: Sendable {
+public struct ConvexRings: Sendable {
     /// Ring k is `points[ends[k-1]..<ends[k]]` (empty: the polygon is not convex).
     let points: [XY]
     let ends: [Int]
 
     /// Rings of every geometry, found on all cores.
-    init(_ geometries: [Geometry]) {
+    public init(_ geometries: [Geometry]) {
         let parts = Parallel.ranges(geometries.count, minimumPerWorker: 1024) { r -> ([XY], [Int]) in
             var pts: [XY] = [], ends: [Int] = []
             ends.reserveCapacity(r.count)
@@ -191,17 +191,17 @@ struct ConvexRings: Sendable {
         self.points = points; self.ends = ends
     }
 
-    init(_ rings: [[XY]?]) {
+    public init(_ rings: [[XY]?]) {
         var points: [XY] = [], ends: [Int] = []
         for r in rings { points += r ?? []; ends.append(points.count) }
         self.points = points; self.ends = ends
     }
 
-    var count: Int { ends.count }
-    func isConvex(_ k: Int) -> Bool { ends[k] > (k == 0 ? 0 : ends[k - 1]) }
+    public var count: Int { ends.count }
+    public func isConvex(_ k: Int) -> Bool { ends[k] > (k == 0 ? 0 : ends[k - 1]) }
 
     /// Hands ring k to `body` (nil when the polygon is not convex), without copying it.
-    @inline(__always) func withRing<R>(_ k: Int, _ body: (UnsafeBufferPointer<XY>?) -> R) -> R {
+    @inline(__always) public func withRing<R>(_ k: Int, _ body: (UnsafeBufferPointer<XY>?) -> R) -> R {
         let lo = k == 0 ? 0 : ends[k - 1], hi = ends[k]
         if hi == lo { return body(nil) }
         return points.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[lo..<hi])) }
