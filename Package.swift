@@ -22,72 +22,72 @@ let package = Package(
     ],
     targets: [
         // MARK: C libraries from Debian (libgeos-dev, libproj-dev, libshp-dev)
-        .systemLibrary(name: "CGEOS", path: "Sources/CGEOS", pkgConfig: "geos",
+        .systemLibrary(name: "CGEOS", path: "Sources/1-CInterop/CGEOS", pkgConfig: "geos",
                        providers: [.apt(["libgeos-dev"])]),
-        .systemLibrary(name: "CPROJ", path: "Sources/CPROJ", pkgConfig: "proj",
+        .systemLibrary(name: "CPROJ", path: "Sources/1-CInterop/CPROJ", pkgConfig: "proj",
                        providers: [.apt(["libproj-dev", "proj-data"])]),
-        .systemLibrary(name: "CShapelib", path: "Sources/CShapelib", pkgConfig: "shapelib",
+        .systemLibrary(name: "CShapelib", path: "Sources/1-CInterop/CShapelib", pkgConfig: "shapelib",
                        providers: [.apt(["libshp-dev"])]),
 
         // MARK: Plumbing without C: JSON values and writing, dates, locale-free text, regular
         // files, the parallel map, errors, the version. Rules (and the registry) stand on it alone.
-        .target(name: "Plumbing", path: "Sources/Plumbing"),
+        .target(name: "Plumbing", path: "Sources/0-Plumbing/Plumbing"),
 
         // MARK: The safe layer: the only Swift code that calls GEOS, PROJ or shapelib.
-        .target(name: "GeoCore", dependencies: ["Plumbing", "CGEOS", "CPROJ", "CShapelib"]),
+        .target(name: "GeoCore", dependencies: ["Plumbing", "CGEOS", "CPROJ", "CShapelib"], path: "Sources/1-CInterop/GeoCore"),
 
         // MARK: Submission bundles: folder or zip, manifest, layers by role, working CRS.
-        .target(name: "Submission", dependencies: ["GeoCore", "Rules", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        .target(name: "Submission", dependencies: ["GeoCore", "Rules", .product(name: "ZIPFoundation", package: "ZIPFoundation")], path: "Sources/3-Intake/Submission"),
 
         // MARK: Rulebooks and vocabularies as versioned data (JSON files, compiled into the program
         // byte for byte: no resource folder to find or lose beside the binary), read into values.
-        .target(name: "Rules", dependencies: ["Plumbing"], resources: [
+        .target(name: "Rules", dependencies: ["Plumbing"], path: "Sources/6-RulesAndCheck/Rules", resources: [
             .embedInCode("Data/shanwei-coastline.json"), .embedInCode("Data/jiangyin-eco-voucher.json"),
             .embedInCode("Data/vocabularies.json"),
         ]),
 
         // MARK: Geometry algorithms both verification and measuring use: convex clipping and the
         // convex test, overlap areas, the side of a line, the balanced parallel GEOS map.
-        .target(name: "GeometryAlgorithms", dependencies: ["GeoCore"]),
+        .target(name: "GeometryAlgorithms", dependencies: ["GeoCore"], path: "Sources/2-Geometry/GeometryAlgorithms"),
 
         // MARK: Verification: findings with stable codes over a read bundle.
-        .target(name: "Verify", dependencies: ["GeoCore", "Submission", "Rules", "GeometryAlgorithms"]),
+        .target(name: "Verify", dependencies: ["GeoCore", "Submission", "Rules", "GeometryAlgorithms"], path: "Sources/4-Verify/Verify"),
 
         // MARK: Measuring: pure computation on geometry values (no files, no CLI).
-        .target(name: "Measure", dependencies: ["GeoCore", "GeometryAlgorithms"]),
+        .target(name: "Measure", dependencies: ["GeoCore", "GeometryAlgorithms"], path: "Sources/5-Measure/Measure"),
 
         // MARK: Measuring a bundle: layers, fields, parameters and articles around Measure's arithmetic.
-        .target(name: "BundleMeasure", dependencies: ["GeoCore", "Submission", "Measure", "GeometryAlgorithms", "Rules"]),
+        .target(name: "BundleMeasure", dependencies: ["GeoCore", "Submission", "Measure", "GeometryAlgorithms", "Rules"], path: "Sources/5-Measure/BundleMeasure"),
 
         // MARK: Check and quantify: rulebook criteria over measurements; revenue split (integer fen).
-        .target(name: "Check", dependencies: ["GeoCore", "Measure", "BundleMeasure", "Rules"]),
+        .target(name: "Check", dependencies: ["GeoCore", "Measure", "BundleMeasure", "Rules"], path: "Sources/6-RulesAndCheck/Check"),
 
         // MARK: The measurement annex: HTML from a Mustache template, SVG maps, provenance.
         .target(name: "Annex", dependencies: ["GeoCore", "Submission", "Verify", "BundleMeasure", "Check", "Measure", "Rules",
                                               .product(name: "Mustache", package: "swift-mustache"),
-                                              .product(name: "Crypto", package: "swift-crypto")],
+                                              .product(name: "Crypto", package: "swift-crypto")], path: "Sources/7-Annex/Annex",
                 resources: [.copy("Resources")]),
 
         // MARK: The pipeline as one library call (open → verify → measure → check), typed result and errors.
-        .target(name: "Workflow", dependencies: ["GeoCore", "Submission", "Rules", "Verify", "BundleMeasure", "Check"]),
+        .target(name: "Workflow", dependencies: ["GeoCore", "Submission", "Rules", "Verify", "BundleMeasure", "Check"], path: "Sources/8-Pipeline/Workflow"),
         // MARK: The one place outputs are written (atomically, indexed with SHA-256), the annex included.
         .target(name: "Outputs", dependencies: ["GeoCore", "Submission", "Verify", "BundleMeasure", "Check", "Annex", "Workflow",
-                                                .product(name: "Crypto", package: "swift-crypto")]),
+                                                .product(name: "Crypto", package: "swift-crypto")], path: "Sources/8-Pipeline/Outputs"),
 
         // MARK: Synthetic sample data (geodata/ and test variants)
-        .target(name: "SampleData", dependencies: ["GeoCore"]),
+        .target(name: "SampleData", dependencies: ["GeoCore"], path: "Tools/SampleData"),
 
         // MARK: Executables
         .executableTarget(name: "EcoCreditCLI", dependencies: [
             "GeoCore", "Submission", "Verify", "BundleMeasure", "Rules", "Check", "Annex", "Workflow", "Outputs",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
-        .executableTarget(name: "GeodataGenerator", dependencies: ["GeoCore", "SampleData"]),
+        ], path: "Sources/9-Executables/EcoCreditCLI"),
+        .executableTarget(name: "GeodataGenerator", dependencies: ["GeoCore", "SampleData"], path: "Sources/9-Executables/GeodataGenerator"),
         // Benchmarks (`make bench`): timing on synthetic workloads, never a test.
-        .executableTarget(name: "EcoCreditBench", dependencies: ["GeoCore", "Submission", "Measure", "BundleMeasure", "Rules", "Verify", "SampleData"]),
+        .executableTarget(name: "EcoCreditBench", dependencies: ["GeoCore", "Submission", "Measure", "BundleMeasure", "Rules", "Verify", "SampleData"], path: "Tools/EcoCreditBench"),
         // libFuzzer target over the readers; built only by `make fuzz` (-sanitize=fuzzer).
-        .target(name: "FuzzHarness", dependencies: ["GeoCore", "Submission", "Workflow", "SampleData"]),
-        .executableTarget(name: "EcoCreditFuzz", dependencies: ["GeoCore", "FuzzHarness"]),
+        .target(name: "FuzzHarness", dependencies: ["GeoCore", "Submission", "Workflow", "SampleData"], path: "Tools/FuzzHarness"),
+        .executableTarget(name: "EcoCreditFuzz", dependencies: ["GeoCore", "FuzzHarness"], path: "Tools/EcoCreditFuzz"),
 
         // MARK: Tests
         .testTarget(name: "GeoCoreTests", dependencies: ["GeoCore", "Plumbing", "CPROJ", "SampleData"]),

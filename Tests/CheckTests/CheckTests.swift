@@ -107,9 +107,9 @@ final class CheckTests: XCTestCase {
     }
 
     /// The rulebooks and vocabularies compiled into the program are the files in
-    /// Sources/Rules/Data byte for byte, every file there is shipped, and each decodes.
+    /// Sources/6-RulesAndCheck/Rules/Data byte for byte, every file there is shipped, and each decodes.
     func testShippedRulesAreTheDataFiles() throws {
-        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Sources/Rules/Data").standardized
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Sources/6-RulesAndCheck/Rules/Data").standardized
         let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".json") }
         XCTAssertEqual(Set(names), ["shanwei-coastline.json", "jiangyin-eco-voucher.json", "vocabularies.json"])
         for name in names {
