@@ -122,7 +122,7 @@ final class GEOSTests: XCTestCase {
         XCTAssertEqual(code(.polygon([CoordinateSequence([XY(0, 0), XY(1, 0), XY(1, 1), XY(0, 1), XY(0, 0.5)])])), "GEOM.RING_NOT_CLOSED")
         XCTAssertEqual(code(.polygon([CoordinateSequence([XY(0, 0), XY(1, 0), XY(0, 0)])])), "GEOM.RING_TOO_FEW_POINTS")
         XCTAssertEqual(code(.lineString(CoordinateSequence([XY(0, 0)]))), "GEOM.LINE_TOO_FEW_POINTS")
-        XCTAssertEqual(code(.lineString([XY(0, 0), XY(.nan, 1)])), "GEOM.NON_FINITE_COORDINATE")
+        XCTAssertEqual(code(.lineString([XY(0, 0), XY(.nan, 1)])), "GEOM.NON_FINITE")
         XCTAssertEqual(code(.multiPolygon([square(0, 0, 1).polygonParts[0], [CoordinateSequence([XY(0, 0), XY(1, 0), XY(0, 0)])]])), "GEOM.RING_TOO_FEW_POINTS")
         XCTAssertThrowsError(try geos.geometry(wkt: "POLYGON ((0 0, 1 1")) { e in
             guard case .geos(_, let messages) = e as? GeoError else { return XCTFail("\(e)") }

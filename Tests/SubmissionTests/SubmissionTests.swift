@@ -109,11 +109,11 @@ final class SubmissionTests: XCTestCase {
         XCTAssertThrowsError(try load(dir + "/jy")) { e in
             guard let s = e as? SubmissionError, case .crsUnusable(_, let detail) = s else { return XCTFail("\(e)") }
             XCTAssertTrue(detail.contains("Beijing 1954"), detail)
-            XCTAssertEqual(s.code, "CRS.UNUSABLE")
+            XCTAssertEqual(s.code, "CRS.NOT_CGCS2000")
         }
         // Missing .prj and no manifest crs: rejected.
         try FileManager.default.removeItem(atPath: dir + "/jy/parcels.prj")
-        XCTAssertThrowsError(try load(dir + "/jy")) { e in XCTAssertEqual((e as? SubmissionError)?.code, "CRS.UNUSABLE") }
+        XCTAssertThrowsError(try load(dir + "/jy")) { e in XCTAssertEqual((e as? SubmissionError)?.code, "CRS.NOT_CGCS2000") }
         // The manifest's crs fills in.
         var m = try String(contentsOfFile: dir + "/jy/submission.json", encoding: .utf8)
         m = m.replacingOccurrences(of: "\"checkDate\"", with: "\"crs\" : \"EPSG:4549\",\n  \"checkDate\"")

@@ -115,6 +115,38 @@ final class VerifyCLITests: XCTestCase {
         XCTAssertEqual(try run(["check", Fixture.sample("shanwei-beach"), "--no-such-option"]).status, 64)
     }
 
+    /// `ecocredit --version` and the annex's provenance print the same version, from one constant.
+    func testVersionIsOneConstant() throws {
+        guard FileManager.default.isExecutableFile(atPath: executable.path) else { return XCTFail("ecocredit is not built beside the tests") }
+        let v = try run(["--version"])
+        XCTAssertTrue(v.out.hasPrefix(EcoCreditVersion.string + " "), v.out)
+        let dir = Fixture.root + "/version-\(UUID().uuidString.prefix(6))"
+        _ = try run(["annex", Fixture.sample("shanwei-mudflat"), "-o", dir, "--generated-at", "t"])
+        let html = try String(contentsOfFile: dir + "/annex.html", encoding: .utf8)
+        XCTAssertTrue(html.contains("EcoCredit \(EcoCreditVersion.string)"))
+        XCTAssertEqual(html.components(separatedBy: "EcoCredit 0.").count - 1, 1, "one version in the provenance")
+    }
+
+    /// SIGTERM while a zipped bundle is being read: the scratch folder it was unpacked into is
+    /// removed before the process exits (10 seeded random moments).
+    func testSignalsRemoveScratchFolders() throws {
+        guard FileManager.default.isExecutableFile(atPath: executable.path) else { return XCTFail("ecocredit is not built beside the tests") }
+        var rng = SeededGenerator.forTest("testSignalsRemoveScratchFolders")
+        let zip = Fixture.root + "/signal-\(UUID().uuidString.prefix(6)).zip"
+        try FindingCodeTests.zip(Fixture.sample("jiangyin-restoration"), to: zip)
+        for i in 0..<10 {
+            let tmp = Fixture.root + "/tmp-\(i)-\(UUID().uuidString.prefix(6))"
+            try FileManager.default.createDirectory(atPath: tmp, withIntermediateDirectories: true)
+            let p = Process(); p.executableURL = executable; p.arguments = ["check", zip]
+            p.environment = ProcessInfo.processInfo.environment.merging(["TMPDIR": tmp]) { _, b in b }
+            p.standardOutput = FileHandle.nullDevice; p.standardError = FileHandle.nullDevice
+            try p.run()
+            usleep(UInt32(rng.next() % 60_000))
+            kill(p.processIdentifier, SIGTERM); p.waitUntilExit()
+            XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: tmp), [], "kill \(i): nothing left in TMPDIR")
+        }
+    }
+
     /// Every input in fuzz/corpus and fuzz/regressions goes through the readers without a crash.
     func testFuzzCorpusReplays() throws {
         let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

@@ -65,6 +65,6 @@ public enum GeometryErrorCode: String, Sendable {
     case ringNotClosed = "GEOM.RING_NOT_CLOSED"
     case ringTooFewPoints = "GEOM.RING_TOO_FEW_POINTS"
     case lineTooFewPoints = "GEOM.LINE_TOO_FEW_POINTS"
-    case nonFiniteCoordinate = "GEOM.NON_FINITE_COORDINATE"
+    case nonFiniteCoordinate = "GEOM.NON_FINITE"   // the same code verification reports
     case wrongType = "GEOM.WRONG_TYPE"
 }

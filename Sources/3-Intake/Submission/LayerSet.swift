@@ -30,7 +30,7 @@ public struct LayerSet: Sendable {
     public func layer(_ role: String) -> RoleLayer? { layers.first { $0.role == role } }
 
     /// Reads every layer and brings it into the working CRS. Beijing 1954, Xi'an 1980 and WGS 84
-    /// projected CRSs cannot be converted without local parameters and throw `CRS.UNUSABLE`;
+    /// projected CRSs cannot be converted without local parameters and throw `CRS.NOT_CGCS2000`;
     /// WGS 84 geographic is used as CGCS2000 without a datum shift (noted). The first problem
     /// throws; `loadAll` collects every problem instead.
     public static func load(_ bundle: SubmissionBundle, proj: ProjContext) throws -> LayerSet {

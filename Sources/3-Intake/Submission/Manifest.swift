@@ -168,7 +168,7 @@ public enum SubmissionError: Error, Sendable, CustomStringConvertible {
         case .manifestInvalid: return "BUNDLE.MANIFEST_INVALID"
         case .noLayers: return "BUNDLE.NO_LAYERS"
         case .layerMissing: return "BUNDLE.LAYER_MISSING"
-        case .crsUnusable: return "CRS.UNUSABLE"
+        case .crsUnusable: return "CRS.NOT_CGCS2000"   // the code verification reports for it
         case .manifestValue(let c, _, _, _): return c.rawValue
         case .pathOutside: return "BUNDLE.PATH_OUTSIDE"
         }

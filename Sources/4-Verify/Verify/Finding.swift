@@ -21,12 +21,7 @@ public struct Finding: Sendable, Equatable {
     }
 
     /// A message in both languages.
-    public struct Text: Sendable, Equatable {
-        public var zh: String
-        public var en: String
-        public init(zh: String, en: String) { self.zh = zh; self.en = en }
-        public func callAsFunction(_ lang: Language) -> String { lang == .zh ? zh : en }
-    }
+    public typealias Text = Bilingual
 
     public var code: FindingCode
     public var severity: Severity
@@ -47,5 +42,4 @@ public struct Finding: Sendable, Equatable {
     }
 }
 
-/// Report language.
-public enum Language: String, Sendable, CaseIterable { case zh, en }
+

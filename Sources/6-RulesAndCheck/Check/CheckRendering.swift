@@ -3,7 +3,7 @@ import GeoCore
 
 /// Text and JSON of a check report; the wording of each language is here.
 extension CheckReport {
-    public enum Lang: Sendable { case zh, en }
+    public typealias Lang = Language
 
     public func json() -> String {
         struct Doc: Encodable {

@@ -11,12 +11,6 @@ public enum Verdict: String, Sendable, Codable, CaseIterable {
     var rank: Int { switch self { case .fail: return 0; case .indeterminate: return 1; case .notAssessed: return 2; case .pass: return 3 } }
 }
 
-/// Text in both languages.
-public struct Bilingual: Sendable, Equatable, Codable {
-    public var zh: String
-    public var en: String
-    public init(zh: String, en: String) { self.zh = zh; self.en = en }
-}
 
 /// One criterion applied to one subject (the project, a beach segment, a parcel).
 public struct CriterionResult: Sendable, Equatable, Codable {

@@ -84,7 +84,7 @@ public struct Rulebook: Sendable, Decodable {
     /// (the project, each beach segment, each parcel) and its article. Adding one (SW Art.
     /// 19(6)) needs no code.
     public struct Criterion: Sendable, Decodable, Equatable {
-        public struct Label: Sendable, Decodable, Equatable { public var zh: String; public var en: String }
+        public typealias Label = Bilingual
         public struct Shortfall: Sendable, Decodable, Equatable {
             /// A value id the fraction's shortfall is multiplied by ("dike.totalBefore_m").
             public var scaleBy: String

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GeoCore
 import Verify
 
 extension Language: ExpressibleByArgument {}
