@@ -91,20 +91,17 @@ final class FindingCodeTests: XCTestCase {
                 return (p, o)
             }),
             (.zipCRCMismatch, {
-                // Flip one stored byte of a stored (uncompressed) entry: sizes agree, the CRC-32 does not.
-                let path = try zipWith([("shanwei-eco-seawall/notes.txt", .file, Data(repeating: 0x41, count: 64))])
-                let archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read)
-                _ = archive
-                var b = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
-                // The deflated run of 64 'A's: corrupt a byte of the compressed data of the last local entry.
-                guard let lh = (0..<(b.count - 4)).last(where: { b[$0] == 0x50 && b[$0 + 1] == 0x4B && b[$0 + 2] == 3 && b[$0 + 3] == 4 }) else { throw CocoaError(.fileReadCorruptFile) }
-                let nameLen = Int(b[lh + 26]) | Int(b[lh + 27]) << 8, extraLen = Int(b[lh + 28]) | Int(b[lh + 29]) << 8
-                let crcAt = lh + 14
-                b[crcAt] ^= 0xFF   // the local header's CRC no longer matches the data
-                if let cd = (0..<(b.count - 4)).last(where: { b[$0] == 0x50 && b[$0 + 1] == 0x4B && b[$0 + 2] == 1 && b[$0 + 3] == 2 }) { b[cd + 16] ^= 0xFF }
-                _ = nameLen + extraLen
-                try Data(b).write(to: URL(fileURLWithPath: path))
-                return plain(path)
+                // Flip the CRC-32 of a layer file (a .shp the manifest names) in its local and
+                // central headers: sizes agree, the inflated bytes do not match.
+                let (p, o) = try bundleZip()
+                var b = [UInt8](try Data(contentsOf: URL(fileURLWithPath: p)))
+                func name(_ at: Int, _ len: Int) -> String { String(decoding: b[at..<(at + len)], as: UTF8.self) }
+                for i in 0..<(b.count - 46) where b[i] == 0x50 && b[i + 1] == 0x4B {
+                    if b[i + 2] == 3 && b[i + 3] == 4, name(i + 30, Int(b[i + 26]) | Int(b[i + 27]) << 8).hasSuffix(".shp") { b[i + 14] ^= 0xFF }
+                    if b[i + 2] == 1 && b[i + 3] == 2, name(i + 46, Int(b[i + 28]) | Int(b[i + 29]) << 8).hasSuffix(".shp") { b[i + 16] ^= 0xFF }
+                }
+                try Data(b).write(to: URL(fileURLWithPath: p))
+                return (p, o)
             }),
             // Files
             (.missingPart, on(beach) { try F.remove($0, "beach.shx") }),

@@ -208,6 +208,20 @@ final class PipelineTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: Fixture.root).filter { $0.contains(".ecocredit-") }, [], "no staging folder left")
     }
 
+    /// Only the manifest and the files it names are inflated from a zip: an unreferenced entry
+    /// (however large) is never written.
+    func testUnreferencedZipEntriesAreNotInflated() throws {
+        let zip = try FindingCodeTests.zipWith([("shanwei-eco-seawall/junk.bin", .file, Data(count: 3 << 20)),
+                                                ("shanwei-eco-seawall/inner.zip", .file, Data(count: 1 << 10))])
+        let b = try SubmissionBundle.open(zip)
+        defer { b.removeUnpacked() }
+        let files = try FileManager.default.contentsOfDirectory(atPath: b.root)
+        XCTAssertFalse(files.contains("junk.bin")); XCTAssertFalse(files.contains("inner.zip"))
+        XCTAssertTrue(files.contains("submission.json"))
+        for e in b.entries { XCTAssertTrue(FileManager.default.fileExists(atPath: try b.confinedPath(e)), e.path) }
+        XCTAssertEqual(Verifier.verify(zip).exitStatus, 0)
+    }
+
     /// A FIFO named like a zip or a layer is refused at once, never read (it would block).
     func testFIFOIsRefusedNotRead() throws {
         let fifo = Fixture.root + "/fifo-\(UUID().uuidString.prefix(6)).zip"

@@ -1,4 +1,5 @@
 import Foundation
+import GeoCore
 import ZIPFoundation
 
 /// Safe unpacking of a zipped submission bundle (ZIPFoundation).
@@ -72,11 +73,16 @@ public enum BundleArchive {
         }
         guard !planned.isEmpty else { throw fail(.unreadable, nil, "the zip holds no files") }
 
+        // The bundle root inside the zip: the single top-level folder when every entry is in it.
+        let top = Set(planned.map { $0.1.split(separator: "/").first.map(String.init) ?? "" })
+        let prefix = top.count == 1 && planned.allSatisfy({ $0.1.contains("/") }) ? top.first! + "/" : ""
+        let root = prefix.isEmpty ? destination : (destination as NSString).appendingPathComponent(String(prefix.dropLast()))
+
         // Pass 2: inflate with the limits enforced on actual bytes (headers can lie).
         let fm = FileManager.default
         try? fm.createDirectory(atPath: destination, withIntermediateDirectories: true)
         var total: UInt64 = 0
-        for (entry, relative) in planned {
+        func inflate(_ entry: Entry, _ relative: String) throws {
             let target = (destination as NSString).appendingPathComponent(relative)
             try? fm.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             guard fm.createFile(atPath: target, contents: nil), let handle = FileHandle(forWritingAtPath: target) else {
@@ -101,12 +107,31 @@ public enum BundleArchive {
                 throw fail(.crcMismatch, relative, String(format: "CRC-32 of the inflated bytes is %08x, the entry says %08x: the zip is damaged", crc, entry.checksum))
             }
         }
-        // A zip of one folder: the bundle is that folder.
-        let top = Set(planned.map { $0.1.split(separator: "/").first.map(String.init) ?? "" })
-        if top.count == 1, let only = top.first, planned.allSatisfy({ $0.1.contains("/") }) {
-            return (destination as NSString).appendingPathComponent(only)
+        // Only what the manifest refers to is inflated: the manifest first, then each layer's
+        // files (every file of the same name stem: a shapefile's .shp .shx .dbf .prj .cpg). A zip
+        // without a manifest is inflated whole (roles are guessed from all the names); a zip whose
+        // manifest cannot be read needs nothing more to report it.
+        var wanted: (String) -> Bool = { _ in true }
+        if let m = planned.first(where: { $0.1 == prefix + "submission.json" }) {
+            try inflate(m.0, m.1)
+            let path = (root as NSString).appendingPathComponent("submission.json")
+            if let data = try? RegularFile.read(path, limit: 16 << 20), let manifest = try? Manifest.parse(data, path: path) {
+                let stems = Set(manifest.layers.map { stem($0.path) })
+                wanted = { rel in rel.hasPrefix(prefix) && stems.contains(stem(String(rel.dropFirst(prefix.count)))) }
+            } else {
+                wanted = { _ in false }
+            }
         }
-        return destination
+        for (entry, relative) in planned where relative != prefix + "submission.json" && wanted(relative) {
+            try inflate(entry, relative)
+        }
+        return root
+    }
+
+    /// A path without its extension, lower-cased, without "./": the key that groups a layer's files.
+    static func stem(_ path: String) -> String {
+        let parts = path.replacingOccurrences(of: "\\", with: "/").split(separator: "/").filter { $0 != "." }.joined(separator: "/")
+        return (parts as NSString).deletingPathExtension.lowercased()
     }
 
     static func entryName(_ entry: Entry) -> String {
