@@ -155,6 +155,12 @@ final class CheckTests: XCTestCase {
         XCTAssertEqual(try RevenueSplit.price(centimetres: 50034, fenPerMetre: 30_000_000, bounds: bounds), 15_010_200_000)
         XCTAssertEqual(try RevenueSplit.price(centimetres: 1, fenPerMetre: 20_000_050, bounds: bounds), 200_000, "rounded down to the fen")
         XCTAssertThrowsError(try RevenueSplit.price(centimetres: 100, fenPerMetre: 10_000_000, bounds: bounds))
+        // Amounts past Int64's range are a coded error, never a trap (found crashing `split`).
+        XCTAssertThrowsError(try RevenueSplit.price(centimetres: 99_999_999_999_999_900, fenPerMetre: 50_000_000, bounds: bounds)) {
+            XCTAssertEqual(($0 as? CheckError)?.code, "MONEY.OVERFLOW")
+        }
+        XCTAssertEqual(try RevenueSplit.price(centimetres: 18_446_744_073_709, fenPerMetre: 50_000_000, bounds: bounds), 9_223_372_036_854_500_000)
+        XCTAssertNil(RevenueSplit.Share("99999999999999999999.5")); XCTAssertNil(RevenueSplit.Share("3.0"))
         XCTAssertThrowsError(try RevenueSplit(totalFen: 1, sale: .inCity, socialShare: .init(0, 1), districtType: "nowhere", revenue: rev))
     }
 
