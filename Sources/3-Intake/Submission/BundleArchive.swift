@@ -80,12 +80,15 @@ public enum BundleArchive {
 
         // Pass 2: inflate with the limits enforced on actual bytes (headers can lie).
         let fm = FileManager.default
-        try? fm.createDirectory(atPath: destination, withIntermediateDirectories: true)
+        ScratchFolders.shared.creating { (try? fm.createDirectory(atPath: destination, withIntermediateDirectories: true)) != nil }
         var total: UInt64 = 0
         func inflate(_ entry: Entry, _ relative: String) throws {
             let target = (destination as NSString).appendingPathComponent(relative)
-            try? fm.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            guard fm.createFile(atPath: target, contents: nil), let handle = FileHandle(forWritingAtPath: target) else {
+            let made = ScratchFolders.shared.creating {
+                try? fm.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                return fm.createFile(atPath: target, contents: nil)
+            }
+            guard made, let handle = FileHandle(forWritingAtPath: target) else {
                 throw fail(.unreadable, relative, "cannot create \(target)")
             }
             defer { try? handle.close() }

@@ -128,8 +128,21 @@ public final class ScratchFolders: @unchecked Sendable {
     public static let shared = ScratchFolders()
     private let lock = NSLock()
     private var folders: Set<String> = []
+    /// Set by `removeAll`: the process is exiting, and nothing more may be created.
+    private var terminating = false
+
+    /// Runs `create` (making a file or folder inside a scratch folder) unless the process is
+    /// exiting; under the same lock as `removeAll`, so a signal can never remove a folder while
+    /// a file is being made in it and leave that file behind. Returns false when refused.
+    @discardableResult
+    public func creating(_ create: () -> Bool) -> Bool {
+        lock.lock(); defer { lock.unlock() }
+        return terminating ? false : create()
+    }
 
     public func register(_ path: String) { lock.withLock { _ = folders.insert(path) } }
+    /// `register` from inside `creating` (which holds the lock).
+    public func registerLocked(_ path: String) { folders.insert(path) }
     /// Removes the folder and forgets it.
     public func remove(_ path: String) {
         lock.withLock { _ = folders.remove(path) }
@@ -139,7 +152,18 @@ public final class ScratchFolders: @unchecked Sendable {
     public func forget(_ path: String) { lock.withLock { _ = folders.remove(path) } }
     /// Removes every registered folder (from a signal handler's queue, before exiting).
     public func removeAll() {
-        let all = lock.withLock { () -> Set<String> in let f = folders; folders = []; return f }
-        for p in all { try? FileManager.default.removeItem(atPath: p) }
+        lock.lock(); defer { lock.unlock() }
+        terminating = true
+        // A writer that opened its file before the flag was set may still add one to a folder
+        // being removed: remove again until the folder is gone (once it is, no file can be made
+        // in it: nothing recreates a scratch folder after `terminating`).
+        for p in folders {
+            for _ in 0..<100 {
+                try? FileManager.default.removeItem(atPath: p)
+                if !FileManager.default.fileExists(atPath: p) { break }
+                usleep(1000)
+            }
+        }
+        folders = []
     }
 }

@@ -157,39 +157,57 @@ struct MeasureContext {
 
     /// Transects along `baselineRole`, widths of `featureRole`, runs, statistics, the area
     /// cross-check, crossings and inscribed-circle bounds. Returns the transects and widths.
+    /// `qualify`: the thresholds a run (segment) must pass, decided by `Rulebook.Threshold.passes`.
     mutating func alongBaseline(_ baselineRole: String, _ featureRole: String, feature: [Geometry], article: String, prefix: String,
                                 qualify: (length: Rulebook.Threshold, width: Rulebook.Threshold)? = nil) throws -> ([Transect], [TransectWidth]) {
         let parts = baseline(baselineRole)
         guard !parts.isEmpty else { report.notes.append("no \(baselineRole) line to measure along"); return ([], []) }
         let tp = params.transect
-        // Refuse a workload the parameters would blow up before casting a transect.
+        try refuseOversizedWorkload(parts, baselineRole, tp)
+        let transects = TransectCaster.cast(parts, tp)
+        // The feature dissolved once (overlaps count once) for widths, the area cross-check and the inscribed circles.
+        let dissolved = try DissolvedFeature(feature, geos: geos)
+        let widths = try measureWidths(transects, dissolved)
+        let p = ["transectSpacing_m": tp.spacing, "transectHalfLength_m": tp.halfLength, "smoothingWindow_m": tp.smoothingWindow]
+        let layers = files(baselineRole) + files(featureRole)
+        add(MeasuredValue(id: "\(baselineRole).length_m", label: "\(baselineRole) length", value: parts.reduce(0) { $0 + $1.planarLength }, unit: "m",
+                          method: "§0 planar length in the working CRS", layers: files(baselineRole), featureIds: ids(baselineRole), crs: crs,
+                          geodesic: try geodesic.length(geometries(baselineRole)), article: article))
+        let mean = addWidthStatistics(widths, transects.count, prefix: prefix, parameters: p, layers: layers, ids: ids(featureRole), article: article)
+        try addAreaWidthCheck(dissolved, parts, mean: mean, prefix: prefix, parameters: p, layers: layers, ids: ids(featureRole), article: article)
+        try addSegments(widths, dissolved, qualify: qualify)
+        addTransectRows(widths, baselineRole: baselineRole, featureRole: featureRole)
+        addCrossings(transects, parts)
+        return (transects, widths)
+    }
+
+    /// Refuses, before casting a transect, a workload the parameters would blow up
+    /// (`ParameterTable.maxTransects`).
+    func refuseOversizedWorkload(_ parts: [CoordinateSequence], _ baselineRole: String, _ tp: TransectParameters) throws {
         let expected = parts.reduce(0) { $0 + $1.planarLength } / tp.spacing
         guard expected.isFinite, expected <= Double(ParameterTable.maxTransects) else {
             throw MeasureError.workloadTooLarge(detail: "\(baselineRole) would need \(expected.isFinite ? String(Int(expected)) : "∞") transects at \(tp.spacing) m spacing (at most \(ParameterTable.maxTransects))")
         }
-        let transects = TransectCaster.cast(parts, tp)
-        // The feature dissolved once (overlaps count once) for widths, the area cross-check and the inscribed circles.
-        let dissolved = try DissolvedFeature(feature, geos: geos)
-        // The measurer (edge grid, GEOS parts) lives only while the widths are measured.
-        let widths = try { () throws -> [TransectWidth] in
-            let measurer = try WidthMeasurer(dissolved: dissolved, geos: geos)
-            var widths: [TransectWidth] = []
-            widths.reserveCapacity(transects.count)
-            let chunk = 16_384
-            for start in stride(from: 0, to: transects.count, by: chunk) {
-                widths += try measurer.measure(Array(transects[start..<min(start + chunk, transects.count)]))
-                progress?(widths.count, transects.count)
-            }
-            return widths
-        }()
-        let p = ["transectSpacing_m": tp.spacing, "transectHalfLength_m": tp.halfLength, "smoothingWindow_m": tp.smoothingWindow]
-        let layers = files(baselineRole) + files(featureRole)
-        let baseLength = parts.reduce(0) { $0 + $1.planarLength }
-        add(MeasuredValue(id: "\(baselineRole).length_m", label: "\(baselineRole) length", value: baseLength, unit: "m",
-                          method: "§0 planar length in the working CRS", layers: files(baselineRole), featureIds: ids(baselineRole), crs: crs,
-                          geodesic: try geodesic.length(geometries(baselineRole)), article: article))
+    }
+
+    /// §2 widths of every transect, in chunks that report progress. The measurer (edge grid, GEOS
+    /// parts) lives only while the widths are measured.
+    func measureWidths(_ transects: [Transect], _ dissolved: DissolvedFeature) throws -> [TransectWidth] {
+        let measurer = try WidthMeasurer(dissolved: dissolved, geos: geos)
+        var widths: [TransectWidth] = []
+        widths.reserveCapacity(transects.count)
+        let chunk = 16_384
+        for start in stride(from: 0, to: transects.count, by: chunk) {
+            widths += try measurer.measure(Array(transects[start..<min(start + chunk, transects.count)]))
+            progress?(widths.count, transects.count)
+        }
+        return widths
+    }
+
+    /// The width statistics over all stations (zeros included); returns the mean.
+    mutating func addWidthStatistics(_ widths: [TransectWidth], _ stations: Int, prefix: String, parameters p: [String: Double],
+                                     layers: [String], ids idsUsed: [String], article: String) -> Double {
         let all = WidthStatistics(widths.map(\.width))
-        let idsUsed = ids(featureRole)
         let widthU = 2.0.squareRoot() * params["positionalAccuracy_m"]   // two boundaries per width
         func stat(_ name: String, _ label: String, _ v: Double, _ unit: String = "m", _ u: Double? = nil) -> MeasuredValue {
             MeasuredValue(id: "\(prefix).\(name)", label: label, value: v, unit: unit, method: "§2 widths along §1 transects, all stations, zeros included",
@@ -199,38 +217,43 @@ struct MeasureContext {
         add(stat("minWidth_m", "minimum width", all.minimum)); add(stat("p10Width_m", "10th percentile width", all.p10))
         add(stat("medianWidth_m", "median width", all.median)); add(stat("maxWidth_m", "maximum width", all.maximum))
         add(stat("stationShare", "share of stations with width > 0", all.positiveShare, "ratio"))
-        add(stat("stations", "stations", Double(transects.count), "count"))
+        add(stat("stations", "stations", Double(stations), "count"))
         add(stat("truncatedStations", "stations whose piece reaches the transect end (feature may be wider than h)",
                  Double(widths.filter(\.truncated).count), "count"))
-        let check = try AreaWidthCheck.compute(feature: dissolved, baseline: parts, halfLength: tp.halfLength, transectMean: all.mean,
+        return all.mean
+    }
+
+    /// §2 cross-check: area width Σ area(F ∩ C_k) / Σ L_k against the transect mean.
+    mutating func addAreaWidthCheck(_ dissolved: DissolvedFeature, _ parts: [CoordinateSequence], mean: Double, prefix: String,
+                                    parameters p: [String: Double], layers: [String], ids idsUsed: [String], article: String) throws {
+        let check = try AreaWidthCheck.compute(feature: dissolved, baseline: parts, halfLength: params.transect.halfLength, transectMean: mean,
                                                flagAbove: params["areaWidthFlag"])
         add(MeasuredValue(id: "\(prefix).areaWidth_m", label: "area width Σ area(F ∩ C_k) / Σ L_k", value: check.areaWidth, unit: "m",
                           method: "§2 cross-check: flat-capped buffer of h", parameters: p.merging(["areaWidthFlag": params["areaWidthFlag"]]) { a, _ in a },
                           layers: layers, featureIds: idsUsed, crs: crs, article: article))
         if check.flagged {
-            report.notes.append("§2 cross-check: area width \(fixed(check.areaWidth)) m differs from the transect mean \(fixed(all.mean)) m by more than \(Int(params["areaWidthFlag"] * 100)) %")
+            report.notes.append("§2 cross-check: area width \(fixed(check.areaWidth)) m differs from the transect mean \(fixed(mean)) m by more than \(Int(params["areaWidthFlag"] * 100)) %")
         }
-        // Runs and segments, with the inscribed-circle bound.
+    }
+
+    /// Runs become segments, each with its inscribed-circle bound and, when `qualify` is given,
+    /// whether it qualifies and by how much it falls short.
+    ///
+    /// Inscribed circles: a run whose mean width is not above a circle found on its own
+    /// transects (times 1 + inscribedCircleFlag) cannot disagree; only the other runs need the
+    /// largest inscribed circle of the parts near them (GEOS, on all cores, one context per worker).
+    mutating func addSegments(_ widths: [TransectWidth], _ dissolved: DissolvedFeature,
+                              qualify: (length: Rulebook.Threshold, width: Rulebook.Threshold)?) throws {
         let runs = WidthMeasurer.runs(widths)
-        // Inscribed circles: a run whose mean width is not above a circle found on its own
-        // transects (times 1 + inscribedCircleFlag) cannot disagree; only the other runs need the
-        // largest inscribed circle of the parts near them (GEOS, on all cores, one context per worker).
+        let members = runMembers(runs, widths)
         let flag = params["inscribedCircleFlag"], tolerance = params["inscribedCircleTolerance_m"]
-        var starts: [Int] = []
-        var cursor = 0
-        for r in runs {
-            // Runs come in station order: advance to the run's first station.
-            while cursor < widths.count, !(widths[cursor].transect.part == r.part && widths[cursor].transect.station == r.firstStation) { cursor += 1 }
-            starts.append(cursor)
-        }
-        func members(_ ri: Int) -> Range<Int> { starts[ri]..<min(starts[ri] + runs[ri].stations, widths.count) }
-        let onTransects = runs.indices.map { ri in members(ri).map { widths[$0].inscribedAtLeast }.max() ?? 0 }
+        let onTransects = runs.indices.map { ri in members[ri].map { widths[$0].inscribedAtLeast }.max() ?? 0 }
         let unsettled = runs.indices.filter { runs[$0].statistics.mean > onTransects[$0] * (1 + flag) }
         var near: [Int: [Int]] = [:]
         if !unsettled.isEmpty {
             let index = EnvelopeIndex(dissolved.parts.map { Envelope(of: $0.polygonParts.first?.first?.xy ?? []) ?? Envelope(minX: 0, minY: 0, maxX: 0, maxY: 0) })
             for ri in unsettled {
-                if let env = Envelope(of: members(ri).flatMap { [widths[$0].transect.start, widths[$0].transect.end] }) { near[ri] = index.query(env) }
+                if let env = Envelope(of: members[ri].flatMap { [widths[$0].transect.start, widths[$0].transect.end] }) { near[ri] = index.query(env) }
             }
         }
         let needed = Array(Set(near.values.joined())).sorted()
@@ -238,9 +261,7 @@ struct MeasureContext {
             2 * (try ctx.make(g).maximumInscribedCircle(tolerance: tolerance)?.radius ?? 0)
         }
         let diameter = Dictionary(uniqueKeysWithValues: zip(needed, maxima))
-        var runOf = [Int?](repeating: nil, count: widths.count)
         for (ri, r) in runs.enumerated() {
-            for i in members(ri) { runOf[i] = ri }
             let bound: Double?, isMaximum: Bool
             if let parts = near[ri] { bound = parts.compactMap { diameter[$0] }.max(); isMaximum = true }
             else { bound = onTransects[ri]; isMaximum = false }
@@ -255,21 +276,39 @@ struct MeasureContext {
             if disagree { report.notes.append("segment \(ri): transect mean width \(fixed(r.statistics.mean)) m exceeds the largest inscribed-circle diameter \(fixed(bound!)) m: transects cut the feature obliquely") }
             report.segments.append(seg)
         }
-        // Appended in place: a mapped array appended afterwards would hold every row twice.
+    }
+
+    /// The stations (indices into `widths`) of each run; runs come in station order.
+    func runMembers(_ runs: [WidthRun], _ widths: [TransectWidth]) -> [Range<Int>] {
+        var starts: [Int] = []
+        var cursor = 0
+        for r in runs {
+            while cursor < widths.count, !(widths[cursor].transect.part == r.part && widths[cursor].transect.station == r.firstStation) { cursor += 1 }
+            starts.append(cursor)
+        }
+        return runs.indices.map { starts[$0]..<min(starts[$0] + runs[$0].stations, widths.count) }
+    }
+
+    /// One row per transect, with its run (segment) when it has one. Appended in place: a mapped
+    /// array appended afterwards would hold every row twice.
+    mutating func addTransectRows(_ widths: [TransectWidth], baselineRole: String, featureRole: String) {
+        var runOf = [Int?](repeating: nil, count: widths.count)
+        for s in report.segments.indices { for i in runMembers(WidthMeasurer.runs(widths), widths)[s] { runOf[i] = s } }
         report.transects.reserveCapacity(report.transects.count + widths.count)
         for (i, w) in widths.enumerated() {
             report.transects.append(MeasurementReport.TransectRow(baseline: baselineRole, feature: featureRole, transect: w.transect, width: w.width,
                                                                   truncated: w.truncated, run: runOf[i], change: nil))
         }
-        // Crossing transects (§1 beyond the spec).
+    }
+
+    /// Crossing transects (§1 beyond the spec), and the smoothing window that avoids them.
+    mutating func addCrossings(_ transects: [Transect], _ parts: [CoordinateSequence]) {
         let crossings = TransectCrossings(transects)
         report.crossings = crossings.pairs
         if !crossings.pairs.isEmpty {
-            report.suggestedSmoothingWindow_m = TransectCrossings.suggestedWindow(baseline: parts, tp)
+            report.suggestedSmoothingWindow_m = TransectCrossings.suggestedWindow(baseline: parts, params.transect)
             report.notes.append("\(crossings.pairs.count) pairs of transects cross on tight bends; "
                 + (report.suggestedSmoothingWindow_m.map { "a smoothing window of \(fixed($0)) m avoids it" } ?? "no smoothing window up to the part length avoids it"))
         }
-        return (transects, widths)
     }
 }
-

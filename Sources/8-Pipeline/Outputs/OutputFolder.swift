@@ -36,10 +36,14 @@ public struct OutputFolder {
         staging = (parent as NSString).appendingPathComponent(".\(name).ecocredit-\(UUID().uuidString.prefix(8))")
         do { try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true) }
         catch { throw OutputError.cannotWrite(path: parent, detail: (error as NSError).localizedFailureReason ?? "cannot create the folder") }
-        guard mkdir(staging, 0o755) == 0 else {
-            throw OutputError.cannotWrite(path: clean, detail: String(cString: strerror(errno)))
+        let staging = self.staging
+        var failure: Int32 = 0
+        let made = ScratchFolders.shared.creating {
+            guard mkdir(staging, 0o755) == 0 else { failure = errno; return false }
+            ScratchFolders.shared.registerLocked(staging)   // removed on SIGINT/SIGTERM too
+            return true
         }
-        ScratchFolders.shared.register(staging)   // removed on SIGINT/SIGTERM too
+        guard made else { throw OutputError.cannotWrite(path: clean, detail: failure == 0 ? "the process is exiting" : String(cString: strerror(failure))) }
     }
 
     /// The path a file named `name` is written to while staging (a fresh folder of ours, so no
@@ -48,7 +52,9 @@ public struct OutputFolder {
 
     /// Writes `data` as `name`.
     public mutating func write(_ name: String, _ data: Data) throws {
-        let fd = open(path(name), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+        var fd: Int32 = -1
+        let target = path(name)
+        ScratchFolders.shared.creating { fd = open(target, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644); return fd >= 0 }
         guard fd >= 0 else { throw OutputError.cannotWrite(path: path(name), detail: String(cString: strerror(errno))) }
         defer { close(fd) }
         var done = 0
