@@ -28,114 +28,151 @@ public enum AnnexBuilder {
 
     /// `measurement` and `set` are nil when verification found an error: the annex then shows
     /// the findings, and every criterion and quantity as not assessed, with no value and no map.
+    /// `measurement` and `set` are nil when verification found an error: the annex then shows
+    /// the findings, and every criterion and quantity as not assessed, with no value and no map.
     public static func build(bundle: SubmissionBundle, set: LayerSet?, verification: VerificationReport, measurement: MeasurementReport?,
                              check: CheckReport, rulebook: Rulebook, options: Options, geos: GEOSContext) throws -> String {
-        let manifestOfBundle = bundle.manifest
-        let m = measurement ?? MeasurementReport(bundle: bundle.displayPath, projectId: manifestOfBundle?.projectId, rule: manifestOfBundle?.rule,
-                                                 kind: manifestOfBundle?.kind, checkDate: manifestOfBundle?.checkDate,
-                                                 workingCRS: verification.workingCRS ?? "—", workingCRSReason: verification.workingCRSReason ?? "—",
-                                                 rulebook: rulebook.citation, parameters: MeasureParameters(kind: manifestOfBundle?.kind, manifest: manifestOfBundle))
-        let t = try strings(options.lang)
-        func word(_ k: String) -> String { t[k] ?? k }
-        let zh = options.lang == "zh"
         let manifest = bundle.manifest
-        let project = manifest?.raw.objectValue?["project"]?.objectValue ?? [:]
-        var ctx: [String: Any] = ["t": t, "lang": options.lang, "projectId": m.projectId ?? "", "projectName": manifest?.projectName ?? ""]
-
-        // 1 Facts, engineering quantities (SW Art. 17), declared facts.
-        ctx["facts"] = [
-            (word("projectId"), m.projectId ?? ""), (word("project"), manifest?.projectName ?? ""), (word("rule"), m.rule ?? ""),
-            (word("kind"), m.kind ?? ""), (word("district"), manifest?.district ?? ""), (word("checkDate"), "\(check.checkDate) (\(check.dateSource))"),
-            (word("funding"), project["funding"].map(text) ?? ""), (word("measures"), project["measures"].map(text) ?? ""),
-        ].filter { !$0.1.isEmpty }.map { ["label": $0.0, "value": $0.1] }
-        var engineering: [[String: Any]] = []
-        func eng(_ key: String, _ id: String, declared: String? = nil) {
-            if let v = m.value(id) {
-                engineering.append(["label": word(key), "id": v.id, "raw": GeoJSON.number(v.value), "display": show(v.value, v.unit), "unit": v.unit, "source": word("measuredSource")])
-            } else if let d = declared, let v = manifest?.declared[d]?.doubleValue {
-                engineering.append(["label": word(key), "id": "declared.\(d)", "raw": GeoJSON.number(v), "display": fixed(v, 2),
-                                    "unit": d.hasSuffix("_m3") ? "m³" : "m", "source": word("declaredSource")])
-            }
-        }
-        if m.rule == "shanwei-coastline" {
-            eng("eng.shoreline", m.value("layer.shoreline.length_m") != nil ? "layer.shoreline.length_m" : "layer.seawall_line.length_m", declared: "restoredLength_m")
-            eng("eng.beachArea", "layer.beach.area_m2"); eng("eng.mangroveArea", "layer.mangrove.area_m2")
-            eng("eng.sand", "-", declared: "sandVolume_m3"); eng("eng.removed", "dike.removedImpermeable_m"); eng("eng.removedPieces", "dike.removedPieces")
-            if m.kind == "eco-seawall" { eng("eng.seawall", "-", declared: "restoredLength_m") }
-        }
-        ctx["engineering"] = engineering; ctx["hasEngineering"] = !engineering.isEmpty
-        let declared = m.declared.sorted { $0.key < $1.key }.map { ["key": $0.key, "value": $0.value] }
-        ctx["declared"] = declared; ctx["hasDeclared"] = !declared.isEmpty
-
-        // 2 Verdicts, shortfalls, quantities.
-        ctx["overall"] = word(check.overall.rawValue); ctx["overallClass"] = check.overall.rawValue
-        ctx["rulebook"] = check.rulebook; ctx["checkDate"] = check.checkDate; ctx["period"] = zh ? check.period.zh : check.period.en
-        ctx["criteria"] = check.results.map { r -> [String: Any] in
-            ["label": zh ? r.label.zh : r.label.en, "subject": r.subject ?? "", "verdict": word(r.verdict.rawValue), "verdictClass": r.verdict.rawValue,
-             "value": r.value.map { show($0, r.unit ?? "") + " " + unitLabel(r.unit ?? "") } ?? (r.declaredValue ?? ""),
-             "uncertainty": r.uncertainty.flatMap { $0 > 0 ? "±" + show($0, r.unit ?? "") : nil } ?? "",
-             "threshold": r.threshold.map { "\(r.comparison ?? "") \(show($0, r.unit ?? ""))" } ?? (r.expected ?? ""),
-             "source": r.source == "declared" ? word("declaredSource") : word("measuredSource"), "article": r.article]
-        }
-        let shortfalls = check.results.compactMap { $0.shortfall.map { zh ? $0.zh : $0.en } }
-        ctx["shortfalls"] = shortfalls; ctx["hasShortfalls"] = !shortfalls.isEmpty
-        ctx["quantities"] = check.quantities.map { ["label": zh ? $0.label.zh : $0.label.en, "id": $0.id, "value": $0.value, "unit": $0.unit,
-                                                    "status": CheckReport.statusText($0.status, zh ? .zh : .en), "statusClass": $0.status.rawValue,
-                                                    "article": $0.article] }
-        // Why nothing here is official (verification failed, rulebook not in force, example
-        // coefficients, what-if), said above the verdicts in the annex's language.
-        ctx["reasons"] = check.reasons.map { ["code": $0.code, "text": zh ? $0.zh : $0.en] }
-        ctx["hasReasons"] = !check.reasons.isEmpty
-        ctx["whatIf"] = check.whatIf
-
-        // 3 Maps.
-        let maps = try set.map { try MapMaker(set: $0, measurement: m, rulebook: rulebook, geos: geos, words: t).maps() } ?? []
-        ctx["maps"] = maps.map { ["title": $0.title, "svg": $0.render()] }; ctx["hasMaps"] = !maps.isEmpty
-
-        // 4 Measurements.
-        ctx["values"] = m.values.map { v -> [String: Any] in
-            ["id": v.id, "label": v.label, "method": v.method, "raw": GeoJSON.number(v.value), "display": show(v.value, v.unit), "unit": unitLabel(v.unit),
-             "geodesic": v.geodesic.map { show($0, v.unit) } ?? "", "difference": v.relativeDifference.map { String(format: "%+.4f%%", $0 * 100) } ?? "",
-             "article": v.article]
-        }
-        ctx["segments"] = m.segments.map { s -> [String: Any] in
-            ["index": s.index, "from": show(s.from_m, "m"), "to": show(s.to_m, "m"), "length": show(s.length_m, "m"), "mean": show(s.statistics.mean, "m"),
-             "min": show(s.statistics.minimum, "m"), "p10": show(s.statistics.p10, "m"), "median": show(s.statistics.median, "m"),
-             "max": show(s.statistics.maximum, "m"), "stations": s.statistics.count, "inscribed": s.inscribedDiameter_m.map { (s.inscribedIsMaximum ? "" : "≥ ") + show($0, "m") } ?? "",
-             "qualifies": s.qualifies.map { word($0 ? "yes" : "no") } ?? ""]
-        }
-        ctx["hasSegments"] = !m.segments.isEmpty
-        if let c = m.shorelineChange {
-            ctx["change"] = [("shorelines", c.shorelines.map(\.date.description).joined(separator: ", ")), ("seaSide", "\(m.seaSide ?? "") (\(m.seaSideSource ?? ""))"),
-                             ("NSM mean / min / max (m)", [c.netChangeMean, c.netChangeMin, c.netChangeMax].map { $0.map { fixed($0, 2) } ?? "–" }.joined(separator: " / ")),
-                             ("EPR (m/yr)", c.endPointRate.map { fixed($0, 3) } ?? "–"),
-                             ("eroding / accreting / without both", "\(c.eroding) / \(c.accreting) / \(c.missingBoth)"),
-                             ("erosion share", c.erosionShare.map { String(format: "%.1f%%", $0 * 100) } ?? "–"),
-                             ("ambiguous transects", "\(c.ambiguousTransects.count)"), ("days", "\(c.days)")].map { ["label": $0.0, "value": $0.1] }
-        }
-        ctx["hasChange"] = m.shorelineChange != nil
-        ctx["notes"] = check.notes; ctx["hasNotes"] = !check.notes.isEmpty
-
-        // 5 Findings.
-        ctx["findings"] = verification.findings.map { f -> [String: Any] in
-            ["severity": word(f.severity.rawValue), "code": f.code.rawValue, "layer": f.layer ?? "", "record": f.featureIndex.map(String.init) ?? "",
-             "message": f.message(zh ? .zh : .en)]
-        }
-        ctx["hasFindings"] = !verification.findings.isEmpty
-
-        // 6 Provenance.
-        ctx["workingCRS"] = set?.workingCRS.description ?? m.workingCRS; ctx["workingCRSReason"] = set?.workingCRSReason ?? m.workingCRSReason
-        ctx["geodesicMethod"] = m.geodesicMethod
-        ctx["layers"] = verification.layers.map { ["role": $0.role, "file": $0.file, "crs": $0.crs ?? "", "encoding": $0.encoding ?? ""] }
-        ctx["software"] = "EcoCredit \(EcoCreditVersion.string) · GEOS \(GEOSContext.version) · PROJ \(ProjContext.version)"
-        ctx["rulebookFull"] = "\(rulebook.citation) — \(rulebook.title) (\(rulebook.source))"
-        ctx["parameters"] = m.parameters.values.sorted { $0.key < $1.key }.map { "\($0.key)=\(GeoJSON.number($0.value))" }.joined(separator: " ")
-            + " intersectionRule=\(m.parameters.intersectionRule.rawValue)"
-        ctx["command"] = options.command; ctx["generatedAt"] = options.generatedAt; ctx["outputs"] = options.outputs
-        ctx["inputs"] = try Provenance.files(bundle).map { ["path": $0.path, "bytes": $0.bytes, "sha256": $0.sha256] }
-
+        let m = measurement ?? MeasurementReport(bundle: bundle.displayPath, projectId: manifest?.projectId, rule: manifest?.rule,
+                                                 kind: manifest?.kind, checkDate: manifest?.checkDate,
+                                                 workingCRS: verification.workingCRS ?? "—", workingCRSReason: verification.workingCRSReason ?? "—",
+                                                 rulebook: rulebook.citation, parameters: MeasureParameters(kind: manifest?.kind, manifest: manifest))
+        let page = Page(bundle: bundle, set: set, verification: verification, m: m, check: check, rulebook: rulebook, options: options, geos: geos,
+                        t: try strings(options.lang))
+        var ctx: [String: Any] = ["t": page.t, "lang": options.lang, "projectId": m.projectId ?? "", "projectName": manifest?.projectName ?? ""]
+        page.facts(into: &ctx)
+        page.verdicts(into: &ctx)
+        try page.maps(into: &ctx)
+        page.measurements(into: &ctx)
+        page.findings(into: &ctx)
+        try page.provenance(into: &ctx)
         let template = try MustacheTemplate(string: try resource("annex", "mustache"))
         return template.render(ctx)
+    }
+
+    /// What one annex is made from, and the sections of the page, one method each.
+    struct Page {
+        let bundle: SubmissionBundle
+        let set: LayerSet?
+        let verification: VerificationReport
+        let m: MeasurementReport
+        let check: CheckReport
+        let rulebook: Rulebook
+        let options: Options
+        let geos: GEOSContext
+        /// The page's words in its language.
+        let t: [String: String]
+        var zh: Bool { options.lang == "zh" }
+        var manifest: Manifest? { bundle.manifest }
+        var project: [String: JSONValue] { manifest?.raw.objectValue?["project"]?.objectValue ?? [:] }
+        func word(_ k: String) -> String { t[k] ?? k }
+        func show(_ v: Double, _ unit: String) -> String { AnnexBuilder.show(v, unit) }
+        func unitLabel(_ unit: String) -> String { AnnexBuilder.unitLabel(unit) }
+        func text(_ v: JSONValue) -> String { AnnexBuilder.text(v) }
+
+            /// 1 Facts, engineering quantities (SW Art. 17), declared facts.
+        func facts(into ctx: inout [String: Any]) {
+            ctx["facts"] = [
+                (word("projectId"), m.projectId ?? ""), (word("project"), manifest?.projectName ?? ""), (word("rule"), m.rule ?? ""),
+                (word("kind"), m.kind ?? ""), (word("district"), manifest?.district ?? ""), (word("checkDate"), "\(check.checkDate) (\(check.dateSource))"),
+                (word("funding"), project["funding"].map(text) ?? ""), (word("measures"), project["measures"].map(text) ?? ""),
+            ].filter { !$0.1.isEmpty }.map { ["label": $0.0, "value": $0.1] }
+            var engineering: [[String: Any]] = []
+            func eng(_ key: String, _ id: String, declared: String? = nil) {
+                if let v = m.value(id) {
+                    engineering.append(["label": word(key), "id": v.id, "raw": GeoJSON.number(v.value), "display": show(v.value, v.unit), "unit": v.unit, "source": word("measuredSource")])
+                } else if let d = declared, let v = manifest?.declared[d]?.doubleValue {
+                    engineering.append(["label": word(key), "id": "declared.\(d)", "raw": GeoJSON.number(v), "display": fixed(v, 2),
+                                        "unit": d.hasSuffix("_m3") ? "m³" : "m", "source": word("declaredSource")])
+                }
+            }
+            if m.rule == "shanwei-coastline" {
+                eng("eng.shoreline", m.value("layer.shoreline.length_m") != nil ? "layer.shoreline.length_m" : "layer.seawall_line.length_m", declared: "restoredLength_m")
+                eng("eng.beachArea", "layer.beach.area_m2"); eng("eng.mangroveArea", "layer.mangrove.area_m2")
+                eng("eng.sand", "-", declared: "sandVolume_m3"); eng("eng.removed", "dike.removedImpermeable_m"); eng("eng.removedPieces", "dike.removedPieces")
+                if m.kind == "eco-seawall" { eng("eng.seawall", "-", declared: "restoredLength_m") }
+            }
+            ctx["engineering"] = engineering; ctx["hasEngineering"] = !engineering.isEmpty
+            let declared = m.declared.sorted { $0.key < $1.key }.map { ["key": $0.key, "value": $0.value] }
+            ctx["declared"] = declared; ctx["hasDeclared"] = !declared.isEmpty
+        }
+
+            /// 2 Verdicts, shortfalls, quantities.
+        func verdicts(into ctx: inout [String: Any]) {
+            ctx["overall"] = word(check.overall.rawValue); ctx["overallClass"] = check.overall.rawValue
+            ctx["rulebook"] = check.rulebook; ctx["checkDate"] = check.checkDate; ctx["period"] = zh ? check.period.zh : check.period.en
+            ctx["criteria"] = check.results.map { r -> [String: Any] in
+                ["label": zh ? r.label.zh : r.label.en, "subject": r.subject ?? "", "verdict": word(r.verdict.rawValue), "verdictClass": r.verdict.rawValue,
+                 "value": r.value.map { show($0, r.unit ?? "") + " " + unitLabel(r.unit ?? "") } ?? (r.declaredValue ?? ""),
+                 "uncertainty": r.uncertainty.flatMap { $0 > 0 ? "±" + show($0, r.unit ?? "") : nil } ?? "",
+                 "threshold": r.threshold.map { "\(r.comparison ?? "") \(show($0, r.unit ?? ""))" } ?? (r.expected ?? ""),
+                 "source": r.source == "declared" ? word("declaredSource") : word("measuredSource"), "article": r.article]
+            }
+            let shortfalls = check.results.compactMap { $0.shortfall.map { zh ? $0.zh : $0.en } }
+            ctx["shortfalls"] = shortfalls; ctx["hasShortfalls"] = !shortfalls.isEmpty
+            ctx["quantities"] = check.quantities.map { ["label": zh ? $0.label.zh : $0.label.en, "id": $0.id, "value": $0.value, "unit": $0.unit,
+                                                        "status": CheckReport.statusText($0.status, zh ? .zh : .en), "statusClass": $0.status.rawValue,
+                                                        "article": $0.article] }
+            // Why nothing here is official (verification failed, rulebook not in force, example
+            // coefficients, what-if), said above the verdicts in the annex's language.
+            ctx["reasons"] = check.reasons.map { ["code": $0.code, "text": zh ? $0.zh : $0.en] }
+            ctx["hasReasons"] = !check.reasons.isEmpty
+            ctx["whatIf"] = check.whatIf
+        }
+
+            /// 3 Maps.
+        func maps(into ctx: inout [String: Any]) throws {
+            let maps = try set.map { try MapMaker(set: $0, measurement: m, rulebook: rulebook, geos: geos, words: t).maps() } ?? []
+            ctx["maps"] = maps.map { ["title": $0.title, "svg": $0.render()] }; ctx["hasMaps"] = !maps.isEmpty
+        }
+
+            /// 4 Measurements.
+        func measurements(into ctx: inout [String: Any]) {
+            ctx["values"] = m.values.map { v -> [String: Any] in
+                ["id": v.id, "label": v.label, "method": v.method, "raw": GeoJSON.number(v.value), "display": show(v.value, v.unit), "unit": unitLabel(v.unit),
+                 "geodesic": v.geodesic.map { show($0, v.unit) } ?? "", "difference": v.relativeDifference.map { String(format: "%+.4f%%", $0 * 100) } ?? "",
+                 "article": v.article]
+            }
+            ctx["segments"] = m.segments.map { s -> [String: Any] in
+                ["index": s.index, "from": show(s.from_m, "m"), "to": show(s.to_m, "m"), "length": show(s.length_m, "m"), "mean": show(s.statistics.mean, "m"),
+                 "min": show(s.statistics.minimum, "m"), "p10": show(s.statistics.p10, "m"), "median": show(s.statistics.median, "m"),
+                 "max": show(s.statistics.maximum, "m"), "stations": s.statistics.count, "inscribed": s.inscribedDiameter_m.map { (s.inscribedIsMaximum ? "" : "≥ ") + show($0, "m") } ?? "",
+                 "qualifies": s.qualifies.map { word($0 ? "yes" : "no") } ?? ""]
+            }
+            ctx["hasSegments"] = !m.segments.isEmpty
+            if let c = m.shorelineChange {
+                ctx["change"] = [("shorelines", c.shorelines.map(\.date.description).joined(separator: ", ")), ("seaSide", "\(m.seaSide ?? "") (\(m.seaSideSource ?? ""))"),
+                                 ("NSM mean / min / max (m)", [c.netChangeMean, c.netChangeMin, c.netChangeMax].map { $0.map { fixed($0, 2) } ?? "–" }.joined(separator: " / ")),
+                                 ("EPR (m/yr)", c.endPointRate.map { fixed($0, 3) } ?? "–"),
+                                 ("eroding / accreting / without both", "\(c.eroding) / \(c.accreting) / \(c.missingBoth)"),
+                                 ("erosion share", c.erosionShare.map { String(format: "%.1f%%", $0 * 100) } ?? "–"),
+                                 ("ambiguous transects", "\(c.ambiguousTransects.count)"), ("days", "\(c.days)")].map { ["label": $0.0, "value": $0.1] }
+            }
+            ctx["hasChange"] = m.shorelineChange != nil
+            ctx["notes"] = check.notes; ctx["hasNotes"] = !check.notes.isEmpty
+        }
+
+            /// 5 Findings.
+        func findings(into ctx: inout [String: Any]) {
+            ctx["findings"] = verification.findings.map { f -> [String: Any] in
+                ["severity": word(f.severity.rawValue), "code": f.code.rawValue, "layer": f.layer ?? "", "record": f.featureIndex.map(String.init) ?? "",
+                 "message": f.message(zh ? .zh : .en)]
+            }
+            ctx["hasFindings"] = !verification.findings.isEmpty
+        }
+
+            /// 6 Provenance.
+        func provenance(into ctx: inout [String: Any]) throws {
+            ctx["workingCRS"] = set?.workingCRS.description ?? m.workingCRS; ctx["workingCRSReason"] = set?.workingCRSReason ?? m.workingCRSReason
+            ctx["geodesicMethod"] = m.geodesicMethod
+            ctx["layers"] = verification.layers.map { ["role": $0.role, "file": $0.file, "crs": $0.crs ?? "", "encoding": $0.encoding ?? ""] }
+            ctx["software"] = "EcoCredit \(EcoCreditVersion.string) · GEOS \(GEOSContext.version) · PROJ \(ProjContext.version)"
+            ctx["rulebookFull"] = "\(rulebook.citation) — \(rulebook.title) (\(rulebook.source))"
+            ctx["parameters"] = m.parameters.values.sorted { $0.key < $1.key }.map { "\($0.key)=\(GeoJSON.number($0.value))" }.joined(separator: " ")
+                + " intersectionRule=\(m.parameters.intersectionRule.rawValue)"
+            ctx["command"] = options.command; ctx["generatedAt"] = options.generatedAt; ctx["outputs"] = options.outputs
+            ctx["inputs"] = try Provenance.files(bundle).map { ["path": $0.path, "bytes": $0.bytes, "sha256": $0.sha256] }
+        }
     }
 
     static func strings(_ lang: String) throws -> [String: String] {
