@@ -84,6 +84,38 @@ enum GeometryChecks {
             return nil
         }
         // Rings and lines GEOS cannot even build.
+        let buildable = canBuild(g, isPolygon: isPolygon, add: add)
+        guard buildable else { return nil }
+        if let pre { for x in pre.vertexFindings { add(x.code, x.at, x.zh, x.en) } }
+        else { vertexChecks(g, spikeDegrees: v.spikeAngle_deg.value, add: add) }
+
+        let gg: GEOSGeometry
+        do { gg = try ins.geos.make(g) } catch {
+            out.append(ins.failure(error, layer: li, feature: f, what: "geometry construction")); return nil
+        }
+        do {
+            if isPolygon {
+                // A strictly convex single ring (parcels, land-use rectangles) is valid: no need to ask GEOS.
+                let report = ConvexClip.isStrictlyConvexPolygon(g) ? nil : try pre?.validity ?? gg.validity()
+                if let report, !report.isValid {
+                    let reason = report.reason ?? "invalid"
+                    let code = code(forValidityReason: reason)
+                    add(code, report.location, "几何无效（GEOS：\(reason)）", "invalid geometry (GEOS: \(reason))")
+                    return nil
+                }
+                areaChecks(g, sliverArea: v.sliverArea_m2.value, add: add)
+            } else if try !(pre?.simple ?? gg.isSimple()) {
+                add(.lineSelfIntersection, g.lineParts.first?.xy.first, "线自相交（或各部分相互交叉）", "the line intersects itself (or its parts cross)")
+            }
+        } catch {
+            out.append(ins.failure(error, layer: li, feature: f, what: "validity")); return nil
+        }
+        return gg
+    }
+
+    /// Rings with fewer than 4 points or not closed, and lines with fewer than 2 points: GEOS
+    /// cannot build them. False when any is found (each is reported through `add`).
+    static func canBuild(_ g: Geometry, isPolygon: Bool, add: (FindingCode, XY?, String, String) -> Void) -> Bool {
         var buildable = true
         if isPolygon {
             for (pi, rings) in g.polygonParts.enumerated() {
@@ -105,43 +137,24 @@ enum GeometryChecks {
                 buildable = false
             }
         }
-        guard buildable else { return nil }
-        if let pre { for x in pre.vertexFindings { add(x.code, x.at, x.zh, x.en) } }
-        else { vertexChecks(g, spikeDegrees: v.spikeAngle_deg.value, add: add) }
+        return buildable
+    }
 
-        let gg: GEOSGeometry
-        do { gg = try ins.geos.make(g) } catch {
-            out.append(ins.failure(error, layer: li, feature: f, what: "geometry construction")); return nil
-        }
-        do {
-            if isPolygon {
-                // A strictly convex single ring (parcels, land-use rectangles) is valid: no need to ask GEOS.
-                let report = ConvexClip.isStrictlyConvexPolygon(g) ? nil : try pre?.validity ?? gg.validity()
-                if let report, !report.isValid {
-                    let reason = report.reason ?? "invalid"
-                    let code = code(forValidityReason: reason)
-                    add(code, report.location, "几何无效（GEOS：\(reason)）", "invalid geometry (GEOS: \(reason))")
-                    return nil
-                }
-                for (pi, rings) in g.polygonParts.enumerated() {
-                    let shell = abs(rings[0].signedRingArea)
-                    let holes = rings.dropFirst().map { abs($0.signedRingArea) }
-                    if shell - holes.reduce(0, +) < v.sliverArea_m2.value {
-                        add(.sliver, rings[0].xy.first, "第 \(pi) 个面面积 \(fixed(shell - holes.reduce(0, +), 4)) m²，小于 \(fixed(v.sliverArea_m2.value)) m²（碎片）",
-                            "polygon \(pi) has an area of \(fixed(shell - holes.reduce(0, +), 4)) m², under \(fixed(v.sliverArea_m2.value)) m² (a sliver)")
-                    }
-                    for (hi, a) in holes.enumerated() where a < v.sliverArea_m2.value {
-                        add(.ringTooSmall, rings[hi + 1].xy.first, "第 \(pi) 个面的第 \(hi + 1) 个内环面积 \(fixed(a, 4)) m²，小于 \(fixed(v.sliverArea_m2.value)) m²",
-                            "hole \(hi + 1) of polygon \(pi) has an area of \(fixed(a, 4)) m², under \(fixed(v.sliverArea_m2.value)) m²")
-                    }
-                }
-            } else if try !(pre?.simple ?? gg.isSimple()) {
-                add(.lineSelfIntersection, g.lineParts.first?.xy.first, "线自相交（或各部分相互交叉）", "the line intersects itself (or its parts cross)")
+    /// Polygons (shell minus holes) and holes under the sliver area.
+    static func areaChecks(_ g: Geometry, sliverArea: Double, add: (FindingCode, XY?, String, String) -> Void) {
+        for (pi, rings) in g.polygonParts.enumerated() {
+            let shell = abs(rings[0].signedRingArea)
+            let holes = rings.dropFirst().map { abs($0.signedRingArea) }
+            let area = shell - holes.reduce(0, +)
+            if area < sliverArea {
+                add(.sliver, rings[0].xy.first, "第 \(pi) 个面面积 \(fixed(area, 4)) m²，小于 \(fixed(sliverArea)) m²（碎片）",
+                    "polygon \(pi) has an area of \(fixed(area, 4)) m², under \(fixed(sliverArea)) m² (a sliver)")
             }
-        } catch {
-            out.append(ins.failure(error, layer: li, feature: f, what: "validity")); return nil
+            for (hi, a) in holes.enumerated() where a < sliverArea {
+                add(.ringTooSmall, rings[hi + 1].xy.first, "第 \(pi) 个面的第 \(hi + 1) 个内环面积 \(fixed(a, 4)) m²，小于 \(fixed(sliverArea)) m²",
+                    "hole \(hi + 1) of polygon \(pi) has an area of \(fixed(a, 4)) m², under \(fixed(sliverArea)) m²")
+            }
         }
-        return gg
     }
 
     /// The finding code for a GEOS validity reason; reasons without a narrower code (and any
