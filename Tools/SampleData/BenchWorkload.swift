@@ -5,20 +5,8 @@ import GeoCore
 /// kilometres with vertices every ~5 m, and a beach layer of many polygons 10–40 m wide with
 /// gaps, in EPSG:4547 (CGCS2000 3° Gauss–Krüger, CM 114°E). Synthetic, for timing only.
 public enum BenchWorkload {
-    /// SplitMix64: a small, fixed, platform-independent generator.
-    public struct Random {
-        var state: UInt64
-        public init(seed: UInt64) { state = seed }
-        public mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        /// Uniform in [a, b).
-        public mutating func uniform(_ a: Double, _ b: Double) -> Double { a + (b - a) * Double(next() >> 11) / Double(1 << 53) }
-    }
+    /// The workloads' generator: `SeededGenerator` (SplitMix64), the same sequence everywhere.
+    public typealias Random = SeededGenerator
 
     /// y of the shoreline at x (metres east of the start), local frame.
     public static func shorelineY(_ x: Double) -> Double { 2000 * sin(x / 7000) + 30 * sin(x / 300) + 4 * sin(x / 37) }
