@@ -42,10 +42,39 @@ public enum BundleArchive {
     }
 
     static func extract(_ archive: Archive, zipPath: String, to destination: String, limits: Limits) throws -> String {
+        let planned = try plan(archive, zipPath: zipPath, limits: limits)
+        // The bundle root inside the zip: the single top-level folder when every entry is in it.
+        let top = Set(planned.map { $0.1.split(separator: "/").first.map(String.init) ?? "" })
+        let prefix = top.count == 1 && planned.allSatisfy({ $0.1.contains("/") }) ? top.first! + "/" : ""
+        let root = prefix.isEmpty ? destination : (destination as NSString).appendingPathComponent(String(prefix.dropLast()))
+        ScratchFolders.shared.creating { (try? FileManager.default.createDirectory(atPath: destination, withIntermediateDirectories: true)) != nil }
+        var inflater = Inflater(archive: archive, zipPath: zipPath, destination: destination, limits: limits)
+        // Only what the manifest refers to is inflated: the manifest first, then each layer's
+        // files (every file of the same name stem: a shapefile's .shp .shx .dbf .prj .cpg). A zip
+        // without a manifest is inflated whole (roles are guessed from all the names); a zip whose
+        // manifest cannot be read needs nothing more to report it.
+        var wanted: (String) -> Bool = { _ in true }
+        if let m = planned.first(where: { $0.1 == prefix + "submission.json" }) {
+            try inflater.inflate(m.0, m.1)
+            let path = (root as NSString).appendingPathComponent("submission.json")
+            if let data = try? RegularFile.read(path, limit: 16 << 20), let manifest = try? Manifest.parse(data, path: path) {
+                let stems = Set(manifest.layers.map { stem($0.path) })
+                wanted = { rel in rel.hasPrefix(prefix) && stems.contains(stem(String(rel.dropFirst(prefix.count)))) }
+            } else {
+                wanted = { _ in false }
+            }
+        }
+        for (entry, relative) in planned where relative != prefix + "submission.json" && wanted(relative) {
+            try inflater.inflate(entry, relative)
+        }
+        return root
+    }
+
+    /// Pass 1: every entry's name, type and declared size checked before anything is written.
+    static func plan(_ archive: Archive, zipPath: String, limits: Limits) throws -> [(Entry, String)] {
         func fail(_ code: SubmissionError.ArchiveCode, _ entry: String?, _ detail: String) -> SubmissionError {
             .archive(code: code, path: zipPath, entry: entry, detail: detail)
         }
-        // Pass 1: names, types and declared sizes, before anything is written.
         var planned: [(Entry, String)] = []
         var declaredTotal: UInt64 = 0
         for entry in archive {
@@ -72,17 +101,24 @@ public enum BundleArchive {
             planned.append((entry, relative))
         }
         guard !planned.isEmpty else { throw fail(.unreadable, nil, "the zip holds no files") }
+        return planned
+    }
 
-        // The bundle root inside the zip: the single top-level folder when every entry is in it.
-        let top = Set(planned.map { $0.1.split(separator: "/").first.map(String.init) ?? "" })
-        let prefix = top.count == 1 && planned.allSatisfy({ $0.1.contains("/") }) ? top.first! + "/" : ""
-        let root = prefix.isEmpty ? destination : (destination as NSString).appendingPathComponent(String(prefix.dropLast()))
-
-        // Pass 2: inflate with the limits enforced on actual bytes (headers can lie).
-        let fm = FileManager.default
-        ScratchFolders.shared.creating { (try? fm.createDirectory(atPath: destination, withIntermediateDirectories: true)) != nil }
+    /// Pass 2: entries inflated with the limits enforced on the bytes actually inflated (headers
+    /// can lie), and each entry's CRC-32 checked.
+    struct Inflater {
+        let archive: Archive
+        let zipPath: String
+        let destination: String
+        let limits: Limits
         var total: UInt64 = 0
-        func inflate(_ entry: Entry, _ relative: String) throws {
+
+        func fail(_ code: SubmissionError.ArchiveCode, _ entry: String?, _ detail: String) -> SubmissionError {
+            .archive(code: code, path: zipPath, entry: entry, detail: detail)
+        }
+
+        mutating func inflate(_ entry: Entry, _ relative: String) throws {
+            let fm = FileManager.default
             let target = (destination as NSString).appendingPathComponent(relative)
             let made = ScratchFolders.shared.creating {
                 try? fm.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
@@ -93,6 +129,8 @@ public enum BundleArchive {
             }
             defer { try? handle.close() }
             var written: UInt64 = 0
+            var total = self.total
+            let (limits, fail) = (self.limits, self.fail)
             let crc: CRC32
             do {
                 crc = try archive.extract(entry, consumer: { chunk in
@@ -103,6 +141,7 @@ public enum BundleArchive {
                 })
             } catch let e as SubmissionError { throw e }
             catch { throw fail(.unreadable, relative, "cannot inflate: \(error)") }
+            self.total = total
             guard written == entry.uncompressedSize else {
                 throw fail(.sizeMismatch, relative, "inflated to \(written) bytes, the header says \(entry.uncompressedSize)")
             }
@@ -110,25 +149,6 @@ public enum BundleArchive {
                 throw fail(.crcMismatch, relative, String(format: "CRC-32 of the inflated bytes is %08x, the entry says %08x: the zip is damaged", crc, entry.checksum))
             }
         }
-        // Only what the manifest refers to is inflated: the manifest first, then each layer's
-        // files (every file of the same name stem: a shapefile's .shp .shx .dbf .prj .cpg). A zip
-        // without a manifest is inflated whole (roles are guessed from all the names); a zip whose
-        // manifest cannot be read needs nothing more to report it.
-        var wanted: (String) -> Bool = { _ in true }
-        if let m = planned.first(where: { $0.1 == prefix + "submission.json" }) {
-            try inflate(m.0, m.1)
-            let path = (root as NSString).appendingPathComponent("submission.json")
-            if let data = try? RegularFile.read(path, limit: 16 << 20), let manifest = try? Manifest.parse(data, path: path) {
-                let stems = Set(manifest.layers.map { stem($0.path) })
-                wanted = { rel in rel.hasPrefix(prefix) && stems.contains(stem(String(rel.dropFirst(prefix.count)))) }
-            } else {
-                wanted = { _ in false }
-            }
-        }
-        for (entry, relative) in planned where relative != prefix + "submission.json" && wanted(relative) {
-            try inflate(entry, relative)
-        }
-        return root
     }
 
     /// A path without its extension, lower-cased, without "./": the key that groups a layer's files.
