@@ -164,6 +164,10 @@ final class PipelineTests: XCTestCase {
             // The pipeline stops with the same code, before reading the bundle.
             XCTAssertThrowsError(try run(F.sample("shanwei-beach"), .init(rulebookFile: file))) { XCTAssertEqual(($0 as? RulesError)?.code, code) }
         }
+        // A rulebook of another rule than the bundle's is refused, not applied.
+        let other = Fixture.root + "/other-\(UUID().uuidString.prefix(6)).json"
+        try String(decoding: XCTUnwrap(RuleLibrary.shippedFile("jiangyin-eco-voucher")), as: UTF8.self).write(toFile: other, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try run(F.sample("shanwei-beach"), .init(rulebookFile: other))) { XCTAssertEqual(($0 as? RulesError)?.code, "RULES.RULE_MISMATCH") }
         // Broken JSON says where: line and column.
         let file = Fixture.root + "/broken-\(UUID().uuidString.prefix(6)).json"
         try "{\n  \"id\": \"shanwei-coastline\",\n  oops\n}".write(toFile: file, atomically: true, encoding: .utf8)

@@ -255,6 +255,8 @@ public enum RulesError: Error, Sendable, CustomStringConvertible, Equatable {
     case unknownValue(what: String, value: String, path: String, allowed: [String])
     /// The manifest's what-if `rulebook` override cannot be applied.
     case overrideInvalid(detail: String)
+    /// A rulebook given for a bundle of another rule.
+    case ruleMismatch(rulebook: String, bundleRule: String)
 
     public var code: String {
         switch self {
@@ -262,6 +264,7 @@ public enum RulesError: Error, Sendable, CustomStringConvertible, Equatable {
         case .invalid: return "RULES.INVALID"
         case .unknownValue(let what, _, _, _): return "RULES.UNKNOWN_\(what.uppercased())"
         case .overrideInvalid: return "RULES.OVERRIDE_INVALID"
+        case .ruleMismatch: return "RULES.RULE_MISMATCH"
         }
     }
     public var description: String {
@@ -271,6 +274,7 @@ public enum RulesError: Error, Sendable, CustomStringConvertible, Equatable {
         case let .unknownValue(what, value, path, allowed):
             return "[\(code)] \(path): unknown \(what) \"\(value)\" (one of \(allowed.joined(separator: ", ")))"
         case .overrideInvalid(let d): return "[\(code)] \(d)"
+        case let .ruleMismatch(book, rule): return "[\(code)] rulebook \(book) is not for \(rule), the bundle's rule"
         }
     }
 

@@ -74,6 +74,9 @@ public enum Pipeline {
         var rulebook: Rulebook? = nil
         var overrideError: RulesError? = nil
         if let bundle = reading.bundle {
+            if let book = bureauBook, let rule = bundle.manifest?.ruleId, book.id != rule {
+                throw RulesError.ruleMismatch(rulebook: book.citation, bundleRule: rule.rawValue)
+            }
             do {
                 var book = try bureauBook ?? RuleLibrary.rulebook(for: bundle.manifest?.ruleId)
                 if let o = bundle.manifest?.rulebookOverride { book = try book.applying(override: o) }
