@@ -84,7 +84,10 @@ public enum FuzzHarness {
             }
             try? Data(bytes).write(to: URL(fileURLWithPath: file))
         }
-        _ = try? Pipeline.withBundle(bundle, through: .check) { r in
+        // Workloads stay small (a flipped coordinate can make a 2500 km shoreline, a real but
+        // slow workload): the fuzzer explores logic, not scale.
+        let options = Pipeline.Options(zipLimits: .init(maxEntries: 64, maxTotalBytes: 1 << 24), maxTransects: 20_000)
+        _ = try? Pipeline.withBundle(bundle, options: options, through: .check) { r in
             (r.verification.findings.count, r.measurement?.values.count ?? 0, r.check?.quantities.count ?? 0)
         }
         try? FileManager.default.removeItem(atPath: bundle)

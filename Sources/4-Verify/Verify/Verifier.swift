@@ -36,7 +36,9 @@ public enum Verifier {
         /// Why the bundle could not be opened, or why reading could not start.
         let failure: (any Error)?
         let outcome: LayerSet.Outcome?
-        let proj: ProjContext?
+        /// The PROJ context the layers were read with (its database connection and operations are
+        /// reused by measuring: one context per call, on one thread).
+        public let proj: ProjContext?
 
         /// Every layer in the working CRS when each was read and accepted: the same set
         /// `LayerSet.load` gives for this bundle. Nil when any layer was unreadable or refused.

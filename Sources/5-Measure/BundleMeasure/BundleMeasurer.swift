@@ -12,11 +12,13 @@ public enum BundleMeasurer {
     /// Called with (done, total) while transects are measured.
     public typealias Progress = (Int, Int) -> Void
 
+    /// `maxTransects`: the largest workload one run may take (`ParameterTable.maxTransects`; the
+    /// fuzzer passes a smaller one so that it explores logic, not scale).
     public static func measure(_ set: LayerSet, rulebook: Rulebook, vocabulary: Vocabulary, geos: GEOSContext, proj: ProjContext,
-                               progress: Progress? = nil) throws -> MeasurementReport {
+                               progress: Progress? = nil, maxTransects: Int = ParameterTable.maxTransects) throws -> MeasurementReport {
         let m = set.bundle.manifest
         let kind = m?.kind ?? inferKind(set, vocabulary: vocabulary)
-        var ctx = try MeasureContext(set: set, rulebook: rulebook, vocabulary: vocabulary, geos: geos, proj: proj,
+        var ctx = try MeasureContext(set: set, rulebook: rulebook, vocabulary: vocabulary, geos: geos, proj: proj, maxTransects: maxTransects,
                                      parameters: MeasureParameters(kind: kind, manifest: m), progress: progress)
         ctx.report.kind = kind
         for (k, v) in (m?.declared ?? [:]).sorted(by: { $0.key < $1.key }) { ctx.report.declared[k] = v.displayText }
@@ -102,13 +104,15 @@ struct MeasureContext {
     let params: MeasureParameters
     let geodesic: GeodesicCheck
     let progress: BundleMeasurer.Progress?
+    /// The most transects one baseline may need.
+    var maxTransects = ParameterTable.maxTransects
     let roleFiles: [String: [String]]
     var report: MeasurementReport
 
-    init(set: LayerSet, rulebook: Rulebook, vocabulary: Vocabulary, geos: GEOSContext, proj: ProjContext,
+    init(set: LayerSet, rulebook: Rulebook, vocabulary: Vocabulary, geos: GEOSContext, proj: ProjContext, maxTransects: Int = ParameterTable.maxTransects,
          parameters: MeasureParameters, progress: BundleMeasurer.Progress?) throws {
         self.set = set; self.rulebook = rulebook; self.vocabulary = vocabulary; self.geos = geos; self.proj = proj
-        self.params = parameters; self.progress = progress
+        self.params = parameters; self.progress = progress; self.maxTransects = maxTransects
         geodesic = try GeodesicCheck(working: set.workingCRS, proj: proj)
         let root = set.bundle.root.hasSuffix("/") ? set.bundle.root : set.bundle.root + "/"
         var rf: [String: [String]] = [:]
@@ -185,8 +189,8 @@ struct MeasureContext {
     /// (`ParameterTable.maxTransects`).
     func refuseOversizedWorkload(_ parts: [CoordinateSequence], _ baselineRole: String, _ tp: TransectParameters) throws {
         let expected = parts.reduce(0) { $0 + $1.planarLength } / tp.spacing
-        guard expected.isFinite, expected <= Double(ParameterTable.maxTransects) else {
-            throw MeasureError.workloadTooLarge(detail: "\(baselineRole) would need \(expected.isFinite ? String(Int(expected)) : "∞") transects at \(tp.spacing) m spacing (at most \(ParameterTable.maxTransects))")
+        guard expected.isFinite, expected <= Double(maxTransects) else {
+            throw MeasureError.workloadTooLarge(detail: "\(baselineRole) would need \(expected.isFinite ? String(Int(expected)) : "∞") transects at \(tp.spacing) m spacing (at most \(maxTransects))")
         }
     }
 

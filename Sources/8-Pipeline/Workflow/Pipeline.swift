@@ -22,8 +22,11 @@ public enum Pipeline {
         /// The check date; default the manifest's `checkDate`, else today (China time).
         public var checkDate: CivilDate?
         public var zipLimits: BundleArchive.Limits
-        public init(rulebookFile: String? = nil, checkDate: CivilDate? = nil, zipLimits: BundleArchive.Limits = .init()) {
-            self.rulebookFile = rulebookFile; self.checkDate = checkDate; self.zipLimits = zipLimits
+        /// The most transects one baseline may need (`ParameterTable.maxTransects`).
+        public var maxTransects: Int
+        public init(rulebookFile: String? = nil, checkDate: CivilDate? = nil, zipLimits: BundleArchive.Limits = .init(),
+                    maxTransects: Int = ParameterTable.maxTransects) {
+            self.rulebookFile = rulebookFile; self.checkDate = checkDate; self.zipLimits = zipLimits; self.maxTransects = maxTransects
         }
     }
 
@@ -68,7 +71,7 @@ public enum Pipeline {
         let reading = Verifier.read(path, options: .init(rulebook: bureauBook, zipLimits: options.zipLimits))
         defer { reading.close() }
 
-        let geos = try GEOSContext(), proj = try ProjContext()
+        let geos = try GEOSContext(), proj = try reading.proj ?? ProjContext()
         // The rulebook: the bureau's, else the shipped one for the manifest's rule, with the
         // manifest's what-if tables applied.
         var rulebook: Rulebook? = nil
@@ -107,7 +110,8 @@ public enum Pipeline {
         let measurement: MeasurementReport
         do {
             measurement = try BundleMeasurer.measure(set, rulebook: rulebook, vocabulary: try RuleLibrary.vocabulary(), geos: geos, proj: proj,
-                                                     progress: progress.map { p in { done, total in p(.measuring(done, total)) } })
+                                                     progress: progress.map { p in { done, total in p(.measuring(done, total)) } },
+                                                     maxTransects: options.maxTransects)
         } catch {
             throw WorkflowError.measuring(bundle: bundle.displayPath, underlying: error)
         }
