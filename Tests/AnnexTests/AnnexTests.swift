@@ -19,13 +19,17 @@ final class AnnexTests: XCTestCase {
     }()
 
     func build(_ name: String, lang: String = "zh", time: String = "2026-11-23T00:00:00Z") throws -> (html: String, measurement: MeasurementReport) {
+        try Self.build(name, lang: lang, time: time)
+    }
+
+    static func build(_ name: String, lang: String = "zh", time: String = "2026-11-23T00:00:00Z") throws -> (html: String, measurement: MeasurementReport) {
         let proj = try ProjContext(), geos = try GEOSContext()
         let path = Self.root + "/" + name
         let b = try SubmissionBundle.open(path)
         let set = try LayerSet.load(b, proj: proj)
         let book = try RuleLibrary.rulebook(for: b.manifest?.ruleId)
         let m = try BundleMeasurer.measure(set, rulebook: book, vocabulary: try RuleLibrary.vocabulary(), geos: geos, proj: proj)
-        let c = Checker.check(m, rulebook: book, declared: b.manifest?.declared ?? [:], date: CivilDate(b.manifest!.checkDate!)!, dateSource: "manifest")
+        let c = Checker.check(m, rulebook: book, declared: b.manifest?.declared ?? [:], date: CivilDate(b.manifest!.checkDate!)!, dateSource: "the manifest's checkDate")
         let html = try AnnexBuilder.build(bundle: b, set: set, verification: Verifier.verify(path), measurement: m, check: c, rulebook: book,
                                           options: .init(lang: lang, generatedAt: time, command: "ecocredit annex \(name)", outputs: ["measurements.json"]), geos: geos)
         return (html, m)
@@ -57,7 +61,8 @@ final class AnnexTests: XCTestCase {
         let (html, _) = try build("shanwei-beach")
         XCTAssertTrue(html.contains("data-quantity=\"indicatorMetres\">500.34<"))
         XCTAssertTrue(html.contains("<svg"), "maps are inline SVG")
-        XCTAssertTrue(html.contains("edges under 100 m by the mid-latitude formula"), "provenance states how the geodesic cross-checks are computed")
+        XCTAssertTrue(html.contains("长度短于 100 m 的边用中纬度公式"), "provenance states how the geodesic cross-checks are computed")
+        XCTAssertTrue(try build("shanwei-beach", lang: "en").html.contains("edges under 100 m by the mid-latitude formula"))
         XCTAssertTrue(html.contains("生态修复量测附件"))
         XCTAssertTrue(try build("shanwei-beach", lang: "en").html.contains("Measurement annex for ecological restoration"))
     }

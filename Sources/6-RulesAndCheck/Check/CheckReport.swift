@@ -33,6 +33,13 @@ public struct CriterionResult: Sendable, Equatable, Codable {
     public var inPrinciple: Bool
     /// What is missing, in terms a contractor can act on (fail and indeterminate only).
     public var shortfall: Bilingual?
+
+    /// A subject in Chinese: "parcel JY-001" → "地块 JY-001", "segment 2" → "第 2 段".
+    public static func subjectZh(_ english: String) -> String {
+        if english.hasPrefix("parcel ") { return "地块 " + english.dropFirst("parcel ".count) }
+        if english.hasPrefix("segment ") { return "第 \(english.dropFirst("segment ".count)) 段" }
+        return english
+    }
 }
 
 /// Why a result is not official or not assessed: a stable code, both languages, the article.

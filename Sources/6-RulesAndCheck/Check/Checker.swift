@@ -183,7 +183,8 @@ public enum Checker {
         func show(_ v: Double) -> String { unit == "ratio" ? String(format: "%.2f%%", v * 100) : String(format: "%.2f %@", v, unit) }
         let gap = abs(t.value - x)
         let subject = r.subject.map { " (\($0))" } ?? ""
-        var zh = "\(c.label.zh)\(subject)为 \(show(x))，要求 \(t.comparison.rawValue) \(show(t.value))"
+        let subjectZh = r.subject.map { "（\(CriterionResult.subjectZh($0))）" } ?? ""
+        var zh = "\(c.label.zh)\(subjectZh)为 \(show(x))，要求 \(t.comparison.rawValue) \(show(t.value))"
         var en = "\(c.label.en)\(subject) is \(show(x)); it must be \(t.comparison.rawValue) \(show(t.value))"
         if r.verdict == .indeterminate {
             zh += "；与阈值之差 \(show(gap)) 在量测不确定度 ±\(show(u)) 之内，需更精确的测量或现场复核"

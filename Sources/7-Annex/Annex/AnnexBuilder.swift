@@ -67,20 +67,24 @@ public enum AnnexBuilder {
         var project: [String: JSONValue] { manifest?.raw.objectValue?["project"]?.objectValue ?? [:] }
         func word(_ k: String) -> String { t[k] ?? k }
         func show(_ v: Double, _ unit: String) -> String { AnnexBuilder.show(v, unit) }
-        func unitLabel(_ unit: String) -> String { AnnexBuilder.unitLabel(unit) }
+        func unitLabel(_ unit: String) -> String { zh ? ChineseText.unit(unit) : AnnexBuilder.unitLabel(unit) }
         func text(_ v: JSONValue) -> String { AnnexBuilder.text(v) }
+        /// An article citation in the page's language.
+        func article(_ a: String) -> String { zh ? ChineseText.article(a) : a }
 
-            /// 1 Facts, engineering quantities (SW Art. 17), declared facts.
+        /// 1 Facts, engineering quantities (SW Art. 17), declared facts.
         func facts(into ctx: inout [String: Any]) {
+            // Identifiers (ids, rule, kind, district codes) are shown as code; facts in words are translated.
             ctx["facts"] = [
-                (word("projectId"), m.projectId ?? ""), (word("project"), manifest?.projectName ?? ""), (word("rule"), m.rule ?? ""),
-                (word("kind"), m.kind ?? ""), (word("district"), manifest?.district ?? ""), (word("checkDate"), "\(check.checkDate) (\(check.dateSource))"),
-                (word("funding"), project["funding"].map(text) ?? ""), (word("measures"), project["measures"].map(text) ?? ""),
-            ].filter { !$0.1.isEmpty }.map { ["label": $0.0, "value": $0.1] }
+                (word("projectId"), m.projectId ?? "", true), (word("project"), manifest?.projectName ?? "", false), (word("rule"), m.rule ?? "", true),
+                (word("kind"), m.kind ?? "", true), (word("district"), manifest?.district ?? "", false),
+                (word("checkDate"), "\(check.checkDate) (\(zh ? ChineseText.dateSource(check.dateSource) : check.dateSource))", false),
+                (word("funding"), project["funding"].map(text) ?? "", true), (word("measures"), project["measures"].map(text) ?? "", true),
+            ].filter { !$0.1.isEmpty }.map { ["label": $0.0, "value": $0.1, "code": $0.2] }
             var engineering: [[String: Any]] = []
             func eng(_ key: String, _ id: String, declared: String? = nil) {
                 if let v = m.value(id) {
-                    engineering.append(["label": word(key), "id": v.id, "raw": GeoJSON.number(v.value), "display": show(v.value, v.unit), "unit": v.unit, "source": word("measuredSource")])
+                    engineering.append(["label": word(key), "id": v.id, "raw": GeoJSON.number(v.value), "display": show(v.value, v.unit), "unit": unitLabel(v.unit), "source": word("measuredSource")])
                 } else if let d = declared, let v = manifest?.declared[d]?.doubleValue {
                     engineering.append(["label": word(key), "id": "declared.\(d)", "raw": GeoJSON.number(v), "display": fixed(v, 2),
                                         "unit": d.hasSuffix("_m3") ? "m³" : "m", "source": word("declaredSource")])
@@ -93,45 +97,47 @@ public enum AnnexBuilder {
                 if m.kind == "eco-seawall" { eng("eng.seawall", "-", declared: "restoredLength_m") }
             }
             ctx["engineering"] = engineering; ctx["hasEngineering"] = !engineering.isEmpty
-            let declared = m.declared.sorted { $0.key < $1.key }.map { ["key": $0.key, "value": $0.value] }
+            let declared = m.declared.sorted { $0.key < $1.key }.map { ["key": $0.key, "value": zh ? ChineseText.value($0.value) : $0.value] }
             ctx["declared"] = declared; ctx["hasDeclared"] = !declared.isEmpty
         }
 
-            /// 2 Verdicts, shortfalls, quantities.
+        /// 2 Verdicts, shortfalls, quantities.
         func verdicts(into ctx: inout [String: Any]) {
             ctx["overall"] = word(check.overall.rawValue); ctx["overallClass"] = check.overall.rawValue
-            ctx["rulebook"] = check.rulebook; ctx["checkDate"] = check.checkDate; ctx["period"] = zh ? check.period.zh : check.period.en
+            ctx["rulebook"] = check.rulebook; ctx["checkDate"] = check.checkDate; ctx["period"] = zh ? ChineseText.article(check.period.zh) : check.period.en
             ctx["criteria"] = check.results.map { r -> [String: Any] in
-                ["label": zh ? r.label.zh : r.label.en, "subject": r.subject ?? "", "verdict": word(r.verdict.rawValue), "verdictClass": r.verdict.rawValue,
-                 "value": r.value.map { show($0, r.unit ?? "") + " " + unitLabel(r.unit ?? "") } ?? (r.declaredValue ?? ""),
+                ["label": zh ? r.label.zh : r.label.en, "subject": zh ? ChineseText.subject(r.subject ?? "") : r.subject ?? "", "verdict": word(r.verdict.rawValue), "verdictClass": r.verdict.rawValue,
+                 "value": r.value.map { show($0, r.unit ?? "") + " " + unitLabel(r.unit ?? "") } ?? (r.declaredValue.map { zh ? ChineseText.value($0) : $0 } ?? ""),
                  "uncertainty": r.uncertainty.flatMap { $0 > 0 ? "±" + show($0, r.unit ?? "") : nil } ?? "",
-                 "threshold": r.threshold.map { "\(r.comparison ?? "") \(show($0, r.unit ?? ""))" } ?? (r.expected ?? ""),
-                 "source": r.source == "declared" ? word("declaredSource") : word("measuredSource"), "article": r.article]
+                 "threshold": r.threshold.map { "\(r.comparison ?? "") \(show($0, r.unit ?? ""))" } ?? (r.expected.map { zh ? ChineseText.value($0) : $0 } ?? ""),
+                 "source": r.source == "declared" ? word("declaredSource") : word("measuredSource"), "article": article(r.article)]
             }
             let shortfalls = check.results.compactMap { $0.shortfall.map { zh ? $0.zh : $0.en } }
             ctx["shortfalls"] = shortfalls; ctx["hasShortfalls"] = !shortfalls.isEmpty
-            ctx["quantities"] = check.quantities.map { ["label": zh ? $0.label.zh : $0.label.en, "id": $0.id, "value": $0.value, "unit": $0.unit,
+            ctx["quantities"] = check.quantities.map { ["label": zh ? $0.label.zh : $0.label.en, "id": $0.id, "value": $0.value, "unit": unitLabel($0.unit),
                                                         "status": CheckReport.statusText($0.status, zh ? .zh : .en), "statusClass": $0.status.rawValue,
-                                                        "article": $0.article] }
+                                                        "article": zh ? ChineseText.articleAndSource($0.article).article : $0.article,
+                                                    "articleSource": zh ? ChineseText.articleAndSource($0.article).source ?? "" : ""] }
             // Why nothing here is official (verification failed, rulebook not in force, example
             // coefficients, what-if), said above the verdicts in the annex's language.
-            ctx["reasons"] = check.reasons.map { ["code": $0.code, "text": zh ? $0.zh : $0.en] }
+            ctx["reasons"] = check.reasons.map { ["code": $0.code, "text": zh ? ChineseText.article($0.zh) : $0.en] }
             ctx["hasReasons"] = !check.reasons.isEmpty
             ctx["whatIf"] = check.whatIf
         }
 
-            /// 3 Maps.
+        /// 3 Maps.
         func maps(into ctx: inout [String: Any]) throws {
             let maps = try set.map { try MapMaker(set: $0, measurement: m, rulebook: rulebook, geos: geos, words: t).maps() } ?? []
             ctx["maps"] = maps.map { ["title": $0.title, "svg": $0.render()] }; ctx["hasMaps"] = !maps.isEmpty
         }
 
-            /// 4 Measurements.
+        /// 4 Measurements.
         func measurements(into ctx: inout [String: Any]) {
             ctx["values"] = m.values.map { v -> [String: Any] in
-                ["id": v.id, "label": v.label, "method": v.method, "raw": GeoJSON.number(v.value), "display": show(v.value, v.unit), "unit": unitLabel(v.unit),
+                ["id": v.id, "label": zh ? ChineseText.label(id: v.id, english: v.label) : v.label, "method": zh ? ChineseText.method(v.method) : v.method,
+                 "raw": GeoJSON.number(v.value), "display": show(v.value, v.unit), "unit": unitLabel(v.unit),
                  "geodesic": v.geodesic.map { show($0, v.unit) } ?? "", "difference": v.relativeDifference.map { String(format: "%+.4f%%", $0 * 100) } ?? "",
-                 "article": v.article]
+                 "article": article(v.article)]
             }
             ctx["segments"] = m.segments.map { s -> [String: Any] in
                 ["index": s.index, "from": show(s.from_m, "m"), "to": show(s.to_m, "m"), "length": show(s.length_m, "m"), "mean": show(s.statistics.mean, "m"),
@@ -141,18 +147,19 @@ public enum AnnexBuilder {
             }
             ctx["hasSegments"] = !m.segments.isEmpty
             if let c = m.shorelineChange {
-                ctx["change"] = [("shorelines", c.shorelines.map(\.date.description).joined(separator: ", ")), ("seaSide", "\(m.seaSide ?? "") (\(m.seaSideSource ?? ""))"),
-                                 ("NSM mean / min / max (m)", [c.netChangeMean, c.netChangeMin, c.netChangeMax].map { $0.map { fixed($0, 2) } ?? "–" }.joined(separator: " / ")),
-                                 ("EPR (m/yr)", c.endPointRate.map { fixed($0, 3) } ?? "–"),
-                                 ("eroding / accreting / without both", "\(c.eroding) / \(c.accreting) / \(c.missingBoth)"),
-                                 ("erosion share", c.erosionShare.map { String(format: "%.1f%%", $0 * 100) } ?? "–"),
-                                 ("ambiguous transects", "\(c.ambiguousTransects.count)"), ("days", "\(c.days)")].map { ["label": $0.0, "value": $0.1] }
+                ctx["change"] = [("change.shorelines", c.shorelines.map(\.date.description).joined(separator: ", ")),
+                                 ("change.seaSide", "\(m.seaSide.map(word) ?? "") (\(m.seaSideSource.map(word) ?? ""))"),
+                                 ("change.netChange", [c.netChangeMean, c.netChangeMin, c.netChangeMax].map { $0.map { fixed($0, 2) } ?? "–" }.joined(separator: " / ")),
+                                 ("change.endPointRate", c.endPointRate.map { fixed($0, 3) } ?? "–"),
+                                 ("change.counts", "\(c.eroding) / \(c.accreting) / \(c.missingBoth)"),
+                                 ("change.erosionShare", c.erosionShare.map { String(format: "%.1f%%", $0 * 100) } ?? "–"),
+                                 ("change.ambiguous", "\(c.ambiguousTransects.count)"), ("change.days", "\(c.days)")].map { ["label": word($0.0), "value": $0.1] }
             }
             ctx["hasChange"] = m.shorelineChange != nil
-            ctx["notes"] = check.notes; ctx["hasNotes"] = !check.notes.isEmpty
+            ctx["notes"] = zh ? check.notes.map(ChineseText.note) : check.notes; ctx["hasNotes"] = !check.notes.isEmpty
         }
 
-            /// 5 Findings.
+        /// 5 Findings.
         func findings(into ctx: inout [String: Any]) {
             ctx["findings"] = verification.findings.map { f -> [String: Any] in
                 ["severity": word(f.severity.rawValue), "code": f.code.rawValue, "layer": f.layer ?? "", "record": f.featureIndex.map(String.init) ?? "",
@@ -161,11 +168,15 @@ public enum AnnexBuilder {
             ctx["hasFindings"] = !verification.findings.isEmpty
         }
 
-            /// 6 Provenance.
+        /// 6 Provenance.
         func provenance(into ctx: inout [String: Any]) throws {
-            ctx["workingCRS"] = set?.workingCRS.description ?? m.workingCRS; ctx["workingCRSReason"] = set?.workingCRSReason ?? m.workingCRSReason
-            ctx["geodesicMethod"] = m.geodesicMethod
-            ctx["layers"] = verification.layers.map { ["role": $0.role, "file": $0.file, "crs": $0.crs ?? "", "encoding": $0.encoding ?? ""] }
+            let reason = set?.workingCRSReason ?? m.workingCRSReason
+            ctx["workingCRS"] = set?.workingCRS.description ?? m.workingCRS; ctx["workingCRSReason"] = zh ? ChineseText.workingCRSReason(reason) : reason
+            ctx["geodesicMethod"] = zh ? ChineseText.geodesicMethod(m.geodesicMethod) : m.geodesicMethod
+            ctx["layers"] = verification.layers.map { l -> [String: Any] in
+                ["role": l.role, "roleName": zh ? ChineseText.roleNames[l.role] ?? l.role : l.role, "file": l.file, "crs": l.crs ?? "",
+                 "encoding": zh ? ChineseText.encoding(l.encoding ?? "") : l.encoding ?? ""]
+            }
             ctx["software"] = "EcoCredit \(EcoCreditVersion.string) · GEOS \(GEOSContext.version) · PROJ \(ProjContext.version)"
             ctx["rulebookFull"] = "\(rulebook.citation) — \(rulebook.title) (\(rulebook.source))"
             ctx["parameters"] = m.parameters.values.sorted { $0.key < $1.key }.map { "\($0.key)=\(GeoJSON.number($0.value))" }.joined(separator: " ")
