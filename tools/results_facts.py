@@ -1,15 +1,15 @@
 #!/usr/bin/env python3
 """The facts a run of EcoCredit establishes about a bundle, in a form two releases can be
 compared on: verification findings (code, severity, layer, record), every measured value
-(id -> value, unit), beach segments, the check's verdicts per criterion and subject, and the
-quantities (id -> amount). Presentation (wording, statuses, formats) is left out.
+(id -> value, unit), beach segments, transects.csv byte for byte (SHA-256), the check's verdicts
+per criterion and subject, and the quantities (id -> amount). Presentation (wording, statuses, formats) is left out.
 
   tools/results_facts.py write BIN OUTDIR BUNDLE...   record the facts of BIN's runs
   tools/results_facts.py check BIN DIR                compare BIN's facts with those recorded in DIR
 
 Numbers agree when within 1e-9 relative (or 1e-9 absolute near zero). Standard library only.
 """
-import json, os, subprocess, sys, tempfile
+import hashlib, json, os, subprocess, sys, tempfile
 
 def run(args):
     p = subprocess.run(args, capture_output=True, text=True)
@@ -33,6 +33,8 @@ def facts(bin_, bundle):
         d = os.path.join(tmp, "m")
         run([bin_, "measure", bundle, "-o", d])
         m = json.load(open(os.path.join(d, "measurements.json")))
+        # transects.csv (position, width, truncation, segment, change of every transect), byte for byte.
+        out["transectsCSV"] = hashlib.sha256(open(os.path.join(d, "transects.csv"), "rb").read()).hexdigest()
     out["values"] = {x["id"]: [x["value"], x["unit"]] for x in m["values"]}
     out["segments"] = [[s["from_m"], s["to_m"], s["length_m"], s.get("qualifies")] for s in m.get("segments", [])]
     out["transects"] = len(m.get("transects", [])) if "transects" in m else None

@@ -179,8 +179,10 @@ struct MeasureContext {
                           geodesic: try geodesic.length(geometries(baselineRole)), article: article))
         let mean = addWidthStatistics(widths, transects.count, prefix: prefix, parameters: p, layers: layers, ids: ids(featureRole), article: article)
         try addAreaWidthCheck(dissolved, parts, mean: mean, prefix: prefix, parameters: p, layers: layers, ids: ids(featureRole), article: article)
-        try addSegments(widths, dissolved, qualify: qualify)
-        addTransectRows(widths, baselineRole: baselineRole, featureRole: featureRole)
+        let runs = WidthMeasurer.runs(widths)
+        let members = runMembers(runs, widths)   // found once: segments and transect rows both need them
+        try addSegments(runs, members, widths, dissolved, qualify: qualify)
+        addTransectRows(widths, members: members, baselineRole: baselineRole, featureRole: featureRole)
         addCrossings(transects, parts)
         return (transects, widths)
     }
@@ -246,10 +248,8 @@ struct MeasureContext {
     /// Inscribed circles: a run whose mean width is not above a circle found on its own
     /// transects (times 1 + inscribedCircleFlag) cannot disagree; only the other runs need the
     /// largest inscribed circle of the parts near them (GEOS, on all cores, one context per worker).
-    mutating func addSegments(_ widths: [TransectWidth], _ dissolved: DissolvedFeature,
+    mutating func addSegments(_ runs: [WidthRun], _ members: [Range<Int>], _ widths: [TransectWidth], _ dissolved: DissolvedFeature,
                               qualify: (length: Rulebook.Threshold, width: Rulebook.Threshold)?) throws {
-        let runs = WidthMeasurer.runs(widths)
-        let members = runMembers(runs, widths)
         let flag = params["inscribedCircleFlag"], tolerance = params["inscribedCircleTolerance_m"]
         let onTransects = runs.indices.map { ri in members[ri].map { widths[$0].inscribedAtLeast }.max() ?? 0 }
         let unsettled = runs.indices.filter { runs[$0].statistics.mean > onTransects[$0] * (1 + flag) }
@@ -295,9 +295,9 @@ struct MeasureContext {
 
     /// One row per transect, with its run (segment) when it has one. Appended in place: a mapped
     /// array appended afterwards would hold every row twice.
-    mutating func addTransectRows(_ widths: [TransectWidth], baselineRole: String, featureRole: String) {
+    mutating func addTransectRows(_ widths: [TransectWidth], members: [Range<Int>], baselineRole: String, featureRole: String) {
         var runOf = [Int?](repeating: nil, count: widths.count)
-        for s in report.segments.indices { for i in runMembers(WidthMeasurer.runs(widths), widths)[s] { runOf[i] = s } }
+        for (ri, m) in members.enumerated() { for i in m { runOf[i] = ri } }
         report.transects.reserveCapacity(report.transects.count + widths.count)
         for (i, w) in widths.enumerated() {
             report.transects.append(MeasurementReport.TransectRow(baseline: baselineRole, feature: featureRole, transect: w.transect, width: w.width,
