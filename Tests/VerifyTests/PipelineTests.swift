@@ -226,6 +226,20 @@ final class PipelineTests: XCTestCase {
         XCTAssertEqual(Verifier.verify(zip).exitStatus, 0)
     }
 
+    /// The Chinese check report holds no English word but codes, identifiers (value ids, the
+    /// bundle's path, rulebook citations), units' symbols and proper names.
+    func testChineseCheckTextHasNoEnglishWords() throws {
+        for name in ["shanwei-beach", "shanwei-mudflat", "shanwei-mangrove", "shanwei-eco-seawall", "shanwei-dike-removal", "jiangyin-restoration", "jiangyin-land-supply"] {
+            let path = F.sample(name)
+            var text = try XCTUnwrap(try run(path).check).text(.zh).replacingOccurrences(of: path, with: " ")
+            for rule in RuleId.allCases { text = text.replacingOccurrences(of: rule.rawValue, with: " ") }
+            text = text.replacingOccurrences(of: #"[0-9]+\.[0-9]+-draft"#, with: " ", options: .regularExpression)
+            let words = text.split(whereSeparator: { !($0.isLetter && $0.isASCII) && $0 != "_" && $0 != "." && $0 != "-" }).map(String.init)
+                .filter { w in w.count > 1 && w.contains(where: \.isLowercase) && !w.contains("_") && !w.contains(".") && w != "EcoCredit" }
+            XCTAssertEqual(words, [], name)
+        }
+    }
+
     /// A FIFO named like a zip or a layer is refused at once, never read (it would block).
     func testFIFOIsRefusedNotRead() throws {
         let fifo = Fixture.root + "/fifo-\(UUID().uuidString.prefix(6)).zip"

@@ -45,32 +45,36 @@ extension CheckReport {
         }
         var out = (zh ? "EcoCredit 验收核查 — " : "EcoCredit check — ") + bundle + "\n"
         if whatIf { out += zh ? "【假设情景】本报告使用提交文件替换的规则库表格计算，非正式结果\n" : "[WHAT-IF] computed with rulebook tables the submission replaced: not official\n" }
-        out += (zh ? "规则库 " : "rulebook ") + rulebook + (zh ? "；核查日期 " : "; check date ") + checkDate + " (\(dateSource))\n"
-        out += (zh ? period.zh : period.en) + "\n"
+        out += (zh ? "规则库 " : "rulebook ") + rulebook + (zh ? "；核查日期 " : "; check date ") + checkDate
+            + (zh ? "（\(ChineseText.dateSource(dateSource))）\n" : " (\(dateSource))\n")
+        out += (zh ? ChineseText.article(period.zh) : period.en) + "\n"
         for r in results {
             var line = "[\(v(r.verdict))] \(zh ? r.label.zh : r.label.en)"
-            if let s = r.subject { line += " (\(s))" }
+            if let s = r.subject { line += zh ? "（\(ChineseText.subject(s))）" : " (\(s))" }
             if let x = r.value {
                 let u = r.unit ?? ""
-                let show = u == "ratio" ? String(format: "%.2f%%", x * 100) : String(format: "%.2f %@", x, u)
+                let unit = zh ? ChineseText.unit(u) : u
+                let show = u == "ratio" ? String(format: "%.2f%%", x * 100) : fixed(x, 2) + (unit.isEmpty ? "" : " " + unit)
                 line += ": \(show)"
                 if let un = r.uncertainty, un > 0 { line += u == "ratio" ? String(format: " ±%.2f%%", un * 100) : String(format: " ±%.2f", un) }
                 if let t = r.threshold, let c = r.comparison {
                     line += (zh ? "（要求 " : " (required ") + c + " " + (u == "ratio" ? String(format: "%.2f%%", t * 100) : fixed(t, 2)) + (zh ? "）" : ")")
                 }
-            } else if let d = r.declaredValue { line += ": \(d)" }
-            line += " — " + (r.source == "declared" ? (zh ? "申报" : "declared") : (zh ? "量测" : "measured")) + ", \(r.article)"
+            } else if let d = r.declaredValue { line += ": \(zh ? ChineseText.value(d) : d)" }
+            line += " — " + (r.source == "declared" ? (zh ? "申报" : "declared") : (zh ? "量测" : "measured")) + (zh ? "，\(ChineseText.article(r.article))" : ", \(r.article)")
             out += line + "\n"
             if let s = r.shortfall { out += "    → " + (zh ? s.zh : s.en) + "\n" }
         }
         out += (zh ? "总体结论：" : "Overall: ") + v(overall)
         if !reasons.isEmpty { out += zh ? "（非正式结果，原因如下）" : " (not official, for the reasons below)" }
         out += "\n"
-        for r in reasons { out += "  ! [\(r.code)] \(r.text(lang))\n" }
+        for r in reasons { out += "  ! [\(r.code)] \(zh ? ChineseText.article(r.zh) : r.en)\n" }
         for q in quantities {
-            out += "  \(zh ? q.label.zh : q.label.en) = \(q.value) \(q.unit) [\(Self.statusText(q.status, lang))] (\(q.article))\n"
+            let (article, source) = ChineseText.articleAndSource(q.article)
+            out += zh ? "  \(q.label.zh) = \(q.value) \(ChineseText.unit(q.unit))［\(Self.statusText(q.status, lang))］（\(article)\(source.map { "；\($0)" } ?? "")）\n"
+                      : "  \(q.label.en) = \(q.value) \(q.unit) [\(Self.statusText(q.status, lang))] (\(q.article))\n"
         }
-        for n in notes { out += "  note: \(n)\n" }
+        for n in notes { out += zh ? "  备注：\(ChineseText.note(n))\n" : "  note: \(n)\n" }
         return out
     }
 }

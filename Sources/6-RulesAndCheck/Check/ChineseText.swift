@@ -1,15 +1,14 @@
 import Foundation
-import Check
 import Rules
 
-/// The Chinese of what the annex receives as data in English: measured values' labels and
+/// The Chinese of what the check and the annex receive as data in English: measured values' labels and
 /// methods (by value id), article citations, notes, encodings and working-CRS reasons. One
 /// catalogue, so that the Chinese annex holds no English word but codes, units' symbols and
 /// proper names (`AnnexChineseTests` scans every sample's annex). English outputs keep the
 /// English texts as measured.
-enum ChineseText {
+public enum ChineseText {
     /// A measured value's label, by its id (`beach.segment[2].length_m`, `parcel[JY-001].vouchers`).
-    static func label(id: String, english: String) -> String {
+    public static func label(id: String, english: String) -> String {
         let (pattern, subject) = normalise(id)
         let s = subject ?? ""
         let roleName = { (r: String) in roleNames[r] ?? r }
@@ -32,14 +31,14 @@ enum ChineseText {
     }
 
     /// A measured value's method.
-    static func method(_ english: String) -> String {
+    public static func method(_ english: String) -> String {
         formulaWords(methodText(english))
     }
     /// Function names in formulas, in Chinese.
-    static func formulaWords(_ s: String) -> String {
+    public static func formulaWords(_ s: String) -> String {
         s.replacingOccurrences(of: "area(", with: "面积(").replacingOccurrences(of: "length(", with: "长度(").replacingOccurrences(of: "buffer(", with: "缓冲(")
     }
-    static func methodText(_ english: String) -> String {
+    public static func methodText(_ english: String) -> String {
         if let m = methods[english] { return m }
         if let r = english.range(of: #"^§8 area\(parcel ∩ ∪ class polygons\), slivers < ([0-9.]+) m² dropped$"#, options: .regularExpression) {
             let n = english[r].replacingOccurrences(of: #"^.*slivers < ([0-9.]+) m² dropped$"#, with: "$1", options: .regularExpression)
@@ -54,7 +53,7 @@ enum ChineseText {
 
     /// An article with the quantity's source in parentheses ("SW Art. 3, 22 (beach.qualifyingLength_m)",
     /// "… (declared restoredLength_m)"): the article in Chinese, and the source id apart (shown as code).
-    static func articleAndSource(_ english: String) -> (article: String, source: String?) {
+    public static func articleAndSource(_ english: String) -> (article: String, source: String?) {
         guard let r = english.range(of: #" \((declared )?[A-Za-z_][A-Za-z0-9_.\[\]]*\)$"#, options: .regularExpression) else { return (article(english), nil) }
         var source = String(english[r].dropFirst(2).dropLast())
         if source.hasPrefix("declared ") { source = "申报 " + source.dropFirst("declared ".count) }
@@ -62,7 +61,7 @@ enum ChineseText {
     }
 
     /// "SW Art. 19(1), (4)" → "汕尾办法第19(1)、(4)条"; "measurement-methods §3" → "量测方法 §3".
-    static func article(_ english: String) -> String {
+    public static func article(_ english: String) -> String {
         var s = english
         for (code, name) in [("SW", "汕尾办法"), ("JY", "江阴办法")] {
             while let r = s.range(of: code + #" Art\. [0-9]+(\([0-9]+\))?(, ([0-9]+)?(\([0-9]+\))?)*"#, options: .regularExpression) {
@@ -75,7 +74,7 @@ enum ChineseText {
     }
 
     /// A note of the measurement or the check (known forms; anything else is kept as written).
-    static func note(_ english: String) -> String {
+    public static func note(_ english: String) -> String {
         for (pattern, template) in notePatterns {
             if english.range(of: pattern, options: .regularExpression) != nil {
                 return english.replacingOccurrences(of: pattern, with: template, options: .regularExpression)
@@ -85,7 +84,7 @@ enum ChineseText {
     }
 
     /// How the attribute text was decoded ("GB18030 (from .cpg "GBK")").
-    static func encoding(_ english: String) -> String {
+    public static func encoding(_ english: String) -> String {
         english.replacingOccurrences(of: "(from .cpg ", with: "（取自 .cpg ").replacingOccurrences(of: "(from DBF language driver ", with: "（取自 DBF 代码页字节 ")
             .replacingOccurrences(of: "(detected: no .cpg and no code page in the DBF)", with: "（按内容判定：无 .cpg，DBF 未指明代码页）")
             .replacingOccurrences(of: "(detected: no .cpg; the DBF language driver ", with: "（按内容判定：无 .cpg；DBF 代码页字节 ")
@@ -95,53 +94,53 @@ enum ChineseText {
     }
 
     /// Why the working CRS was chosen (measurement-methods §0).
-    static func workingCRSReason(_ english: String) -> String {
+    public static func workingCRSReason(_ english: String) -> String {
         english.replacingOccurrences(of: "the only CGCS2000 Gauss–Krüger CRS among the layers (§0)", with: "各图层中唯一的 CGCS2000 高斯–克吕格坐标系（§0）")
             .replacingOccurrences(of: #"^3° zone nearest the centre longitude ([0-9.]+)°E: CM ([0-9]+)°E \(§0\)$"#,
                                   with: "距中心经度 $1°E 最近的 3° 带：中央经线 $2°E（§0）", options: .regularExpression)
     }
 
     /// "parcel JY-001" → "地块 JY-001", "segment 2" → "第 2 段".
-    static func subject(_ english: String) -> String { CriterionResult.subjectZh(english) }
+    public static func subject(_ english: String) -> String { CriterionResult.subjectZh(english) }
 
     /// A declared or expected value in words.
-    static func value(_ english: String) -> String {
+    public static func value(_ english: String) -> String {
         ["true": "是", "false": "否", "left": "左侧", "right": "右侧", "present": "已申报", "accreting": "淤积", "stable": "稳定", "eroding": "侵蚀",
          "medium-fine": "中细砂", "fine": "细砂", "medium": "中砂", "coarse": "粗砂"][english] ?? english
     }
 
     /// A unit as the Chinese annex writes it (symbols stay symbols).
-    static func unit(_ u: String) -> String {
+    public static func unit(_ u: String) -> String {
         ["ratio": "", "count": "个", "unit": "单位", "days": "天"][u] ?? u
     }
 
     /// Where the check date came from.
-    static func dateSource(_ english: String) -> String {
+    public static func dateSource(_ english: String) -> String {
         ["--date": "--date 选项", "the manifest's checkDate": "提交清单的核查日期", "today in China time (no checkDate given)": "今日（北京时间；未给出 checkDate）"][english] ?? english
     }
 
     /// How geodesic cross-checks are computed (`GeodesicCheck.method`), in Chinese.
-    static func geodesicMethod(_ english: String) -> String {
+    public static func geodesicMethod(_ english: String) -> String {
         english.hasPrefix("CGCS2000 ellipsoid") ? geodesicMethodZh : english
     }
-    static let geodesicMethodZh = "CGCS2000 椭球（a = 6378137 m，f = 1/298.257222101），顶点经 PROJ 转换，边按测地线计算、不加密：面积用 Karney 算法；长度短于 100 m 的边用中纬度公式（与 Karney 相差小于 2·10⁻⁸ m），其余用 Karney 反算"
+    public static let geodesicMethodZh = "CGCS2000 椭球（a = 6378137 m，f = 1/298.257222101），顶点经 PROJ 转换，边按测地线计算、不加密：面积用 Karney 算法；长度短于 100 m 的边用中纬度公式（与 Karney 相差小于 2·10⁻⁸ m），其余用 Karney 反算"
 
     // MARK: Catalogue
 
-    static let roleNames: [String: String] = [
+    public static let roleNames: [String: String] = [
         "shoreline": "生态恢复岸线", "beach": "沙滩", "intertidal": "潮间带", "dated_shorelines": "历史岸线", "seawall_line": "海堤线",
         "mangrove": "红树林", "seawall": "海堤", "vegetation": "植被", "dike_before": "拆除前堤坝", "dike_after": "拆除后堤坝", "bedrock": "基岩",
         "parcels": "地块", "landuse_before": "修复前土地利用", "landuse_after": "修复后土地利用", "construction_land": "三调建设用地",
         "heritage": "文物保护范围", "restricted_rights": "权利受限土地", "geohazard": "地质灾害区", "spatial_plan": "国土空间规划分区",
     ]
 
-    static let widthStatistics: [String: String] = [
+    public static let widthStatistics: [String: String] = [
         "meanWidth_m": "全部测站平均宽度", "minWidth_m": "最小宽度", "p10Width_m": "第 10 百分位宽度", "medianWidth_m": "宽度中位数",
         "maxWidth_m": "最大宽度", "stationShare": "宽度大于 0 的测站比例", "stations": "测站数",
         "truncatedStations": "截取段到达断面端点的测站数（要素可能宽于 h）", "areaWidth_m": "面积宽度 Σ area(F ∩ C_k) / Σ L_k",
     ]
 
-    static let labels: [String: String] = [
+    public static let labels: [String: String] = [
         "beach.segments": "沙滩段数（连续段）",
         "dike.bedrockShare": "潮间带中基岩所占比例", "dike.bedrock_m2": "出露基岩面积", "dike.removedFraction": "已拆除不透水长度 / 堤坝总长度",
         "dike.removedImpermeable_m": "已拆除不透水长度", "dike.removedPieces": "已拆除不透水堤段数", "dike.totalBefore_m": "拆除前堤坝总长度（含透水段）",
@@ -165,7 +164,7 @@ enum ChineseText {
         "stability.transectsWithoutBoth": "未同时与最早和最新岸线相交的断面数",
     ]
 
-    static func segmentLabel(_ pattern: String, _ s: String, _ english: String) -> String {
+    public static func segmentLabel(_ pattern: String, _ s: String, _ english: String) -> String {
         // "segment 0 length (0.00 – 400.27 m along part 0)": the numbers are kept.
         let span = english.range(of: #"\(([0-9.]+) – ([0-9.]+) m along part ([0-9]+)\)"#, options: .regularExpression).map { String(english[$0]) }
         let where_ = span.map { $0.replacingOccurrences(of: #"\(([0-9.]+) – ([0-9.]+) m along part ([0-9]+)\)"#, with: "（第 $3 部分 $1 – $2 m）", options: .regularExpression) } ?? ""
@@ -179,7 +178,7 @@ enum ChineseText {
         }
     }
 
-    static let methods: [String: String] = [
+    public static let methods: [String: String] = [
         "DSAS-style summary": "DSAS 式汇总",
         "§0 m² / (10000/15)": "§0 m² / (10000/15)",
         "§0 planar area": "§0 工作坐标系平面面积", "§0 planar area, sum over features": "§0 平面面积，各要素之和",
@@ -216,13 +215,13 @@ enum ChineseText {
         "§0 planar area in the working CRS": "§0 工作坐标系平面面积",
     ]
 
-    static let articlePhrases: [(String, String)] = [
+    public static let articlePhrases: [(String, String)] = [
         ("draft for comment: the start date is left blank in the text", "征求意见稿：正文未填写施行日期"),
         ("measurement-methods", "量测方法"), ("EcoCredit default", "EcoCredit 默认值"), ("tolerance chosen by EcoCredit", "容差由 EcoCredit 确定"),
         ("not used by the Jiangyin measures", "江阴办法不适用"),
     ]
 
-    static let notePatterns: [(String, String)] = [
+    public static let notePatterns: [(String, String)] = [
         (#"^coefficient table (\S+) is an example, not official: voucher quantities are for reference only \(JY Art\. 19\)$"#,
          "折算系数表 $1 为示例，非正式：生态券数量仅供参考（江阴办法第19条）"),
         (#"^rulebook loaded from (.+) instead of the shipped one$"#, "规则库取自 $1，而非随附规则库"),
@@ -236,7 +235,7 @@ enum ChineseText {
     ]
 
     /// `beach.segment[2].length_m` → (`beach.segment[*].length_m`, "2").
-    static func normalise(_ id: String) -> (String, String?) {
+    public static func normalise(_ id: String) -> (String, String?) {
         guard let open = id.firstIndex(of: "["), let close = id[open...].firstIndex(of: "]") else { return (id, nil) }
         return (String(id[..<open]) + "[*]" + String(id[id.index(after: close)...]), String(id[id.index(after: open)..<close]))
     }
