@@ -53,3 +53,11 @@ enum Text {
 public func fixed(_ v: Double, _ digits: Int = 2) -> String {
     String(format: "%.\(max(0, min(digits, 17)))f", v)
 }
+
+/// Bytes as lower-case hexadecimal ("3fa0…"): how digests (SHA-256) are written everywhere.
+public func hexadecimal<S: Sequence>(_ bytes: S) -> String where S.Element == UInt8 {
+    let digits = Array("0123456789abcdef".utf8)
+    var out: [UInt8] = []
+    for b in bytes { out.append(digits[Int(b >> 4)]); out.append(digits[Int(b & 0x0F)]) }
+    return String(decoding: out, as: UTF8.self)
+}

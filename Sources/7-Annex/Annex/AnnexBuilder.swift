@@ -114,10 +114,12 @@ public enum AnnexBuilder {
             }
             let shortfalls = check.results.compactMap { $0.shortfall.map { zh ? $0.zh : $0.en } }
             ctx["shortfalls"] = shortfalls; ctx["hasShortfalls"] = !shortfalls.isEmpty
-            ctx["quantities"] = check.quantities.map { ["label": zh ? $0.label.zh : $0.label.en, "id": $0.id, "value": $0.value, "unit": unitLabel($0.unit),
-                                                        "status": CheckReport.statusText($0.status, zh ? .zh : .en), "statusClass": $0.status.rawValue,
-                                                        "article": zh ? ChineseText.articleAndSource($0.article).article : $0.article,
-                                                    "articleSource": zh ? ChineseText.articleAndSource($0.article).source ?? "" : ""] }
+            ctx["quantities"] = check.quantities.map { q -> [String: Any] in
+                let (article, source) = zh ? ChineseText.articleAndSource(q.article) : (q.article, nil)
+                return ["label": zh ? q.label.zh : q.label.en, "id": q.id, "value": q.value, "unit": unitLabel(q.unit),
+                        "status": CheckReport.statusText(q.status, zh ? .zh : .en), "statusClass": q.status.rawValue,
+                        "article": article, "articleSource": source ?? ""]
+            }
             // Why nothing here is official (verification failed, rulebook not in force, example
             // coefficients, what-if), said above the verdicts in the annex's language.
             ctx["reasons"] = check.reasons.map { ["code": $0.code, "text": zh ? ChineseText.article($0.zh) : $0.en] }

@@ -16,7 +16,7 @@ struct Provenance {
             let full = (bundle.root as NSString).appendingPathComponent(rel)
             var isDir: ObjCBool = false
             guard fm.fileExists(atPath: full, isDirectory: &isDir), !isDir.boolValue, let data = fm.contents(atPath: full) else { continue }
-            out.append(File(path: rel, bytes: data.count, sha256: SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()))
+            out.append(File(path: rel, bytes: data.count, sha256: hexadecimal(SHA256.hash(data: data))))
         }
         return out.sorted { $0.path < $1.path }
     }

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import Crypto
 import Foundation
+import GeoCore
 import Submission
 
 /// An output folder written as a whole or not at all.
@@ -81,7 +82,7 @@ public struct OutputFolder {
             if n == 0 { break }
             hash.update(data: buffer[0..<n]); total += n
         }
-        files.append((name, total, hash.finalize().map { String(format: "%02x", $0) }.joined()))
+        files.append((name, total, hexadecimal(hash.finalize())))
     }
 
     /// Writes `index.json`, flushes everything to disk, and puts the folder in the target's place.
@@ -89,7 +90,7 @@ public struct OutputFolder {
         for n in names { try record(n) }
         var index = "{\n  \"format\": \"ecocredit-output/1\",\n  \"files\": [\n"
         index += files.sorted { $0.name < $1.name }.map { f in
-            "    {\"name\": \(jsonString(f.name)), \"bytes\": \(f.bytes), \"sha256\": \"\(f.sha256)\"}"
+            "    {\"name\": \(JSONText.string(f.name)), \"bytes\": \(f.bytes), \"sha256\": \"\(f.sha256)\"}"
         }.joined(separator: ",\n")
         index += "\n  ]\n}\n"
         try write("index.json", Data(index.utf8))
@@ -131,9 +132,6 @@ public struct OutputFolder {
     private func syncFile(_ p: String) {
         let fd = open(p, O_RDONLY | O_CLOEXEC)
         if fd >= 0 { fsync(fd); close(fd) }
-    }
-    private func jsonString(_ s: String) -> String {
-        String(decoding: (try? JSONEncoder().encode(s)) ?? Data("\"\"".utf8), as: UTF8.self)
     }
 }
 
