@@ -75,7 +75,7 @@ let package = Package(
                                                 .product(name: "Crypto", package: "swift-crypto")], path: "Sources/8-Pipeline/Outputs"),
 
         // MARK: Synthetic sample data (geodata/ and test variants)
-        .target(name: "SampleData", dependencies: ["GeoCore"], path: "Tools/SampleData"),
+        .target(name: "SampleData", dependencies: ["GeoCore", "Rules"], path: "Tools/SampleData"),
 
         // MARK: Executables
         .executableTarget(name: "EcoCreditCLI", dependencies: [

@@ -3,6 +3,13 @@ import XCTest
 import GeoCore
 import Submission
 import ZIPFoundation
+import SampleData
+import BundleMeasure
+import Annex
+import Workflow
+import Outputs
+import Check
+import Rules
 @testable import GeoCore
 @testable import Verify
 
@@ -217,11 +224,11 @@ final class FindingCodeTests: XCTestCase {
         struct Odd: Error {}
         let f = BundleChecks.finding(for: Odd(), role: "beach", root: "/x")
         XCTAssertEqual(f.code, .checkFailed); XCTAssertEqual(f.severity, .error)
-        XCTAssertEqual(GeometryChecks.code(forValidityReason: "Duplicate Rings"), .invalid)
-        XCTAssertEqual(GeometryChecks.code(forValidityReason: "Ring Self-intersection"), .selfIntersection)
-        XCTAssertEqual(GeometryChecks.code(forValidityReason: "Too few distinct points in geometry component"), .tooFewPoints)
-        XCTAssertEqual(GeometryChecks.code(forValidityReason: "Nested shells"), .ringTopology)
-        XCTAssertEqual(GeometryChecks.code(forValidityReason: "Hole lies outside shell"), .ringTopology)
+        XCTAssertEqual(FindingMessage.code(forValidityReason: "Duplicate Rings"), .invalid)
+        XCTAssertEqual(FindingMessage.code(forValidityReason: "Ring Self-intersection"), .selfIntersection)
+        XCTAssertEqual(FindingMessage.code(forValidityReason: "Too few distinct points in geometry component"), .tooFewPoints)
+        XCTAssertEqual(FindingMessage.code(forValidityReason: "Nested shells"), .ringTopology)
+        XCTAssertEqual(FindingMessage.code(forValidityReason: "Hole lies outside shell"), .ringTopology)
     }
 
     func testEveryCodeHasACase() {
@@ -241,7 +248,85 @@ final class FindingCodeTests: XCTestCase {
             for f in report.findings where f.code == c.code {
                 XCTAssertFalse(f.message.zh.isEmpty); XCTAssertFalse(f.message.en.isEmpty)
             }
+            // The whole Chinese report — every finding's message, the layers, the working CRS —
+            // holds no English word but codes, units' symbols, file names and proper names.
+            XCTAssertEqual(LanguageScan.englishWords(Self.withoutPaths(report.text(.zh), path)), [], "\(c.code.rawValue): \(report.text(.zh))")
         }
+    }
+
+    /// The report without the bundle's own path (a folder name the user chose, not our text).
+    static func withoutPaths(_ text: String, _ path: String) -> String {
+        text.replacingOccurrences(of: path, with: " ").replacingOccurrences(of: Fixture.root, with: " ")
+    }
+
+    /// Every coded error the command line prints (and the service will return) has its message in
+    /// both languages, kept with its code; the Chinese holds no English word.
+    func testEveryCodedErrorIsBilingual() {
+        let d = "something the library said in English"
+        let errors: [any CodedError] = [
+            GeoError.io(code: .shpTruncated, file: "beach.shp", record: 3, field: "NAME", detail: d), GeoError.geos(operation: "GEOSUnion_r", messages: [d]),
+            GeoError.proj(operation: "proj_create", messages: []), GeoError.invalidGeometry(code: .ringNotClosed, detail: d),
+            SubmissionError.notFound(path: "/x"), SubmissionError.pathOutside(role: "beach", path: "../b.shp"),
+            RulesError.notFound(name: "x.json"), RulesError.invalid(name: "x.json", detail: d),
+            RulesError.unknownValue(what: "comparison", value: "=>", path: "criteria[0].comparison", allowed: [">", ">="]),
+            RulesError.overrideInvalid(detail: d), RulesError.ruleMismatch(rulebook: "jiangyin-eco-voucher 2023.1", bundleRule: "shanwei-coastline"),
+            MeasureError.thresholdMissing(key: "beachWidth", rulebook: "shanwei-coastline 2026.1-draft"), MeasureError.workloadTooLarge(detail: d),
+            WorkflowError.measuring(bundle: "/b", underlying: MeasureError.workloadTooLarge(detail: d)),
+            OutputError.symlink(path: "/o"), OutputError.notAFolder(path: "/o"), OutputError.notOurs(path: "/o"), OutputError.cannotWrite(path: "/o", detail: d),
+            CheckError.invalidInput(d), CheckError.overflow("9 cm × 9 fen/m"), AnnexError.resourceMissing("annex.mustache"),
+        ]
+        for e in errors {
+            XCTAssertEqual(LanguageScan.englishWords(e.message.zh), [], "\(e.code): \(e.message.zh)")
+            XCTAssertFalse(e.message.en.isEmpty)
+            XCTAssertTrue("\(e)".hasPrefix("[\(e.code)] "), "\(e)")
+        }
+    }
+
+    /// Every message of the catalogue, in Chinese, with details as checks fill them in: no
+    /// English word. Details that only exist in English (GEOS and OS messages, a reader's
+    /// technical detail) are kept to the English message.
+    func testEveryCatalogueMessageIsChineseInChinese() {
+        let detail = "header declares 3868 bytes, the file has 3858"
+        let messages: [FindingMessage] = [
+            .rolesGuessed(guesses: ["beach.shp → beach"]), .manifestFormat(found: "ecocredit-submission/9"), .manifestUnknownKey(key: "colour"),
+            .rulebookOverrideInvalid(detail: detail), .roleUnknown(role: "lagoon"), .requiredRoleMissing(kind: "beach", role: "beach"),
+            .kindUnknown(kind: "lagoon", known: ["beach", "mudflat"]), .checkDateInvalid(value: "2026-13-01"),
+            .datedShorelineDateInvalid(file: "s.shp", date: nil), .encodingDetected(encoding: "GB18030"),
+            .encodingCodePageByte(declared: "0x4D", encoding: "GB18030"),
+            .bundleProblem(.notFound(path: "/x")), .bundleProblem(.manifestInvalid(path: "/x", detail: detail)), .bundleProblem(.noLayers(path: "/x")),
+            .bundleProblem(.layerMissing(role: "beach", path: "/x/beach.shp")), .bundleProblem(.crsUnusable(layer: "beach.shp", detail: detail)),
+            .bundleProblem(.pathOutside(role: "beach", path: "../beach.shp")),
+            .crsUnknown, .datumWithoutParameters(beijing1954: true, crs: "EPSG:2435", datum: "Beijing 1954"),
+            .wgs84Projected(crs: "EPSG:32650"), .notCGCS2000(crs: "EPSG:3857", datum: "WGS 84", detail: detail),
+            .prjMissingManifestUsed(crs: "EPSG:4490"), .prjOverManifest(prj: "EPSG:4490", manifest: "EPSG:4547"), .wgs84AsCGCS2000,
+            .axesSwapped, .outsideChina, .districtUnknown(name: "汕尾市城区"),
+            .farFromDistrict(centre: XY(115.3, 22.7), km: 120, district: "汕尾市城区", radiusKm: 60),
+            .empty, .nonFinite(part: 0, vertex: 3, x: .nan, y: 1), .wrongType(found: "MultiLineString", role: "beach", wantsLine: false),
+            .ringTooFewPoints(polygon: 0, ring: 1, count: 3), .ringNotClosed(polygon: 0, ring: 0), .lineTooFewPoints(part: 0, count: 1),
+            .invalid(reason: "Self-intersection[10 5]"), .invalid(reason: "Ring Self-intersection"), .invalid(reason: "Hole lies outside shell"),
+            .invalid(reason: "Something a later GEOS says"), .lineSelfIntersection,
+            .sliver(polygon: 0, area: 0.01, limit: 1), .holeTooSmall(polygon: 0, hole: 1, area: 0.01, limit: 1),
+            .duplicateVertices(sequence: 0, count: 2, first: 4), .spike(sequence: 0, vertex: 7, angle: 10),
+            .overlap(record: 2, id: "B-3", area: 40), .nearJoin(part: 0, record: 1, otherPart: 0, distance: 0.2),
+            .offShoreline(role: "beach", distance: 12, tolerance: 5), .offShoreline(role: "intertidal", distance: 12, tolerance: 5),
+            .dikeOffOriginal(length: 30, tolerance: 5), .seaSideUnknown, .mangroveLandward(side: "left", declared: "right"),
+            .parcelOutsideLanduse(role: "landuse_after", area: 600, total: 1000), .landuseGap(role: "landuse_before", area: 40),
+            .fieldMissing(role: "vegetation", meaning: "species", tried: ["树种", "SPECIES"]), .speciesEmpty(field: "树种"),
+            .unknownSpecies(value: "Sonneratia x"), .landClassNumeric(field: "DLBM", type: "N"), .landClassEmpty(field: "DLBM"),
+            .unknownLandClass(value: "9999"), .permeabilityUnknown(value: "maybe", known: ["impermeable", "permeable"]),
+            .removedFlagUnknown(value: "maybe"), .dateFieldInvalid(field: "RQ", value: "2026-02-30"),
+            .declaredAreaMismatch(declared: 1000, measured: 900, relative: 0.11, tolerance: 0.05),
+            .declaredLengthMismatch(declared: 1000, measured: 900, relative: 0.11, tolerance: 0.05),
+            .libraryFailed(stage: .validity, detail: detail), .readFailed(detail: detail), .verifierFailed(detail: detail),
+        ] + IOErrorCode.allCases.map { .fileUnreadable(code: $0, record: 3, field: "NAME", detail: detail) }
+          + SubmissionError.ArchiveCode.allCases.map { .bundleProblem(.archive(code: $0, path: "/x.zip", entry: "a/b.shp", detail: detail)) }
+          + SubmissionError.ManifestCode.allCases.map { .bundleProblem(.manifestValue(code: $0, path: "submission.json", key: "parameters.transectSpacing_m", detail: detail)) }
+        for m in messages {
+            XCTAssertEqual(LanguageScan.englishWords(m.text.zh), [], "\(m.code.rawValue): \(m.text.zh)")
+            XCTAssertFalse(m.text.en.isEmpty)
+        }
+        // Every code a message can carry is one of the catalogue's (and the scan finds English where there is some).
+        XCTAssertEqual(LanguageScan.englishWords("几何无效（GEOS：Self-intersection）"), ["Self-intersection"])
     }
 
     /// Sound data: every sample bundle verifies with no error, and with none of the codes above

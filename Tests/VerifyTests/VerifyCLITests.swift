@@ -45,10 +45,34 @@ final class VerifyCLITests: XCTestCase {
         XCTAssertEqual(json["exitStatus"] as? Int, 1)
 
         let en = try run(["verify", broken, "--lang", "en"])
-        XCTAssertTrue(en.out.contains("the file cannot be read"), en.out)
+        XCTAssertTrue(en.out.contains("the .shp is truncated: header declares"), en.out)
+        let zh = try run(["verify", broken])
+        XCTAssertTrue(zh.out.contains(".shp 文件不完整（被截断）"), zh.out)
 
         let missing = try run(["verify", Fixture.root + "/nope"])
         XCTAssertEqual(missing.status, 2)
+    }
+
+    /// `ecocredit measure --lang zh` says everything in Chinese but identifiers (value ids,
+    /// parameter names), codes, units' symbols and the rulebook's own citations; `--lang en` in English.
+    func testMeasureConsoleInChinese() throws {
+        guard FileManager.default.isExecutableFile(atPath: executable.path) else { return XCTFail("ecocredit is not built beside the tests") }
+        for name in Samples.all.map(\.name) {
+            let out = Fixture.root + "/cases/measure-zh-\(name)-\(UUID().uuidString.prefix(6))"
+            let zh = try run(["measure", Fixture.sample(name), "-o", out])
+            XCTAssertEqual(zh.status, 0, zh.out)
+            var text = zh.out.replacingOccurrences(of: out, with: " ").replacingOccurrences(of: Fixture.root, with: " ")
+            for pattern in [#"(?m)^   ! \[[A-Z_.]+\].*$"#,                       // reasons quoting the rulebook's note
+                            #"[A-Za-z][A-Za-z0-9_\[\]\-]*(\.[A-Za-z0-9_\[\]\-]+)+"#,   // value ids, files
+                            #"[A-Za-z0-9_]+=[^ ]+"#,                              // parameter = value
+                            #"(?m)^== .*$"#,                                      // the bundle, its rule and kind (identifiers)
+                            #"m/yr"#] {
+                text = text.replacingOccurrences(of: pattern, with: " ", options: .regularExpression)
+            }
+            XCTAssertEqual(LanguageScan.englishWords(text), [], "\(name): \(zh.out)")
+            let en = try run(["measure", Fixture.sample(name), "-o", out, "--lang", "en"])
+            XCTAssertTrue(en.out.contains("working CRS"), en.out)
+        }
     }
 
     /// Data that verification rejects is never measured: measure and annex exit 1 with the

@@ -10,3 +10,19 @@ public struct Bilingual: Sendable, Equatable, Hashable, Codable {
     /// The text in `lang`.
     public func callAsFunction(_ lang: Language) -> String { lang == .zh ? zh : en }
 }
+
+/// An error with a stable code and its message in both languages, kept together in the error
+/// type's own catalogue (its `message` switch). What the command line prints, the service will
+/// return as `{code, zh, en}`. Details only the libraries or the system give in English (GEOS,
+/// PROJ, the OS) stay in the English text; the Chinese says what and where and points to it.
+public protocol CodedError: Error, CustomStringConvertible {
+    /// Stable identifier, never translated or reworded ("OUTPUT.SYMLINK").
+    var code: String { get }
+    /// The message in both languages, filled in with the details.
+    var message: Bilingual { get }
+}
+
+extension CodedError {
+    /// "[CODE] English message" (logs, tests).
+    public var description: String { "[\(code)] \(message.en)" }
+}

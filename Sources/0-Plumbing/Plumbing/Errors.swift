@@ -1,7 +1,7 @@
 /// Errors raised by GeoCore. Every case carries a stable `code` (for programs and the
 /// verification report) and the context a user needs: the file, record and field, or the
 /// library messages that GEOS or PROJ produced.
-public enum GeoError: Error, Sendable, Equatable, CustomStringConvertible {
+public enum GeoError: CodedError, Sendable, Equatable {
     /// A file could not be read or written. `record` is the 0-based record index and
     /// `field` the attribute name where they apply.
     case io(code: IOErrorCode, file: String, record: Int? = nil, field: String? = nil, detail: String)
@@ -22,19 +22,21 @@ public enum GeoError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    public var description: String {
+    public var message: Bilingual {
         switch self {
-        case let .io(code, file, record, field, detail):
-            var place = file
-            if let record { place += ", record \(record)" }
-            if let field { place += ", field \(field)" }
-            return "[\(code.rawValue)] \(place): \(detail)"
+        case let .io(_, file, record, field, detail):
+            var place = file, placeZh = "“\(file)”"
+            if let record { place += ", record \(record)"; placeZh += " 第 \(record) 条记录" }
+            if let field { place += ", field \(field)"; placeZh += " 字段“\(field)”" }
+            return .init(zh: "\(placeZh)：文件无法读取或写入；技术细节见英文信息", en: "\(place): \(detail)")
         case let .geos(operation, messages):
-            return "[GEOS.OPERATION_FAILED] \(operation): \(messages.isEmpty ? "GEOS gave no message" : messages.joined(separator: "; "))"
+            return .init(zh: "几何库 GEOS 的操作“\(operation)”失败；库的原文见英文信息",
+                         en: "\(operation): \(messages.isEmpty ? "GEOS gave no message" : messages.joined(separator: "; "))")
         case let .proj(operation, messages):
-            return "[PROJ.OPERATION_FAILED] \(operation): \(messages.isEmpty ? "PROJ gave no message" : messages.joined(separator: "; "))"
-        case let .invalidGeometry(code, detail):
-            return "[\(code.rawValue)] \(detail)"
+            return .init(zh: "坐标转换库 PROJ 的操作“\(operation)”失败；库的原文见英文信息",
+                         en: "\(operation): \(messages.isEmpty ? "PROJ gave no message" : messages.joined(separator: "; "))")
+        case let .invalidGeometry(_, detail):
+            return .init(zh: "几何无法构建；细节见英文信息", en: detail)
         }
     }
 }

@@ -54,6 +54,11 @@ public func fixed(_ v: Double, _ digits: Int = 2) -> String {
     String(format: "%.\(max(0, min(digits, 17)))f", v)
 }
 
+/// `v` with `digits` decimals and its sign always written ("+0.0242", "-1.50"), as `printf("%+.Nf")`.
+public func signedFixed(_ v: Double, _ digits: Int = 2) -> String {
+    String(format: "%+.\(max(0, min(digits, 17)))f", v)
+}
+
 /// Bytes as lower-case hexadecimal ("3fa0…"): how digests (SHA-256) are written everywhere.
 public func hexadecimal<S: Sequence>(_ bytes: S) -> String where S.Element == UInt8 {
     let digits = Array("0123456789abcdef".utf8)

@@ -130,7 +130,7 @@ public struct Manifest: Sendable {
 }
 
 /// Problems with a bundle as a whole (before any layer is read).
-public enum SubmissionError: Error, Sendable, CustomStringConvertible {
+public enum SubmissionError: CodedError, Sendable {
     case notFound(path: String)
     case manifestInvalid(path: String, detail: String)
     case noLayers(path: String)
@@ -173,16 +173,40 @@ public enum SubmissionError: Error, Sendable, CustomStringConvertible {
         case .pathOutside: return "BUNDLE.PATH_OUTSIDE"
         }
     }
-    public var description: String {
+    /// The message in both languages; verification reports it as the finding's message.
+    public var message: Bilingual {
+        func role(_ r: String) -> String { LayerRole(rawValue: r)?.name.zh ?? r }
         switch self {
-        case .notFound(let p): return "[\(code)] \(p): no such folder or file"
-        case let .manifestInvalid(p, d): return "[\(code)] \(p): \(d)"
-        case .noLayers(let p): return "[\(code)] \(p): no layers found"
-        case let .layerMissing(role, p): return "[\(code)] layer for role \(role) not found at \(p)"
-        case let .crsUnusable(layer, d): return "[\(code)] \(layer): \(d)"
-        case let .manifestValue(_, p, key, d): return "[\(code)] \(p): \(key) \(d)"
-        case let .pathOutside(role, p): return "[\(code)] layer \(role): \(p) lies outside the bundle (paths must stay inside the bundle folder, symbolic links included)"
-        case let .archive(_, p, entry, d): return "[\(code)] \(p)\(entry.map { " → " + $0 } ?? ""): \(d)"
+        case .notFound(let p):
+            return .init(zh: "“\(p)”：没有这个目录或文件", en: "\(p): no such folder or file")
+        case let .manifestInvalid(p, d):
+            return .init(zh: "“\(p)”：submission.json 无法读取；原因见英文信息", en: "\(p): \(d)")
+        case .noLayers(let p):
+            return .init(zh: "“\(p)”：没有找到图层", en: "\(p): no layers found")
+        case let .layerMissing(r, p):
+            return .init(zh: "“\(role(r))”图层在“\(p)”处不存在", en: "layer for role \(r) not found at \(p)")
+        case let .crsUnusable(layer, d):
+            return .init(zh: "“\(layer)”：坐标系不能使用；原因见英文信息", en: "\(layer): \(d)")
+        case let .manifestValue(c, p, key, d):
+            let what: String
+            switch c {
+            case .type: what = "取值类型不对"
+            case .ruleUnknown: what = "不是已知的规则"
+            case .parameterUnknown: what = "不是量算参数"
+            case .parameterRange: what = "超出允许范围"
+            }
+            return .init(zh: "“\(p)”：“\(key)”\(what)；允许的取值见英文信息", en: "\(p): \(key) \(d)")
+        case let .pathOutside(r, p):
+            return .init(zh: "“\(role(r))”图层的路径“\(p)”在提交目录之外（路径必须在目录之内，符号链接也不例外）",
+                         en: "layer \(r): \(p) lies outside the bundle (paths must stay inside the bundle folder, symbolic links included)")
+        case let .archive(c, p, entry, d):
+            let titles: [ArchiveCode: String] = [
+                .unreadable: "压缩包无法读取", .unsafePath: "压缩包内的路径不安全", .symlink: "压缩包含符号链接",
+                .tooManyEntries: "压缩包文件过多", .tooLarge: "解压后过大", .compressionRatio: "压缩比异常（可能是压缩炸弹）",
+                .sizeMismatch: "解压大小与声明不符", .crcMismatch: "校验和（CRC-32）不符",
+            ]
+            return .init(zh: "“\(p)”\(entry.map { " → “\($0)”" } ?? "")：\(titles[c] ?? c.rawValue)",
+                         en: "\(p)\(entry.map { " → " + $0 } ?? ""): \(d)")
         }
     }
 }

@@ -34,9 +34,7 @@ enum AttributeChecks {
     static func missingField(_ ins: Inspection, _ li: Int, _ meaning: String, _ named: String?) -> Finding {
         let layer = ins.set.layers[li]
         let tried = named.map { [$0] } ?? ins.vocabulary.fieldDefaults["\(layer.role).\(meaning)"] ?? []
-        return Finding(.fieldMissing, role: layer.role, layer: ins.file(layer), message: .init(
-            zh: "缺少“\(layer.role).\(meaning)”字段（查找了：\(tried.joined(separator: "、"))）；可在 submission.json 的 fields 中指定",
-            en: "no \(layer.role).\(meaning) field (looked for: \(tried.joined(separator: ", "))); name it in submission.json's fields"))
+        return Finding(.fieldMissing(role: layer.role, meaning: meaning, tried: tried), role: layer.role, layer: ins.file(layer))
     }
 
     static func species(_ ins: Inspection, _ li: Int, required: Bool) -> [Finding] {
@@ -49,10 +47,9 @@ enum AttributeChecks {
         for f in layer.source.features {
             let v = layer.source.value(f, name)?.stringValue?.trimmingSpaces ?? ""
             if v.isEmpty {
-                if required { out.append(ins.finding(.valueMissing, layer: li, feature: f, at: nil, .init(zh: "物种字段“\(name)”为空", en: "species field \(name) is empty"))) }
+                if required { out.append(ins.finding(.speciesEmpty(field: name), layer: li, feature: f, at: nil)) }
             } else if ins.vocabulary.species(named: v) == nil {
-                out.append(ins.finding(.unknownSpecies, layer: li, feature: f, at: nil, .init(
-                    zh: "物种“\(v)”不在物种表中，无法判断是否为外来入侵种", en: "species \"\(v)\" is not in the species list; whether it is invasive cannot be told")))
+                out.append(ins.finding(.unknownSpecies(value: v), layer: li, feature: f, at: nil))
             }
         }
         return out
@@ -65,17 +62,14 @@ enum AttributeChecks {
         var out: [Finding] = []
         let field = layer.source.fields[fi]
         if field.type != .character {
-            out.append(Finding(.fieldType, role: layer.role, layer: ins.file(layer), message: .init(
-                zh: "地类编码字段“\(name)”是数值型（\(field.type.rawValue)），编码前导 0 会丢失（0101 → 101）；应为字符型",
-                en: "land-class field \(name) is numeric (\(field.type.rawValue)), which loses leading zeros (0101 → 101); it must be text")))
+            out.append(Finding(.landClassNumeric(field: name, type: field.type.rawValue), role: layer.role, layer: ins.file(layer)))
         }
         for f in layer.source.features {
             let v = layer.source.value(f, name)?.stringValue?.trimmingSpaces ?? ""
             if v.isEmpty {
-                out.append(ins.finding(.valueMissing, layer: li, feature: f, at: nil, .init(zh: "地类编码“\(name)”为空", en: "land-class code \(name) is empty")))
+                out.append(ins.finding(.landClassEmpty(field: name), layer: li, feature: f, at: nil))
             } else if !ins.vocabulary.isKnownLandClass(v) {
-                out.append(ins.finding(.unknownLandClass, layer: li, feature: f, at: nil, .init(
-                    zh: "地类编码“\(v)”不是第三次全国国土调查工作分类中的编码", en: "land-class code \"\(v)\" is not a third national land survey code")))
+                out.append(ins.finding(.unknownLandClass(value: v), layer: li, feature: f, at: nil))
             }
         }
         return out
@@ -93,9 +87,7 @@ enum AttributeChecks {
         for f in layer.source.features {
             let v = layer.source.value(f, pname)?.stringValue ?? ""
             if !known.contains(Vocabulary.normalise(v)) {
-                out.append(ins.finding(.unknownValue, layer: li, feature: f, at: nil, .init(
-                    zh: "透水性取值“\(v)”不在词表中（\(known.sorted().joined(separator: "、"))），无法判断是否为不透水构筑物",
-                    en: "permeability value \"\(v)\" is not in the vocabulary (\(known.sorted().joined(separator: ", "))); impermeable or not cannot be told")))
+                out.append(ins.finding(.permeabilityUnknown(value: v, known: known.sorted()), layer: li, feature: f, at: nil))
             }
         }
         if let rname = removed.name, layer.source.fieldIndex(rname) != nil {
@@ -103,8 +95,7 @@ enum AttributeChecks {
             for f in layer.source.features {
                 let v = layer.source.value(f, rname)?.stringValue ?? ""
                 if !rknown.contains(Vocabulary.normalise(v)) {
-                    out.append(ins.finding(.unknownValue, layer: li, feature: f, at: nil, .init(
-                        zh: "拆除标记取值“\(v)”不在词表中", en: "removed-flag value \"\(v)\" is not in the vocabulary")))
+                    out.append(ins.finding(.removedFlagUnknown(value: v), layer: li, feature: f, at: nil))
                 }
             }
         } else if removed.named {
@@ -121,8 +112,7 @@ enum AttributeChecks {
             for f in layer.source.features {
                 guard let v = f.attributes[fi].stringValue, !v.isEmpty else { continue }
                 if CivilDate(v) == nil {
-                    out.append(ins.finding(.dateInvalid, layer: li, feature: f, at: nil, .init(
-                        zh: "日期字段“\(field.name)”的值“\(v)”不是有效日期", en: "date field \(field.name) holds \"\(v)\", not a valid date")))
+                    out.append(ins.finding(.dateFieldInvalid(field: field.name, value: v), layer: li, feature: f, at: nil))
                 }
             }
         }
@@ -145,9 +135,7 @@ enum AttributeChecks {
             guard measured > 0 else { continue }
             let rel = (declared * factor - measured) / measured
             if abs(rel) > tol {
-                out.append(ins.finding(.declaredMismatch, layer: li, feature: f, at: nil, .init(
-                    zh: "申报面积 \(fixed(declared * factor)) m² 与量算面积 \(fixed(measured)) m² 相差 \(fixed(rel * 100, 2))%，超过容差 \(fixed(tol * 100, 1))%",
-                    en: "declared area \(fixed(declared * factor)) m² differs from the measured \(fixed(measured)) m² by \(fixed(rel * 100, 2)) %, beyond the \(fixed(tol * 100, 1)) % tolerance")))
+                out.append(ins.finding(.declaredAreaMismatch(declared: declared * factor, measured: measured, relative: rel, tolerance: tol), layer: li, feature: f, at: nil))
             }
         }
         return out
@@ -163,8 +151,6 @@ enum AttributeChecks {
         guard measured > 0, measured.isFinite else { return [] }
         let rel = (declared - measured) / measured
         guard abs(rel) > tol else { return [] }
-        return [Finding(.declaredMismatch, role: "shoreline", layer: "submission.json", message: .init(
-            zh: "申报恢复岸线长度 \(fixed(declared)) m 与量算长度 \(fixed(measured)) m 相差 \(fixed(rel * 100, 2))%，超过容差 \(fixed(tol * 100, 1))%",
-            en: "declared restored length \(fixed(declared)) m differs from the measured \(fixed(measured)) m by \(fixed(rel * 100, 2)) %, beyond the \(fixed(tol * 100, 1)) % tolerance"))]
+        return [Finding(.declaredLengthMismatch(declared: declared, measured: measured, relative: rel, tolerance: tol), role: "shoreline", layer: "submission.json")]
     }
 }

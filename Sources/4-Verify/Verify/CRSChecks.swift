@@ -12,27 +12,16 @@ enum CRSChecks {
     /// The finding for a layer read but in a CRS that cannot be used.
     static func rejected(_ layer: VectorLayer, role: String, error: Error, root: String) -> Finding {
         let file = relativePath(layer.path, root: root)
-        guard let crs = layer.crs else {
-            return Finding(.prjMissing, role: role, layer: file, message: .init(
-                zh: "缺少 .prj 文件，且 submission.json 未给出 crs：坐标系未知，图层不能使用",
-                en: "no .prj file and no crs in submission.json: the CRS is unknown and the layer cannot be used"))
-        }
-        let code: FindingCode
-        let zh: String, en: String
+        guard let crs = layer.crs else { return Finding(.crsUnknown, role: role, layer: file) }
+        let message: FindingMessage
         if crs.isBeijing1954 || crs.isXian1980 {
-            code = crs.isBeijing1954 ? .beijing1954 : .xian1980
-            zh = "坐标系为 \(crs.name)（\(crs.datum)）：没有当地转换参数无法转换到 CGCS2000，请以 CGCS2000 坐标系重新提交"
-            en = "\(crs.name) (datum \(crs.datum)) cannot be converted to CGCS2000 without local transformation parameters; resubmit in CGCS2000"
+            message = .datumWithoutParameters(beijing1954: crs.isBeijing1954, crs: crs.name, datum: crs.datum)
         } else if crs.isWGS84 {
-            code = .wgs84Projected
-            zh = "坐标系为 WGS 84 投影 \(crs.name)：没有当地参数无法转换，请以 CGCS2000 提交"
-            en = "\(crs.name): WGS 84 projections cannot be converted without local parameters; submit in CGCS2000"
+            message = .wgs84Projected(crs: crs.name)
         } else {
-            code = .notCGCS2000
-            zh = "坐标系 \(crs.name)（\(crs.datum)）不是 CGCS2000：\(error)"
-            en = "\(crs.name) (datum \(crs.datum)) is not CGCS2000: \(error)"
+            message = .notCGCS2000(crs: crs.name, datum: crs.datum, detail: "\(error)")
         }
-        return Finding(code, role: role, layer: file, message: .init(zh: zh, en: en))
+        return Finding(message, role: role, layer: file)
     }
 
     /// Notes on an accepted layer's CRS: `.prj` missing but the manifest's used, `.prj` over
@@ -43,17 +32,13 @@ enum CRSChecks {
         var out: [Finding] = []
         let manifestCRS = ins.manifest?.crs
         if layer.source.crs == nil, let m = manifestCRS {
-            out.append(Finding(.prjMissing, severity: .warning, role: layer.role, layer: file, message: .init(
-                zh: "缺少 .prj 文件，按 submission.json 的 crs（\(m)）处理", en: "no .prj file: the manifest's crs \(m) is used")))
+            out.append(Finding(.prjMissingManifestUsed(crs: m), severity: .warning, role: layer.role, layer: file))
         }
         if let c = layer.source.crs, let m = manifestCRS {
-            out.append(Finding(.prjOverManifest, role: layer.role, layer: file, message: .init(
-                zh: ".prj（\(c.label)）优先于 submission.json 的 crs（\(m)）", en: "the .prj (\(c.label)) wins over the manifest's crs (\(m))")))
+            out.append(Finding(.prjOverManifest(prj: c.label, manifest: m), role: layer.role, layer: file))
         }
         if let c = layer.source.crs, c.isWGS84 {
-            out.append(Finding(.wgs84, role: layer.role, layer: file, message: .init(
-                zh: "坐标系为 WGS 84，按 CGCS2000 使用（不做基准转换，差异为厘米级）；正式提交应使用 CGCS2000，网络地图数据可能带有 GCJ-02 偏移",
-                en: "WGS 84 is used as CGCS2000 without a datum shift (centimetre level); official submissions use CGCS2000, and web-map data may carry GCJ-02 offsets")))
+            out.append(Finding(.wgs84AsCGCS2000, role: layer.role, layer: file))
         }
         return out
     }
@@ -75,16 +60,12 @@ enum CRSChecks {
         let file = relativePath(layer.path, root: root)
         let srcLabel = (layer.crs ?? crs).label
         if !inChina(c), inChina(XY(c.y, c.x)) {
-            return Finding(.axesSwapped, role: role, layer: file, message: .init(
-                zh: "坐标轴顺序颠倒：X 列是北坐标（纬度），Y 列是东坐标（经度）；交换后位于中国境内。请按东坐标（经度）在前重新导出",
-                en: "axes are swapped: the X column holds northings (latitudes) and Y eastings (longitudes); swapped back the data lie in China. Export easting (longitude) first"),
+            return Finding(.axesSwapped, role: role, layer: file,
                 location: .init(source: c, sourceCRS: srcLabel, lonLat: lonLat(XY(c.y, c.x))))
         }
         let corners = [XY(env.minX, env.minY), XY(env.maxX, env.maxY), XY(env.minX, env.maxY), XY(env.maxX, env.minY)]
         if let bad = corners.first(where: { !inChina($0) }) {
-            return Finding(.outsideChina, role: role, layer: file, message: .init(
-                zh: "坐标超出中国范围（经度 73.4–135.1°，纬度 3.8–53.6°）：坐标系声明或坐标值有误（例如投影坐标缺少或多了带号）",
-                en: "coordinates lie outside China (73.4–135.1°E, 3.8–53.6°N): the declared CRS or the coordinates are wrong (a zone prefix missing or extra, for example)"),
+            return Finding(.outsideChina, role: role, layer: file,
                 location: .init(source: bad, sourceCRS: srcLabel, lonLat: lonLat(bad)))
         }
         return nil
@@ -94,15 +75,12 @@ enum CRSChecks {
     static func district(_ ins: Inspection) -> [Finding] {
         guard let name = ins.manifest?.district, !name.isEmpty else { return [] }
         guard let d = ins.vocabulary.district(named: name) else {
-            return [Finding(.districtUnknown, message: .init(
-                zh: "辖区“\(name)”不在辖区表中，未核对位置", en: "district \"\(name)\" is not in the district table; position not compared"))]
+            return [Finding(.districtUnknown(name: name))]
         }
         let c = ins.set.lonLatBounds.center
         let km = Geodesic.cgcs2000.inverse(c, XY(d.lon, d.lat)).distance / 1000
         guard km > d.radius_km else { return [] }
-        return [Finding(.farFromDistrict, message: .init(
-            zh: "数据中心（\(fixed(c.x, 5))°E, \(fixed(c.y, 5))°N）距申报辖区“\(d.name)”中心 \(fixed(km, 1)) km，超过 \(fixed(d.radius_km, 0)) km",
-            en: "the data centre (\(fixed(c.x, 5))°E, \(fixed(c.y, 5))°N) is \(fixed(km, 1)) km from the centre of the declared district \(d.name), beyond \(fixed(d.radius_km, 0)) km"),
+        return [Finding(.farFromDistrict(centre: c, km: km, district: d.name, radiusKm: d.radius_km),
             location: .init(source: c, sourceCRS: "EPSG:4490", lonLat: c))]
     }
 }

@@ -34,7 +34,7 @@ public struct Finding: Sendable, Equatable {
     public var message: Text
     public var location: Location?
 
-    public init(_ code: FindingCode, severity: Severity? = nil, role: String? = nil, layer: String? = nil,
+    init(_ code: FindingCode, severity: Severity? = nil, role: String? = nil, layer: String? = nil,
                 featureIndex: Int? = nil, featureId: String? = nil, message: Text, location: Location? = nil) {
         self.code = code; self.severity = severity ?? code.severity
         self.role = role; self.layer = layer; self.featureIndex = featureIndex; self.featureId = featureId

@@ -42,19 +42,16 @@ struct Inspection {
     }
 
     /// A finding about one feature of layer number `li`, located at `at` (working CRS).
-    func finding(_ code: FindingCode, layer li: Int, feature f: Feature?, at: XY?, severity: Finding.Severity? = nil,
-                 _ message: Finding.Text) -> Finding {
+    func finding(_ message: FindingMessage, layer li: Int, feature f: Feature?, at: XY?, severity: Finding.Severity? = nil) -> Finding {
         let layer = set.layers[li]
-        return Finding(code, severity: severity, role: layer.role, layer: file(layer), featureIndex: f?.index,
-                       featureId: f.flatMap { featureId(layer, $0) }, message: message,
-                       location: at.flatMap { locators[li].location(working: $0) })
+        return Finding(message, severity: severity, role: layer.role, layer: file(layer), featureIndex: f?.index,
+                       featureId: f.flatMap { featureId(layer, $0) }, location: at.flatMap { locators[li].location(working: $0) })
     }
 
     /// A GEOS or PROJ failure while checking: reported, never fatal.
-    func failure(_ error: Error, layer li: Int?, feature f: Feature?, what: String) -> Finding {
+    func failure(_ error: Error, layer li: Int?, feature f: Feature?, stage: FindingMessage.CheckStage) -> Finding {
         let layer = li.map { set.layers[$0] }
-        return Finding(.checkFailed, role: layer?.role, layer: layer.map(file), featureIndex: f?.index,
-                       message: .init(zh: "核查“\(what)”时几何库报错：\(error)", en: "checking \(what) failed in the geometry library: \(error)"))
+        return Finding(.libraryFailed(stage: stage, detail: "\(error)"), role: layer?.role, layer: layer.map(file), featureIndex: f?.index)
     }
 }
 

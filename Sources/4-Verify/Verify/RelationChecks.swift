@@ -27,8 +27,7 @@ enum RelationChecks {
             let lines = items("shoreline").map { $0.f.geometry }
             if !lines.isEmpty {
                 // Beach (SW Art. 19(1)) and intertidal zone (19(2)) must touch the restored shoreline.
-                for (role, code, zh, en) in [("beach", FindingCode.beachOffShoreline, "沙滩面", "beach polygon"),
-                                             ("intertidal", FindingCode.intertidalOffShoreline, "潮间带面", "intertidal polygon")] {
+                for role in ["beach", "intertidal"] {
                     let polygons = items(role)
                     let shapes = polygons.map { $0.f.geometry }
                     let distances = Array(try Parallel.ranges(shapes.count, minimumPerWorker: 64) { range throws -> [Double] in
@@ -40,9 +39,7 @@ enum RelationChecks {
                         }
                     }.joined())
                     for ((li, f, g), d) in zip(polygons, distances) where d > touch {
-                        out.append(ins.finding(code, layer: li, feature: f, at: try g.pointOnSurface().value().sequences.first?.xy.first, .init(
-                            zh: "\(zh)距恢复岸线 \(fixed(d)) m，未与岸线相接（容差 \(fixed(touch)) m）",
-                            en: "the \(en) lies \(fixed(d)) m from the restored shoreline, not touching it (tolerance \(fixed(touch)) m)")))
+                        out.append(ins.finding(.offShoreline(role: role, distance: d, tolerance: touch), layer: li, feature: f, at: try g.pointOnSurface().value().sequences.first?.xy.first))
                     }
                 }
             }
@@ -54,14 +51,12 @@ enum RelationChecks {
                     let off = try g.difference(corridor)
                     let len = try off.length()
                     if len > tol {
-                        out.append(ins.finding(.dikeOffOriginal, layer: li, feature: f, at: try off.value().sequences.first?.xy.first, .init(
-                            zh: "拆除后堤线有 \(fixed(len)) m 不在原堤线 \(fixed(tol)) m 范围内",
-                            en: "\(fixed(len)) m of the dike after removal lies more than \(fixed(tol)) m from the original dike")))
+                        out.append(ins.finding(.dikeOffOriginal(length: len, tolerance: tol), layer: li, feature: f, at: try off.value().sequences.first?.xy.first))
                     }
                 }
             }
             out += try parcelCover(ins, items("parcels"), landuse: ["landuse_before", "landuse_after"].map { ($0, items($0)) })
-        } catch { out.append(ins.failure(error, layer: nil, feature: nil, what: "relations between layers")) }
+        } catch { out.append(ins.failure(error, layer: nil, feature: nil, stage: .relations)) }
         return out
     }
 
@@ -71,9 +66,7 @@ enum RelationChecks {
                              _ mangroves: [(li: Int, f: Feature, g: GEOSGeometry)]) throws -> [Finding] {
         guard !wall.isEmpty, !mangroves.isEmpty else { return [] }
         guard let side = ins.manifest?.declared["seaSide"]?.stringValue, side == "left" || side == "right" else {
-            return [Finding(.seaSideUnknown, role: "mangrove", message: .init(
-                zh: "未申报海侧（declared.seaSide：left/right），未核对红树林是否位于海堤外侧",
-                en: "no sea side declared (declared.seaSide: left/right); whether the mangroves lie outside the seawall is not checked"))]
+            return [Finding(.seaSideUnknown, role: "mangrove")]
         }
         let parts = wall.flatMap { w in w.f.geometry.lineParts.map { CoordinateSequence($0.xy) } }
         var out: [Finding] = []
@@ -81,9 +74,7 @@ enum RelationChecks {
             guard let p = try g.pointOnSurface().value().sequences.first?.xy.first else { continue }
             guard let s = LineSide.side(of: p, relativeTo: parts)?.rawValue else { continue }
             if s != side {
-                out.append(ins.finding(.mangroveLandward, layer: li, feature: f, at: p, .init(
-                    zh: "红树林位于海堤线的\(s == "left" ? "左" : "右")侧（陆侧），申报海侧为\(side == "left" ? "左" : "右")侧：堤内红树林不计入（SW 第十九条第三项）",
-                    en: "the mangrove lies on the \(s) (land) side of the seawall line, the declared sea side is \(side): mangroves inside the wall do not count (SW Art. 19(3))")))
+                out.append(ins.finding(.mangroveLandward(side: s, declared: side), layer: li, feature: f, at: p))
             }
         }
         return out
@@ -107,13 +98,9 @@ enum RelationChecks {
                 guard a > sliver else { continue }
                 let at = try uncovered.pointOnSurface().value().sequences.first?.xy.first
                 if a >= 0.5 * total {
-                    out.append(ins.finding(.parcelOutsideLanduse, layer: li, feature: f, at: at, .init(
-                        zh: "地块 \(fixed(a)) m²（共 \(fixed(total)) m²）不在“\(role)”图层覆盖范围内",
-                        en: "\(fixed(a)) m² of the parcel's \(fixed(total)) m² lie outside the \(role) layer's coverage")))
+                    out.append(ins.finding(.parcelOutsideLanduse(role: role, area: a, total: total), layer: li, feature: f, at: at))
                 } else {
-                    out.append(ins.finding(.landuseGap, layer: li, feature: f, at: at, .init(
-                        zh: "地块内有 \(fixed(a)) m² 未被“\(role)”图层覆盖（地类缺失）",
-                        en: "\(fixed(a)) m² inside the parcel have no land class in the \(role) layer (a gap)")))
+                    out.append(ins.finding(.landuseGap(role: role, area: a), layer: li, feature: f, at: at))
                 }
             }
         }

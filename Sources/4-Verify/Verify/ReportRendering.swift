@@ -1,5 +1,6 @@
 import Foundation
 import GeoCore
+import Rules
 
 /// Text and JSON forms of a verification report. All wording of the text form is here, per language.
 extension VerificationReport {
@@ -34,14 +35,20 @@ extension VerificationReport {
         let t = Wording(lang)
         var lines = ["\(t.title) — \(bundle)"]
         if let rulebook { lines.append("\(t.rulebook): \(rulebook)") }
-        if let workingCRS { lines.append("\(t.workingCRS): \(workingCRS)\(workingCRSReason.map { " (\($0))" } ?? "")") }
+        if let workingCRS {
+            let reason = workingCRSReason.map { t.zh ? "（\(ReadingText.workingCRSReasonZh($0))）" : " (\($0))" } ?? ""
+            lines.append("\(t.workingCRS): \(workingCRS)\(reason)")
+        }
         for l in layers {
-            lines.append("  \(l.role): \(l.file) — \(l.features) \(t.features), \(l.crs ?? t.noCRS)\(l.encoding.map { ", \($0)" } ?? "")\(l.usable ? "" : " — \(t.unusable)")")
+            let encoding = l.encoding.map { ", " + (t.zh ? ReadingText.encodingZh($0) : $0) } ?? ""
+            let role = t.zh ? (LayerRole(rawValue: l.role)?.name.zh ?? "“\(l.role)”") : l.role
+            lines.append("  \(role): \(l.file) — \(l.features) \(t.features), \(l.crs ?? t.noCRS)\(encoding)\(l.usable ? "" : " — \(t.unusable)")")
         }
         lines.append("\(t.severity(.error)) \(count(.error)) · \(t.severity(.warning)) \(count(.warning)) · \(t.severity(.info)) \(count(.info))")
         for f in findings {
             var head = "[\(t.severity(f.severity))] \(f.code.rawValue)"
-            if let layer = f.layer { head += " \(layer)" }
+            // The Chinese report quotes the user's file names as it quotes all their data.
+            if let layer = f.layer { head += t.zh ? " “\(layer)”" : " \(layer)" }
             if let i = f.featureIndex { head += " \(t.record) \(i)" }
             if let id = f.featureId { head += " (\(id))" }
             lines.append(head + " — " + f.message(lang))

@@ -37,12 +37,10 @@ enum TopologyChecks {
                     let a = try inter.area()
                     guard a > tolerance else { continue }
                     let at = try inter.pointOnSurface().value().sequences.first?.xy.first
-                    out.append(ins.finding(.overlap, layer: li, feature: fi, at: at, .init(
-                        zh: "与第 \(fj.index) 条记录\(ins.featureId(ins.set.layers[li], fj).map { "（\($0)）" } ?? "")重叠 \(fixed(a)) m²，面积会被重复计算",
-                        en: "overlaps record \(fj.index)\(ins.featureId(ins.set.layers[li], fj).map { " (\($0))" } ?? "") by \(fixed(a)) m²; the area would count twice")))
+                    out.append(ins.finding(.overlap(record: fj.index, id: ins.featureId(ins.set.layers[li], fj), area: a), layer: li, feature: fi, at: at))
                 }
             }
-        } catch { out.append(ins.failure(error, layer: li, feature: nil, what: "overlaps")) }
+        } catch { out.append(ins.failure(error, layer: li, feature: nil, stage: .overlaps)) }
         return out
     }
 
@@ -69,9 +67,7 @@ enum TopologyChecks {
                 guard d > 0, d <= tolerance else { continue }
                 let key = [a.feature.index, a.part, b.feature.index, b.part].sorted()
                 guard reported.insert(key).inserted else { continue }
-                out.append(ins.finding(.nearJoin, layer: li, feature: a.feature, at: a.p, .init(
-                    zh: "第 \(a.part) 部分的端点与第 \(b.feature.index) 条记录第 \(b.part) 部分的端点相距 \(fixed(d, 3)) m 而未连接",
-                    en: "an end of part \(a.part) lies \(fixed(d, 3)) m from an end of record \(b.feature.index) part \(b.part) without meeting it")))
+                out.append(ins.finding(.nearJoin(part: a.part, record: b.feature.index, otherPart: b.part, distance: d), layer: li, feature: a.feature, at: a.p))
             }
         }
         return out

@@ -77,7 +77,7 @@ public enum Verifier {
             guard let outcome = reading.outcome, let proj = reading.proj else { throw reading.failure ?? SubmissionError.noLayers(path: reading.path) }
             try run(bundle, outcome, proj: proj, options: options, into: &report)
         } catch {
-            report.findings.append(Finding(.checkFailed, message: .init(zh: "核查无法进行：\(error)", en: "verification could not run: \(error)")))
+            report.findings.append(Finding(.verifierFailed(detail: "\(error)")))
             report.unusable = true
         }
         report.findings.sort(by: VerificationReport.order)

@@ -59,7 +59,7 @@ public enum BundleMeasurer {
 }
 
 /// Why a bundle that verified cannot be measured. Each case has a stable code.
-public enum MeasureError: Error, Sendable, CustomStringConvertible {
+public enum MeasureError: CodedError, Sendable {
     /// The rulebook lacks a threshold measuring needs (the segment flags of SW Art. 19(1)).
     case thresholdMissing(key: String, rulebook: String)
     /// The parameters would make more work than one run may do (`ParameterTable.maxTransects`).
@@ -71,10 +71,12 @@ public enum MeasureError: Error, Sendable, CustomStringConvertible {
         case .workloadTooLarge: return "MEASURE.WORKLOAD_TOO_LARGE"
         }
     }
-    public var description: String {
+    public var message: Bilingual {
         switch self {
-        case let .thresholdMissing(key, book): return "[\(code)] rulebook \(book) has no threshold \(key)"
-        case .workloadTooLarge(let d): return "[\(code)] \(d)"
+        case let .thresholdMissing(key, book):
+            return .init(zh: "规则库“\(book)”缺少量算所需的阈值“\(key)”", en: "rulebook \(book) has no threshold \(key)")
+        case .workloadTooLarge(let d):
+            return .init(zh: "参数使工作量超出单次运行的上限，未量算；数量见英文信息", en: d)
         }
     }
 }

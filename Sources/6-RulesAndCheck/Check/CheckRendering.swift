@@ -54,11 +54,11 @@ extension CheckReport {
             if let x = r.value {
                 let u = r.unit ?? ""
                 let unit = zh ? ChineseText.unit(u) : u
-                let show = u == "ratio" ? String(format: "%.2f%%", x * 100) : fixed(x, 2) + (unit.isEmpty ? "" : " " + unit)
+                let show = u == "ratio" ? fixed(x * 100, 2) + "%" : fixed(x, 2) + (unit.isEmpty ? "" : " " + unit)
                 line += ": \(show)"
-                if let un = r.uncertainty, un > 0 { line += u == "ratio" ? String(format: " ±%.2f%%", un * 100) : String(format: " ±%.2f", un) }
+                if let un = r.uncertainty, un > 0 { line += u == "ratio" ? " ±" + fixed(un * 100, 2) + "%" : " ±" + fixed(un, 2) }
                 if let t = r.threshold, let c = r.comparison {
-                    line += (zh ? "（要求 " : " (required ") + c + " " + (u == "ratio" ? String(format: "%.2f%%", t * 100) : fixed(t, 2)) + (zh ? "）" : ")")
+                    line += (zh ? "（要求 " : " (required ") + c + " " + (u == "ratio" ? fixed(t * 100, 2) + "%" : fixed(t, 2)) + (zh ? "）" : ")")
                 }
             } else if let d = r.declaredValue { line += ": \(zh ? ChineseText.value(d) : d)" }
             line += " — " + (r.source == "declared" ? (zh ? "申报" : "declared") : (zh ? "量测" : "measured")) + (zh ? "，\(ChineseText.article(r.article))" : ", \(r.article)")

@@ -180,7 +180,7 @@ public enum Checker {
         else { r.verdict = t.passes(x) ? .pass : .fail }
         guard r.verdict != .pass else { return r }
         let unit = r.unit ?? ""
-        func show(_ v: Double) -> String { unit == "ratio" ? String(format: "%.2f%%", v * 100) : String(format: "%.2f %@", v, unit) }
+        func show(_ v: Double) -> String { unit == "ratio" ? fixed(v * 100, 2) + "%" : fixed(v, 2) + " " + unit }
         let gap = abs(t.value - x)
         let subject = r.subject.map { " (\($0))" } ?? ""
         let subjectZh = r.subject.map { "（\(CriterionResult.subjectZh($0))）" } ?? ""

@@ -1,4 +1,5 @@
 import Foundation
+import Plumbing
 import Rules
 
 /// The Chinese of what the check and the annex receive as data in English: measured values' labels and
@@ -83,22 +84,10 @@ public enum ChineseText {
         return english
     }
 
-    /// How the attribute text was decoded ("GB18030 (from .cpg "GBK")").
-    public static func encoding(_ english: String) -> String {
-        english.replacingOccurrences(of: "(from .cpg ", with: "（取自 .cpg ").replacingOccurrences(of: "(from DBF language driver ", with: "（取自 DBF 代码页字节 ")
-            .replacingOccurrences(of: "(detected: no .cpg and no code page in the DBF)", with: "（按内容判定：无 .cpg，DBF 未指明代码页）")
-            .replacingOccurrences(of: "(detected: no .cpg; the DBF language driver ", with: "（按内容判定：无 .cpg；DBF 代码页字节 ")
-            .replacingOccurrences(of: " names no single code page)", with: " 未指明唯一代码页）")
-            .replacingOccurrences(of: "ASCII (no .cpg, no code page; all text is ASCII)", with: "ASCII（无 .cpg 与代码页；全部为 ASCII 文字）")
-            .replacingOccurrences(of: "\")", with: "\"）").replacingOccurrences(of: #"(0x[0-9A-F]{2})\)"#, with: "$1）", options: .regularExpression)
-    }
-
-    /// Why the working CRS was chosen (measurement-methods §0).
-    public static func workingCRSReason(_ english: String) -> String {
-        english.replacingOccurrences(of: "the only CGCS2000 Gauss–Krüger CRS among the layers (§0)", with: "各图层中唯一的 CGCS2000 高斯–克吕格坐标系（§0）")
-            .replacingOccurrences(of: #"^3° zone nearest the centre longitude ([0-9.]+)°E: CM ([0-9]+)°E \(§0\)$"#,
-                                  with: "距中心经度 $1°E 最近的 3° 带：中央经线 $2°E（§0）", options: .regularExpression)
-    }
+    /// How the attribute text was decoded, in Chinese (`ReadingText.encodingZh`).
+    public static func encoding(_ english: String) -> String { ReadingText.encodingZh(english) }
+    /// Why the working CRS was chosen, in Chinese (`ReadingText.workingCRSReasonZh`).
+    public static func workingCRSReason(_ english: String) -> String { ReadingText.workingCRSReasonZh(english) }
 
     /// "parcel JY-001" → "地块 JY-001", "segment 2" → "第 2 段".
     public static func subject(_ english: String) -> String { CriterionResult.subjectZh(english) }
@@ -127,12 +116,8 @@ public enum ChineseText {
 
     // MARK: Catalogue
 
-    public static let roleNames: [String: String] = [
-        "shoreline": "生态恢复岸线", "beach": "沙滩", "intertidal": "潮间带", "dated_shorelines": "历史岸线", "seawall_line": "海堤线",
-        "mangrove": "红树林", "seawall": "海堤", "vegetation": "植被", "dike_before": "拆除前堤坝", "dike_after": "拆除后堤坝", "bedrock": "基岩",
-        "parcels": "地块", "landuse_before": "修复前土地利用", "landuse_after": "修复后土地利用", "construction_land": "三调建设用地",
-        "heritage": "文物保护范围", "restricted_rights": "权利受限土地", "geohazard": "地质灾害区", "spatial_plan": "国土空间规划分区",
-    ]
+    /// Role names in Chinese, from the one table (`LayerRole.name`).
+    public static let roleNames: [String: String] = Dictionary(uniqueKeysWithValues: LayerRole.allCases.map { ($0.rawValue, $0.name.zh) })
 
     public static let widthStatistics: [String: String] = [
         "meanWidth_m": "全部测站平均宽度", "minWidth_m": "最小宽度", "p10Width_m": "第 10 百分位宽度", "medianWidth_m": "宽度中位数",

@@ -1,4 +1,5 @@
 import Foundation
+import Plumbing
 import Rules
 
 /// SW Art. 28: how the proceeds of an indicator sale are split, in integer fen. Every split is
@@ -112,7 +113,7 @@ public struct RevenueSplit: Sendable, Equatable {
     }
 }
 
-public enum CheckError: Error, Sendable, CustomStringConvertible {
+public enum CheckError: CodedError, Sendable {
     case invalidInput(String)
     /// An amount of money or a quantity beyond the integer range.
     case overflow(String)
@@ -122,10 +123,10 @@ public enum CheckError: Error, Sendable, CustomStringConvertible {
         case .overflow: return "MONEY.OVERFLOW"
         }
     }
-    public var description: String {
+    public var message: Bilingual {
         switch self {
-        case .invalidInput(let s): return "[\(code)] \(s)"
-        case .overflow(let s): return "[\(code)] \(s) is beyond the range of amounts EcoCredit computes exactly"
+        case .invalidInput(let s): return .init(zh: "输入不符合规则；细节见英文信息", en: s)
+        case .overflow(let s): return .init(zh: "金额或数量超出可精确计算的范围（\(s)）", en: "\(s) is beyond the range of amounts EcoCredit computes exactly")
         }
     }
 }

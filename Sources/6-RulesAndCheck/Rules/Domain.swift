@@ -23,6 +23,19 @@ public enum SubmissionKind: String, Sendable, CaseIterable, Codable {
     public init(from decoder: any Decoder) throws {
         self = try decodeKnown(decoder, what: "kind")
     }
+
+    /// The kind's name in both languages (messages and reports).
+    public var name: Bilingual {
+        switch self {
+        case .beach: return .init(zh: "沙滩", en: "beach")
+        case .mudflat: return .init(zh: "泥滩", en: "mudflat")
+        case .mangrove: return .init(zh: "红树林", en: "mangrove")
+        case .ecoSeawall: return .init(zh: "生态海堤", en: "eco-seawall")
+        case .dikeRemoval: return .init(zh: "堤坝拆除", en: "dike removal")
+        case .restorationParcels: return .init(zh: "生态修复地块", en: "restoration parcels")
+        case .landSupply: return .init(zh: "建设用地供应", en: "land supply")
+        }
+    }
 }
 
 /// The role a layer plays in a bundle (the keys of the manifest's `layers`).
@@ -44,6 +57,31 @@ public enum LayerRole: String, Sendable, CaseIterable, Codable {
 
     public init(from decoder: any Decoder) throws {
         self = try decodeKnown(decoder, what: "role")
+    }
+
+    /// The role's name in both languages (messages, reports, the annex).
+    public var name: Bilingual {
+        switch self {
+        case .shoreline: return .init(zh: "生态恢复岸线", en: "restored shoreline")
+        case .beach: return .init(zh: "沙滩", en: "beach")
+        case .intertidal: return .init(zh: "潮间带", en: "intertidal zone")
+        case .datedShorelines: return .init(zh: "历史岸线", en: "dated shorelines")
+        case .seawallLine: return .init(zh: "海堤线", en: "seawall line")
+        case .mangrove: return .init(zh: "红树林", en: "mangrove")
+        case .seawall: return .init(zh: "海堤", en: "seawall")
+        case .vegetation: return .init(zh: "植被", en: "vegetation")
+        case .dikeBefore: return .init(zh: "拆除前堤坝", en: "dike before removal")
+        case .dikeAfter: return .init(zh: "拆除后堤坝", en: "dike after removal")
+        case .bedrock: return .init(zh: "基岩", en: "bedrock")
+        case .parcels: return .init(zh: "地块", en: "parcels")
+        case .landuseBefore: return .init(zh: "修复前土地利用", en: "land use before")
+        case .landuseAfter: return .init(zh: "修复后土地利用", en: "land use after")
+        case .constructionLand: return .init(zh: "三调建设用地", en: "construction land (third survey)")
+        case .heritage: return .init(zh: "文物保护范围", en: "heritage protection area")
+        case .restrictedRights: return .init(zh: "权利受限土地", en: "land with restricted rights")
+        case .geohazard: return .init(zh: "地质灾害区", en: "geohazard area")
+        case .spatialPlan: return .init(zh: "国土空间规划分区", en: "spatial plan zone")
+        }
     }
 }
 

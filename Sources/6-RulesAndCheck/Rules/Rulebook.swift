@@ -246,7 +246,7 @@ public struct Rulebook: Sendable, Decodable {
 }
 
 /// Errors reading rulebook and vocabulary files. Each has a stable code.
-public enum RulesError: Error, Sendable, CustomStringConvertible, Equatable {
+public enum RulesError: CodedError, Sendable, Equatable {
     /// No shipped rulebook of that name, or no readable regular file at that path.
     case notFound(name: String)
     /// Not valid JSON, or not a rulebook: `detail` says where (line and column, or the key path).
@@ -267,14 +267,19 @@ public enum RulesError: Error, Sendable, CustomStringConvertible, Equatable {
         case .ruleMismatch: return "RULES.RULE_MISMATCH"
         }
     }
-    public var description: String {
+    public var message: Bilingual {
         switch self {
-        case .notFound(let n): return "[\(code)] no rulebook or vocabulary named \(n)"
-        case let .invalid(n, d): return "[\(code)] \(n): \(d)"
+        case .notFound(let n):
+            return .init(zh: "没有名为“\(n)”的规则库或词表（或不是可读的普通文件）", en: "no rulebook or vocabulary named \(n)")
+        case let .invalid(n, d):
+            return .init(zh: "规则库“\(n)”无法解读；位置与原因见英文信息", en: "\(n): \(d)")
         case let .unknownValue(what, value, path, allowed):
-            return "[\(code)] \(path): unknown \(what) \"\(value)\" (one of \(allowed.joined(separator: ", ")))"
-        case .overrideInvalid(let d): return "[\(code)] \(d)"
-        case let .ruleMismatch(book, rule): return "[\(code)] rulebook \(book) is not for \(rule), the bundle's rule"
+            return .init(zh: "“\(path)”：未知的取值“\(value)”（可用：\(allowed.map { "“\($0)”" }.joined(separator: "、"))）",
+                         en: "\(path): unknown \(what) \"\(value)\" (one of \(allowed.joined(separator: ", ")))")
+        case .overrideInvalid(let d):
+            return .init(zh: "提交清单的规则库假设表无法应用；原因见英文信息", en: d)
+        case let .ruleMismatch(book, rule):
+            return .init(zh: "规则库“\(book)”不适用于本提交的规则“\(rule)”", en: "rulebook \(book) is not for \(rule), the bundle's rule")
         }
     }
 

@@ -138,7 +138,7 @@ public enum AnnexBuilder {
             ctx["values"] = m.values.map { v -> [String: Any] in
                 ["id": v.id, "label": zh ? ChineseText.label(id: v.id, english: v.label) : v.label, "method": zh ? ChineseText.method(v.method) : v.method,
                  "raw": GeoJSON.number(v.value), "display": show(v.value, v.unit), "unit": unitLabel(v.unit),
-                 "geodesic": v.geodesic.map { show($0, v.unit) } ?? "", "difference": v.relativeDifference.map { String(format: "%+.4f%%", $0 * 100) } ?? "",
+                 "geodesic": v.geodesic.map { show($0, v.unit) } ?? "", "difference": v.relativeDifference.map { signedFixed($0 * 100, 4) + "%" } ?? "",
                  "article": article(v.article)]
             }
             ctx["segments"] = m.segments.map { s -> [String: Any] in
@@ -154,7 +154,7 @@ public enum AnnexBuilder {
                                  ("change.netChange", [c.netChangeMean, c.netChangeMin, c.netChangeMax].map { $0.map { fixed($0, 2) } ?? "–" }.joined(separator: " / ")),
                                  ("change.endPointRate", c.endPointRate.map { fixed($0, 3) } ?? "–"),
                                  ("change.counts", "\(c.eroding) / \(c.accreting) / \(c.missingBoth)"),
-                                 ("change.erosionShare", c.erosionShare.map { String(format: "%.1f%%", $0 * 100) } ?? "–"),
+                                 ("change.erosionShare", c.erosionShare.map { fixed($0 * 100, 1) + "%" } ?? "–"),
                                  ("change.ambiguous", "\(c.ambiguousTransects.count)"), ("change.days", "\(c.days)")].map { ["label": word($0.0), "value": $0.1] }
             }
             ctx["hasChange"] = m.shorelineChange != nil
@@ -203,7 +203,7 @@ public enum AnnexBuilder {
     /// Display rounding of measurement-methods §0: metres and m² to 0.01, fractions to 0.1 %.
     static func show(_ v: Double, _ unit: String) -> String {
         switch unit {
-        case "ratio": return String(format: "%.1f%%", v * 100)
+        case "ratio": return fixed(v * 100, 1) + "%"
         case "count", "days": return fixed(v, 0)
         case "mu", "unit": return fixed(v, 4)
         case "m/yr": return fixed(v, 3)
@@ -225,10 +225,13 @@ public enum AnnexBuilder {
     }
 }
 
-public enum AnnexError: Error, Sendable, CustomStringConvertible {
+public enum AnnexError: CodedError, Sendable {
     case resourceMissing(String)
-    public var description: String {
-        switch self { case .resourceMissing(let n): return "[ANNEX.RESOURCE_MISSING] \(n) is not in the Annex module's resources" }
+    public var code: String { "ANNEX.RESOURCE_MISSING" }
+    public var message: Bilingual {
+        switch self {
+        case .resourceMissing(let n): return .init(zh: "附件模板资源“\(n)”缺失（安装不完整）", en: "\(n) is not in the Annex module's resources")
+        }
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Plumbing
 
 /// Prints an HTML file to PDF with headless Chromium (found on PATH as chromium,
 /// chromium-browser, google-chrome or google-chrome-stable).
@@ -31,12 +32,18 @@ public enum PDFPrinter {
         }
     }
 
-    public enum PrintError: Error, CustomStringConvertible {
+    public enum PrintError: CodedError {
         case noBrowser(String), failed(String)
-        public var description: String {
+        public var code: String {
             switch self {
-            case .noBrowser(let s): return "[ANNEX.NO_BROWSER] \(s)"
-            case .failed(let s): return "[ANNEX.PDF_FAILED] \(s)"
+            case .noBrowser: return "ANNEX.NO_BROWSER"
+            case .failed: return "ANNEX.PDF_FAILED"
+            }
+        }
+        public var message: Bilingual {
+            switch self {
+            case .noBrowser(let s): return .init(zh: "找不到用于打印 PDF 的 Chromium 浏览器；细节见英文信息", en: s)
+            case .failed(let s): return .init(zh: "PDF 打印失败；细节见英文信息", en: s)
             }
         }
     }

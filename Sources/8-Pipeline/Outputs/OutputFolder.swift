@@ -136,7 +136,7 @@ public struct OutputFolder {
 }
 
 /// Why an output folder cannot be written. Each has a stable code.
-public enum OutputError: Error, Sendable, CustomStringConvertible {
+public enum OutputError: CodedError, Sendable {
     case symlink(path: String)
     case notAFolder(path: String)
     case notOurs(path: String)
@@ -150,12 +150,17 @@ public enum OutputError: Error, Sendable, CustomStringConvertible {
         case .cannotWrite: return "OUTPUT.CANNOT_WRITE"
         }
     }
-    public var description: String {
+    public var message: Bilingual {
         switch self {
-        case .symlink(let p): return "[\(code)] \(p) is a symbolic link; EcoCredit does not write through links"
-        case .notAFolder(let p): return "[\(code)] \(p) exists and is not a folder"
-        case .notOurs(let p): return "[\(code)] \(p) holds files EcoCredit did not write (no index.json); choose an empty or new folder"
-        case let .cannotWrite(p, d): return "[\(code)] \(p): \(d)"
+        case .symlink(let p):
+            return .init(zh: "“\(p)”是符号链接；EcoCredit 不经链接写入", en: "\(p) is a symbolic link; EcoCredit does not write through links")
+        case .notAFolder(let p):
+            return .init(zh: "“\(p)”已存在且不是目录", en: "\(p) exists and is not a folder")
+        case .notOurs(let p):
+            return .init(zh: "“\(p)”中有不是 EcoCredit 写入的文件（没有 index.json）；请选择空目录或新目录",
+                         en: "\(p) holds files EcoCredit did not write (no index.json); choose an empty or new folder")
+        case let .cannotWrite(p, d):
+            return .init(zh: "“\(p)”无法写入；系统的原因见英文信息", en: "\(p): \(d)")
         }
     }
 }

@@ -80,16 +80,18 @@ public enum Pipeline {
             if let book = bureauBook, let rule = bundle.manifest?.ruleId, book.id != rule {
                 throw RulesError.ruleMismatch(rulebook: book.citation, bundleRule: rule.rawValue)
             }
-            do {
-                var book = try bureauBook ?? RuleLibrary.rulebook(for: bundle.manifest?.ruleId)
-                if let o = bundle.manifest?.rulebookOverride { book = try book.applying(override: o) }
-                rulebook = book
-            } catch let e as RulesError { overrideError = e }
+            // A shipped or bureau rulebook that cannot be read is the program's problem (exit 4);
+            // only the manifest's what-if tables are the bundle's.
+            let book = try bureauBook ?? RuleLibrary.rulebook(for: bundle.manifest?.ruleId)
+            rulebook = book
+            if let o = bundle.manifest?.rulebookOverride {
+                do { rulebook = try book.applying(override: o) } catch let e as RulesError { overrideError = e }
+            }
         }
         progress?(.verifying)
         var verification = Verifier.check(reading, options: .init(rulebook: rulebook ?? bureauBook))
         if let e = overrideError {
-            verification.findings.append(Finding(.manifestInvalid, layer: "submission.json", message: .init(zh: "规则库覆盖无法应用：\(e)", en: "the rulebook override cannot be applied: \(e)")))
+            verification.findings.append(Finding(.rulebookOverrideInvalid(detail: e.description), layer: "submission.json"))
             verification.unusable = true
         }
         let failed = verification.unusable || verification.count(.error) > 0
@@ -144,7 +146,7 @@ public enum CheckDates {
 }
 
 /// Why the pipeline stopped, each with a stable code.
-public enum WorkflowError: Error, Sendable, CustomStringConvertible {
+public enum WorkflowError: CodedError, Sendable {
     /// Measuring a verified bundle failed (a workload too large, a GEOS failure).
     case measuring(bundle: String, underlying: any Error)
 
@@ -156,9 +158,11 @@ public enum WorkflowError: Error, Sendable, CustomStringConvertible {
             return "MEASURE.FAILED"
         }
     }
-    public var description: String {
+    public var message: Bilingual {
         switch self {
-        case let .measuring(b, e): return "\(b): cannot be measured: \(e)"
+        case let .measuring(b, e):
+            let inner = (e as? any CodedError)?.message ?? .init(zh: "原因见英文信息", en: "\(e)")
+            return .init(zh: "“\(b)”无法量算：\(inner.zh)", en: "\(b): cannot be measured: \(inner.en)")
         }
     }
 }

@@ -44,7 +44,7 @@ struct AnnexCommand: ParsableCommand {
             emit("annex: \(output)/annex.html, with \(written.filter { $0 != "annex.html" }.joined(separator: ", ")), index.json")
             if r.measurement == nil {
                 emit(r.verification.text(lang), terminator: "")
-                emitError("\(input.bundle): verification found errors: the annex shows them and assesses nothing")
+                emitError(lang == .zh ? "\(input.bundle)：核查发现错误：附件列出这些错误，不作评估" : "\(input.bundle): verification found errors: the annex shows them and assesses nothing")
                 throw ExitCode(Exit.failed)
             }
         }

@@ -81,8 +81,8 @@ struct SplitCommand: ParsableCommand {
 
     func run() throws {
         do { try split() }
-        catch let e as RulesError { emitError("\(rulebook ?? "shanwei-coastline"): \(e)"); throw ExitCode(Exit.rulebook) }
-        catch let e as CheckError { emitError("\(e)"); throw ExitCode(Exit.unusable) }
+        catch let e as RulesError { emitError(e, context: rulebook ?? "shanwei-coastline"); throw ExitCode(Exit.rulebook) }
+        catch let e as CheckError { emitError(e); throw ExitCode(Exit.unusable) }
     }
 
     func split() throws {

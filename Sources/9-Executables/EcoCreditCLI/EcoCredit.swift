@@ -55,9 +55,8 @@ enum SummaryText {
             out += "   - \(r.role): \(r.name), \(r.features) features, \(r.geometryType), source \(r.sourceCRS), encoding \(r.encoding)\n"
             if let m = r.measure {
                 let unit = m == "area" ? "m²" : "m"
-                out += String(format: "       %@ planar %.2f %@ (in %@), geodesic %.2f %@ (CGCS2000 ellipsoid), difference %+.4f%%",
-                              m, r.planar, unit, r.workingCRS, r.geodesic, unit, r.relativeDifference * 100)
-                if m == "area" { out += String(format: ", %.4f mu", r.planar / (10000.0 / 15.0)) }
+                out += "       \(m) planar \(fixed(r.planar)) \(unit) (in \(r.workingCRS)), geodesic \(fixed(r.geodesic)) \(unit) (CGCS2000 ellipsoid), difference \(signedFixed(r.relativeDifference * 100, 4))%"
+                if m == "area" { out += ", \(fixed(r.planar / (10000.0 / 15.0), 4)) mu" }
                 out += "\n"
             }
             for n in r.notes { out += "       note: \(n)\n" }

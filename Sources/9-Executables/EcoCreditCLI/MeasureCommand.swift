@@ -1,5 +1,6 @@
 import ArgumentParser
 import BundleMeasure
+import Check
 import Foundation
 import GeoCore
 import Rules
@@ -26,6 +27,8 @@ struct MeasureCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Output folder (created).")
     var output: String
 
+    @Option(help: "Language of the console text: zh or en (the files hold both or are language-free).")
+    var lang: Language = .zh
 
     func run() throws {
         let bar = ProgressBar()
@@ -33,44 +36,59 @@ struct MeasureCommand: ParsableCommand {
             bar.finish()
             let written = try Outputs.write(r, to: output)
             guard let m = r.measurement else {
-                emit(r.verification.text(.zh), terminator: "")
-                emitError("\(input.bundle): not measured: verification found errors (see above); wrote \(output)/verification.json and check.json")
+                emit(r.verification.text(lang), terminator: "")
+                emitError(lang == .zh
+                    ? "\(input.bundle)：核查发现错误（见上），未量算；已写入 \(output)/verification.json 与 check.json"
+                    : "\(input.bundle): not measured: verification found errors (see above); wrote \(output)/verification.json and check.json")
                 throw ExitCode(r.verification.unusable ? Exit.unusable : Exit.failed)
             }
-            emit(MeasureText.render(m))
+            emit(MeasureText.render(m, lang: lang))
             if let c = r.check, !c.reasons.isEmpty {
-                for reason in c.reasons { emit("   ! [\(reason.code)] \(reason.en)") }
+                for reason in c.reasons { emit("   ! [\(reason.code)] \(lang == .zh ? reason.zh : reason.en)") }
             }
-            emit("written: \(output)/ \(written.joined(separator: ", ")), index.json")
+            emit("\(lang == .zh ? "已写入" : "written"): \(output)/ \(written.joined(separator: ", ")), index.json")
         }
     }
 }
 
+/// The measurements on the console, in Chinese or English: labels, methods, articles and notes
+/// in Chinese come from the one catalogue (`ChineseText`), as in the Chinese annex.
 enum MeasureText {
     /// Parcels whose values are printed on the terminal.
     static let parcelsShown = 20
 
-    static func render(_ r: MeasurementReport) -> String {
+    static func render(_ r: MeasurementReport, lang: Language = .en) -> String {
+        let zh = lang == .zh
+        let w = Bilingual.self
+        func say(_ t: Bilingual) -> String { t(lang) }
         var out = "== \(r.bundle)  [\(r.projectId ?? "?")] \(r.rule ?? "?") / \(r.kind ?? "?")\n"
-        out += "   working CRS \(r.workingCRS): \(r.workingCRSReason)\n   rulebook \(r.rulebook)\n"
-        out += "   geodesic cross-check: \(r.geodesicMethod)\n"
-        out += "   parameters: " + r.parameters.values.sorted { $0.key < $1.key }.map { "\($0.key)=\(GeoJSON.number($0.value))\(r.parameters.overridden.contains($0.key) ? "*" : "")" }
-            .joined(separator: " ") + " intersectionRule=\(r.parameters.intersectionRule.rawValue)  (* set by the submission)\n"
+        out += "   \(say(w.init(zh: "工作坐标系", en: "working CRS"))) \(r.workingCRS): \(zh ? ChineseText.workingCRSReason(r.workingCRSReason) : r.workingCRSReason)\n"
+        out += "   \(say(w.init(zh: "规则库", en: "rulebook"))) \(r.rulebook)\n"
+        out += "   \(say(w.init(zh: "椭球面复核", en: "geodesic cross-check"))): \(zh ? ChineseText.geodesicMethod(r.geodesicMethod) : r.geodesicMethod)\n"
+        out += "   \(say(w.init(zh: "参数", en: "parameters"))): " + r.parameters.values.sorted { $0.key < $1.key }.map { "\($0.key)=\(GeoJSON.number($0.value))\(r.parameters.overridden.contains($0.key) ? "*" : "")" }
+            .joined(separator: " ") + " intersectionRule=\(r.parameters.intersectionRule.rawValue)  \(say(w.init(zh: "（* 为提交清单所设）", en: "(* set by the submission)")))\n"
         // Per-parcel values are shown for the first parcels only: 100 000 parcels make 700 000
         // lines no one reads on a terminal; every value is in measurements.json.
         let shownParcels = Set(r.parcels.prefix(MeasureText.parcelsShown).map(\.id))
         var hidden = 0
         for v in r.values where !v.id.hasPrefix("layer.") {
             if v.id.hasPrefix("parcel["), let id = v.featureIds.first, !shownParcels.contains(id) { hidden += 1; continue }
-            var line = String(format: "   %@ = %.4f %@", v.id, v.value, v.unit)
-            if let g = v.geodesic, let d = v.relativeDifference { line += String(format: " (geodesic %.4f, %+.4f%%)", g, d * 100) }
-            out += line + "  [\(v.article)]\n"
+            let unit = zh ? ChineseText.unit(v.unit) : v.unit
+            var line = "   \(v.id) = \(fixed(v.value, 4)) \(unit)"
+            if let g = v.geodesic, let d = v.relativeDifference {
+                line += " (\(say(w.init(zh: "椭球面", en: "geodesic"))) \(fixed(g, 4)), \(signedFixed(d * 100, 4))%)"
+            }
+            let label = zh ? ChineseText.label(id: v.id, english: v.label) : v.label
+            out += line + "  \(label)  [\(zh ? ChineseText.article(v.article) : v.article)]\n"
         }
         if hidden > 0 {
-            out += "   … \(hidden) more values of \(r.parcels.count - shownParcels.count) more parcels: see measurements.json\n"
+            out += zh ? "   …… 另有 \(r.parcels.count - shownParcels.count) 个地块的 \(hidden) 个数值：见 measurements.json\n"
+                      : "   … \(hidden) more values of \(r.parcels.count - shownParcels.count) more parcels: see measurements.json\n"
         }
-        for (k, v) in r.declared.sorted(by: { $0.key < $1.key }) { out += "   declared, not measured: \(k) = \(v)\n" }
-        for n in r.notes { out += "   note: \(n)\n" }
+        for (k, v) in r.declared.sorted(by: { $0.key < $1.key }) {
+            out += zh ? "   申报值（未量算）：“\(k)” = \(ChineseText.value(v))\n" : "   declared, not measured: \(k) = \(v)\n"
+        }
+        for n in r.notes { out += zh ? "   说明：\(ChineseText.note(n))\n" : "   note: \(n)\n" }
         return out
     }
 }

@@ -44,6 +44,13 @@ func emitError(_ text: String) {
     FileHandle.standardError.write(Data((TerminalText.safe(text) + "\n").utf8))
 }
 
+/// A coded error on standard error, in both languages: "[CODE] 中文" then the English, with
+/// where it happened (`context`: the bundle or rulebook path) when the message does not say.
+func emitError(_ e: any CodedError, context: String? = nil) {
+    let prefix = context.map { "\($0): " } ?? ""
+    emitError("\(prefix)[\(e.code)] \(e.message.zh)\n    \(e.message.en)")
+}
+
 /// Runs a pipeline call and turns its errors into coded messages and exit statuses: no raw
 /// system or decoding error reaches the user.
 func runPipeline<T>(_ path: String, options: Pipeline.Options, through stage: Pipeline.Stage,
@@ -51,15 +58,15 @@ func runPipeline<T>(_ path: String, options: Pipeline.Options, through stage: Pi
     do {
         return try Pipeline.withBundle(path, options: options, through: stage, progress: progress, body)
     } catch let e as RulesError {
-        emitError("\(options.rulebookFile ?? path): \(e)"); throw ExitCode(Exit.rulebook)
+        emitError(e, context: options.rulebookFile ?? path); throw ExitCode(Exit.rulebook)
     } catch let e as OutputError {
-        emitError("\(e)"); throw ExitCode(Exit.output)
+        emitError(e); throw ExitCode(Exit.output)
     } catch let e as WorkflowError {
-        emitError("[\(e.code)] \(e)"); throw ExitCode(Exit.unusable)
+        emitError(e); throw ExitCode(Exit.unusable)
     } catch let e as ExitCode {
         throw e
     } catch let e as GeoError {
-        emitError("\(path): \(e)"); throw ExitCode(Exit.unusable)
+        emitError(e, context: path); throw ExitCode(Exit.unusable)
     }
 }
 

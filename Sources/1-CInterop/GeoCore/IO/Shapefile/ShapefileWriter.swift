@@ -180,8 +180,8 @@ public enum ShapefileWriter {
         case (.bool(let b), _): s = b ? "T" : "F"
         case (.date(let d), _): s = d.replacingOccurrences(of: "-", with: "")
         case (.integer(let i), "N"), (.integer(let i), "F"):
-            s = layout.decimals > 0 ? String(format: "%.\(layout.decimals)f", Double(i)) : String(i)
-        case (.double(let d), "N"), (.double(let d), "F"): s = String(format: "%.\(layout.decimals)f", d)
+            s = layout.decimals > 0 ? fixed(Double(i), layout.decimals) : String(i)
+        case (.double(let d), "N"), (.double(let d), "F"): s = fixed(d, layout.decimals)
         default: s = v.description
         }
         guard var bytes = encoding.encode(s) else {
