@@ -33,6 +33,9 @@ test: deps lint
 	@# Every geodata/ bundle gives the same findings, values, verdicts and quantities as release
 	@# 0.3.0 recorded (tools/results_facts.py; presentation and statuses aside).
 	python3 tools/results_facts.py check .build/debug/ecocredit tools/results-0.3.0
+	@# The bench workloads (tools/workloads: 10 km of the gentle and the wavy shoreline) against
+	@# 0.4.0's facts recorded before the output and crossing changes of issue #19.
+	python3 tools/results_facts.py check .build/debug/ecocredit tools/results-0.4.0
 
 ## run: the main job on geodata/, with the binary built once: verify every sample bundle, measure
 ## each into out/measure/NAME/, write its annex into out/annex/NAME/, then one table of every

@@ -74,7 +74,7 @@ def main():
         os.makedirs(outdir, exist_ok=True)
         for b in sys.argv[4:]:
             name = os.path.basename(b.rstrip("/"))
-            json.dump({"bundle": name, "facts": facts(bin_, b)}, open(os.path.join(outdir, name + ".json"), "w"), indent=1, sort_keys=True, ensure_ascii=False)
+            json.dump({"bundle": name, "path": b.rstrip("/"), "facts": facts(bin_, b)}, open(os.path.join(outdir, name + ".json"), "w"), indent=1, sort_keys=True, ensure_ascii=False)
             print("recorded", name)
         return 0
     if len(sys.argv) == 4 and sys.argv[1] == "check":
@@ -83,7 +83,7 @@ def main():
         for f in sorted(os.listdir(d)):
             if not f.endswith(".json"): continue
             rec = json.load(open(os.path.join(d, f)))
-            now = facts(bin_, os.path.join("geodata", rec["bundle"]))
+            now = facts(bin_, rec.get("path") or os.path.join("geodata", rec["bundle"]))
             problems = diff(rec["facts"], now, rec["bundle"])
             n += 1
             if problems:

@@ -29,6 +29,7 @@ let generate = !args.contains("--existing"), timeIt = !args.contains("--generate
 if generate {
     try? FileManager.default.removeItem(atPath: folder)
     if mode == "parcels" { try BenchWorkload.writeParcels(count: Int(size), to: folder, proj: proj) }
+    else if mode == "wavy" { try BenchWorkload.writeShoreline(km: size, shape: .wavy, to: folder, proj: proj) }
     else { try BenchWorkload.writeShoreline(km: size, to: folder, proj: proj) }
 }
 if !timeIt { exit(0) }

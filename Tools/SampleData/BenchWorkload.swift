@@ -11,22 +11,37 @@ public enum BenchWorkload {
     /// y of the shoreline at x (metres east of the start), local frame.
     public static func shorelineY(_ x: Double) -> Double { 2000 * sin(x / 7000) + 30 * sin(x / 300) + 4 * sin(x / 37) }
 
+    /// The wavy shoreline with tight bends: bends of 400 m wavelength and 60 m amplitude (radius
+    /// of curvature down to 68 m, well under the 250 m transect half-length, so that most
+    /// transects cross a neighbour) on the gentle shoreline's large curve.
+    public static func wavyY(_ x: Double) -> Double { 2000 * sin(x / 7000) + 60 * sin(x * 2 * .pi / 400) }
+
+    /// The two shoreline workloads: `gentle` (few crossings, beaches 200–1200 m long) and `wavy`
+    /// (tight bends: most transects cross; beaches 800–3000 m long).
+    public enum Shape: String, Sendable { case gentle, wavy }
+
     /// Writes `restored_shoreline.shp`, `beach.shp` and a manifest into `folder`; returns the
-    /// number of beach polygons.
+    /// number of beach polygons. The shoreline is `km` kilometres long along the line (the
+    /// wavy one spans fewer kilometres east–west), with a vertex every 5 m of easting.
     @discardableResult
-    public static func writeShoreline(km: Double, to folder: String, seed: UInt64 = 20261123, proj: ProjContext) throws -> Int {
+    public static func writeShoreline(km: Double, shape: Shape = .gentle, to folder: String, seed: UInt64 = 20261123, proj: ProjContext) throws -> Int {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let length = km * 1000
+        let f = shape == .gentle ? shorelineY : wavyY
+        let beachLength: ClosedRange<Double> = shape == .gentle ? 200...1200 : 800...3000
+        // Easting span whose line length is `km` (the stretch of the curve measured on 100 km).
+        let probe = Shapes.curve(0, 100_000, step: 5, f)
+        let stretch = zip(probe, probe.dropFirst()).reduce(0.0) { $0 + $1.0.distance(to: $1.1) } / 100_000
+        let length = km * 1000 / stretch
         let origin = XY(400_000, 2_400_000)
         func placed(_ p: XY) -> XY { XY(origin.x + p.x, origin.y + p.y) }
-        let line = Shapes.curve(0, length, step: 5, shorelineY).map(placed)
+        let line = Shapes.curve(0, length, step: 5, f).map(placed)
         var rng = Random(seed: seed)
         var polygons: [Geometry] = []
         var x = rng.uniform(0, 200)
         while x < length - 10 {
-            let len = min(rng.uniform(200, 1200), length - x), w0 = rng.uniform(10, 40), w1 = rng.uniform(10, 40)
+            let len = min(rng.uniform(beachLength.lowerBound, beachLength.upperBound), length - x), w0 = rng.uniform(10, 40), w1 = rng.uniform(10, 40)
             let x0 = x
-            let g = Shapes.band(x0, x0 + len, step: 5, along: shorelineY, width: { w0 + (w1 - w0) * ($0 - x0) / len })
+            let g = Shapes.band(x0, x0 + len, step: 5, along: f, width: { w0 + (w1 - w0) * ($0 - x0) / len })
             polygons.append(g.mapSequences { CoordinateSequence($0.xy.map(placed)) })
             x += len + rng.uniform(20, 300)
         }
@@ -40,7 +55,7 @@ public enum BenchWorkload {
                                   to: folder + "/beach.shp", prj: prj)
         let manifest = """
         {"format": "ecocredit-submission/1",
-         "project": {"id": "BENCH-\(Int(km))KM", "rule": "shanwei-coastline", "kind": "beach", "district": "汕尾市"},
+         "project": {"id": "BENCH-\(shape.rawValue.uppercased())-\(Int(km))KM", "rule": "shanwei-coastline", "kind": "beach", "district": "汕尾市"},
          "checkDate": "2026-11-20",
          "layers": {"shoreline": "restored_shoreline.shp", "beach": "beach.shp"},
          "declared": {"seaSide": "right"},
