@@ -156,7 +156,7 @@ final class MeasurementJSONTests: XCTestCase {
             let text = r.json()
             struct Doc: Decodable { let values: [MeasuredValue]; let format: String; let geodesicMethod: String; let segments: [[String: JSONValue]]; let parcels: [[String: JSONValue]] }
             let doc = try JSONDecoder().decode(Doc.self, from: Data(text.utf8))
-            XCTAssertEqual(doc.format, "ecocredit-measurements/1")
+            XCTAssertEqual(doc.format, "ecocredit-measurements/2")
             XCTAssertTrue(doc.geodesicMethod.contains("Karney") && doc.geodesicMethod.contains("mid-latitude"), "the report states how geodesics are computed")
             XCTAssertEqual(doc.values, r.values, "every value, unit, method and parameter survives exactly")
             XCTAssertEqual(doc.segments.count, r.segments.count)

@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 import GeoCore
 @testable import Measure
+import SampleData
 
 /// Shoreline change with known NSM, EPR, SCE, LRR and WLR.
 final class ShorelineChangeTests: XCTestCase {
@@ -100,5 +101,35 @@ final class TransectCrossingTests: XCTestCase {
         XCTAssertTrue(TransectCrossings(TransectCaster.cast(l, q)).pairs.isEmpty)
         // A straight baseline has none.
         XCTAssertTrue(TransectCrossings(TransectCaster.cast([CoordinateSequence([XY(0, 0), XY(1000, 0)])], p)).pairs.isEmpty)
+    }
+
+    /// The runs are the pairs, found by brute force over every pair of transects, on wavy
+    /// baselines of a seeded random shape (the seed is printed); the stretches hold exactly the
+    /// transects of some pair; the existence test agrees with the list.
+    func testRunsAndStretchesAgreeWithEveryPairByBruteForce() {
+        let seed = UInt64(20261203)
+        print("TransectCrossingTests seed \(seed)")
+        var rng = SeededGenerator(seed: seed)
+        var found = 0
+        defer { XCTAssertGreaterThan(found, 1000, "the trials must make crossings to test") }
+        for trial in 0..<12 {
+            let amplitude = rng.uniform(5, 120), wavelength = rng.uniform(150, 900), h = rng.uniform(50, 300)
+            let parts = (0..<Int(rng.uniform(1, 3.99))).map { k in
+                CoordinateSequence(stride(from: 0.0, through: 3000, by: 7).map { x in XY(x, Double(k) * 2000 + amplitude * sin(x * 2 * .pi / wavelength)) })
+            }
+            let p = TransectParameters(spacing: rng.uniform(5, 20), halfLength: h, smoothingWindow: rng.uniform(10, 60))
+            let t = TransectCaster.cast(parts, p)
+            var brute: [[Int]] = []
+            for i in t.indices { for j in (i + 1)..<max(i + 1, t.count) where t[j].part == t[i].part && TransectCrossings.cross(t[i], t[j]) { brute.append([i, j]) } }
+            let c = TransectCrossings(t)
+            XCTAssertEqual(c.pairs.map { [$0.0, $0.1] }, brute, "trial \(trial) (seed \(seed))")
+            XCTAssertEqual(c.pairCount, brute.count)
+            found += brute.count
+            XCTAssertEqual(TransectCrossings.anyCross(t), !brute.isEmpty, "trial \(trial)")
+            let involved = Set(brute.flatMap { $0 })
+            let inStretches = Set(c.stretches(t).flatMap { Array($0.firstTransect...$0.lastTransect) })
+            XCTAssertEqual(inStretches, involved, "trial \(trial)")
+            for s in c.stretches(t) { XCTAssertTrue((s.firstTransect...s.lastTransect).allSatisfy { t[$0].part == s.part }) }
+        }
     }
 }

@@ -9,12 +9,44 @@ public struct ByteText: Sendable {
     }
 
     public var count: Int { bytes.count }
+    /// Room for `n` more bytes.
+    public mutating func reserve(_ n: Int) { bytes.reserveCapacity(bytes.count + n) }
     public mutating func removeAll() { bytes.removeAll(keepingCapacity: true) }
     public mutating func append(_ s: StaticString) { s.withUTF8Buffer { bytes.append(contentsOf: $0) } }
     public mutating func append(bytes other: [UInt8]) { bytes.append(contentsOf: other) }
     public mutating func append(_ s: String) { var s = s; s.withUTF8 { bytes.append(contentsOf: $0) } }
     public mutating func append(byte: UInt8) { bytes.append(byte) }
-    public mutating func append(_ i: Int) { append(String(i)) }
+    /// A decimal integer, digit by digit (no string built).
+    public mutating func append(_ i: Int) {
+        if i < 0 { bytes.append(0x2D) }
+        var m = i.magnitude
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var n = 0
+        withUnsafeMutableBytes(of: &digits) { d in
+            repeat { d[n] = UInt8(truncatingIfNeeded: m % 10) &+ 0x30; m /= 10; n += 1 } while m > 0
+            for k in stride(from: n - 1, through: 0, by: -1) { bytes.append(d[k]) }
+        }
+    }
+
+    /// `v` with at most `decimals` (≤ 9) decimals, trailing zeros dropped ("115.36291", "-0.5", "3"),
+    /// computed in integers: no string is built. `null` when not finite or beyond ±9·10⁹.
+    public mutating func append(fixed v: Double, decimals: Int) {
+        let scale = [1.0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9][max(0, min(9, decimals))]
+        let scaled = (v * scale).rounded()
+        guard scaled.isFinite, abs(scaled) < 9e18, abs(v) < 9e9 else { append("null" as StaticString); return }
+        let q = Int64(scaled), unit = Int64(scale)
+        if q < 0 { bytes.append(0x2D) }
+        let m = q.magnitude
+        append(Int(m / UInt64(unit)))
+        var frac = m % UInt64(unit), width = max(0, min(9, decimals))
+        guard frac != 0 else { return }
+        while frac % 10 == 0 { frac /= 10; width -= 1 }
+        bytes.append(0x2E)
+        var div: UInt64 = 1
+        for _ in 1..<max(1, width) { div *= 10 }
+        for _ in 0..<width { bytes.append(UInt8(truncatingIfNeeded: frac / div) &+ 0x30); frac %= div; div = max(1, div / 10) }
+    }
     /// `GeoJSON.number(d)`'s text (shortest round-trip; integers without a point; null if not finite).
     /// The standard library's shortest round-trip digits (`description`).
     public mutating func append(number d: Double) {

@@ -185,7 +185,7 @@ struct MeasureContext {
         let members = runMembers(runs, widths)   // found once: segments and transect rows both need them
         try addSegments(runs, members, widths, dissolved, qualify: qualify)
         addTransectRows(widths, members: members, baselineRole: baselineRole, featureRole: featureRole)
-        addCrossings(transects, parts)
+        addCrossings(transects, parts, baselineRole: baselineRole)
         return (transects, widths)
     }
 
@@ -308,12 +308,22 @@ struct MeasureContext {
     }
 
     /// Crossing transects (§1 beyond the spec), and the smoothing window that avoids them.
-    mutating func addCrossings(_ transects: [Transect], _ parts: [CoordinateSequence]) {
+    mutating func addCrossings(_ transects: [Transect], _ parts: [CoordinateSequence], baselineRole: String) {
         let crossings = TransectCrossings(transects)
-        report.crossings = crossings.pairs
-        if !crossings.pairs.isEmpty {
+        let stretches = crossings.stretches(transects)
+        var summary = MeasurementReport.Crossings()
+        summary.baseline = baselineRole
+        summary.pairs = crossings.pairCount
+        summary.transects = stretches.reduce(0) { $0 + $1.transects }
+        summary.stretches = stretches
+        summary.rows = crossings.runs.map { r in
+            .init(part: transects[r.transect].part, station: transects[r.transect].station,
+                  firstStation: transects[r.first].station, lastStation: transects[r.last].station)
+        }
+        report.crossings = summary
+        if !crossings.isEmpty {
             report.suggestedSmoothingWindow_m = TransectCrossings.suggestedWindow(baseline: parts, params.transect)
-            report.notes.append("\(crossings.pairs.count) pairs of transects cross on tight bends; "
+            report.notes.append("\(summary.pairs) pairs of transects cross on tight bends (\(summary.transects) transects in \(stretches.count) stretches; crossings.csv lists them); "
                 + (report.suggestedSmoothingWindow_m.map { "a smoothing window of \(fixed($0)) m avoids it" } ?? "no smoothing window up to the part length avoids it"))
         }
     }

@@ -68,7 +68,8 @@ public struct MeasurementReport: Sendable {
     public var values: [MeasuredValue] = []
     public var transects: [TransectRow] = []
     public var segments: [Segment] = []
-    public var crossings: [(Int, Int)] = []
+    /// Crossing transects, summarised (measurements.json) and listed as runs (crossings.csv).
+    public var crossings = Crossings()
     public var suggestedSmoothingWindow_m: Double?
     public var shorelineChange: ShorelineChange?
     public var seaSide: String?
@@ -92,4 +93,25 @@ public struct MeasurementReport: Sendable {
 
     /// The value with this id, if measured.
     public func value(_ id: String) -> MeasuredValue? { values.first { $0.id == id } }
+}
+
+extension MeasurementReport {
+    /// Transects that cross on tight bends of the baseline, found once (`TransectCrossings`).
+    /// `measurements.json` holds the summary — how many pairs and transects, the stretches of
+    /// baseline they span — and `crossings.csv` every crossing as runs: the transect at
+    /// (`part`, `station`) crosses each of the stations `firstStation…lastStation` of its part.
+    public struct Crossings: Sendable, Equatable {
+        public struct Row: Sendable, Equatable {
+            public var part: Int, station: Int, firstStation: Int, lastStation: Int
+            public var pairs: Int { lastStation - firstStation + 1 }
+        }
+        /// The baseline role the transects stand on ("shoreline"); nil when none was measured.
+        public var baseline: String?
+        public var pairs = 0
+        /// Transects in at least one crossing.
+        public var transects = 0
+        public var stretches: [TransectCrossings.Stretch] = []
+        public var rows: [Row] = []
+        public init() {}
+    }
 }

@@ -32,9 +32,30 @@ extension MeasurementReport {
             w.field("checkDate", checkDate)
             w.field("coefficientTable", coefficientTable)
             w.field("coefficientTableIsExample", coefficientTableIsExample)
-            w.field("crossingTransects") { w in w.array { w in for c in crossings { w.array { w in w.value(c.0); w.value(c.1) } } } }
+            let crossings = crossings
+            w.field("crossings") { w in
+                w.object { w in
+                    w.field("baseline", crossings.baseline)
+                    w.field("list", "crossings.csv")
+                    w.field("pairs", crossings.pairs)
+                    w.field("stretches") { w in
+                        w.array { w in
+                            for s in crossings.stretches {
+                                w.line { w in
+                                    w.object { w in
+                                        w.field("from_m", s.from_m); w.field("fromStation", s.fromStation); w.field("part", s.part)
+                                        w.field("to_m", s.to_m); w.field("toStation", s.toStation); w.field("transects", s.transects)
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    w.field("suggestedSmoothingWindow_m", suggestedSmoothingWindow_m)
+                    w.field("transects", crossings.transects)
+                }
+            }
             w.field("declared", declared)
-            w.field("format", "ecocredit-measurements/1")
+            w.field("format", "ecocredit-measurements/2")
             w.field("geodesicMethod", geodesicMethod)
             w.field("intersectionRule", parameters.intersectionRule.rawValue)
             w.field("kind", kind)
@@ -67,7 +88,6 @@ extension MeasurementReport {
                     }
                 }
             }
-            w.field("suggestedSmoothingWindow_m", suggestedSmoothingWindow_m)
             w.field("values") { w in w.array(count: values.count) { i, w in w.line { values[i].write(&$0) } } }
             w.field("whatIf", whatIf)
             w.field("workingCRS", workingCRS)
@@ -108,32 +128,41 @@ extension MeasurementReport {
         return [Array(header.utf8)] + runs
     }
 
-    /// The transects as GeoJSON lines with their widths (longitude/latitude).
-    public func transectsGeoJSON(proj: ProjContext) throws -> Data {
-        let t = try CoordinateTransformer(from: try CRS.epsg(workingCRS, context: proj), to: try CRS.epsg(4490, context: proj), context: proj)
+    /// `crossings.csv`: every crossing, as runs of the stations a transect crosses (the header
+    /// alone when no transects cross).
+    public func crossingsCSV() -> [UInt8] {
+        var out = ByteText(capacity: 64 + crossings.rows.count * 32)
+        out.append("baseline,part,station,crosses_from_station,crosses_to_station,pairs\n")
+        let baseline = crossings.baseline ?? ""
+        for r in crossings.rows {
+            out.append(baseline); out.append(byte: 0x2C); out.append(r.part); out.append(byte: 0x2C); out.append(r.station); out.append(byte: 0x2C)
+            out.append(r.firstStation); out.append(byte: 0x2C); out.append(r.lastStation); out.append(byte: 0x2C); out.append(r.pairs); out.append(byte: 0x0A)
+        }
+        return out.bytes
+    }
+
+    /// The transects as GeoJSON lines with their widths (longitude/latitude), as pieces of
+    /// bytes in order (`GeoJSON.lonLatPieces`: on all cores, the transform batched).
+    public func transectsGeoJSON(proj: ProjContext) throws -> [[UInt8]] {
         let fields = [Field(name: "baseline", type: .character), Field(name: "part", type: .integer), Field(name: "station", type: .integer),
                       Field(name: "width_m", type: .float), Field(name: "truncated", type: .logical), Field(name: "segment", type: .integer),
                       Field(name: "nsm_m", type: .float)]
-        let features = try transects.enumerated().map { i, r in
-            Feature(index: i, geometry: try t.transform(.lineString([r.transect.start, r.transect.end])),
+        let features = transects.enumerated().map { i, r in
+            Feature(index: i, geometry: .lineString(CoordinateSequence([r.transect.start, r.transect.end])),
                     attributes: [.string(r.baseline), .integer(Int64(r.transect.part)), .integer(Int64(r.transect.station)), .double(r.width),
                                  .bool(r.truncated), r.run.map { .integer(Int64($0)) } ?? .null, r.change?.nsm.map { .double($0) } ?? .null])
         }
-        return GeoJSON.encode(VectorLayer(name: "transects", path: "transects.geojson", format: .geojson, family: .line, fields: fields,
-                                          features: features, crs: nil))
+        return try GeoJSON.lonLatPieces(VectorLayer(name: "transects", path: "transects.geojson", format: .geojson, family: .line, fields: fields,
+                                                    features: features, crs: nil), from: try CRS.epsg(workingCRS, context: proj))
     }
 
-    /// Each layer as measured (working geometry back in longitude/latitude), by file name.
-    public static func featuresGeoJSON(_ set: LayerSet, proj: ProjContext) throws -> [(name: String, data: Data)] {
-        let t = try CoordinateTransformer(from: set.workingCRS, to: try CRS.epsg(4490, context: proj), context: proj)
-        return try set.layers.map { l in
+    /// Each layer as measured (working geometry back in longitude/latitude), by file name, as
+    /// pieces of bytes in order.
+    public static func featuresGeoJSON(_ set: LayerSet, proj: ProjContext) throws -> [(name: String, pieces: [[UInt8]])] {
+        try set.layers.map { l in
             var layer = l.working
-            layer.features = try layer.features.map { f in
-                var g = f
-                if f.geometry.firstNonFiniteCoordinate == nil { g.geometry = try t.transform(f.geometry) }
-                return g
-            }
-            return ("\(l.role)-\(l.source.name).geojson", GeoJSON.encode(layer))
+            layer.name = l.source.name
+            return ("\(l.role)-\(l.source.name).geojson", try GeoJSON.lonLatPieces(layer, from: set.workingCRS))
         }
     }
 }

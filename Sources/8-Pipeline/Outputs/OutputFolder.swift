@@ -51,21 +51,36 @@ public struct OutputFolder {
     /// symbolic link can be in the way).
     public func path(_ name: String) -> String { (staging as NSString).appendingPathComponent(name) }
 
-    /// Writes `data` as `name`.
+    /// Writes `data` as `name`, hashing it on the way (index.json).
     public mutating func write(_ name: String, _ data: Data) throws {
+        try write(name) { emit in try data.withUnsafeBytes { try emit($0) } }
+    }
+
+    /// Writes the pieces one after the other as `name`, hashing them on the way.
+    public mutating func write(_ name: String, pieces: [[UInt8]]) throws {
+        try write(name) { emit in for p in pieces { try p.withUnsafeBytes { try emit($0) } } }
+    }
+
+    /// Creates `name` and lets `produce` hand it its bytes, buffer by buffer.
+    private mutating func write(_ name: String, _ produce: ((UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws {
         var fd: Int32 = -1
         let target = path(name)
         ScratchFolders.shared.creating { fd = open(target, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644); return fd >= 0 }
-        guard fd >= 0 else { throw OutputError.cannotWrite(path: path(name), detail: String(cString: strerror(errno))) }
+        guard fd >= 0 else { throw OutputError.cannotWrite(path: target, detail: String(cString: strerror(errno))) }
         defer { close(fd) }
-        var done = 0
-        try data.withUnsafeBytes { buf in
+        var hash = SHA256(), total = 0
+        try produce { buf in
+            guard buf.count > 0 else { return }
+            hash.update(bufferPointer: buf)
+            var done = 0
             while done < buf.count {
                 let n = Glibc.write(fd, buf.baseAddress! + done, buf.count - done)
-                if n < 0 { if errno == EINTR { continue }; throw OutputError.cannotWrite(path: path(name), detail: String(cString: strerror(errno))) }
+                if n < 0 { if errno == EINTR { continue }; throw OutputError.cannotWrite(path: target, detail: String(cString: strerror(errno))) }
                 done += n
             }
+            total += buf.count
         }
+        files.append((name, total, hexadecimal(hash.finalize())))
     }
 
     /// Records a file some writer has put at `path(name)` (streamed writers write it themselves).
@@ -87,7 +102,8 @@ public struct OutputFolder {
 
     /// Writes `index.json`, flushes everything to disk, and puts the folder in the target's place.
     public mutating func commit(names: [String]) throws {
-        for n in names { try record(n) }
+        // Files written through `write` were hashed on the way; streamed ones are read back.
+        for n in names where !files.contains(where: { $0.name == n }) { try record(n) }
         var index = "{\n  \"format\": \"ecocredit-output/1\",\n  \"files\": [\n"
         index += files.sorted { $0.name < $1.name }.map { f in
             "    {\"name\": \(JSONText.string(f.name)), \"bytes\": \(f.bytes), \"sha256\": \"\(f.sha256)\"}"

@@ -23,17 +23,22 @@ public enum Outputs {
 
     /// Writes `result`'s files into `folder` and returns their names (index.json aside).
     @discardableResult
-    public static func write(_ result: Pipeline.Result, to folder: String, annex: AnnexRequest? = nil) throws -> [String] {
+    /// `written` is called with each file's name as soon as it is written (timings, progress).
+    public static func write(_ result: Pipeline.Result, to folder: String, annex: AnnexRequest? = nil,
+                             written: ((String) -> Void)? = nil) throws -> [String] {
         var out = try OutputFolder(folder)
         do {
-            var names: [String] = []
+            var names: [String] = [] {
+                didSet { if let last = names.last, names.count > oldValue.count { written?(last) } }
+            }
             try out.write("verification.json", Data(result.verification.json().utf8)); names.append("verification.json")
             if let check = result.check { try out.write("check.json", Data(check.json().utf8)); names.append("check.json") }
             if let m = result.measurement, let set = result.set {
                 try m.writeJSON(to: out.path("measurements.json")); names.append("measurements.json")
                 try m.writeTransectsCSV(to: out.path("transects.csv")); names.append("transects.csv")
-                try out.write("transects.geojson", try m.transectsGeoJSON(proj: result.proj)); names.append("transects.geojson")
-                for (name, data) in try MeasurementReport.featuresGeoJSON(set, proj: result.proj) { try out.write(name, data); names.append(name) }
+                try out.write("crossings.csv", Data(m.crossingsCSV())); names.append("crossings.csv")
+                try out.write("transects.geojson", pieces: try m.transectsGeoJSON(proj: result.proj)); names.append("transects.geojson")
+                for (name, pieces) in try MeasurementReport.featuresGeoJSON(set, proj: result.proj) { try out.write(name, pieces: pieces); names.append(name) }
             }
             if let annex, let bundle = result.bundle, let check = result.check, let rulebook = result.rulebook {
                 let html = try AnnexBuilder.build(bundle: bundle, set: result.set, verification: result.verification, measurement: result.measurement,
@@ -46,6 +51,7 @@ public enum Outputs {
                 }
             }
             try out.commit(names: names)
+            written?("index.json and rename")
             return names
         } catch {
             out.discard()

@@ -30,11 +30,17 @@ struct MeasureCommand: ParsableCommand {
     @Option(help: "Language of the console text: zh or en (the files hold both or are language-free).")
     var lang: Language = .zh
 
+    @Flag(help: "Print the wall time of each stage and output file on standard error.")
+    var timings = false
+
     func run() throws {
-        let bar = ProgressBar()
-        try runPipeline(input.bundle, options: .init(rulebookFile: input.rulebook), through: .check, progress: bar.update) { r in
+        let bar = ProgressBar(), clock = StageClock(enabled: timings)
+        defer { clock.report() }
+        try runPipeline(input.bundle, options: .init(rulebookFile: input.rulebook), through: .check,
+                        progress: { bar.update($0); clock.progress($0) }) { r in
             bar.finish()
-            let written = try Outputs.write(r, to: output)
+            clock.mark("check")
+            let written = try Outputs.write(r, to: output) { clock.mark("write " + $0) }
             guard let m = r.measurement else {
                 emit(r.verification.text(lang), terminator: "")
                 emitError(lang == .zh
@@ -47,6 +53,7 @@ struct MeasureCommand: ParsableCommand {
                 for reason in c.reasons { emit("   ! [\(reason.code)] \(lang == .zh ? reason.zh : reason.en)") }
             }
             emit("\(lang == .zh ? "已写入" : "written"): \(output)/ \(written.joined(separator: ", ")), index.json")
+            clock.mark("console")
         }
     }
 }

@@ -102,6 +102,36 @@ final class ProgressBar: @unchecked Sendable {
     func finish() { if active && last >= 0 { FileHandle.standardError.write(Data("\n".utf8)) } }
 }
 
+/// `--timings`: the wall time of each stage and each output file, on standard error (where the
+/// time of a whole `ecocredit measure` goes; `make bench` shows it). Each mark names what ended.
+final class StageClock: @unchecked Sendable {
+    let enabled: Bool
+    private var last = DispatchTime.now().uptimeNanoseconds
+    private var measuring = false
+    private var rows: [(String, Double)] = []
+    init(enabled: Bool) { self.enabled = enabled }
+    /// `what` just ended.
+    func mark(_ what: String) {
+        guard enabled else { return }
+        let t = DispatchTime.now().uptimeNanoseconds
+        rows.append((what, Double(t - last) / 1e9)); last = t
+    }
+    func progress(_ p: Pipeline.Progress) {
+        switch p {
+        case .reading: mark("start-up")
+        case .verifying: mark("read")
+        case .measuring: if !measuring { measuring = true; mark("verify") }
+        case .checking: mark("measure")
+        }
+    }
+    func report() {
+        guard enabled else { return }
+        let total = rows.reduce(0) { $0 + $1.1 }
+        for (name, s) in rows { emitError("timing \(name): \(fixed(s * 1000, 1)) ms") }
+        emitError("timing total: \(fixed(total * 1000, 1)) ms")
+    }
+}
+
 extension CivilDate: ExpressibleByArgument {
     public init?(argument: String) { self.init(argument) }
 }

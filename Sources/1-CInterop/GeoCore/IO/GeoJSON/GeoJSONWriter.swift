@@ -1,0 +1,146 @@
+import Foundation
+
+/// GeoJSON in longitude/latitude written as bytes at close to memory speed: features split
+/// into one run per core, each run's coordinates converted in one batched PROJ call on that
+/// worker's own context (never shared across threads), and written digit by digit.
+///
+/// Coordinates are written with 9 decimals of a degree at most (1e-9° ≈ 0.1 mm; RFC 7946 §11.2
+/// finds 6 enough), trailing zeros dropped: the bytes are the same on every machine and the
+/// files a fifth smaller than with shortest round-trip digits. Polygon exteriors
+/// counter-clockwise, holes clockwise (RFC 7946 §3.1.6); properties in field order.
+extension GeoJSON {
+    /// Decimals of a degree in longitude/latitude output.
+    public static let lonLatDecimals = 9
+
+    /// `layer` (coordinates in `crs`) as a FeatureCollection in CGCS2000 longitude/latitude.
+    /// Returns the file as pieces of bytes in order (write them one after the other).
+    public static func lonLatPieces(_ layer: VectorLayer, from crs: CRS) throws -> [[UInt8]] {
+        let features = layer.features, fields = layer.fields
+        // Runs of about equal numbers of coordinates, so that one large polygon does not leave a core idle.
+        let weights = features.map { $0.geometry.coordinateCount + 8 }
+        let bounds = balancedBounds(weights, pieces: min(features.count, 2 * Parallel.cores))
+        let body = try Parallel.ranges(bounds.count - 1, workers: bounds.count - 1, minimumPerWorker: 1) { runs throws -> [UInt8] in
+            var out = ByteText(capacity: 0)
+            for run in runs {
+                let range = bounds[run]..<bounds[run + 1]
+                guard !range.isEmpty else { continue }
+                let proj = try ProjContext()
+                let t = try CoordinateTransformer(from: crs, to: try CRS.epsg(4490, context: proj), context: proj)
+                var xy: [XY] = []
+                xy.reserveCapacity(weights[range].reduce(0, +))
+                for i in range { for s in features[i].geometry.sequences { xy += s.xy } }
+                try t.transform(&xy)
+                out.reserve(xy.count * 24 + range.count * (64 + 24 * fields.count))
+                var k = 0
+                for i in range {
+                    out.append(i == 0 ? "\n" as StaticString : ",\n")
+                    out.append("{\"type\":\"Feature\",\"properties\":{" as StaticString)
+                    for (j, field) in fields.enumerated() {
+                        if j > 0 { out.append(byte: 0x2C) }
+                        out.append(JSONText.string(field.name)); out.append(byte: 0x3A)
+                        appendValue(features[i].attributes[j], to: &out)
+                    }
+                    out.append("},\"geometry\":" as StaticString)
+                    appendGeometry(features[i].geometry, lonLat: xy, from: &k, to: &out)
+                    out.append(byte: 0x7D)
+                }
+            }
+            return out.bytes
+        }
+        var head = ByteText(capacity: 64)
+        head.append("{\"type\":\"FeatureCollection\"" as StaticString)
+        head.append(",\"name\":"); head.append(JSONText.string(layer.name))
+        head.append(",\"features\":[" as StaticString)
+        return [head.bytes] + body + [Array("\n]}\n".utf8)]
+    }
+
+    /// Boundaries splitting `weights` into `pieces` contiguous runs of about equal total weight
+    /// (first 0, last `weights.count`).
+    static func balancedBounds(_ weights: [Int], pieces: Int) -> [Int] {
+        guard pieces > 1 else { return [0, weights.count] }
+        let total = weights.reduce(0, +)
+        var bounds = [0], sum = 0
+        for (i, w) in weights.enumerated() {
+            sum += w
+            if bounds.count < pieces, sum * pieces >= total * bounds.count { bounds.append(i + 1) }
+        }
+        if bounds.last != weights.count { bounds.append(weights.count) }
+        return bounds
+    }
+
+    /// An attribute as a JSON value (as `jsonValue` writes it).
+    static func appendValue(_ v: AttributeValue, to out: inout ByteText) {
+        switch v {
+        case .null: out.append("null" as StaticString)
+        case .string(let s), .date(let s): out.append(JSONText.string(s))
+        case .integer(let i): out.append(Int(i))
+        case .double(let d):
+            guard d.isFinite else { out.append("null" as StaticString); return }
+            let before = out.count
+            out.append(number: d)
+            // A double stays a JSON number with a point or exponent ("3.0", not "3").
+            if !out.bytes[before...].contains(where: { $0 == 0x2E || $0 == 0x65 || $0 == 0x45 }) { out.append(".0" as StaticString) }
+        case .bool(let b): out.append(b ? "true" as StaticString : "false")
+        }
+    }
+
+    /// A geometry whose converted coordinates are `lonLat[k...]`, in sequence order; advances `k`.
+    static func appendGeometry(_ g: Geometry, lonLat: [XY], from k: inout Int, to out: inout ByteText) {
+        func pos(_ p: XY) {
+            out.append(byte: 0x5B); out.append(fixed: p.x, decimals: lonLatDecimals); out.append(byte: 0x2C)
+            out.append(fixed: p.y, decimals: lonLatDecimals); out.append(byte: 0x5D)
+        }
+        /// The next sequence's points; `reverse` writes them backwards.
+        func seq(_ s: CoordinateSequence, ring: Int? = nil) {
+            let n = s.count, base = k
+            k += n
+            var reverse = false
+            if let ring {
+                // Signed area (shoelace) of the converted ring: exterior counter-clockwise, holes clockwise.
+                var a = 0.0
+                for i in 0..<n { let p = lonLat[base + i], q = lonLat[base + (i + 1) % n]; a += p.x * q.y - q.x * p.y }
+                reverse = (a < 0) == (ring == 0)
+            }
+            out.append(byte: 0x5B)
+            for i in 0..<n {
+                if i > 0 { out.append(byte: 0x2C) }
+                pos(lonLat[reverse ? base + n - 1 - i : base + i])
+            }
+            out.append(byte: 0x5D)
+        }
+        func rings(_ rs: [CoordinateSequence]) {
+            out.append(byte: 0x5B)
+            for (i, r) in rs.enumerated() { if i > 0 { out.append(byte: 0x2C) }; seq(r, ring: i) }
+            out.append(byte: 0x5D)
+        }
+        func list<T>(_ items: [T], _ each: (T) -> Void) {
+            out.append(byte: 0x5B)
+            for (i, x) in items.enumerated() { if i > 0 { out.append(byte: 0x2C) }; each(x) }
+            out.append(byte: 0x5D)
+        }
+        switch g {
+        case .point(let s):
+            out.append("{\"type\":\"Point\",\"coordinates\":" as StaticString)
+            if s.isEmpty { out.append("[]" as StaticString) } else { pos(lonLat[k]) }
+            k += s.count
+            out.append(byte: 0x7D)
+        case .multiPoint(let ps):
+            out.append("{\"type\":\"MultiPoint\",\"coordinates\":" as StaticString)
+            list(ps) { s in if let _ = s.xy.first { pos(lonLat[k]) }; k += s.count }
+            out.append(byte: 0x7D)
+        case .lineString(let s):
+            out.append("{\"type\":\"LineString\",\"coordinates\":" as StaticString); seq(s); out.append(byte: 0x7D)
+        case .multiLineString(let ls):
+            out.append("{\"type\":\"MultiLineString\",\"coordinates\":" as StaticString); list(ls) { seq($0) }; out.append(byte: 0x7D)
+        case .polygon(let rs):
+            out.append("{\"type\":\"Polygon\",\"coordinates\":" as StaticString); rings(rs); out.append(byte: 0x7D)
+        case .multiPolygon(let ps):
+            out.append("{\"type\":\"MultiPolygon\",\"coordinates\":" as StaticString); list(ps) { rings($0) }; out.append(byte: 0x7D)
+        case .collection(let gs):
+            if gs.isEmpty { out.append("null" as StaticString); return }
+            out.append("{\"type\":\"GeometryCollection\",\"geometries\":" as StaticString)
+            list(gs) { appendGeometry($0, lonLat: lonLat, from: &k, to: &out) }
+            out.append(byte: 0x7D)
+        }
+    }
+}

@@ -1,0 +1,84 @@
+"""`make bench`'s headline: the whole `ecocredit measure` process, default outputs included, against
+the Python peer's fastest whole pipeline (bench/peer_measure.py), as a user runs them.
+
+    python whole.py ECOCREDIT PEER_PYTHON WORKDIR ROUNDS
+
+WORKDIR holds the workloads gentle-100, gentle-1000, wavy-100, wavy-1000 (written by
+`ecocredit-bench shoreline|wavy KM --keep DIR --generate-only`; both programs read the same
+files). Each round runs every workload with both programs, one after the other (interleaved, so
+that both meet the same machine load), each a fresh process writing into a fresh folder on disk.
+Wall time from the parent; peak memory is the child's maximum resident set (wait4). Prints a
+Markdown table of medians with ranges, the ratio of medians, time per km and peak memory, and
+where our time goes (`--timings`, medians per stage). Also checks that both programs found the
+same widths (transects.csv) and crossing pairs.
+"""
+import csv, json, os, re, shutil, statistics, subprocess, sys, time
+
+def run(cmd):
+    t = time.perf_counter()
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    err = p.stderr.read()
+    _, status, ru = os.wait4(p.pid, 0)
+    wall = time.perf_counter() - t
+    if status != 0:
+        sys.exit(f"{' '.join(cmd)} failed ({status}):\n{err[-2000:]}")
+    return wall, ru.ru_maxrss / 1024, err
+
+def stages(err):
+    return {m.group(1): float(m.group(2)) / 1000 for m in re.finditer(r"^timing (.+): ([0-9.]+) ms$", err, re.M)}
+
+def main(ours_bin, peer_py, work, rounds):
+    workloads = [(shape, km) for shape in ("gentle", "wavy") for km in (100, 1000)]
+    res = {w: {"ours": [], "peer": [], "oursMB": [], "peerMB": [], "stages": []} for w in workloads}
+    for r in range(rounds):
+        for (shape, km) in workloads:
+            d = os.path.join(work, f"{shape}-{km}")
+            for who in ("ours", "peer"):
+                out = os.path.join(work, f"out-{who}-{shape}-{km}")
+                shutil.rmtree(out, ignore_errors=True)
+                cmd = [ours_bin, "measure", d, "-o", out, "--timings"] if who == "ours" else [peer_py, os.path.join(os.path.dirname(__file__), "peer_measure.py"), d, out]
+                wall, mb, err = run(cmd)
+                res[(shape, km)][who].append(wall); res[(shape, km)][who + "MB"].append(mb)
+                if who == "ours": res[(shape, km)]["stages"].append(stages(err))
+            print(f"round {r + 1}/{rounds} {shape} {km} km: ours {res[(shape, km)]['ours'][-1]:.2f} s, peer {res[(shape, km)]['peer'][-1]:.2f} s", file=sys.stderr)
+    # The same numbers: widths per transect and crossing pairs.
+    checks = []
+    for (shape, km) in workloads:
+        ours = os.path.join(work, f"out-ours-{shape}-{km}"); peer = os.path.join(work, f"out-peer-{shape}-{km}")
+        ow = [float(row["width_m"]) for row in csv.DictReader(open(os.path.join(ours, "transects.csv")))]
+        pw = [float(row["width_m"]) for row in csv.DictReader(open(os.path.join(peer, "transects.csv")))]
+        diff = max(abs(a - b) for a, b in zip(ow, pw)) if len(ow) == len(pw) else float("inf")
+        oc = json.load(open(os.path.join(ours, "measurements.json")))["crossings"]["pairs"]
+        pc = json.load(open(os.path.join(peer, "measurements.json")))["crossings"]["pairs"]
+        checks.append((shape, km, len(ow), diff, oc, pc))
+        if diff > 1e-6 or oc != pc:
+            sys.exit(f"{shape} {km} km: the programs disagree (widths differ by {diff} m; crossing pairs {oc} vs {pc})")
+    med = statistics.median
+    print(f"\n### The whole `ecocredit measure` against the peer's fastest pipeline (medians of {rounds} interleaved rounds, outputs on disk)\n")
+    print("| workload | transects | peer (s) median [range] | ours (s) median [range] | peer ÷ ours | ours per km | peak memory peer / ours (MiB) |")
+    print("|---|---|---|---|---|---|---|")
+    for (shape, km), (_, _, n, _, oc, _) in zip(workloads, checks):
+        x = res[(shape, km)]
+        o, p = med(x["ours"]), med(x["peer"])
+        print(f"| {shape} {km} km ({oc} crossing pairs) | {n} | {p:.2f} [{min(x['peer']):.2f}–{max(x['peer']):.2f}] | "
+              f"{o:.3f} [{min(x['ours']):.3f}–{max(x['ours']):.3f}] | **{p / o:.1f}×** | {o / km * 1000:.2f} ms | "
+              f"{max(x['peerMB']):.0f} / {max(x['oursMB']):.0f} |")
+    print("\nTime per km, 1000 km ÷ 100 km: " + ", ".join(
+        f"{shape} {med(res[(shape, 1000)]['ours']) / 10 / med(res[(shape, 100)]['ours']):.2f} (peer {med(res[(shape, 1000)]['peer']) / 10 / med(res[(shape, 100)]['peer']):.2f})"
+        for shape in ("gentle", "wavy")))
+    print("\nSame numbers: " + "; ".join(f"{s} {k} km: widths agree to {d:.1e} m, {oc} crossing pairs both" for s, k, _, d, oc, _ in checks))
+    print("\n#### Where our time goes at 1000 km (`ecocredit measure --timings`, medians, s; process start-up and exit are the rest of the wall time)\n")
+    names = []
+    for shape in ("gentle", "wavy"):
+        for st in res[(shape, 1000)]["stages"]:
+            for k in st:
+                if k not in names: names.append(k)
+    print("| stage | gentle 1000 km | wavy 1000 km |\n|---|---|---|")
+    for k in names:
+        vals = [med([st.get(k, 0) for st in res[(shape, 1000)]["stages"]]) for shape in ("gentle", "wavy")]
+        print(f"| {k} | {vals[0]:.3f} | {vals[1]:.3f} |")
+    walls = [med(res[(shape, 1000)]["ours"]) for shape in ("gentle", "wavy")]
+    print(f"| wall time of the process | {walls[0]:.3f} | {walls[1]:.3f} |")
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]))
