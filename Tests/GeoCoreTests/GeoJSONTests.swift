@@ -39,6 +39,47 @@ final class GeoJSONTests: XCTestCase {
         XCTAssertEqual(GeoJSON.encode(back), GeoJSON.encode(try GeoJSON.decode(GeoJSON.encode(back), path: "", proj: proj)), "stable bytes")
     }
 
+    /// The lon/lat writer (bytes, on all cores, batched PROJ): read back, every feature's
+    /// properties are the same and every coordinate is PROJ's conversion to within its 9
+    /// decimals (5e-10°); rings keep RFC 7946's orientation; the bytes do not depend on how the
+    /// features were split among the cores.
+    func testLonLatPiecesReadBackAsPROJConvertsThem() throws {
+        let fields = [Field(name: "name", type: .character), Field(name: "n", type: .integer), Field(name: "w", type: .float), Field(name: "ok", type: .logical)]
+        let o = XY(500_000, 2_500_000)
+        var rng = SeededGenerator.forTest("testLonLatPiecesReadBackAsPROJConvertsThem")
+        var feats: [Feature] = []
+        for i in 0..<600 {
+            let x = o.x + rng.uniform(-50_000, 50_000), y = o.y + rng.uniform(-50_000, 50_000)
+            let g: Geometry = i % 3 == 0 ? .lineString([XY(x, y), XY(x + 100, y + 37)])
+                : .polygon([XY(x, y), XY(x + 30, y), XY(x + 30, y + 20), XY(x, y + 20)], holes: i % 2 == 0 ? [[XY(x + 5, y + 5), XY(x + 5, y + 8), XY(x + 8, y + 8), XY(x + 8, y + 5)]] : [])
+            feats.append(Feature(index: i, geometry: g, attributes: [.string("滩 \"\(i)\""), .integer(Int64(i)), i % 5 == 0 ? .null : .double(Double(i) / 8 + 0.0625), .bool(i % 2 == 0)]))
+        }
+        let crs = try CRS.epsg(4547, context: proj)
+        let layer = VectorLayer(name: "beach", path: "", format: .shapefile, family: .mixed, fields: fields, features: feats, crs: crs)
+        let bytes = Data(try GeoJSON.lonLatPieces(layer, from: crs).joined())
+        let back = try GeoJSON.decode(bytes, path: "beach.geojson", proj: proj)
+        XCTAssertEqual(back.features.count, feats.count)
+        let t = try CoordinateTransformer(from: crs, to: try CRS.epsg(4490, context: proj), context: proj)
+        for (a, b) in zip(feats, back.features) {
+            for f in fields { XCTAssertEqual(back.value(b, f.name), layer.value(a, f.name), "\(f.name) of \(a.index)") }
+            let expected = try t.transform(a.geometry)
+            for (s, r) in zip(expected.sequences, b.geometry.sequences) {
+                let forward = zip(s.xy, r.xy).allSatisfy { abs($0.x - $1.x) <= 5e-10 && abs($0.y - $1.y) <= 5e-10 }
+                let backward = zip(s.xy.reversed(), r.xy).allSatisfy { abs($0.x - $1.x) <= 5e-10 && abs($0.y - $1.y) <= 5e-10 }
+                XCTAssertTrue(forward || backward, "feature \(a.index)")
+            }
+            for rings in b.geometry.polygonParts {
+                XCTAssertGreaterThan(rings[0].signedRingArea, 0)
+                for h in rings.dropFirst() { XCTAssertLessThan(h.signedRingArea, 0) }
+            }
+        }
+        // One feature at a time gives the same bytes for it as the whole layer does.
+        var one = layer; one.features = [feats[4]]
+        let single = String(decoding: try GeoJSON.lonLatPieces(one, from: crs).joined(), as: UTF8.self)
+        let body = single.components(separatedBy: "\n")[1]
+        XCTAssertTrue(String(decoding: bytes, as: UTF8.self).contains("\n" + body + ",\n"), body)
+    }
+
     func testLegacyCRSMemberAndErrors() throws {
         let doc = #"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::4490"}},"features":[{"type":"Feature","properties":null,"geometry":{"type":"Point","coordinates":[115,22]}}]}"#
         XCTAssertEqual(try GeoJSON.decode(Data(doc.utf8), path: "c", proj: proj).crs?.epsg, 4490)
@@ -66,6 +107,33 @@ final class JSONValueTests: XCTestCase {
 
 /// `ByteText` writes numbers as `GeoJSON.number` does, for every kind of value.
 final class ByteTextTests: XCTestCase {
+    /// Integers digit by digit as `String(i)`; fixed decimals as `%.Nf` with trailing zeros dropped.
+    func testIntegersAndFixedDecimals() {
+        var g = SeededGenerator.forTest("testIntegersAndFixedDecimals")
+        var ints = [0, 1, -1, 9, 10, -10, Int.max, Int.min + 1, 1_000_000_007]
+        for _ in 0..<10_000 { ints.append(Int.random(in: -1_000_000_000_000...1_000_000_000_000, using: &g)) }
+        for i in ints { var t = ByteText(capacity: 0); t.append(i); XCTAssertEqual(String(decoding: t.bytes, as: UTF8.self), String(i)) }
+        func trimmed(_ s: String) -> String {
+            guard s.contains(".") else { return s }
+            var s = s
+            while s.hasSuffix("0") { s.removeLast() }
+            if s.hasSuffix(".") { s.removeLast() }
+            return s == "-0" ? "0" : s
+        }
+        var values: [Double] = [0, -0.0, 1, -1, 0.5, 115.123456789, -33.0000000004, 179.9999999996, 1e-10, 22.25]
+        for _ in 0..<20_000 { values.append(Double.random(in: -180...180, using: &g)) }
+        for v in values {
+            var t = ByteText(capacity: 0); t.append(fixed: v, decimals: 9)
+            let ours = String(decoding: t.bytes, as: UTF8.self)
+            XCTAssertEqual(Double(ours)!, v, accuracy: 5.000001e-10, "\(v)")
+            // Agrees with C's rounding except where the value lies within a rounding error of a half.
+            let c = trimmed(fixed(v, 9))
+            if ours != c { XCTAssertEqual(abs(Double(ours)! - Double(c)!), 1e-9, accuracy: 1e-12, "\(v): \(ours) vs \(c)") }
+        }
+        var t = ByteText(capacity: 0); t.append(fixed: .nan, decimals: 9)
+        XCTAssertEqual(String(decoding: t.bytes, as: UTF8.self), "null")
+    }
+
     func testNumbersAreGeoJSONs() {
         var values: [Double] = [0, -0.0, 1, -1, 0.1, 1e15, 1e15 - 1, -1e15, 1e16, 999_999_999_999_999, 123456.789, 713123.4567891234,
                                 2_512_345.000000001, 1e-7, .leastNonzeroMagnitude, .greatestFiniteMagnitude, -.greatestFiniteMagnitude, .infinity, -.infinity, .nan]

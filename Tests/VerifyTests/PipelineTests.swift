@@ -214,6 +214,42 @@ final class PipelineTests: XCTestCase {
 
     /// Only the manifest and the files it names are inflated from a zip: an unreferenced entry
     /// (however large) is never written.
+    /// On the wavy workload (tools/workloads/wavy-10km: tight bends, most transects crossing),
+    /// the summary in measurements.json agrees with crossings.csv and with every pair found
+    /// again by `TransectCrossings`; index.json's digests are those of the files as written.
+    func testCrossingSummaryAgreesWithTheFullList() throws {
+        let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+        let dir = Fixture.root + "/cases/crossings-\(UUID().uuidString.prefix(6))"
+        let pairsFound = try Pipeline.withBundle(repo + "/tools/workloads/wavy-10km") { r -> Int in
+            _ = try Outputs.write(r, to: dir)
+            return r.measurement!.crossings.rows.reduce(0) { $0 + $1.pairs }
+        }
+        let m = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/measurements.json"))) as! [String: Any]
+        let c = m["crossings"] as! [String: Any]
+        let csv = try String(contentsOfFile: dir + "/crossings.csv", encoding: .utf8).split(separator: "\n").dropFirst()
+        let fromCSV = csv.reduce(0) { $0 + Int($1.split(separator: ",")[5])! }
+        let rangesAgree = csv.allSatisfy { row in
+            let f = row.split(separator: ","); return Int(f[5])! == Int(f[4])! - Int(f[3])! + 1 && Int(f[3])! > Int(f[2])!
+        }
+        XCTAssertTrue(rangesAgree)
+        XCTAssertGreaterThan(fromCSV, 10_000, "the wavy workload has many crossings")
+        XCTAssertEqual(c["pairs"] as? Int, fromCSV)
+        XCTAssertEqual(pairsFound, fromCSV)
+        let stretches = c["stretches"] as! [[String: Any]]
+        XCTAssertEqual(stretches.reduce(0) { $0 + ($1["transects"] as! Int) }, c["transects"] as? Int)
+        XCTAssertNotNil(c["suggestedSmoothingWindow_m"] as? Double)
+        // Every transect named in crossings.csv lies in a stretch.
+        let inStretch = { (station: Int) in stretches.contains { ($0["fromStation"] as! Int) <= station && station <= ($0["toStation"] as! Int) } }
+        XCTAssertTrue(csv.allSatisfy { inStretch(Int($0.split(separator: ",")[2])!) && inStretch(Int($0.split(separator: ",")[4])!) })
+        // index.json: each file's bytes and SHA-256 as they are on disk.
+        let index = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/index.json"))) as! [String: Any]
+        for f in index["files"] as! [[String: Any]] {
+            let data = try Data(contentsOf: URL(fileURLWithPath: dir + "/" + (f["name"] as! String)))
+            XCTAssertEqual(f["bytes"] as? Int, data.count, f["name"] as! String)
+            XCTAssertEqual(f["sha256"] as? String, SHA256Hex.of(data), f["name"] as! String)
+        }
+    }
+
     func testUnreferencedZipEntriesAreNotInflated() throws {
         let zip = try FindingCodeTests.zipWith([("shanwei-eco-seawall/junk.bin", .file, Data(count: 3 << 20)),
                                                 ("shanwei-eco-seawall/inner.zip", .file, Data(count: 1 << 10))])

@@ -65,6 +65,8 @@ extension RegularFile {
 public final class TextFileSink {
     public let path: String
     private var fd: Int32
+    /// Sees every buffer written, in order (a digest computed on the way).
+    public var observe: ((UnsafeRawBufferPointer) -> Void)?
 
     /// Creates or truncates the file.
     public init(_ path: String) throws {
@@ -83,6 +85,7 @@ public final class TextFileSink {
     public func write(bytes: [UInt8]) throws { try bytes.withUnsafeBufferPointer { try write(buffer: $0) } }
 
     private func write(buffer buf: UnsafeBufferPointer<UInt8>) throws {
+        observe?(UnsafeRawBufferPointer(buf))
         var done = 0
         while done < buf.count {
             let n = Glibc.write(fd, buf.baseAddress! + done, buf.count - done)

@@ -18,12 +18,17 @@ extension MeasurementReport {
     /// `measurements.json` straight into a file, a megabyte at a time (the same text as `json()`).
     public func writeJSON(to path: String) throws {
         let sink = try TextFileSink(path)
+        try writeJSON(to: sink)
+        try sink.close()
+    }
+
+    /// `measurements.json` into an open sink (the caller closes it).
+    public func writeJSON(to sink: TextFileSink) throws {
         var w = JSONTextWriter(sink: sink)
         write(&w)
         w.flush()
         if let e = w.sinkError { throw e }
         try sink.write("\n")
-        try sink.close()
     }
 
     func write(_ w: inout JSONTextWriter) {
@@ -105,8 +110,8 @@ extension MeasurementReport {
         try sink.close()
     }
 
-    /// The header, then the rows in one piece per core, as UTF-8 bytes.
-    func transectsCSVPieces() -> [[UInt8]] {
+    /// `transects.csv`: the header, then the rows in one piece per core, as UTF-8 bytes.
+    public func transectsCSVPieces() -> [[UInt8]] {
         let header = "baseline,feature,part,station,arc_length_m,origin_x,origin_y,start_x,start_y,end_x,end_y,width_m,truncated,segment,nsm_m,epr_m_per_yr,sce_m,lrr_m_per_yr,lrr_ci95_m_per_yr,ambiguous\n"
         let rows = transects
         let runs = Parallel.ranges(rows.count, minimumPerWorker: 1024) { range in

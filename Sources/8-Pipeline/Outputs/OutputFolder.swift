@@ -61,6 +61,21 @@ public struct OutputFolder {
         try write(name) { emit in for p in pieces { try p.withUnsafeBytes { try emit($0) } } }
     }
 
+    /// Writes `name` through a sink that `body` fills piece by piece (a file too large to hold
+    /// whole), hashing it on the way.
+    public mutating func stream(_ name: String, _ body: (TextFileSink) throws -> Void) throws {
+        let target = path(name)
+        var sink: TextFileSink? = nil
+        var failure: Error? = nil
+        ScratchFolders.shared.creating { do { sink = try TextFileSink(target) } catch { failure = error }; return sink != nil }
+        guard let sink else { throw OutputError.cannotWrite(path: target, detail: "\(failure.map { "\($0)" } ?? "cannot create")") }
+        var hash = SHA256(), total = 0
+        sink.observe = { hash.update(bufferPointer: $0); total += $0.count }
+        try body(sink)
+        try sink.close()
+        files.append((name, total, hexadecimal(hash.finalize())))
+    }
+
     /// Creates `name` and lets `produce` hand it its bytes, buffer by buffer.
     private mutating func write(_ name: String, _ produce: ((UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws {
         var fd: Int32 = -1

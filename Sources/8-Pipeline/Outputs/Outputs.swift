@@ -34,8 +34,8 @@ public enum Outputs {
             try out.write("verification.json", Data(result.verification.json().utf8)); names.append("verification.json")
             if let check = result.check { try out.write("check.json", Data(check.json().utf8)); names.append("check.json") }
             if let m = result.measurement, let set = result.set {
-                try m.writeJSON(to: out.path("measurements.json")); names.append("measurements.json")
-                try m.writeTransectsCSV(to: out.path("transects.csv")); names.append("transects.csv")
+                try out.stream("measurements.json") { try m.writeJSON(to: $0) }; names.append("measurements.json")
+                try out.write("transects.csv", pieces: m.transectsCSVPieces()); names.append("transects.csv")
                 try out.write("crossings.csv", Data(m.crossingsCSV())); names.append("crossings.csv")
                 try out.write("transects.geojson", pieces: try m.transectsGeoJSON(proj: result.proj)); names.append("transects.geojson")
                 for (name, pieces) in try MeasurementReport.featuresGeoJSON(set, proj: result.proj) { try out.write(name, pieces: pieces); names.append(name) }

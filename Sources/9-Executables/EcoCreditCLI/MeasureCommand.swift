@@ -61,8 +61,14 @@ struct MeasureCommand: ParsableCommand {
 /// The measurements on the console, in Chinese or English: labels, methods, articles and notes
 /// in Chinese come from the one catalogue (`ChineseText`), as in the Chinese annex.
 enum MeasureText {
-    /// Parcels whose values are printed on the terminal.
+    /// Parcels (and segments) whose values are printed on the terminal.
     static let parcelsShown = 20
+
+    /// k of a per-segment value's id ("beach.segment[12].length_m" → 12).
+    static func segmentIndex(_ id: String) -> Int? {
+        guard let open = id.range(of: ".segment["), let close = id[open.upperBound...].firstIndex(of: "]") else { return nil }
+        return Int(id[open.upperBound..<close])
+    }
 
     static func render(_ r: MeasurementReport, lang: Language = .en) -> String {
         let zh = lang == .zh
@@ -76,10 +82,12 @@ enum MeasureText {
             .joined(separator: " ") + " intersectionRule=\(r.parameters.intersectionRule.rawValue)  \(say(w.init(zh: "（* 为提交清单所设）", en: "(* set by the submission)")))\n"
         // Per-parcel values are shown for the first parcels only: 100 000 parcels make 700 000
         // lines no one reads on a terminal; every value is in measurements.json.
+        // So are segments: 1 000 km of beach make 1 100 segments.
         let shownParcels = Set(r.parcels.prefix(MeasureText.parcelsShown).map(\.id))
-        var hidden = 0
+        var hidden = 0, hiddenSegments = 0
         for v in r.values where !v.id.hasPrefix("layer.") {
             if v.id.hasPrefix("parcel["), let id = v.featureIds.first, !shownParcels.contains(id) { hidden += 1; continue }
+            if let k = segmentIndex(v.id), k >= parcelsShown { hiddenSegments += 1; continue }
             let unit = zh ? ChineseText.unit(v.unit) : v.unit
             var line = "   \(v.id) = \(fixed(v.value, 4)) \(unit)"
             if let g = v.geodesic, let d = v.relativeDifference {
@@ -91,6 +99,10 @@ enum MeasureText {
         if hidden > 0 {
             out += zh ? "   …… 另有 \(r.parcels.count - shownParcels.count) 个地块的 \(hidden) 个数值：见 measurements.json\n"
                       : "   … \(hidden) more values of \(r.parcels.count - shownParcels.count) more parcels: see measurements.json\n"
+        }
+        if hiddenSegments > 0 {
+            out += zh ? "   …… 另有 \(r.segments.count - parcelsShown) 段的 \(hiddenSegments) 个数值：见 measurements.json\n"
+                      : "   … \(hiddenSegments) more values of \(r.segments.count - parcelsShown) more segments: see measurements.json\n"
         }
         for (k, v) in r.declared.sorted(by: { $0.key < $1.key }) {
             out += zh ? "   申报值（未量算）：“\(k)” = \(ChineseText.value(v))\n" : "   declared, not measured: \(k) = \(v)\n"

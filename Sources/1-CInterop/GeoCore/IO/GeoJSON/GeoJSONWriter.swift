@@ -16,6 +16,8 @@ extension GeoJSON {
     /// Returns the file as pieces of bytes in order (write them one after the other).
     public static func lonLatPieces(_ layer: VectorLayer, from crs: CRS) throws -> [[UInt8]] {
         let features = layer.features, fields = layer.fields
+        // `"name":` of every property, encoded once.
+        let keys = fields.map { Array((JSONText.string($0.name) + ":").utf8) }
         // Runs of about equal numbers of coordinates, so that one large polygon does not leave a core idle.
         let weights = features.map { $0.geometry.coordinateCount + 8 }
         let bounds = balancedBounds(weights, pieces: min(features.count, 2 * Parallel.cores))
@@ -35,9 +37,9 @@ extension GeoJSON {
                 for i in range {
                     out.append(i == 0 ? "\n" as StaticString : ",\n")
                     out.append("{\"type\":\"Feature\",\"properties\":{" as StaticString)
-                    for (j, field) in fields.enumerated() {
+                    for j in keys.indices {
                         if j > 0 { out.append(byte: 0x2C) }
-                        out.append(JSONText.string(field.name)); out.append(byte: 0x3A)
+                        out.append(bytes: keys[j])
                         appendValue(features[i].attributes[j], to: &out)
                     }
                     out.append("},\"geometry\":" as StaticString)
