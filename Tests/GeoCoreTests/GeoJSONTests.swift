@@ -56,7 +56,7 @@ final class GeoJSONTests: XCTestCase {
         }
         let crs = try CRS.epsg(4547, context: proj)
         let layer = VectorLayer(name: "beach", path: "", format: .shapefile, family: .mixed, fields: fields, features: feats, crs: crs)
-        let bytes = Data(try GeoJSON.lonLatPieces(layer, from: crs).joined())
+        let bytes = Data(try GeoJSON.lonLatPieces(layer, from: crs, proj: proj, parallelFrom: 100).joined())
         let back = try GeoJSON.decode(bytes, path: "beach.geojson", proj: proj)
         XCTAssertEqual(back.features.count, feats.count)
         let t = try CoordinateTransformer(from: crs, to: try CRS.epsg(4490, context: proj), context: proj)
@@ -75,7 +75,7 @@ final class GeoJSONTests: XCTestCase {
         }
         // One feature at a time gives the same bytes for it as the whole layer does.
         var one = layer; one.features = [feats[4]]
-        let single = String(decoding: try GeoJSON.lonLatPieces(one, from: crs).joined(), as: UTF8.self)
+        let single = String(decoding: try GeoJSON.lonLatPieces(one, from: crs, proj: proj).joined(), as: UTF8.self)
         let body = single.components(separatedBy: "\n")[1]
         XCTAssertTrue(String(decoding: bytes, as: UTF8.self).contains("\n" + body + ",\n"), body)
     }

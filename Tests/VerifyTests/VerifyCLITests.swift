@@ -17,10 +17,11 @@ final class VerifyCLITests: XCTestCase {
         return dir.appendingPathComponent("ecocredit")
     }
 
-    func run(_ args: [String]) throws -> (status: Int32, out: String) {
+    func run(_ args: [String], in folder: String? = nil) throws -> (status: Int32, out: String) {
         let p = Process()
         p.executableURL = executable
         p.arguments = args
+        if let folder { p.currentDirectoryURL = URL(fileURLWithPath: folder) }
         let pipe = Pipe()
         p.standardOutput = pipe
         try p.run()
@@ -137,6 +138,16 @@ final class VerifyCLITests: XCTestCase {
         try "{ nope".write(toFile: bad, atomically: true, encoding: .utf8)
         XCTAssertEqual(try run(["check", Fixture.sample("shanwei-beach"), "--rulebook", bad]).status, 4)
         XCTAssertEqual(try run(["check", Fixture.sample("shanwei-beach"), "--no-such-option"]).status, 64)
+        // One-character names (Foundation's deletingLastPathComponent traps on "o"): `-o o` in the
+        // working folder, a bundle called "b", and an output folder "o/" with a trailing slash.
+        let cwd = Fixture.root + "/cwd-\(UUID().uuidString.prefix(6))"
+        try FileManager.default.createDirectory(atPath: cwd, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: Fixture.sample("shanwei-beach"), toPath: cwd + "/b")
+        XCTAssertEqual(try run(["measure", "b", "-o", "o"], in: cwd).status, 0)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: cwd + "/o/index.json"))
+        XCTAssertEqual(try run(["annex", "b", "-o", "o/"], in: cwd).status, 0)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: cwd + "/o/annex.html"))
+        XCTAssertEqual(parentFolder(of: "o"), "."); XCTAssertEqual(parentFolder(of: "/o"), "/"); XCTAssertEqual(parentFolder(of: "a/b/"), "a")
     }
 
     /// `ecocredit --version` and the annex's provenance print the same version, from one constant.

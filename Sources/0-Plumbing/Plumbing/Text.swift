@@ -66,3 +66,14 @@ public func hexadecimal<S: Sequence>(_ bytes: S) -> String where S.Element == UI
     for b in bytes { out.append(digits[Int(b >> 4)]); out.append(digits[Int(b & 0x0F)]) }
     return String(decoding: out, as: UTF8.self)
 }
+
+/// The folder holding `path` ("out/a" → "out", "a" → ".", "/a" → "/"), trailing slashes ignored.
+/// Written here because Foundation's `NSString.deletingLastPathComponent` traps on a
+/// one-character path such as "o" (swift-corelibs-foundation, Swift 6.3): `-o o` crashed.
+public func parentFolder(of path: String) -> String {
+    var p = Substring(path)
+    while p.count > 1 && p.hasSuffix("/") { p = p.dropLast() }
+    guard let slash = p.lastIndex(of: "/") else { return "." }
+    if slash == p.startIndex { return "/" }
+    return String(p[..<slash])
+}

@@ -121,7 +121,7 @@ public enum BundleArchive {
             let fm = FileManager.default
             let target = (destination as NSString).appendingPathComponent(relative)
             let made = ScratchFolders.shared.creating {
-                try? fm.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                try? fm.createDirectory(atPath: parentFolder(of: target), withIntermediateDirectories: true)
                 return fm.createFile(atPath: target, contents: nil)
             }
             guard made, let handle = FileHandle(forWritingAtPath: target) else {

@@ -158,7 +158,7 @@ extension MeasurementReport {
                                  .bool(r.truncated), r.run.map { .integer(Int64($0)) } ?? .null, r.change?.nsm.map { .double($0) } ?? .null])
         }
         return try GeoJSON.lonLatPieces(VectorLayer(name: "transects", path: "transects.geojson", format: .geojson, family: .line, fields: fields,
-                                                    features: features, crs: nil), from: try CRS.epsg(workingCRS, context: proj))
+                                                    features: features, crs: nil), from: try CRS.epsg(workingCRS, context: proj), proj: proj)
     }
 
     /// Each layer as measured (working geometry back in longitude/latitude), by file name, as
@@ -167,7 +167,7 @@ extension MeasurementReport {
         try set.layers.map { l in
             var layer = l.working
             layer.name = l.source.name
-            return ("\(l.role)-\(l.source.name).geojson", try GeoJSON.lonLatPieces(layer, from: set.workingCRS))
+            return ("\(l.role)-\(l.source.name).geojson", try GeoJSON.lonLatPieces(layer, from: set.workingCRS, proj: proj))
         }
     }
 }

@@ -32,7 +32,7 @@ public struct OutputFolder {
             let contents = (try? FileManager.default.contentsOfDirectory(atPath: clean)) ?? []
             if !contents.isEmpty && !contents.contains("index.json") { throw OutputError.notOurs(path: clean) }
         }
-        let parent = (clean as NSString).deletingLastPathComponent.isEmpty ? "." : (clean as NSString).deletingLastPathComponent
+        let parent = parentFolder(of: clean)
         let name = (clean as NSString).lastPathComponent
         staging = (parent as NSString).appendingPathComponent(".\(name).ecocredit-\(UUID().uuidString.prefix(8))")
         do { try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true) }
@@ -136,7 +136,7 @@ public struct OutputFolder {
             guard rename(staging, target) == 0 else { throw OutputError.cannotWrite(path: target, detail: String(cString: strerror(errno))) }
             ScratchFolders.shared.forget(staging)
         }
-        syncFile((target as NSString).deletingLastPathComponent.isEmpty ? "." : (target as NSString).deletingLastPathComponent)
+        syncFile(parentFolder(of: target))
     }
 
     /// Swaps two paths in one step: Linux's `renameat2(RENAME_EXCHANGE)` (glibc 2.28+, found at

@@ -14,19 +14,26 @@ extension GeoJSON {
 
     /// `layer` (coordinates in `crs`) as a FeatureCollection in CGCS2000 longitude/latitude.
     /// Returns the file as pieces of bytes in order (write them one after the other).
-    public static func lonLatPieces(_ layer: VectorLayer, from crs: CRS) throws -> [[UInt8]] {
+    ///
+    /// `proj` converts the first run (one thread uses it while the caller waits, as in
+    /// `CoordinateTransformer.transformOnAllCores`); the other runs each open a context of their
+    /// own. A small layer (under `parallelFrom` coordinates) is one run: opening a PROJ context
+    /// reads proj.db, which costs more than converting a few thousand points.
+    public static func lonLatPieces(_ layer: VectorLayer, from crs: CRS, proj: ProjContext, parallelFrom: Int = 50_000) throws -> [[UInt8]] {
         let features = layer.features, fields = layer.fields
         // `"name":` of every property, encoded once.
         let keys = fields.map { Array((JSONText.string($0.name) + ":").utf8) }
         // Runs of about equal numbers of coordinates, so that one large polygon does not leave a core idle.
         let weights = features.map { $0.geometry.coordinateCount + 8 }
-        let bounds = balancedBounds(weights, pieces: min(features.count, 2 * Parallel.cores))
+        let total = weights.reduce(0, +)
+        let bounds = balancedBounds(weights, pieces: total < parallelFrom ? 1 : min(features.count, Parallel.cores))
+        nonisolated(unsafe) let callers = proj
         let body = try Parallel.ranges(bounds.count - 1, workers: bounds.count - 1, minimumPerWorker: 1) { runs throws -> [UInt8] in
             var out = ByteText(capacity: 0)
             for run in runs {
                 let range = bounds[run]..<bounds[run + 1]
                 guard !range.isEmpty else { continue }
-                let proj = try ProjContext()
+                let proj = run == 0 ? callers : try ProjContext()
                 let t = try CoordinateTransformer(from: crs, to: try CRS.epsg(4490, context: proj), context: proj)
                 var xy: [XY] = []
                 xy.reserveCapacity(weights[range].reduce(0, +))
