@@ -91,7 +91,7 @@ bench: deps
 	[ -x bench/.venv/bin/python ] || python3 -m venv bench/.venv
 	bench/.venv/bin/python -c "import shapely, pyproj, shapefile, numpy" 2>/dev/null || bench/.venv/bin/pip install -q shapely pyproj pyshp numpy
 	rm -f $(BENCH)/*.json
-	@for km in 100 1000; do \
+	@for km in 1 100 1000; do \
 	  .build/release/ecocredit-bench shoreline $$km --keep $(BENCH)/gentle-$$km --generate-only || exit 1; \
 	  .build/release/ecocredit-bench wavy $$km --keep $(BENCH)/wavy-$$km --generate-only || exit 1; done; sync
 	bench/.venv/bin/python bench/whole.py .build/release/ecocredit bench/.venv/bin/python $(BENCH) $(BENCH_RUNS) | tee $(BENCH)/whole.md

@@ -110,6 +110,7 @@ public enum Pipeline {
                                    measurement: nil, check: check, geos: geos, proj: proj))
         }
         let measurement: MeasurementReport
+        progress?(.measuring(0, 0))   // verification is over: measuring starts
         do {
             measurement = try BundleMeasurer.measure(set, rulebook: rulebook, vocabulary: try RuleLibrary.vocabulary(), geos: geos, proj: proj,
                                                      progress: progress.map { p in { done, total in p(.measuring(done, total)) } },

@@ -26,7 +26,7 @@ extension GeoJSON {
         // Runs of about equal numbers of coordinates, so that one large polygon does not leave a core idle.
         let weights = features.map { $0.geometry.coordinateCount + 8 }
         let total = weights.reduce(0, +)
-        let bounds = balancedBounds(weights, pieces: total < parallelFrom ? 1 : min(features.count, Parallel.cores))
+        let bounds = balancedBounds(weights, pieces: total < parallelFrom ? 1 : min(features.count, 2 * Parallel.cores))
         nonisolated(unsafe) let callers = proj
         let body = try Parallel.ranges(bounds.count - 1, workers: bounds.count - 1, minimumPerWorker: 1) { runs throws -> [UInt8] in
             var out = ByteText(capacity: 0)
