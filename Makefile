@@ -25,6 +25,9 @@ lint:
 	@bad=$$(grep -rnE '\bGEOS[A-Za-z_]+\(' Sources --include=*.swift | grep -oE '\bGEOS[A-Za-z_]+\(' | sort -u \
 	  | grep -vE '_r\($$|^GEOSversion\($$|^GEOSContext\($$|^GEOSGeometry\($$|^GEOSError\($$' || true); \
 	if [ -n "$$bad" ]; then echo "lint: non-reentrant GEOS calls found:"; echo "$$bad"; exit 1; else echo "lint: only reentrant GEOS calls"; fi
+	@# The registry counts in integers only (fen, base units, centimetres): no floating point.
+	@if grep -rnE '\b(Double|Float|CGFloat|Decimal)\b' Sources/8-Registry; then echo "lint: floating point in the registry"; exit 1; \
+	  else echo "lint: no floating point in the registry"; fi
 
 ## test: the whole suite (installs what it needs)
 test: deps lint

@@ -69,6 +69,8 @@ let package = Package(
                 resources: [.copy("Resources")]),
 
         // MARK: The pipeline as one library call (open → verify → measure → check), typed result and errors.
+        // MARK: The registry of both rules: a pure state machine over a hash-chained event log (no geometry, no C).
+        .target(name: "Registry", dependencies: ["Plumbing", "Rules", .product(name: "Crypto", package: "swift-crypto")], path: "Sources/8-Registry/Registry"),
         .target(name: "Workflow", dependencies: ["GeoCore", "Submission", "Rules", "Verify", "BundleMeasure", "Check"], path: "Sources/8-Pipeline/Workflow"),
         // MARK: The one place outputs are written (atomically, indexed with SHA-256), the annex included.
         .target(name: "Outputs", dependencies: ["GeoCore", "Submission", "Verify", "BundleMeasure", "Check", "Annex", "Workflow",
@@ -96,6 +98,7 @@ let package = Package(
         .testTarget(name: "CheckTests", dependencies: ["Check", "BundleMeasure", "Measure", "Submission", "GeoCore", "Rules", "SampleData"]),
         .testTarget(name: "BundleMeasureTests", dependencies: ["BundleMeasure", "Measure", "Submission", "GeoCore", "Rules", "SampleData"]),
         .testTarget(name: "SubmissionTests", dependencies: ["Submission", "GeoCore", "SampleData", "Measure"]),
+        .testTarget(name: "RegistryTests", dependencies: ["Registry", "Rules", "Plumbing", "SampleData"]),
         .testTarget(name: "VerifyTests", dependencies: ["Verify", "Submission", "GeoCore", "SampleData", "Rules", "FuzzHarness", "Workflow", "Outputs", "Check", "Annex",
                                                      .product(name: "Crypto", package: "swift-crypto"),
                                                      .product(name: "ZIPFoundation", package: "ZIPFoundation")]),

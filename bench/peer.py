@@ -12,6 +12,7 @@ import numpy as np
 import shapefile            # pyshp
 import shapely
 from pyproj import CRS
+from peer_measure import cast_transects, beach_widths   # the same transects and widths as the whole pipeline
 
 def read_layer(path):
     r = shapefile.Reader(path)
@@ -37,35 +38,8 @@ def shoreline(d):
     assert crs.to_epsg() == 4547
     timed("verify", lambda: (shapely.is_valid(beach).all(), shapely.is_simple(line), (~shapely.is_empty(beach)).all()))
     s, h, w = 10.0, 250.0, 50.0
-    def transects():
-        L = shapely.length(line)
-        n = max(1, int(np.floor(L / s + 0.5)))
-        t = (np.arange(n) + 0.5) * L / n
-        # P(x) by numpy interpolation on the cumulative arc length (shapely's line_interpolate_point
-        # walks the line from its start for every point: quadratic on a long line).
-        xy = shapely.get_coordinates(line)
-        cum = np.concatenate([[0], np.cumsum(np.hypot(*np.diff(xy, axis=0).T))])
-        def P(x): return np.column_stack([np.interp(x, cum, xy[:, 0]), np.interp(x, cum, xy[:, 1])])
-        p, a, b = P(t), P(np.maximum(0, t - w / 2)), P(np.minimum(L, t + w / 2))
-        dvec = b - a
-        dvec /= np.hypot(dvec[:, 0], dvec[:, 1])[:, None]
-        nrm = np.column_stack([-dvec[:, 1], dvec[:, 0]])
-        start, end = p - h * nrm, p + h * nrm
-        return shapely.linestrings(np.stack([start, end], axis=1))
-    tr = timed("transects", transects)
-    def intersect():
-        # Cut the beach into 200 m cells so each intersection meets few vertices.
-        xmin, ymin, xmax, ymax = shapely.total_bounds(beach)
-        xs = np.arange(np.floor(xmin / 200) * 200, xmax + 200, 200); ys = np.arange(np.floor(ymin / 200) * 200, ymax + 200, 200)
-        gx, gy = np.meshgrid(xs[:-1], ys[:-1])
-        boxes = shapely.box(gx.ravel(), gy.ravel(), gx.ravel() + 200, gy.ravel() + 200)
-        bi, pi = shapely.STRtree(beach).query(boxes, predicate="intersects")
-        pieces = shapely.intersection(beach[pi], boxes[bi])
-        pieces = pieces[~shapely.is_empty(pieces)]
-        ti, ci = shapely.STRtree(pieces).query(tr, predicate="intersects")
-        lengths = shapely.length(shapely.intersection(tr[ti], pieces[ci]))
-        return np.bincount(ti, weights=lengths, minlength=len(tr))
-    widths = timed("intersect", intersect)
+    tr = timed("transects", lambda: cast_transects(line, s, h, w)[5])
+    widths = timed("intersect", lambda: beach_widths(beach, tr))
     def statistics():
         pos = widths > 0
         edges = np.diff(np.concatenate([[0], pos.astype(np.int8), [0]]))

@@ -24,6 +24,36 @@ def read_layer(path):
     crs = CRS.from_wkt(open(path[:-4] + ".prj").read())
     return shapes, crs
 
+def cast_transects(line, s, h, w):
+    """Stations at the middle of n equal pieces, the normal from the chord over the smoothing
+    window; P(x) by numpy interpolation on the cumulative arc length (shapely's
+    line_interpolate_point walks the line from its start for every point: quadratic on a long line).
+    Returns (n, t, origins, starts, ends, transects)."""
+    xy = shapely.get_coordinates(line)
+    cum = np.concatenate([[0], np.cumsum(np.hypot(*np.diff(xy, axis=0).T))])
+    L = cum[-1]
+    n = max(1, int(np.floor(L / s + 0.5)))
+    t = (np.arange(n) + 0.5) * L / n
+    def P(x): return np.column_stack([np.interp(x, cum, xy[:, 0]), np.interp(x, cum, xy[:, 1])])
+    p, a, b = P(t), P(np.maximum(0, t - w / 2)), P(np.minimum(L, t + w / 2))
+    dvec = b - a
+    dvec /= np.hypot(dvec[:, 0], dvec[:, 1])[:, None]
+    nrm = np.column_stack([-dvec[:, 1], dvec[:, 0]])
+    start, end = p - h * nrm, p + h * nrm
+    return n, t, p, start, end, shapely.linestrings(np.stack([start, end], axis=1))
+
+def beach_widths(beach, tr):
+    """The beach cut into 200 m cells, an STRtree over the pieces, one vectorised intersection."""
+    xmin, ymin, xmax, ymax = shapely.total_bounds(beach)
+    xs = np.arange(np.floor(xmin / 200) * 200, xmax + 200, 200); ys = np.arange(np.floor(ymin / 200) * 200, ymax + 200, 200)
+    gx, gy = np.meshgrid(xs[:-1], ys[:-1])
+    boxes = shapely.box(gx.ravel(), gy.ravel(), gx.ravel() + 200, gy.ravel() + 200)
+    bi, pi = shapely.STRtree(beach).query(boxes, predicate="intersects")
+    pieces = shapely.intersection(beach[pi], boxes[bi])
+    pieces = pieces[~shapely.is_empty(pieces)]
+    ti, ci = shapely.STRtree(pieces).query(tr, predicate="intersects")
+    return np.bincount(ti, weights=shapely.length(shapely.intersection(tr[ti], pieces[ci])), minlength=len(tr))
+
 def main(d, out):
     os.makedirs(out, exist_ok=True)
     manifest = json.load(open(d + "/submission.json"))
@@ -36,29 +66,9 @@ def main(d, out):
     # Verify: valid polygons, a simple line, nothing empty.
     if not (shapely.is_valid(beach).all() and shapely.is_simple(line) and (~shapely.is_empty(beach)).all()):
         sys.exit("invalid input")
-    # Transects: stations at the middle of n equal pieces, normal from the chord over the window.
-    xy = shapely.get_coordinates(line)
-    cum = np.concatenate([[0], np.cumsum(np.hypot(*np.diff(xy, axis=0).T))])
-    L = cum[-1]
-    n = max(1, int(np.floor(L / s + 0.5)))
-    t = (np.arange(n) + 0.5) * L / n
-    def P(x): return np.column_stack([np.interp(x, cum, xy[:, 0]), np.interp(x, cum, xy[:, 1])])
-    p, a, b = P(t), P(np.maximum(0, t - w / 2)), P(np.minimum(L, t + w / 2))
-    dvec = b - a
-    dvec /= np.hypot(dvec[:, 0], dvec[:, 1])[:, None]
-    nrm = np.column_stack([-dvec[:, 1], dvec[:, 0]])
-    start, end = p - h * nrm, p + h * nrm
-    tr = shapely.linestrings(np.stack([start, end], axis=1))
-    # Widths: the beach cut into 200 m cells, an STRtree over the pieces, one vectorised intersection.
-    xmin, ymin, xmax, ymax = shapely.total_bounds(beach)
-    xs = np.arange(np.floor(xmin / 200) * 200, xmax + 200, 200); ys = np.arange(np.floor(ymin / 200) * 200, ymax + 200, 200)
-    gx, gy = np.meshgrid(xs[:-1], ys[:-1])
-    boxes = shapely.box(gx.ravel(), gy.ravel(), gx.ravel() + 200, gy.ravel() + 200)
-    bi, pi = shapely.STRtree(beach).query(boxes, predicate="intersects")
-    pieces = shapely.intersection(beach[pi], boxes[bi])
-    pieces = pieces[~shapely.is_empty(pieces)]
-    ti, ci = shapely.STRtree(pieces).query(tr, predicate="intersects")
-    widths = np.bincount(ti, weights=shapely.length(shapely.intersection(tr[ti], pieces[ci])), minlength=n)
+    n, t, p, start, end, tr = cast_transects(line, s, h, w)
+    L = shapely.length(line)
+    widths = beach_widths(beach, tr)
     # Runs (segments) and statistics.
     pos = widths > 0
     edges = np.diff(np.concatenate([[0], pos.astype(np.int8), [0]]))

@@ -23,7 +23,7 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
         self.init(year: number(0..<4), month: number(4..<6), day: number(6..<8))
     }
 
-    static func daysIn(_ month: Int, of year: Int) -> Int {
+    public static func daysIn(_ month: Int, of year: Int) -> Int {
         switch month {
         case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
         case 4, 6, 9, 11: return 30

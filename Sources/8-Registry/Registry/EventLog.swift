@@ -1,0 +1,107 @@
+import Crypto
+import Foundation
+import Plumbing
+
+/// The append-only, hash-chained log of registry events (registry-design §2, I5). Event n
+/// stores `prev` = the hash of event n−1 and
+/// `hash = SHA-256("ecocredit/event/v1" ‖ u64be(seq) ‖ prev ‖ u32be(len type) ‖ type ‖ u64be(len payload) ‖ payload)`,
+/// every field length-prefixed so that no shift of bytes between fields keeps a hash. The payload
+/// is the record's canonical JSON (sorted keys; strings, integers and booleans only), stored as
+/// the bytes that were hashed. Replaying the payloads rebuilds the registry.
+public struct EventLog: Sendable, Equatable {
+    public struct Entry: Sendable, Equatable {
+        public var seq: UInt64
+        public var type: String
+        public var payload: [UInt8]
+        public var prev: [UInt8]
+        public var hash: [UInt8]
+    }
+    public private(set) var entries: [Entry] = []
+    public init() {}
+    public init(entries: [Entry]) { self.entries = entries }
+
+    /// The hash before the first event: 32 zero bytes.
+    public static let genesis = [UInt8](repeating: 0, count: 32)
+    public var head: [UInt8] { entries.last?.hash ?? Self.genesis }
+
+    /// Appends records in order (the caller holds the append lock).
+    public mutating func append(_ records: [VoucherRecord]) {
+        for r in records {
+            let payload = Self.canonical(r)
+            let seq = UInt64(entries.count + 1), prev = head
+            entries.append(Entry(seq: seq, type: r.event.type, payload: payload, prev: prev, hash: Self.hash(seq: seq, prev: prev, type: r.event.type, payload: payload)))
+        }
+    }
+
+    static let encoder: JSONEncoder = {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return e
+    }()
+
+    /// A record's canonical bytes.
+    public static func canonical(_ r: VoucherRecord) -> [UInt8] { Array((try? encoder.encode(r)) ?? Data()) }
+
+    public static func hash(seq: UInt64, prev: [UInt8], type: String, payload: [UInt8]) -> [UInt8] {
+        var h = SHA256()
+        h.update(data: Array("ecocredit/event/v1".utf8))
+        h.update(data: bigEndian(seq, 8))
+        h.update(data: prev)
+        let t = Array(type.utf8)
+        h.update(data: bigEndian(UInt64(t.count), 4)); h.update(data: t)
+        h.update(data: bigEndian(UInt64(payload.count), 8)); h.update(data: payload)
+        return Array(h.finalize())
+    }
+    static func bigEndian(_ v: UInt64, _ bytes: Int) -> [UInt8] { (0..<bytes).reversed().map { UInt8(truncatingIfNeeded: v >> (8 * UInt64($0))) } }
+
+    /// What `verify` found wrong, naming the first sequence number where the chain breaks.
+    public enum Damage: Error, Equatable, CustomStringConvertible {
+        /// The event at `seq` is missing, out of order or inserted (its number is not its place).
+        case sequence(at: UInt64)
+        /// `prev` does not name the previous event's hash (an event deleted, inserted or reordered).
+        case link(at: UInt64)
+        /// The stored hash is not that of the stored bytes (an event edited).
+        case hash(at: UInt64)
+        /// The payload does not decode as a record of its type.
+        case payload(at: UInt64)
+        /// The log ends before the head recorded elsewhere (truncated).
+        case truncated(expected: UInt64, found: UInt64)
+        public var description: String {
+            switch self {
+            case .sequence(let s): return "[LEDGER.SEQUENCE] event \(s): its number is not its place in the log"
+            case .link(let s): return "[LEDGER.LINK] event \(s): prev is not the previous event's hash"
+            case .hash(let s): return "[LEDGER.HASH] event \(s): its hash is not that of its bytes"
+            case .payload(let s): return "[LEDGER.PAYLOAD] event \(s): the payload is not a record of its type"
+            case let .truncated(e, f): return "[LEDGER.TRUNCATED] the log ends at event \(f), the head names event \(e)"
+            }
+        }
+    }
+
+    /// Checks every link and hash; `expectedHead`: the last (seq, hash) published (a signed
+    /// checkpoint), so that a truncated log is found too. Returns the records, decoded.
+    public func verify(expectedHead: (seq: UInt64, hash: [UInt8])? = nil) throws -> [VoucherRecord] {
+        var prev = Self.genesis
+        var records: [VoucherRecord] = []
+        for (i, e) in entries.enumerated() {
+            guard e.seq == UInt64(i + 1) else { throw Damage.sequence(at: UInt64(i + 1)) }
+            guard e.prev == prev else { throw Damage.link(at: e.seq) }
+            guard e.hash == Self.hash(seq: e.seq, prev: e.prev, type: e.type, payload: e.payload) else { throw Damage.hash(at: e.seq) }
+            guard let r = try? JSONDecoder().decode(VoucherRecord.self, from: Data(e.payload)), r.event.type == e.type,
+                  Self.canonical(r) == e.payload else { throw Damage.payload(at: e.seq) }
+            records.append(r)
+            prev = e.hash
+        }
+        if let h = expectedHead {
+            guard UInt64(entries.count) >= h.seq else { throw Damage.truncated(expected: h.seq, found: UInt64(entries.count)) }
+            guard entries[Int(h.seq) - 1].hash == h.hash else { throw Damage.hash(at: h.seq) }
+        }
+        return records
+    }
+
+    /// The registry the log describes.
+    public func replay() throws -> VoucherRegistry {
+        var s = VoucherRegistry()
+        for r in try verify() { VoucherRules.apply(r, to: &s) }
+        return s
+    }
+}

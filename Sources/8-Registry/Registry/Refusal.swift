@@ -1,0 +1,32 @@
+import Plumbing
+
+/// Why the registry refuses a command: a stable code, the article it enforces and a message in
+/// both languages, kept together here (the registry's catalogue).
+public struct Refusal: CodedError, Sendable, Equatable {
+    public enum Code: String, Sendable, CaseIterable, Codable {
+        case roleNotAllowed = "REG.ROLE_NOT_ALLOWED"
+        case sameOfficer = "REG.SAME_OFFICER"
+        case notHolder = "REG.NOT_HOLDER"
+        case notIssuable = "REG.NOT_ISSUABLE"
+        case rulebookNotInForce = "REG.RULEBOOK_NOT_IN_FORCE"
+        case duplicateNumber = "REG.DUPLICATE_NUMBER"
+        case unknownVoucher = "REG.UNKNOWN_VOUCHER"
+        case nothingPrepared = "REG.NOTHING_PREPARED"
+        case stateConflict = "REG.STATE_CONFLICT"
+        case quantityInvalid = "REG.QUANTITY_INVALID"
+        case belowMinimumPrice = "REG.BELOW_MINIMUM_PRICE"
+        case noMinimumPrice = "REG.NO_MINIMUM_PRICE"
+        case noticePeriodNotOver = "REG.NOTICE_PERIOD_NOT_OVER"
+        case moneyOverflow = "REG.MONEY_OVERFLOW"
+        case referenceMissing = "REG.REFERENCE_MISSING"
+    }
+    public var reason: Code
+    /// The article the refusal enforces ("JY Art. 36").
+    public var article: String
+    public var message: Bilingual
+    public init(_ reason: Code, article: String, zh: String, en: String) {
+        self.reason = reason; self.article = article; self.message = Bilingual(zh: zh, en: en)
+    }
+    public var code: String { reason.rawValue }
+    public var description: String { "[\(code)] \(message.en) (\(article))" }
+}

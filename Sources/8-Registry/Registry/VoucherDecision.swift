@@ -1,0 +1,288 @@
+import Plumbing
+
+/// The Jiangyin voucher rules as a pure state machine: `decide(state, command, actor, now,
+/// rules)` gives the events to record or a refusal, with no I/O and no floating point; `apply`
+/// evolves the state by one event (replaying the log rebuilds the registry). Before a command
+/// touches a voucher, every timed transition of that voucher already due is applied first
+/// (`dueTransitions`, effective at its deadline), so no outcome depends on a scheduler being on time.
+public enum VoucherRules {
+    /// The platform's reserve account, buyer of vouchers not sold in their first-sale period (JY 27).
+    public static let platformReserve = "platform-reserve"
+
+    /// A decision: the records to append — the voucher's due timed transitions, then, unless
+    /// refused, the command's own events — and the refusal if there is one. Due transitions are
+    /// recorded even when the command is refused: they happened whatever the command.
+    public struct Decision: Sendable, Equatable {
+        public var records: [VoucherRecord]
+        public var refusal: Refusal?
+    }
+
+    /// Decides `command` on `state` at `now` (the server's clock, never the client's).
+    public static func decide(_ state: VoucherRegistry, _ command: VoucherCommand, by actor: Actor, at now: Instant,
+                              rules: VoucherTradingRules) -> Decision {
+        var records = dueTransitions(state, number: command.number, at: now, rules: rules)
+        var s = state
+        for r in records { apply(r, to: &s) }
+        do {
+            for (e, article) in try decideCommand(s, command, actor, now, rules) {
+                records.append(VoucherRecord(event: e, actor: actor, article: article, rulebook: rules.rulebook, at: now, effectiveAt: now))
+            }
+            return Decision(records: records, refusal: nil)
+        } catch let refusal as Refusal {
+            return Decision(records: records, refusal: refusal)
+        } catch {
+            return Decision(records: records, refusal: Refusal(.stateConflict, article: "—", zh: "无法判定", en: "\(error)"))
+        }
+    }
+
+    /// The timed transitions of voucher `number` (and its splits' issuance) due at or before
+    /// `now`: the buyout at the minimum price when the first-sale period ended unsold (JY 27).
+    public static func dueTransitions(_ state: VoucherRegistry, number: String, at now: Instant, rules: VoucherTradingRules) -> [VoucherRecord] {
+        guard let v = state.vouchers[number], !v.firstSaleDone, v.firstSaleDeadline <= now else { return [] }
+        switch v.state {
+        case .held, .lossNoticed: break
+        default: return []
+        }
+        // The minimum price in force on the deadline's date; without one published the buyout
+        // cannot be priced and waits (commands that need the first sale are refused meanwhile).
+        guard let price = rules.minimumPrice(on: Instant(milliseconds: v.firstSaleDeadline.milliseconds - 1).chinaDate),
+              let total = VoucherUnits.total(fenPerUnit: price, quantity: v.quantity) else { return [] }
+        return [VoucherRecord(event: .boughtOutAtMinimumPrice(number: number, fenPerUnit: price, totalFen: total), actor: .clock,
+                              article: "JY Art. 27", rulebook: rules.rulebook, at: now, effectiveAt: v.firstSaleDeadline)]
+    }
+
+    /// Every timed transition due at `now` (the sweeper publishes them; commands catch up their own).
+    public static func sweep(_ state: VoucherRegistry, at now: Instant, rules: VoucherTradingRules) -> [VoucherRecord] {
+        state.vouchers.keys.sorted().flatMap { dueTransitions(state, number: $0, at: now, rules: rules) }
+    }
+
+    // MARK: Commands
+
+    static func decideCommand(_ s: VoucherRegistry, _ c: VoucherCommand, _ actor: Actor, _ now: Instant,
+                              _ rules: VoucherTradingRules) throws -> [(VoucherEvent, String)] {
+        switch c {
+        case let .prepareIssue(number, holder, landRightsHolder, source):
+            try role(actor, [.officer], "JY Art. 18")
+            guard s.vouchers[number] == nil, s.pendingIssues[number] == nil, !number.isEmpty, !number.contains("/") else {
+                throw Refusal(.duplicateNumber, article: "JY Art. 18", zh: "生态券编号“\(number)”已存在或无效", en: "voucher number \(number) exists already or is not valid")
+            }
+            guard source.issuable else {
+                throw Refusal(.notIssuable, article: "JY Art. 15–18", zh: "核查结果不可签发（\(source.reasons.joined(separator: "、"))）",
+                              en: "the check's quantity is not issuable (\(source.reasons.joined(separator: ", ")))")
+            }
+            guard source.rulebook == rules.rulebook else {
+                throw Refusal(.notIssuable, article: "JY Art. 19", zh: "核查所用规则库“\(source.rulebook)”与签发规则库“\(rules.rulebook)”不同",
+                              en: "the check used \(source.rulebook), the registry decides under \(rules.rulebook)")
+            }
+            guard source.quantity > 0 else {
+                throw Refusal(.quantityInvalid, article: "JY Art. 18", zh: "签发数量必须大于 0", en: "the quantity to issue must be positive")
+            }
+            try inForce(rules, now)
+            return [(.issuePrepared(number: number, holder: holder, landRightsHolder: landRightsHolder, source: source), "JY Art. 18")]
+
+        case .approveIssue(let number):
+            try role(actor, [.approver], "JY Art. 18")
+            guard let p = s.pendingIssues[number] else {
+                throw Refusal(.nothingPrepared, article: "JY Art. 18", zh: "没有待批准的签发“\(number)”", en: "no issue of \(number) is waiting for approval")
+            }
+            try differentOfficer(p.preparedBy, actor, "JY Art. 18")
+            try inForce(rules, now)
+            return [(.issueApproved(number: number, firstSaleDeadline: CivilPeriod.end(years: rules.firstSalePeriodYears, from: now.chinaDate)), "JY Art. 18, 22")]
+
+        case let .recordDirectSale(number, buyer, fenPerUnit):
+            try role(actor, [.platform], "JY Art. 22–23")
+            let v = try voucher(s, number)
+            guard v.state == .held else { throw conflict(v, "JY Art. 22") }
+            if !v.firstSaleDone && now >= v.firstSaleDeadline {
+                // Still held after the deadline: the buyout could not be priced.
+                throw Refusal(.noMinimumPrice, article: "JY Art. 25, 27", zh: "首次交易期已过，且没有公布的最低保护价格，无法收购",
+                              en: "the first-sale period is over and no minimum protected price is published for the buyout")
+            }
+            guard let minimum = rules.minimumPrice(on: now.chinaDate) else {
+                throw Refusal(.noMinimumPrice, article: "JY Art. 25", zh: "\(now.chinaDate) 没有公布的最低保护价格", en: "no minimum protected price is published for \(now.chinaDate)")
+            }
+            guard fenPerUnit >= minimum else {
+                throw Refusal(.belowMinimumPrice, article: "JY Art. 25", zh: "价格 \(fenPerUnit) 分/单位低于最低保护价格 \(minimum) 分/单位",
+                              en: "\(fenPerUnit) fen per unit is below the minimum protected price of \(minimum) fen per unit")
+            }
+            guard let total = VoucherUnits.total(fenPerUnit: fenPerUnit, quantity: v.quantity) else {
+                throw Refusal(.moneyOverflow, article: "JY Art. 25", zh: "金额超出可精确计算的范围", en: "the total is beyond the amounts computed exactly")
+            }
+            return [(.directSaleRecorded(number: number, buyer: buyer, fenPerUnit: fenPerUnit, totalFen: total), "JY Art. 22–23, 25")]
+
+        case .registerHolderChange(let number):
+            try role(actor, [.officer], "JY Art. 29–30")
+            let v = try voucher(s, number)
+            guard case .pendingHolderChange(let buyer, _, _, _) = v.state else { throw conflict(v, "JY Art. 29") }
+            return [(.holderChangeRegistered(number: number, holder: buyer), "JY Art. 29–30")]
+
+        case let .surrender(number, quantity, landRef):
+            try role(actor, [.holder], "JY Art. 32")
+            let v = try voucher(s, number)
+            try ownHolding(v, actor, "JY Art. 32")
+            guard v.state == .held else { throw conflict(v, "JY Art. 32") }
+            guard !landRef.isEmpty else {
+                throw Refusal(.referenceMissing, article: "JY Art. 32", zh: "缺少土地出让（供地）编号", en: "the land supply reference is missing")
+            }
+            guard quantity > 0, quantity <= v.quantity else {
+                throw Refusal(.quantityInvalid, article: "JY Art. 35", zh: "缴纳数量 \(VoucherUnits.text(quantity)) 不在 0 与持有量 \(VoucherUnits.text(v.quantity)) 之间",
+                              en: "\(VoucherUnits.text(quantity)) units is not between 0 and the \(VoucherUnits.text(v.quantity)) held")
+            }
+            if quantity == v.quantity {
+                return [(.surrendered(number: number, landRef: landRef), "JY Art. 32, 35"),
+                        (.useRecorded(number: number, child: number, quantity: quantity, landRef: landRef), "JY Art. 35")]
+            }
+            let child = "\(number)-\(v.splitCount + 1)"
+            return [(.split(parent: number, child: child, quantity: quantity), "JY Art. 35"),
+                    (.surrendered(number: child, landRef: landRef), "JY Art. 32, 35"),
+                    (.useRecorded(number: number, child: child, quantity: quantity, landRef: landRef), "JY Art. 35")]
+
+        case let .cancel(number, certificateRef):
+            try role(actor, [.officer], "JY Art. 33")
+            let v = try voucher(s, number)
+            guard case .surrendered = v.state else { throw conflict(v, "JY Art. 33") }
+            guard !certificateRef.isEmpty else {
+                throw Refusal(.referenceMissing, article: "JY Art. 33", zh: "缺少土地权利证书编号", en: "the land certificate reference is missing")
+            }
+            return [(.cancelled(number: number, certificateRef: certificateRef), "JY Art. 33")]
+
+        case .returnSurrendered(let number):
+            try role(actor, [.officer], "JY Art. 33")
+            let v = try voucher(s, number)
+            guard case .surrendered = v.state else { throw conflict(v, "JY Art. 33") }
+            return [(.returned(number: number), "JY Art. 33")]
+
+        case let .publishLossNotice(number, noticeDate, media):
+            try role(actor, [.holder, .officer], "JY Art. 36")
+            let v = try voucher(s, number)
+            if actor.role == .holder { try ownHolding(v, actor, "JY Art. 36") }
+            guard v.state == .held else { throw conflict(v, "JY Art. 36") }
+            guard !media.isEmpty, noticeDate <= now.chinaDate else {
+                throw Refusal(.referenceMissing, article: "JY Art. 36", zh: "遗失声明须注明刊登媒体，且刊登日期不能晚于今日",
+                              en: "a loss notice names its medium and a date not after today")
+            }
+            return [(.lossNoticePublished(number: number, noticeDate: noticeDate.description, media: media), "JY Art. 36")]
+
+        case .withdrawLossNotice(let number):
+            try role(actor, [.holder], "JY Art. 36")
+            let v = try voucher(s, number)
+            try ownHolding(v, actor, "JY Art. 36")
+            guard case .lossNoticed = v.state else { throw conflict(v, "JY Art. 36") }
+            return [(.lossNoticeWithdrawn(number: number), "JY Art. 36")]
+
+        case .prepareReissue(let number):
+            try role(actor, [.officer], "JY Art. 36")
+            let v = try voucher(s, number)
+            guard case .lossNoticed(let d) = v.state, s.pendingReissues[number] == nil else { throw conflict(v, "JY Art. 36") }
+            try noticeOver(d, now, rules)
+            return [(.reissuePrepared(number: number), "JY Art. 36")]
+
+        case .approveReissue(let number):
+            try role(actor, [.approver], "JY Art. 36")
+            let v = try voucher(s, number)
+            guard let preparer = s.pendingReissues[number], case .lossNoticed(let d) = v.state else {
+                throw Refusal(.nothingPrepared, article: "JY Art. 36", zh: "没有待批准的补发“\(number)”", en: "no reissue of \(number) is waiting for approval")
+            }
+            try differentOfficer(preparer, actor, "JY Art. 36")
+            try noticeOver(d, now, rules)
+            return [(.reissued(number: number), "JY Art. 36")]
+        }
+    }
+
+    // MARK: Guards
+
+    static func role(_ actor: Actor, _ allowed: Set<Role>, _ article: String) throws {
+        guard allowed.contains(actor.role) else {
+            throw Refusal(.roleNotAllowed, article: article, zh: "角色 \(actor.role.rawValue) 不能执行此操作", en: "the \(actor.role.rawValue) role may not do this")
+        }
+    }
+    static func differentOfficer(_ preparer: String, _ actor: Actor, _ article: String) throws {
+        guard preparer != actor.id else {
+            throw Refusal(.sameOfficer, article: article, zh: "批准人不能是经办人（\(preparer)）", en: "the approving officer must not be the preparer (\(preparer))")
+        }
+    }
+    static func voucher(_ s: VoucherRegistry, _ number: String) throws -> Voucher {
+        guard let v = s.vouchers[number] else {
+            throw Refusal(.unknownVoucher, article: "JY Art. 18", zh: "没有编号为“\(number)”的生态券", en: "no voucher numbered \(number)")
+        }
+        return v
+    }
+    static func ownHolding(_ v: Voucher, _ actor: Actor, _ article: String) throws {
+        guard v.holder == actor.id else {
+            throw Refusal(.notHolder, article: article, zh: "只有持有人可以处分生态券“\(v.number)”", en: "only the holder may deal with voucher \(v.number)")
+        }
+    }
+    static func conflict(_ v: Voucher, _ article: String) -> Refusal {
+        Refusal(.stateConflict, article: article, zh: "生态券“\(v.number)”当前状态不允许此操作", en: "voucher \(v.number) is not in a state that allows this")
+    }
+    static func inForce(_ rules: VoucherTradingRules, _ now: Instant) throws {
+        guard rules.isInForce(on: now.chinaDate) else {
+            throw Refusal(.rulebookNotInForce, article: "JY Art. 44", zh: "规则库“\(rules.rulebook)”在 \(now.chinaDate) 不施行", en: "rulebook \(rules.rulebook) is not in force on \(now.chinaDate)")
+        }
+    }
+    /// JY 36: a reissue may be applied for once 30 days after the notice are over (the notice
+    /// day not counted, Civil Code Art. 201; the 30th day ends at 24:00 China time, Art. 203).
+    static func noticeOver(_ notice: CivilDate, _ now: Instant, _ rules: VoucherTradingRules) throws {
+        let over = CivilPeriod.end(days: rules.reissueNoticeDays, from: notice)
+        guard now >= over else {
+            throw Refusal(.noticePeriodNotOver, article: "JY Art. 36", zh: "遗失声明期满（\(over)）后方可补发", en: "a reissue may be applied for once the notice period is over (\(over))")
+        }
+    }
+
+    // MARK: Applying events
+
+    /// Evolves the registry by one recorded event (what replay does).
+    public static func apply(_ r: VoucherRecord, to s: inout VoucherRegistry) {
+        switch r.event {
+        case let .issuePrepared(number, holder, landRightsHolder, source):
+            s.pendingIssues[number] = PendingIssue(number: number, holder: holder, landRightsHolder: landRightsHolder, source: source, preparedBy: r.actor.id)
+        case let .issueApproved(number, deadline):
+            guard let p = s.pendingIssues.removeValue(forKey: number) else { return }
+            s.issued[number] = p.source.quantity
+            s.vouchers[number] = Voucher(number: number, issuance: number, range: SerialRange(1, p.source.quantity), holder: p.holder,
+                                         landRightsHolder: p.landRightsHolder, edition: 1, reissued: false, splitCount: 0,
+                                         firstSaleDeadline: deadline, firstSaleDone: false, uses: [], state: .held)
+        case let .directSaleRecorded(number, buyer, price, total):
+            s.vouchers[number]?.state = .pendingHolderChange(buyer: buyer, fenPerUnit: price, totalFen: total, buyout: false)
+        case let .boughtOutAtMinimumPrice(number, price, total):
+            s.vouchers[number]?.state = .pendingHolderChange(buyer: platformReserve, fenPerUnit: price, totalFen: total, buyout: true)
+            s.pendingReissues[number] = nil
+        case let .holderChangeRegistered(number, holder):
+            s.vouchers[number]?.holder = holder
+            s.vouchers[number]?.edition += 1
+            s.vouchers[number]?.firstSaleDone = true
+            s.vouchers[number]?.state = .held
+        case let .split(parent, child, quantity):
+            guard var p = s.vouchers[parent] else { return }
+            let top = SerialRange(p.range.last - quantity + 1, p.range.last)
+            p.range.last -= quantity
+            p.splitCount += 1
+            var c = p
+            c.number = child; c.range = top; c.splitCount = 0; c.uses = []
+            s.vouchers[parent] = p
+            s.vouchers[child] = c
+        case let .surrendered(number, landRef):
+            guard let v = s.vouchers[number] else { return }
+            s.vouchers[number]?.state = .surrendered(landRef: landRef, by: v.holder)
+        case let .useRecorded(number, child, quantity, landRef):
+            s.vouchers[number]?.uses.append(.init(child: child, quantity: quantity, landRef: landRef, at: r.effectiveAt))
+        case let .cancelled(number, certificateRef):
+            s.vouchers[number]?.state = .cancelled(certificateRef: certificateRef)
+        case .returned(let number):
+            if case .surrendered(_, let by)? = s.vouchers[number]?.state { s.vouchers[number]?.holder = by }
+            s.vouchers[number]?.state = .held
+        case let .lossNoticePublished(number, date, _):
+            if let d = CivilDate(date) { s.vouchers[number]?.state = .lossNoticed(noticeDate: d) }
+        case .lossNoticeWithdrawn(let number):
+            s.vouchers[number]?.state = .held
+            s.pendingReissues[number] = nil
+        case .reissuePrepared(let number):
+            s.pendingReissues[number] = r.actor.id
+        case .reissued(let number):
+            s.pendingReissues[number] = nil
+            s.vouchers[number]?.edition += 1
+            s.vouchers[number]?.reissued = true
+            s.vouchers[number]?.state = .held
+        }
+    }
+}

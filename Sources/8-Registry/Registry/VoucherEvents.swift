@@ -1,0 +1,78 @@
+import Plumbing
+
+/// What an actor asks of the voucher registry (JY 15–36).
+public enum VoucherCommand: Sendable, Equatable {
+    case prepareIssue(number: String, holder: String, landRightsHolder: String, source: IssueSource)
+    case approveIssue(number: String)
+    case recordDirectSale(number: String, buyer: String, fenPerUnit: Int64)
+    case registerHolderChange(number: String)
+    case surrender(number: String, quantity: Int64, landRef: String)
+    case cancel(number: String, certificateRef: String)
+    case returnSurrendered(number: String)
+    case publishLossNotice(number: String, noticeDate: CivilDate, media: String)
+    case withdrawLossNotice(number: String)
+    case prepareReissue(number: String)
+    case approveReissue(number: String)
+
+    /// The voucher the command is about.
+    public var number: String {
+        switch self {
+        case .prepareIssue(let n, _, _, _), .approveIssue(let n), .recordDirectSale(let n, _, _), .registerHolderChange(let n),
+             .surrender(let n, _, _), .cancel(let n, _), .returnSurrendered(let n), .publishLossNotice(let n, _, _),
+             .withdrawLossNotice(let n), .prepareReissue(let n), .approveReissue(let n):
+            return n
+        }
+    }
+}
+
+/// What happened: the only way the registry changes. Fields are strings and integers only, so
+/// that an event's canonical bytes (sorted keys) are the same on every machine and back end.
+public enum VoucherEvent: Sendable, Equatable, Codable {
+    case issuePrepared(number: String, holder: String, landRightsHolder: String, source: IssueSource)
+    case issueApproved(number: String, firstSaleDeadline: Instant)
+    case directSaleRecorded(number: String, buyer: String, fenPerUnit: Int64, totalFen: Int64)
+    case boughtOutAtMinimumPrice(number: String, fenPerUnit: Int64, totalFen: Int64)
+    case holderChangeRegistered(number: String, holder: String)
+    /// `child` takes the top `quantity` serials of `parent` (registry-design §0.3).
+    case split(parent: String, child: String, quantity: Int64)
+    case surrendered(number: String, landRef: String)
+    case useRecorded(number: String, child: String, quantity: Int64, landRef: String)
+    case cancelled(number: String, certificateRef: String)
+    case returned(number: String)
+    case lossNoticePublished(number: String, noticeDate: String, media: String)
+    case lossNoticeWithdrawn(number: String)
+    case reissuePrepared(number: String)
+    case reissued(number: String)
+
+    /// The event's name in the log ("issueApproved").
+    public var type: String {
+        switch self {
+        case .issuePrepared: return "issuePrepared"
+        case .issueApproved: return "issueApproved"
+        case .directSaleRecorded: return "directSaleRecorded"
+        case .boughtOutAtMinimumPrice: return "boughtOutAtMinimumPrice"
+        case .holderChangeRegistered: return "holderChangeRegistered"
+        case .split: return "split"
+        case .surrendered: return "surrendered"
+        case .useRecorded: return "useRecorded"
+        case .cancelled: return "cancelled"
+        case .returned: return "returned"
+        case .lossNoticePublished: return "lossNoticePublished"
+        case .lossNoticeWithdrawn: return "lossNoticeWithdrawn"
+        case .reissuePrepared: return "reissuePrepared"
+        case .reissued: return "reissued"
+        }
+    }
+}
+
+/// An event with who caused it, under which article and rulebook, and when: `at` is when the
+/// command was decided (the server's clock), `effectiveAt` when it took effect (a timed
+/// transition caught up later takes effect at its deadline).
+public struct VoucherRecord: Sendable, Equatable, Codable {
+    public var event: VoucherEvent
+    public var actor: Actor
+    public var article: String
+    public var rulebook: String
+    public var at: Instant
+    public var effectiveAt: Instant
+}

@@ -1,0 +1,92 @@
+import Plumbing
+
+/// Who acts, in what role (registry-design §0): the bureau officer who prepares, the second
+/// officer who approves (never the preparer), a holder acting on its own vouchers, the trading
+/// platform, and the rule clock for timed transitions.
+public enum Role: String, Sendable, Codable, CaseIterable {
+    case officer = "OFF", approver = "CHK", holder = "CON", platform = "OPS", system = "SYS"
+}
+
+public struct Actor: Sendable, Hashable, Codable {
+    public var id: String
+    public var role: Role
+    public init(_ id: String, _ role: Role) { self.id = id; self.role = role }
+    /// The rule clock.
+    public static let clock = Actor("clock", .system)
+}
+
+/// Where a voucher quantity comes from: a stored check of a bundle (JY 15–18). The registry
+/// knows nothing of geometry: only that the check was issuable and what it was computed from.
+public struct IssueSource: Sendable, Equatable, Codable {
+    /// The job (or check run) whose quantity is issued.
+    public var job: String
+    /// SHA-256 of the bundle's bytes, lower-case hexadecimal (the quantity is recomputable from them).
+    public var bundleSHA256: String
+    /// The rulebook the check used ("jiangyin-eco-voucher 2023.1").
+    public var rulebook: String
+    /// The quantity the check computed, base units (0.0001 voucher).
+    public var quantity: Int64
+    /// Whether the check's quantity is issuable (verified without error, every criterion passed,
+    /// rulebook in force, no example coefficients, no what-if override), and its reasons' codes if not.
+    public var issuable: Bool
+    public var reasons: [String]
+    public init(job: String, bundleSHA256: String, rulebook: String, quantity: Int64, issuable: Bool, reasons: [String]) {
+        self.job = job; self.bundleSHA256 = bundleSHA256; self.rulebook = rulebook; self.quantity = quantity
+        self.issuable = issuable; self.reasons = reasons
+    }
+}
+
+/// One voucher (a number and its certificate) over a range of serials of its issuance. A split
+/// makes a child voucher `{number}-{k}` over the top of the parent's range (registry-design §0.3).
+public struct Voucher: Sendable, Equatable {
+    public enum State: Sendable, Equatable {
+        case held
+        /// Sold (or bought out), waiting for the officer to register the new holder (JY 29–30).
+        case pendingHolderChange(buyer: String, fenPerUnit: Int64, totalFen: Int64, buyout: Bool)
+        /// Handed in for a land contract (JY 32), by `by`.
+        case surrendered(landRef: String, by: String)
+        /// Cancelled after the land certificate (JY 33): terminal.
+        case cancelled(certificateRef: String)
+        /// A loss notice published on `noticeDate` (JY 36): frozen.
+        case lossNoticed(noticeDate: CivilDate)
+    }
+    /// A use written on the voucher (JY 35): what part went where.
+    public struct Use: Sendable, Equatable {
+        public var child: String, quantity: Int64, landRef: String, at: Instant
+    }
+    public var number: String
+    /// The number of the voucher first issued (its serials are 1…q).
+    public var issuance: String
+    public var range: SerialRange
+    public var holder: String
+    public var landRightsHolder: String
+    /// Certificate edition: 1 at issue, +1 at each holder change or reissue.
+    public var edition: Int
+    /// True once reissued after a loss: the certificate is marked 补发 (JY 36).
+    public var reissued: Bool
+    public var splitCount: Int
+    /// The first sale must be done before this instant (JY 22, 27), else the platform buys at the minimum price.
+    public var firstSaleDeadline: Instant
+    public var firstSaleDone: Bool
+    public var uses: [Use]
+    public var state: State
+    public var quantity: Int64 { range.count }
+}
+
+/// An issue prepared by one officer, waiting for another's approval.
+public struct PendingIssue: Sendable, Equatable {
+    public var number: String, holder: String, landRightsHolder: String
+    public var source: IssueSource
+    public var preparedBy: String
+}
+
+/// The registry of Jiangyin vouchers: what replaying the event log gives (the projection).
+public struct VoucherRegistry: Sendable, Equatable {
+    public var vouchers: [String: Voucher] = [:]
+    public var pendingIssues: [String: PendingIssue] = [:]
+    /// Reissues prepared (voucher number → preparing officer).
+    public var pendingReissues: [String: String] = [:]
+    /// Issued supply per issuance, base units.
+    public var issued: [String: Int64] = [:]
+    public init() {}
+}
