@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-DEBS := libgeos-dev libproj-dev proj-data libshp-dev valgrind pkg-config
+DEBS := libgeos-dev libproj-dev proj-data libshp-dev libsqlite3-dev valgrind pkg-config
 # For the annex's PDF and its browser test: headless Chromium, a CJK font, and poppler's pdftotext.
 DEBS += chromium fonts-noto-cjk poppler-utils
 BUNDLES := $(sort $(wildcard geodata/*/))

@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
         // MARK: C libraries from Debian (libgeos-dev, libproj-dev, libshp-dev)
@@ -71,6 +72,7 @@ let package = Package(
         // MARK: The pipeline as one library call (open → verify → measure → check), typed result and errors.
         // MARK: The registry of both rules: a pure state machine over a hash-chained event log (no geometry, no C).
         .target(name: "Registry", dependencies: ["Plumbing", "Rules", .product(name: "Crypto", package: "swift-crypto")], path: "Sources/8-Registry/Registry"),
+        .target(name: "RegistryStore", dependencies: ["Registry", "Plumbing", .product(name: "GRDB", package: "GRDB.swift")], path: "Sources/8-Registry/RegistryStore"),
         .target(name: "Workflow", dependencies: ["GeoCore", "Submission", "Rules", "Verify", "BundleMeasure", "Check"], path: "Sources/8-Pipeline/Workflow"),
         // MARK: The one place outputs are written (atomically, indexed with SHA-256), the annex included.
         .target(name: "Outputs", dependencies: ["GeoCore", "Submission", "Verify", "BundleMeasure", "Check", "Annex", "Workflow",
@@ -98,7 +100,8 @@ let package = Package(
         .testTarget(name: "CheckTests", dependencies: ["Check", "BundleMeasure", "Measure", "Submission", "GeoCore", "Rules", "SampleData"]),
         .testTarget(name: "BundleMeasureTests", dependencies: ["BundleMeasure", "Measure", "Submission", "GeoCore", "Rules", "SampleData"]),
         .testTarget(name: "SubmissionTests", dependencies: ["Submission", "GeoCore", "SampleData", "Measure"]),
-        .testTarget(name: "RegistryTests", dependencies: ["Registry", "Rules", "Plumbing", "SampleData"]),
+        .testTarget(name: "RegistryTests", dependencies: ["Registry", "RegistryStore", "Rules", "Plumbing", "SampleData",
+                                                       .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "VerifyTests", dependencies: ["Verify", "Submission", "GeoCore", "SampleData", "Rules", "FuzzHarness", "Workflow", "Outputs", "Check", "Annex",
                                                      .product(name: "Crypto", package: "swift-crypto"),
                                                      .product(name: "ZIPFoundation", package: "ZIPFoundation")]),

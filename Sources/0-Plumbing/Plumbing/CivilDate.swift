@@ -51,3 +51,17 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
         return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
     }
 }
+
+/// Encoded as its `YYYY-MM-DD` text.
+extension CivilDate: Codable {
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        let text = try c.decode(String.self)
+        guard let d = CivilDate(text) else { throw DecodingError.dataCorruptedError(in: c, debugDescription: "\"\(text)\" is not a YYYY-MM-DD date") }
+        self = d
+    }
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(description)
+    }
+}

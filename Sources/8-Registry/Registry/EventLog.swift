@@ -15,6 +15,9 @@ public struct EventLog: Sendable, Equatable {
         public var payload: [UInt8]
         public var prev: [UInt8]
         public var hash: [UInt8]
+        public init(seq: UInt64, type: String, payload: [UInt8], prev: [UInt8], hash: [UInt8]) {
+            self.seq = seq; self.type = type; self.payload = payload; self.prev = prev; self.hash = hash
+        }
     }
     public private(set) var entries: [Entry] = []
     public init() {}

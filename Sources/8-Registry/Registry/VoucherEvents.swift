@@ -1,7 +1,7 @@
 import Plumbing
 
 /// What an actor asks of the voucher registry (JY 15–36).
-public enum VoucherCommand: Sendable, Equatable {
+public enum VoucherCommand: Sendable, Equatable, Codable {
     case prepareIssue(number: String, holder: String, landRightsHolder: String, source: IssueSource)
     case approveIssue(number: String)
     case recordDirectSale(number: String, buyer: String, fenPerUnit: Int64)
