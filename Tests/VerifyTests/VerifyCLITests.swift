@@ -76,6 +76,44 @@ final class VerifyCLITests: XCTestCase {
         }
     }
 
+    /// The Jiangyin registry from geodata/ (issue #20): the quantity comes from the bundle's check
+    /// under a bureau rulebook in force, issue prepared and approved by two officers, a direct sale
+    /// at the minimum price, the new holder, a partial surrender (a split), its cancellation, a
+    /// loss notice and the 补发 reissue 30 days later; the register and `ledger verify`.
+    func testJiangyinRegistryScenario() throws {
+        guard FileManager.default.isExecutableFile(atPath: executable.path) else { return XCTFail("ecocredit is not built beside the tests") }
+        let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+        let ledger = Fixture.root + "/ledger-\(UUID().uuidString.prefix(6)).sqlite"
+        let book = repo + "/tools/registry-scenario/jiangyin-bureau-test.json"
+        func reg(_ args: [String], _ who: String, _ at: String) throws -> Int32 {
+            try run(["registry"] + args.prefix(1) + [ledger] + args.dropFirst() + ["--as", who, "--rulebook", book, "--now", at], in: repo).status
+        }
+        // Under the shipped rulebook (example coefficients, no longer in force) nothing is issuable.
+        XCTAssertEqual(try run(["registry", "issue-prepare", ledger, "JY-X", "--bundle", "geodata/jiangyin-restoration", "--holder", "coop",
+                                "--land-rights-holder", "village", "--as", "off-wang:OFF", "--now", "2025-10-20T10:00:00+08:00"], in: repo).status, 1)
+        XCTAssertEqual(try reg(["issue-prepare", "JY-2025-001", "--bundle", "geodata/jiangyin-restoration", "--holder", "coop", "--land-rights-holder", "village"],
+                               "off-wang:OFF", "2025-10-20T10:00:00+08:00"), 0)
+        XCTAssertEqual(try reg(["issue-approve", "JY-2025-001"], "off-wang:CHK", "2025-10-20T11:00:00+08:00"), 1, "maker–checker")
+        XCTAssertEqual(try reg(["issue-approve", "JY-2025-001"], "chk-li:CHK", "2025-10-20T11:00:00+08:00"), 0)
+        XCTAssertEqual(try reg(["sell", "JY-2025-001", "--buyer", "builder", "--fen-per-unit", "199999"], "ops:OPS", "2025-11-01T09:00:00+08:00"), 1, "below the minimum price")
+        XCTAssertEqual(try reg(["sell", "JY-2025-001", "--buyer", "builder", "--fen-per-unit", "200000"], "ops:OPS", "2025-11-01T09:00:00+08:00"), 0)
+        XCTAssertEqual(try reg(["register-holder", "JY-2025-001"], "off-wang:OFF", "2025-11-03T09:00:00+08:00"), 0)
+        XCTAssertEqual(try reg(["surrender", "JY-2025-001", "--units", "2.5", "--land-ref", "GY-2025-17"], "coop:CON", "2025-12-01T09:00:00+08:00"), 1, "not the holder any more")
+        XCTAssertEqual(try reg(["surrender", "JY-2025-001", "--units", "2.5", "--land-ref", "GY-2025-17"], "builder:CON", "2025-12-01T09:00:00+08:00"), 0)
+        XCTAssertEqual(try reg(["cancel", "JY-2025-001-1", "--certificate-ref", "苏(2026)江阴市不动产权第0001号"], "off-wang:OFF", "2026-01-10T09:00:00+08:00"), 0)
+        XCTAssertEqual(try reg(["loss-notice", "JY-2025-001", "--date", "2026-02-01", "--media", "江阴日报"], "builder:CON", "2026-02-01T15:00:00+08:00"), 0)
+        XCTAssertEqual(try reg(["reissue", "JY-2025-001"], "off-wang:OFF", "2026-03-03T23:59:59.999+08:00"), 1, "the notice period ends at 24:00 of 2026-03-03")
+        XCTAssertEqual(try reg(["reissue", "JY-2025-001"], "off-wang:OFF", "2026-03-04T00:00:00+08:00"), 0)
+        XCTAssertEqual(try reg(["reissue", "JY-2025-001"], "chk-li:CHK", "2026-03-04T10:00:00+08:00"), 0)
+        let register = try run(["registry", "register", ledger])
+        XCTAssertTrue(register.out.contains("JY-2025-001\tJY-2025-001\t1–93500\t9.3500\tbuilder\t3 补发\theld"), register.out)
+        XCTAssertTrue(register.out.contains("JY-2025-001-1\tJY-2025-001\t93501–118500\t2.5000\tbuilder\t2\tcancelled"), register.out)
+        XCTAssertFalse(try run(["registry", "register", ledger, "--public"]).out.contains("builder"))
+        let verified = try run(["ledger", "verify", ledger])
+        XCTAssertEqual(verified.status, 0); XCTAssertTrue(verified.out.contains("ledger verified: 11 events"), verified.out)
+        XCTAssertEqual(try run(["ledger", "verify", ledger + ".missing"]).status, 2)
+    }
+
     /// Data that verification rejects is never measured: measure and annex exit 1 with the
     /// findings, check says not assessed (3) with the finding's code; no stage crashes.
     func testInvalidGeometryStopsMeasureCheckAndAnnexCleanly() throws {

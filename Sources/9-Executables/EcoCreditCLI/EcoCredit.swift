@@ -10,7 +10,8 @@ struct EcoCredit: ParsableCommand {
         commandName: "ecocredit",
         abstract: "Geospatial validation of ecological-restoration credits (Shanwei coastline indicators, Jiangyin eco-vouchers).",
         version: "\(EcoCreditVersion.string) (GEOS \(GEOSContext.version), PROJ \(ProjContext.version))",
-        subcommands: [VerifyCommand.self, MeasureCommand.self, CheckCommand.self, SplitCommand.self, AnnexCommand.self, Summary.self])
+        subcommands: [VerifyCommand.self, MeasureCommand.self, CheckCommand.self, SplitCommand.self, AnnexCommand.self, Summary.self,
+                      RegistryCommand.self, LedgerCommand.self])
 
     /// Signals remove scratch folders before exiting (`Signals`).
     static func main() {

@@ -1,0 +1,252 @@
+import ArgumentParser
+import Check
+import Crypto
+import Foundation
+import Plumbing
+import Registry
+import RegistryStore
+import Rules
+import Workflow
+
+/// `ecocredit registry …`: the Jiangyin voucher registry in a local SQLite ledger, one
+/// subcommand per operation an officer, holder or the platform performs. The actor is named with
+/// `--as ID:ROLE` (a local actor: the service adds authentication). Every command is dated by
+/// this machine's clock, read in China time.
+struct RegistryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "registry",
+        abstract: "Issue, sell, surrender, cancel, return, lose and reissue Jiangyin eco-vouchers in a ledger.",
+        discussion: """
+        Exit status: 0 applied, 1 refused by the rules (the code, article and message are printed), \
+        2 input unusable, 4 rulebook unreadable, 64 usage. A refusal leaves the ledger as it was, \
+        except for deadlines that fell due, which are recorded whatever the command.
+        """,
+        subcommands: [IssuePrepare.self, Approve.self, Sell.self, RegisterHolder.self, Surrender.self, Cancel.self, Return.self,
+                      LossNotice.self, WithdrawLossNotice.self, ReissuePrepare.self, Register.self])
+}
+
+/// What every registry command needs: the ledger, the actor, the idempotency key and the rules.
+struct LedgerOptions: ParsableArguments {
+    @Argument(help: "The ledger (a SQLite file; created when absent).")
+    var ledger: String
+    @Option(name: .customLong("as"), help: "The actor, ID:ROLE with ROLE one of OFF, CHK, CON, OPS.")
+    var actor: String
+    @Option(help: "Idempotency key: a retry with the same key is answered once (default: a new key).")
+    var key: String?
+    @Option(help: "The bureau's rulebook file with the trading rules in force (default: the shipped jiangyin-eco-voucher).")
+    var rulebook: String?
+    @Option(help: ArgumentHelp("The moment to date the command, ISO 8601 (replaying a scenario; default: now).", visibility: .hidden))
+    var now: String?
+
+    func actorValue() throws -> Actor {
+        let parts = actor.split(separator: ":", maxSplits: 1).map(String.init)
+        guard parts.count == 2, !parts[0].isEmpty, let role = Role(rawValue: parts[1]), role != .system else {
+            throw ValidationError("--as must be ID:ROLE with ROLE one of OFF, CHK, CON, OPS")
+        }
+        return Actor(parts[0], role)
+    }
+
+    func rules() throws -> (VoucherTradingRules, Rulebook) {
+        do {
+            let book = try rulebook.map(RuleLibrary.rulebook(file:)) ?? RuleLibrary.rulebook(for: .jiangyinEcoVoucher)
+            return (try VoucherTradingRules(book), book)
+        } catch let e as RulesError {
+            emitError(e, context: rulebook ?? "jiangyin-eco-voucher"); throw ExitCode(Exit.rulebook)
+        }
+    }
+
+    func instant() throws -> Instant {
+        guard let now else { return Instant(milliseconds: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))) }
+        let fractional = ISO8601DateFormatter()
+        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        guard let d = ISO8601DateFormatter().date(from: now) ?? fractional.date(from: now) else {
+            throw ValidationError("--now must be an ISO 8601 moment with its offset")
+        }
+        return Instant(milliseconds: Int64((d.timeIntervalSince1970 * 1000).rounded()))
+    }
+
+    /// Runs `command` and prints the outcome; exit 1 when refused.
+    func run(_ command: VoucherCommand) throws {
+        let (rules, _) = try rules()
+        try run(command, rules: rules)
+    }
+
+    func run(_ command: VoucherCommand, rules: VoucherTradingRules) throws {
+        let ledger: SQLiteLedger
+        do { ledger = try SQLiteLedger(path: self.ledger) } catch {
+            emitError("\(self.ledger): [LEDGER.UNREADABLE] 台账无法打开 / the ledger cannot be opened: \(error)"); throw ExitCode(Exit.unusable)
+        }
+        let outcome = try ledger.execute(command, by: try actorValue(), key: key ?? UUID().uuidString, at: try instant(), rules: rules)
+        if let code = outcome.refusal {
+            emitError("[\(code)] \(outcome.refusalZh ?? "")\n    \(outcome.refusalEn ?? "") (\(outcome.article ?? ""))")
+            if !outcome.appended.isEmpty { emitError("recorded before deciding (deadlines due): events \(outcome.appended.map(String.init).joined(separator: ", "))") }
+            throw ExitCode(Exit.failed)
+        }
+        emit("applied\(outcome.replayed ? " (an earlier request with this key)" : ""): events \(outcome.appended.map(String.init).joined(separator: ", "))")
+    }
+}
+
+extension RegistryCommand {
+    struct IssuePrepare: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "issue-prepare",
+            abstract: "Prepare an issue from a bundle's check (JY 15–18); another officer approves it.",
+            discussion: "The bundle is verified, measured and checked under the rulebook given; only an issuable quantity (verified without error, every criterion passed, rulebook in force, no example coefficients, no what-if override) can be issued. The bundle's SHA-256 is recorded.")
+        @OptionGroup var options: LedgerOptions
+        @Argument(help: "The voucher number.") var number: String
+        @Option(help: "The bundle (folder or .zip) whose check gives the quantity.") var bundle: String
+        @Option(help: "The holder's account.") var holder: String
+        @Option(help: "The land-rights holder.") var landRightsHolder: String
+        func run() throws {
+            let (rules, _) = try options.rules()
+            let source = try runPipeline(bundle, options: .init(rulebookFile: options.rulebook), through: .check) { r -> IssueSource in
+                let q = r.check?.quantities.first { $0.id == "vouchers" }
+                let reasons = (q?.reasons.map(\.code) ?? []) + (q == nil ? ["CHECK.NO_VOUCHER_QUANTITY"] : [])
+                return IssueSource(job: "check \(r.path) \(r.check?.checkDate ?? "")", bundleSHA256: try BundleDigest.of(bundle),
+                                   rulebook: r.rulebook?.citation ?? "", quantity: q?.units ?? 0, issuable: q?.isIssuable ?? false,
+                                   reasons: reasons + (q?.isIssuable == false && reasons.isEmpty ? ["CHECK.\(q!.status.rawValue.uppercased())"] : []))
+            }
+            try options.run(.prepareIssue(number: number, holder: holder, landRightsHolder: landRightsHolder, source: source), rules: rules)
+        }
+    }
+    struct Approve: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "issue-approve", abstract: "Approve a prepared issue (another officer, JY 18).")
+        @OptionGroup var options: LedgerOptions
+        @Argument var number: String
+        func run() throws { try options.run(.approveIssue(number: number)) }
+    }
+    struct Sell: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "sell", abstract: "Record a direct sale at a price per unit in fen (the platform, JY 22–25).")
+        @OptionGroup var options: LedgerOptions
+        @Argument var number: String
+        @Option var buyer: String
+        @Option(help: "Price in integer fen per voucher unit.") var fenPerUnit: Int64
+        func run() throws { try options.run(.recordDirectSale(number: number, buyer: buyer, fenPerUnit: fenPerUnit)) }
+    }
+    struct RegisterHolder: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "register-holder", abstract: "Register the new holder after a sale or buyout (JY 29–30).")
+        @OptionGroup var options: LedgerOptions
+        @Argument var number: String
+        func run() throws { try options.run(.registerHolderChange(number: number)) }
+    }
+    struct Surrender: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "surrender", abstract: "Surrender vouchers for a land contract, whole or split (the holder, JY 32, 35).")
+        @OptionGroup var options: LedgerOptions
+        @Argument var number: String
+        @Option(help: "Quantity in voucher units with up to 4 decimals (\"2.5\").") var units: String
+        @Option var landRef: String
+        func run() throws {
+            guard let bu = BaseUnits.parse(units) else { throw ValidationError("--units must be a positive number with at most 4 decimals") }
+            try options.run(.surrender(number: number, quantity: bu, landRef: landRef))
+        }
+    }
+    struct Cancel: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "cancel", abstract: "Cancel surrendered vouchers after the land certificate (JY 33).")
+        @OptionGroup var options: LedgerOptions
+        @Argument var number: String
+        @Option var certificateRef: String
+        func run() throws { try options.run(.cancel(number: number, certificateRef: certificateRef)) }
+    }
+    struct Return: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "return", abstract: "Return surrendered vouchers when the land contract is rescinded (JY 33).")
+        @OptionGroup var options: LedgerOptions
+        @Argument var number: String
+        func run() throws { try options.run(.returnSurrendered(number: number)) }
+    }
+    struct LossNotice: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "loss-notice", abstract: "Record a loss notice published in the media (JY 36).")
+        @OptionGroup var options: LedgerOptions
+        @Argument var number: String
+        @Option(help: "The day the notice appeared, YYYY-MM-DD.") var date: CivilDate
+        @Option var media: String
+        func run() throws { try options.run(.publishLossNotice(number: number, noticeDate: date, media: media)) }
+    }
+    struct WithdrawLossNotice: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "loss-withdraw", abstract: "Withdraw a loss notice: the original was found (JY 36).")
+        @OptionGroup var options: LedgerOptions
+        @Argument var number: String
+        func run() throws { try options.run(.withdrawLossNotice(number: number)) }
+    }
+    struct ReissuePrepare: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "reissue", abstract: "Prepare (OFF) or approve (CHK) a reissue marked 补发, 30 days after the notice (JY 36).")
+        @OptionGroup var options: LedgerOptions
+        @Argument var number: String
+        func run() throws {
+            try options.run(try options.actorValue().role == .approver ? .approveReissue(number: number) : .prepareReissue(number: number))
+        }
+    }
+    /// The register: every voucher with its serials and state; holders are shown for the
+    /// bureau and redacted with `--public`.
+    struct Register: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "register", abstract: "Print the register of vouchers (CSV with --csv; holders redacted with --public).")
+        @Argument var ledger: String
+        @Flag var csv = false
+        @Flag(name: .customLong("public")) var publicView = false
+        func run() throws {
+            let state = try SQLiteLedger(path: ledger).state()
+            let header = ["number", "issuance", "serials", "units", "holder", "edition", "state"]
+            var rows = [header]
+            for v in state.vouchers.values.sorted(by: { $0.number < $1.number }) {
+                rows.append([v.number, v.issuance, v.range.description, VoucherUnits.text(v.quantity), publicView ? "—" : v.holder,
+                             "\(v.edition)\(v.reissued ? " 补发" : "")", SQLiteLedger.stateText(v.state)])
+            }
+            if csv { emit(rows.map { $0.map(CSVField.quote).joined(separator: ",") }.joined(separator: "\n")) }
+            else { emit(rows.map { $0.joined(separator: "\t") }.joined(separator: "\n")) }
+        }
+    }
+}
+
+/// `ecocredit ledger verify LEDGER`: the chain, the head and every projection row against the replay.
+struct LedgerCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "ledger", abstract: "Verify a registry ledger.", subcommands: [Verify.self])
+    struct Verify: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Verify the hash chain and the projections (exit 1 naming the first damaged event or row).")
+        @Argument var ledger: String
+        func run() throws {
+            guard FileManager.default.fileExists(atPath: ledger) else { emitError("\(ledger): [LEDGER.NOT_FOUND] no such ledger"); throw ExitCode(Exit.unusable) }
+            switch try SQLiteLedger(path: ledger).verify() {
+            case .success(let n): emit("ledger verified: \(n) events, chain and projections agree")
+            case .failure(let f): emitError("\(ledger): \(f)"); throw ExitCode(Exit.failed)
+            }
+        }
+    }
+}
+
+/// Voucher units written by people ("2.5", "0.0001") as base units.
+enum BaseUnits {
+    static func parse(_ text: String) -> Int64? {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard (1...2).contains(parts.count), let whole = Int64(parts[0]), whole >= 0, whole < 1_000_000_000 else { return nil }
+        var frac: Int64 = 0
+        if parts.count == 2 {
+            let f = parts[1]
+            guard (1...4).contains(f.count), f.allSatisfy(\.isASCII), let v = Int64(f) else { return nil }
+            frac = v * [1000, 100, 10, 1][f.count - 1]
+        }
+        let bu = whole * VoucherUnits.perUnit + frac
+        return bu > 0 ? bu : nil
+    }
+}
+
+enum CSVField {
+    static func quote(_ s: String) -> String {
+        s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+    }
+}
+
+/// The SHA-256 of a bundle: of the file for a zip; for a folder, of the sorted list of its
+/// files' relative paths and SHA-256 (the same folder always gives the same digest).
+enum BundleDigest {
+    static func of(_ path: String) throws -> String {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else { return "" }
+        if !isDir.boolValue { return hexadecimal(SHA256.hash(data: try RegularFile.read(path))) }
+        let files = (FileManager.default.enumerator(atPath: path)?.compactMap { $0 as? String } ?? []).sorted()
+        var listing = ""
+        for f in files {
+            var d: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path + "/" + f, isDirectory: &d), !d.boolValue else { continue }
+            listing += f + " " + hexadecimal(SHA256.hash(data: try RegularFile.read(path + "/" + f))) + "\n"
+        }
+        return hexadecimal(SHA256.hash(data: Data(listing.utf8)))
+    }
+}
