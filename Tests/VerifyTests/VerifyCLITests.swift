@@ -112,6 +112,21 @@ final class VerifyCLITests: XCTestCase {
         let verified = try run(["ledger", "verify", ledger])
         XCTAssertEqual(verified.status, 0); XCTAssertTrue(verified.out.contains("ledger verified: 11 events"), verified.out)
         XCTAssertEqual(try run(["ledger", "verify", ledger + ".missing"]).status, 2)
+        // The export, verified by an independent program (Python, standard library only); an edited copy is refused.
+        let export = try run(["ledger", "export", ledger])
+        let file = ledger + ".jsonl", edited = ledger + ".edited.jsonl"
+        try export.out.write(toFile: file, atomically: true, encoding: .utf8)
+        try export.out.replacingOccurrences(of: "builder", with: "mallory").write(toFile: edited, atomically: true, encoding: .utf8)
+        func python(_ f: String) throws -> Int32 {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            p.arguments = ["python3", repo + "/tools/verify_ledger.py", f]
+            p.standardOutput = FileHandle.nullDevice
+            try p.run(); p.waitUntilExit()
+            return p.terminationStatus
+        }
+        XCTAssertEqual(try python(file), 0)
+        XCTAssertEqual(try python(edited), 1)
     }
 
     /// Data that verification rejects is never measured: measure and annex exit 1 with the

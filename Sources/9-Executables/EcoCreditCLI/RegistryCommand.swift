@@ -197,7 +197,22 @@ extension RegistryCommand {
 
 /// `ecocredit ledger verify LEDGER`: the chain, the head and every projection row against the replay.
 struct LedgerCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "ledger", abstract: "Verify a registry ledger.", subcommands: [Verify.self])
+    static let configuration = CommandConfiguration(commandName: "ledger", abstract: "Verify or export a registry ledger.", subcommands: [Verify.self, Export.self])
+    /// `ecocredit ledger export LEDGER`: every event as one JSON line — seq, type, the payload
+    /// (the exact bytes hashed, as UTF-8 text), prev and hash in hexadecimal — and the head last:
+    /// enough for anyone to recompute the chain (tools/verify_ledger.py, standard library only).
+    struct Export: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print the log as JSON lines (seq, type, payload, prev, hash), then the head.")
+        @Argument var ledger: String
+        func run() throws {
+            guard FileManager.default.fileExists(atPath: ledger) else { emitError("\(ledger): [LEDGER.NOT_FOUND] no such ledger"); throw ExitCode(Exit.unusable) }
+            let log = try SQLiteLedger(path: ledger).log()
+            for e in log.entries {
+                emit("{\"hash\":\"\(hexadecimal(e.hash))\",\"payload\":\(JSONText.string(String(decoding: e.payload, as: UTF8.self))),\"prev\":\"\(hexadecimal(e.prev))\",\"seq\":\(e.seq),\"type\":\(JSONText.string(e.type))}")
+            }
+            emit("{\"head\":{\"hash\":\"\(hexadecimal(log.head))\",\"seq\":\(log.entries.count)}}")
+        }
+    }
     struct Verify: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Verify the hash chain and the projections (exit 1 naming the first damaged event or row).")
         @Argument var ledger: String

@@ -1,0 +1,63 @@
+#!/usr/bin/env python3
+"""An independent verifier of an EcoCredit ledger export (`ecocredit ledger export LEDGER`),
+standard library only, sharing no code with EcoCredit: recomputes every event's hash
+
+    SHA-256("ecocredit/event/v1" || u64be(seq) || prev || u32be(len type) || type || u64be(len payload) || payload)
+
+checks the links and the head, and replays the voucher supply: per issuance, the serial ranges of
+its vouchers (issue, split) stay a partition of 1..q.
+
+    python3 tools/verify_ledger.py EXPORT.jsonl      # exit 0 verified, 1 damaged (naming the event)
+"""
+import hashlib, json, struct, sys
+
+def event_hash(seq, prev, type_, payload):
+    t = type_.encode("utf-8")
+    return hashlib.sha256(b"ecocredit/event/v1" + struct.pack(">Q", seq) + prev + struct.pack(">I", len(t)) + t
+                          + struct.pack(">Q", len(payload)) + payload).digest()
+
+def main(path):
+    lines = [json.loads(l) for l in open(path, encoding="utf-8") if l.strip()]
+    head = lines[-1].get("head") if lines else None
+    events = [l for l in lines if "seq" in l]
+    prev = bytes(32)
+    ranges = {}     # voucher -> (issuance, first, last)
+    for i, e in enumerate(events, 1):
+        if e["seq"] != i: return f"event {i}: numbered {e['seq']}"
+        if bytes.fromhex(e["prev"]) != prev: return f"event {i}: prev is not the previous event's hash"
+        payload = e["payload"].encode("utf-8")
+        h = event_hash(i, prev, e["type"], payload)
+        if h.hex() != e["hash"]: return f"event {i}: its hash is not that of its bytes"
+        record = json.loads(payload)
+        (kind, body), = record["event"].items()
+        if kind != e["type"]: return f"event {i}: type {e['type']} but payload {kind}"
+        if kind == "issuePrepared": ranges.setdefault("pending", {})[body["number"]] = body["source"]["quantity"]
+        if kind == "issueApproved":
+            q = ranges.get("pending", {}).pop(body["number"], None)
+            if q is None: return f"event {i}: approves an issue never prepared"
+            ranges[body["number"]] = (body["number"], 1, q)
+        if kind == "split":
+            iss, first, last = ranges[body["parent"]]
+            n = body["quantity"]
+            if not 0 < n < last - first + 1: return f"event {i}: splits {n} from a range of {last - first + 1}"
+            ranges[body["parent"]] = (iss, first, last - n)
+            ranges[body["child"]] = (iss, last - n + 1, last)
+        prev = h
+    if head is None or head["seq"] != len(events) or head["hash"] != prev.hex():
+        return "the head does not name the last event"
+    supply = {}
+    for v, r in ranges.items():
+        if v == "pending": continue
+        supply.setdefault(r[0], []).append((r[1], r[2]))
+    for iss, rs in supply.items():
+        rs.sort(); nxt = 1
+        for a, b in rs:
+            if a != nxt: return f"issuance {iss}: serials {rs} are not a partition"
+            nxt = b + 1
+    print(f"verified independently: {len(events)} events, head {prev.hex()[:16]}…, {len(supply)} issuances partitioned")
+    return None
+
+if __name__ == "__main__":
+    problem = main(sys.argv[1])
+    if problem:
+        print("damaged: " + problem); sys.exit(1)
