@@ -29,11 +29,20 @@ public struct EventLog: Sendable, Equatable {
 
     /// Appends records in order (the caller holds the append lock).
     public mutating func append(_ records: [VoucherRecord]) {
+        entries += Self.chain(records, after: UInt64(entries.count), head: head)
+    }
+
+    /// The entries `records` become when appended after event `seq` whose hash is `head`: what a
+    /// store appends knowing only its head.
+    public static func chain(_ records: [VoucherRecord], after seq: UInt64, head: [UInt8]) -> [Entry] {
+        var out: [Entry] = [], prev = head, n = seq
         for r in records {
-            let payload = Self.canonical(r)
-            let seq = UInt64(entries.count + 1), prev = head
-            entries.append(Entry(seq: seq, type: r.event.type, payload: payload, prev: prev, hash: Self.hash(seq: seq, prev: prev, type: r.event.type, payload: payload)))
+            let payload = canonical(r)
+            n += 1
+            let e = Entry(seq: n, type: r.event.type, payload: payload, prev: prev, hash: hash(seq: n, prev: prev, type: r.event.type, payload: payload))
+            out.append(e); prev = e.hash
         }
+        return out
     }
 
     static let encoder: JSONEncoder = {

@@ -14,6 +14,10 @@ import Registry
 public final class SQLiteLedger {
     let db: DatabaseQueue
     public let path: String
+    /// The registry as of the head (seq, hash) it was replayed to: a command whose transaction
+    /// finds the same head uses it instead of replaying the log again (another process's append
+    /// moves the head, and the next command replays).
+    private var cache: (seq: Int64, hash: Data, state: VoucherRegistry)?
 
     /// Opens (creating when absent) the ledger at `path`.
     public init(path: String) throws {
@@ -66,6 +70,7 @@ public final class SQLiteLedger {
         let request = try JSONEncoder.canonical.encode(command)
         return try db.writeWithoutTransaction { db in
             var outcome: Outcome! = nil
+            var pending: (seq: Int64, hash: Data, state: VoucherRegistry)? = nil
             try db.inTransaction(.immediate) {
                 if let row = try Row.fetchOne(db, sql: "SELECT request, outcome FROM commands WHERE actor = ? AND key = ?", arguments: [actor.id, key]) {
                     guard (row["request"] as Data) == request else {
@@ -77,25 +82,29 @@ public final class SQLiteLedger {
                     outcome.replayed = true
                     return .rollback
                 }
-                let (log, state) = try Self.load(db)
+                let head = try Row.fetchOne(db, sql: "SELECT seq, hash FROM ledger_head WHERE id = 1")!
+                let headSeq: Int64 = head["seq"], headHash: Data = head["hash"]
+                let state: VoucherRegistry
+                if let c = cache, c.seq == headSeq, c.hash == headHash { state = c.state } else { state = try Self.load(db).state }
                 let decision = VoucherRules.decide(state, command, by: actor, at: now, rules: rules)
                 var next = state
                 for r in decision.records { VoucherRules.apply(r, to: &next) }
-                var appended = log
-                appended.append(decision.records)
-                let new = Array(appended.entries.dropFirst(log.entries.count))
+                let new = EventLog.chain(decision.records, after: UInt64(headSeq), head: [UInt8](headHash))
                 for e in new {
                     try db.execute(sql: "INSERT INTO events(seq, type, payload, prev, hash) VALUES (?, ?, ?, ?, ?)",
                                    arguments: [Int64(e.seq), e.type, Data(e.payload), Data(e.prev), Data(e.hash)])
                 }
-                try db.execute(sql: "UPDATE ledger_head SET seq = ?, hash = ? WHERE id = 1", arguments: [Int64(appended.entries.count), Data(appended.head)])
+                let newSeq = headSeq + Int64(new.count), newHash = new.last.map { Data($0.hash) } ?? headHash
+                try db.execute(sql: "UPDATE ledger_head SET seq = ?, hash = ? WHERE id = 1", arguments: [newSeq, newHash])
                 try Self.project(db, from: state, to: next)
+                pending = (newSeq, newHash, next)
                 let r = decision.refusal
                 outcome = Outcome(appended: new.map(\.seq), refusal: r?.code, refusalZh: r?.message.zh, refusalEn: r?.message.en, article: r?.article, replayed: false)
                 let stored = String(decoding: try JSONEncoder.canonical.encode(outcome), as: UTF8.self)
                 try db.execute(sql: "INSERT INTO commands(actor, key, request, outcome) VALUES (?, ?, ?, ?)", arguments: [actor.id, key, request, stored])
                 return .commit
             }
+            if let pending { cache = pending }   // committed: the state as of the new head
             return outcome
         }
     }
