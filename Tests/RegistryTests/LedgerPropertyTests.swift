@@ -20,7 +20,10 @@ final class LedgerPropertyTests: XCTestCase {
         let actors = holders + [Desk.officer, Desk.approver, Actor("chk-zhao", .approver), Actor("off-chen", .officer), Desk.platform]
         var now = Instant.china(CivilDate("2024-01-02")!, 9)
         var applied = 0, refused: [String: Int] = [:]
-        for step in 0..<10_000 {
+        // Under the leak check (AddressSanitizer unwinding every allocation) 1 000 steps: it looks
+        // for leaks, not rare states; the ordinary suite runs 10 000.
+        let steps = ProcessInfo.processInfo.environment["ASAN_OPTIONS"] == nil ? 10_000 : 1_000
+        for step in 0..<steps {
             now = now.adding(milliseconds: Int64(rng.uniform(0, 0.6 * 86_400_000)))
             let numbers = Array(d.state.vouchers.keys) + Array(d.state.pendingIssues.keys) + ["JY-\(Int(rng.uniform(0, 40)))"]
             let n = numbers[Int(rng.uniform(0, Double(numbers.count)))]
@@ -60,11 +63,11 @@ final class LedgerPropertyTests: XCTestCase {
             }
             try checkPartition(d.state, "step \(step), seed \(seed)")
         }
-        XCTAssertGreaterThan(applied, 500, "the random commands must do things: \(refused)")
+        XCTAssertGreaterThan(applied, steps / 20, "the random commands must do things: \(refused)")
         let types = Set(d.log.entries.map(\.type))
-        XCTAssertEqual(types, ["issuePrepared", "issueApproved", "directSaleRecorded", "boughtOutAtMinimumPrice", "holderChangeRegistered", "split",
+        if steps == 10_000 { XCTAssertEqual(types, ["issuePrepared", "issueApproved", "directSaleRecorded", "boughtOutAtMinimumPrice", "holderChangeRegistered", "split",
                                "surrendered", "useRecorded", "cancelled", "returned", "lossNoticePublished", "lossNoticeWithdrawn", "reissuePrepared", "reissued"],
-                       "every kind of event happens")
+                       "every kind of event happens") }
         XCTAssertGreaterThan(d.state.vouchers.values.filter { if case .cancelled = $0.state { return true }; return false }.count, 0)
         XCTAssertEqual(try d.log.replay(), d.state, "replaying the log gives the registry")
         XCTAssertEqual(Set(d.untranslated).sorted(), [], "refusals in Chinese")
