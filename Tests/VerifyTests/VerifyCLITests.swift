@@ -17,11 +17,12 @@ final class VerifyCLITests: XCTestCase {
         return dir.appendingPathComponent("ecocredit")
     }
 
-    func run(_ args: [String], in folder: String? = nil) throws -> (status: Int32, out: String) {
+    func run(_ args: [String], in folder: String? = nil, environment: [String: String] = [:]) throws -> (status: Int32, out: String) {
         let p = Process()
         p.executableURL = executable
         p.arguments = args
         if let folder { p.currentDirectoryURL = URL(fileURLWithPath: folder) }
+        if !environment.isEmpty { p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         let pipe = Pipe()
         p.standardOutput = pipe
         try p.run()
@@ -127,6 +128,35 @@ final class VerifyCLITests: XCTestCase {
         }
         XCTAssertEqual(try python(file), 0)
         XCTAssertEqual(try python(edited), 1)
+    }
+
+    /// kill -9 inside a registry command — after the events are inserted, after the projection is
+    /// updated (both before COMMIT) and after COMMIT before the reply: after restart the chain and
+    /// the projections verify, a command killed before COMMIT left no trace, one killed after it is
+    /// there, and the retry with the same idempotency key is applied exactly once.
+    func testRegistryCommandKilledAtFixedPoints() throws {
+        guard FileManager.default.isExecutableFile(atPath: executable.path) else { return XCTFail("ecocredit is not built beside the tests") }
+        let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+        let book = repo + "/tools/registry-scenario/jiangyin-bureau-test.json"
+        for (i, point) in ["after-insert", "after-projection", "after-commit"].enumerated() {
+            let ledger = Fixture.root + "/crash-\(point)-\(UUID().uuidString.prefix(6)).sqlite"
+            func reg(_ args: [String], _ who: String, key: String, crash: String? = nil) throws -> Int32 {
+                try run(["registry"] + args.prefix(1) + [ledger] + args.dropFirst() + ["--as", who, "--rulebook", book, "--key", key, "--now", "2025-10-20T10:00:00+08:00"],
+                        in: repo, environment: crash.map { ["ECOCREDIT_CRASH_AT": $0] } ?? [:]).status
+            }
+            XCTAssertEqual(try reg(["issue-prepare", "JY-1", "--bundle", "geodata/jiangyin-restoration", "--holder", "coop", "--land-rights-holder", "v"], "off:OFF", key: "p"), 0)
+            XCTAssertEqual(try reg(["issue-approve", "JY-1"], "chk:CHK", key: "a"), 0)
+            let surrender = ["surrender", "JY-1", "--units", "1.5", "--land-ref", "GY-\(i)"]
+            XCTAssertEqual(try reg(surrender, "coop:CON", key: "s", crash: point), 9, "\(point): killed by SIGKILL")
+            XCTAssertEqual(try run(["ledger", "verify", ledger]).status, 0, point)
+            let before = try run(["registry", "register", ledger]).out
+            XCTAssertEqual(before.contains("JY-1-1"), point == "after-commit", "\(point): \(before)")
+            XCTAssertEqual(try reg(surrender, "coop:CON", key: "s"), 0, point)
+            let after = try run(["registry", "register", ledger]).out
+            XCTAssertTrue(after.contains("JY-1-1\tJY-1\t103501–118500\t1.5000"), "\(point): \(after)")
+            XCTAssertFalse(after.contains("JY-1-2"), "\(point): applied once")
+            XCTAssertEqual(try run(["ledger", "verify", ledger]).status, 0, point)
+        }
     }
 
     /// Data that verification rejects is never measured: measure and annex exit 1 with the

@@ -94,9 +94,11 @@ public final class SQLiteLedger {
                     try db.execute(sql: "INSERT INTO events(seq, type, payload, prev, hash) VALUES (?, ?, ?, ?, ?)",
                                    arguments: [Int64(e.seq), e.type, Data(e.payload), Data(e.prev), Data(e.hash)])
                 }
+                CrashPoint.reach("after-insert")
                 let newSeq = headSeq + Int64(new.count), newHash = new.last.map { Data($0.hash) } ?? headHash
                 try db.execute(sql: "UPDATE ledger_head SET seq = ?, hash = ? WHERE id = 1", arguments: [newSeq, newHash])
                 try Self.project(db, from: state, to: next)
+                CrashPoint.reach("after-projection")
                 pending = (newSeq, newHash, next)
                 let r = decision.refusal
                 outcome = Outcome(appended: new.map(\.seq), refusal: r?.code, refusalZh: r?.message.zh, refusalEn: r?.message.en, article: r?.article, replayed: false)
@@ -105,6 +107,7 @@ public final class SQLiteLedger {
                 return .commit
             }
             if let pending { cache = pending }   // committed: the state as of the new head
+            CrashPoint.reach("after-commit")
             return outcome
         }
     }
@@ -204,5 +207,16 @@ extension JSONEncoder {
         let e = JSONEncoder()
         e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return e
+    }
+}
+
+/// Fault injection for the crash tests: with `ECOCREDIT_CRASH_AT` set to a point's name
+/// ("after-insert", "after-projection", "after-commit"), the process kills itself with SIGKILL
+/// there — inside the transaction, or after COMMIT before the reply — as a power cut would.
+/// Unset (always, outside the tests), `reach` does nothing.
+enum CrashPoint {
+    static let armed = ProcessInfo.processInfo.environment["ECOCREDIT_CRASH_AT"]
+    static func reach(_ name: String) {
+        if armed == name { kill(getpid(), SIGKILL) }
     }
 }
