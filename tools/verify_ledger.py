@@ -4,8 +4,10 @@ standard library only, sharing no code with EcoCredit: recomputes every event's 
 
     SHA-256("ecocredit/event/v1" || u64be(seq) || prev || u32be(len type) || type || u64be(len payload) || payload)
 
-checks the links and the head, and replays the voucher supply: per issuance, the serial ranges of
-its vouchers (issue, split) stay a partition of 1..q.
+checks the links and the head, replays the voucher supply (per issuance, the serial ranges of its
+vouchers stay a partition of 1..q), opens every revealed sealed bid against its commitment and
+recomputes every auction's winner (highest revealed price at or above the asking price, a tie to
+the earliest commitment) and its void, unrevealed bids.
 
     python3 tools/verify_ledger.py EXPORT.jsonl      # exit 0 verified, 1 damaged (naming the event)
 """
@@ -16,12 +18,20 @@ def event_hash(seq, prev, type_, payload):
     return hashlib.sha256(b"ecocredit/event/v1" + struct.pack(">Q", seq) + prev + struct.pack(">I", len(t)) + t
                           + struct.pack(">Q", len(payload)) + payload).digest()
 
+def lp(s):
+    b = s.encode("utf-8"); return struct.pack(">I", len(b)) + b
+
+def commitment(auction, bidder, price, nonce_hex):
+    return hashlib.sha256(b"ecocredit/bid/v1" + lp(auction) + lp(bidder) + struct.pack(">Q", price) + bytes.fromhex(nonce_hex)).hexdigest()
+
 def main(path):
     lines = [json.loads(l) for l in open(path, encoding="utf-8") if l.strip()]
     head = lines[-1].get("head") if lines else None
     events = [l for l in lines if "seq" in l]
     prev = bytes(32)
     ranges = {}     # voucher -> (issuance, first, last)
+    auctions = {}   # auction -> asking price and bids in commitment order
+    evaluated = 0
     for i, e in enumerate(events, 1):
         if e["seq"] != i: return f"event {i}: numbered {e['seq']}"
         if bytes.fromhex(e["prev"]) != prev: return f"event {i}: prev is not the previous event's hash"
@@ -36,6 +46,22 @@ def main(path):
             q = ranges.get("pending", {}).pop(body["number"], None)
             if q is None: return f"event {i}: approves an issue never prepared"
             ranges[body["number"]] = (body["number"], 1, q)
+        if kind == "listed": auctions[body["auction"]] = {"asking": body["askingFenPerUnit"], "bids": []}
+        if kind == "bidCommitted": auctions[body["auction"]]["bids"].append({"bidder": body["bidder"], "c": body["commitment"], "price": None})
+        if kind == "bidRevealed":
+            bid = next(b for b in auctions[body["auction"]]["bids"] if b["bidder"] == body["bidder"])
+            if commitment(body["auction"], body["bidder"], body["fenPerUnit"], body["nonce"]) != bid["c"]:
+                return f"event {i}: the revealed price and nonce do not open {body['bidder']}'s commitment"
+            bid["price"] = body["fenPerUnit"]
+        if kind == "auctionEvaluated":
+            a = auctions[body["auction"]]; best = None
+            for b in a["bids"]:   # in commitment order: a tie stays with the earlier bid
+                if b["price"] is not None and b["price"] >= a["asking"] and (best is None or b["price"] > best["price"]): best = b
+            if (best["bidder"] if best else None) != body.get("winner") or (best["price"] if best else None) != body.get("fenPerUnit"):
+                return f"event {i}: the recorded winner is not the highest valid revealed bid"
+            if sorted(b["bidder"] for b in a["bids"] if b["price"] is None) != sorted(body["unrevealed"]):
+                return f"event {i}: the unrevealed bids are not those published"
+            evaluated += 1
         if kind == "split":
             iss, first, last = ranges[body["parent"]]
             n = body["quantity"]
@@ -54,7 +80,8 @@ def main(path):
         for a, b in rs:
             if a != nxt: return f"issuance {iss}: serials {rs} are not a partition"
             nxt = b + 1
-    print(f"verified independently: {len(events)} events, head {prev.hex()[:16]}…, {len(supply)} issuances partitioned")
+    print(f"verified independently: {len(events)} events, head {prev.hex()[:16]}…, {len(supply)} issuances partitioned, "
+          f"{evaluated} auctions' winners recomputed from the revealed commitments")
     return None
 
 if __name__ == "__main__":

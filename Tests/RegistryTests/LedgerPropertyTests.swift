@@ -20,13 +20,16 @@ final class LedgerPropertyTests: XCTestCase {
         let actors = holders + [Desk.officer, Desk.approver, Actor("chk-zhao", .approver), Actor("off-chen", .officer), Desk.platform]
         var now = Instant.china(CivilDate("2024-01-02")!, 9)
         var applied = 0, refused: [String: Int] = [:]
+        var sealed: [String: (Int64, String)] = [:]   // auction/bidder → the price and nonce committed to
         // Under the leak check (AddressSanitizer unwinding every allocation) 1 000 steps: it looks
         // for leaks, not rare states; the ordinary suite runs 10 000.
         let steps = ProcessInfo.processInfo.environment["ASAN_OPTIONS"] == nil ? 10_000 : 1_000
         for step in 0..<steps {
             now = now.adding(milliseconds: Int64(rng.uniform(0, 0.6 * 86_400_000)))
-            let numbers = Array(d.state.vouchers.keys) + Array(d.state.pendingIssues.keys) + ["JY-\(Int(rng.uniform(0, 40)))"]
-            let n = numbers[Int(rng.uniform(0, Double(numbers.count)))]
+            let numbers = d.state.vouchers.keys.sorted() + d.state.pendingIssues.keys.sorted() + ["JY-\(Int(rng.uniform(0, 40)))"]   // sorted: dictionaries iterate in a per-process order
+            let listed = d.state.vouchers.filter { if case .listed = $0.value.state { return true }; return false }.keys.sorted()
+            let n = !listed.isEmpty && rng.uniform(0, 1) < 0.3 ? listed[Int(rng.uniform(0, Double(listed.count)))]
+                : numbers[Int(rng.uniform(0, Double(numbers.count)))]
             let holder = holders[Int(rng.uniform(0, Double(holders.count)))].id
             let q = d.state.vouchers[n]?.quantity ?? 1
             let commands: [VoucherCommand] = [
@@ -41,15 +44,33 @@ final class LedgerPropertyTests: XCTestCase {
                 .withdrawLossNotice(number: n),
                 .prepareReissue(number: n),
                 .approveReissue(number: n),
+                .list(number: n, askingFenPerUnit: Int64(rng.uniform(240_000, 300_000)), opens: now, closes: now.adding(milliseconds: Int64(rng.uniform(1, 3) * 86_400_000))),
             ]
-            let c = commands[Int(rng.uniform(0, Double(commands.count)))]
+            // Bids: a bidder commits to a price it keeps (with its nonce) and reveals it later.
+            var bidder = holders[Int(rng.uniform(0, Double(holders.count)))]
+            if case .listed(let a)? = d.state.vouchers[n]?.state, now >= a.closes, !a.bids.isEmpty {   // after the close, those who bid reveal
+                bidder = Actor(a.bids[Int(rng.uniform(0, Double(a.bids.count)))].bidder, .holder)
+            }
+            var bidCommands: [VoucherCommand] = []
+            if case .listed(let a)? = d.state.vouchers[n]?.state {
+                let price = Int64(rng.uniform(230_000, 330_000))
+                let nonce = (0..<32).map { _ in String(format: "%02x", Int(rng.uniform(0, 256))) }.joined()
+                if !a.bids.contains(where: { $0.bidder == bidder.id }) { sealed[a.id + "/" + bidder.id] = (price, nonce) }
+                bidCommands.append(.commitBid(number: n, commitment: SealedBid.commitment(auction: a.id, bidder: bidder.id, fenPerUnit: price, nonce: nonce)!))
+                if let (p, nn) = sealed[a.id + "/" + bidder.id], a.bids.contains(where: { $0.bidder == bidder.id }) {
+                    bidCommands.append(.revealBid(number: n, fenPerUnit: p, nonce: nn))
+                }
+            }
+            let all = commands + bidCommands + bidCommands + bidCommands
+            let c = all[Int(rng.uniform(0, Double(all.count)))]
             // Mostly someone whose role may ask for it (the holder of the voucher, when it has one); sometimes anyone.
             let fitting: [Actor]
             switch c {
             case .prepareIssue, .registerHolderChange, .cancel, .returnSurrendered, .prepareReissue: fitting = actors.filter { $0.role == .officer }
             case .approveIssue, .approveReissue: fitting = actors.filter { $0.role == .approver }
             case .recordDirectSale: fitting = [Desk.platform]
-            case .surrender, .publishLossNotice, .withdrawLossNotice: fitting = [d.state.vouchers[n].map { Actor($0.holder, .holder) } ?? Desk.alice]
+            case .surrender, .publishLossNotice, .withdrawLossNotice, .list: fitting = [d.state.vouchers[n].map { Actor($0.holder, .holder) } ?? Desk.alice]
+            case .commitBid, .revealBid: fitting = [bidder]
             }
             let pool = rng.uniform(0, 1) < 0.85 ? fitting : actors
             let actor = pool[Int(rng.uniform(0, Double(pool.count)))]
@@ -66,7 +87,8 @@ final class LedgerPropertyTests: XCTestCase {
         XCTAssertGreaterThan(applied, steps / 20, "the random commands must do things: \(refused)")
         let types = Set(d.log.entries.map(\.type))
         if steps == 10_000 { XCTAssertEqual(types, ["issuePrepared", "issueApproved", "directSaleRecorded", "boughtOutAtMinimumPrice", "holderChangeRegistered", "split",
-                               "surrendered", "useRecorded", "cancelled", "returned", "lossNoticePublished", "lossNoticeWithdrawn", "reissuePrepared", "reissued"],
+                               "surrendered", "useRecorded", "cancelled", "returned", "lossNoticePublished", "lossNoticeWithdrawn", "reissuePrepared", "reissued",
+                               "listed", "bidCommitted", "bidRevealed", "auctionEvaluated"],
                        "every kind of event happens") }
         XCTAssertGreaterThan(d.state.vouchers.values.filter { if case .cancelled = $0.state { return true }; return false }.count, 0)
         XCTAssertEqual(try d.log.replay(), d.state, "replaying the log gives the registry")

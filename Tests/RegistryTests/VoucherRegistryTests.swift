@@ -183,4 +183,54 @@ final class VoucherRegistryTests: XCTestCase {
         XCTAssertNil(VoucherUnits.total(fenPerUnit: .max, quantity: .max))
         XCTAssertEqual(VoucherUnits.text(12_345), "1.2345"); XCTAssertEqual(VoucherUnits.text(7), "0.0007")
     }
+
+    /// JY 28: one sealed bid per bidder, revealed after the close; the highest valid price wins, a
+    /// tie goes to the earliest commitment, unrevealed bids are void; a bid at the close is refused;
+    /// a listing without a valid bid returns the voucher to its holder — and a first-sale listing
+    /// that fails after the deadline ends in the buyout.
+    func testSealedBidListing() {
+        var d = Desk()
+        d.issue("JY-7", 20_000, on: "2026-02-01")
+        let t = Instant.china(CivilDate("2026-06-01")!, 9), closes = t.adding(milliseconds: 2 * 86_400_000)
+        XCTAssertEqual(d.run(.list(number: "JY-7", askingFenPerUnit: 249_000, opens: t, closes: closes), by: Desk.alice, at: t), "REG.BELOW_MINIMUM_PRICE")
+        XCTAssertEqual(d.run(.list(number: "JY-7", askingFenPerUnit: 260_000, opens: t, closes: Instant.endOfDay(CivilDate("2028-02-02")!)), by: Desk.alice, at: t), "REG.SCHEDULE_INVALID")
+        XCTAssertNil(d.run(.list(number: "JY-7", askingFenPerUnit: 260_000, opens: t, closes: closes), by: Desk.alice, at: t))
+        let nonce = { (k: Int) in String(repeating: String(format: "%02x", k), count: 32) }
+        func c(_ who: String, _ p: Int64, _ k: Int) -> String { SealedBid.commitment(auction: "JY-7#1", bidder: who, fenPerUnit: p, nonce: nonce(k))! }
+        XCTAssertEqual(d.run(.commitBid(number: "JY-7", commitment: c("alice", 300_000, 1)), by: Desk.alice, at: t), "REG.NOT_HOLDER", "the seller may not bid")
+        XCTAssertNil(d.run(.commitBid(number: "JY-7", commitment: c("bob", 280_000, 2)), by: Desk.bob, at: t.adding(milliseconds: 10)))
+        XCTAssertEqual(d.run(.commitBid(number: "JY-7", commitment: c("bob", 290_000, 3)), by: Desk.bob, at: t.adding(milliseconds: 20)), "REG.BID_ALREADY_PLACED")
+        XCTAssertNil(d.run(.commitBid(number: "JY-7", commitment: c("carol", 280_000, 4)), by: Actor("carol", .holder), at: t.adding(milliseconds: 30)))
+        XCTAssertNil(d.run(.commitBid(number: "JY-7", commitment: c("dave", 400_000, 5)), by: Actor("dave", .holder), at: t.adding(milliseconds: 40)))
+        XCTAssertEqual(d.run(.commitBid(number: "JY-7", commitment: c("erin", 500_000, 6)), by: Actor("erin", .holder), at: closes), "REG.BIDDING_CLOSED", "a bid at the close")
+        XCTAssertEqual(d.run(.revealBid(number: "JY-7", fenPerUnit: 280_000, nonce: nonce(2)), by: Desk.bob, at: closes.adding(milliseconds: -1)), "REG.BIDDING_CLOSED")
+        XCTAssertEqual(d.run(.revealBid(number: "JY-7", fenPerUnit: 281_000, nonce: nonce(2)), by: Desk.bob, at: closes), "REG.BID_INVALID")
+        XCTAssertNil(d.run(.revealBid(number: "JY-7", fenPerUnit: 280_000, nonce: nonce(2)), by: Desk.bob, at: closes))
+        XCTAssertNil(d.run(.revealBid(number: "JY-7", fenPerUnit: 280_000, nonce: nonce(4)), by: Actor("carol", .holder), at: closes.adding(milliseconds: 5)))
+        // dave never reveals: void. At the reveal end (24 h) bob and carol tie at 2 800.00: bob committed first.
+        let end = closes.adding(milliseconds: 24 * 3_600_000)
+        XCTAssertEqual(d.run(.registerHolderChange(number: "JY-7"), by: Desk.officer, at: end.adding(milliseconds: -1)), "REG.STATE_CONFLICT")
+        XCTAssertNil(d.run(.registerHolderChange(number: "JY-7"), by: Desk.officer, at: end))
+        let evaluated = try! d.log.verify().first { $0.event.type == "auctionEvaluated" }!
+        XCTAssertEqual(evaluated.event, .auctionEvaluated(number: "JY-7", auction: "JY-7#1", winner: "bob", fenPerUnit: 280_000, totalFen: 560_000, unrevealed: ["dave"]))
+        XCTAssertEqual(evaluated.effectiveAt, end)
+        XCTAssertEqual(d.state.vouchers["JY-7"]!.holder, "bob")
+        // No valid bid: back to the holder (bob), listed again later.
+        let t2 = Instant.china(CivilDate("2026-07-01")!, 9)
+        XCTAssertNil(d.run(.list(number: "JY-7", askingFenPerUnit: 300_000, opens: t2, closes: t2.adding(milliseconds: 86_400_000)), by: Desk.bob, at: t2))
+        XCTAssertNil(d.run(.commitBid(number: "JY-7", commitment: SealedBid.commitment(auction: "JY-7#2", bidder: "carol", fenPerUnit: 290_000, nonce: nonce(7))!),
+                           by: Actor("carol", .holder), at: t2))
+        XCTAssertNil(d.run(.revealBid(number: "JY-7", fenPerUnit: 290_000, nonce: nonce(7)), by: Actor("carol", .holder), at: t2.adding(milliseconds: 86_400_000)))
+        XCTAssertEqual(VoucherRules.sweep(d.state, at: t2.adding(milliseconds: 2 * 86_400_000), rules: d.rules).map(\.event),
+                       [.auctionEvaluated(number: "JY-7", auction: "JY-7#2", winner: nil, fenPerUnit: nil, totalFen: nil, unrevealed: [])])
+        // A first-sale listing still open at the deadline: no buyout until it fails, then at once.
+        var e = Desk()
+        e.issue("JY-8", 10_000, on: "2024-02-29")
+        let deadline = Instant.endOfDay(CivilDate("2026-02-28")!), open = deadline.adding(milliseconds: -3_600_000)
+        XCTAssertNil(e.run(.list(number: "JY-8", askingFenPerUnit: 260_000, opens: open, closes: deadline), by: Desk.alice, at: open))
+        XCTAssertEqual(VoucherRules.sweep(e.state, at: deadline, rules: e.rules), [], "in its listing's reveal window")
+        let due = VoucherRules.sweep(e.state, at: deadline.adding(milliseconds: 25 * 3_600_000), rules: e.rules)
+        XCTAssertEqual(due.map(\.event.type), ["auctionEvaluated", "boughtOutAtMinimumPrice"])
+        XCTAssertEqual(due.last?.effectiveAt, deadline.adding(milliseconds: 24 * 3_600_000))
+    }
 }

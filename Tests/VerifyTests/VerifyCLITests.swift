@@ -106,18 +106,31 @@ final class VerifyCLITests: XCTestCase {
         XCTAssertEqual(try reg(["reissue", "JY-2025-001"], "off-wang:OFF", "2026-03-03T23:59:59.999+08:00"), 1, "the notice period ends at 24:00 of 2026-03-03")
         XCTAssertEqual(try reg(["reissue", "JY-2025-001"], "off-wang:OFF", "2026-03-04T00:00:00+08:00"), 0)
         XCTAssertEqual(try reg(["reissue", "JY-2025-001"], "chk-li:CHK", "2026-03-04T10:00:00+08:00"), 0)
+        // Resale by one sealed bid each (JY 28): the receipts stay with the bidders until the close.
+        XCTAssertEqual(try reg(["list", "JY-2025-001", "--asking-fen-per-unit", "260000", "--hours", "24"], "builder:CON", "2026-03-05T09:00:00+08:00"), 0)
+        func bid(_ who: String, _ price: String) throws -> [String: Any] {
+            let out = try run(["registry", "bid", ledger, "JY-2025-001", "--fen-per-unit", price, "--as", who, "--rulebook", book, "--now", "2026-03-05T12:00:00+08:00"], in: repo).out
+            return try JSONSerialization.jsonObject(with: Data(out.split(separator: "\n").last!.utf8)) as! [String: Any]
+        }
+        let x = try bid("dev-x:CON", "270000"), y = try bid("dev-y:CON", "275000")
+        XCTAssertEqual(x["auction"] as? String, "JY-2025-001#1")
+        for (who, r) in [("dev-x:CON", x), ("dev-y:CON", y)] {
+            XCTAssertEqual(try reg(["reveal", "JY-2025-001", "--fen-per-unit", "\((r["fenPerUnit"] as! Int))", "--nonce", r["nonce"] as! String],
+                                   who, "2026-03-06T10:00:00+08:00"), 0)
+        }
+        XCTAssertEqual(try reg(["register-holder", "JY-2025-001"], "off-wang:OFF", "2026-03-07T10:00:00+08:00"), 0, "after the reveal window, dev-y won")
         let register = try run(["registry", "register", ledger])
-        XCTAssertTrue(register.out.contains("JY-2025-001\tJY-2025-001\t1–93500\t9.3500\tbuilder\t3 补发\theld"), register.out)
+        XCTAssertTrue(register.out.contains("JY-2025-001\tJY-2025-001\t1–93500\t9.3500\tdev-y\t4 补发\theld"), register.out)
         XCTAssertTrue(register.out.contains("JY-2025-001-1\tJY-2025-001\t93501–118500\t2.5000\tbuilder\t2\tcancelled"), register.out)
-        XCTAssertFalse(try run(["registry", "register", ledger, "--public"]).out.contains("builder"))
+        XCTAssertFalse(try run(["registry", "register", ledger, "--public"]).out.contains("dev-y"))
         let verified = try run(["ledger", "verify", ledger])
-        XCTAssertEqual(verified.status, 0); XCTAssertTrue(verified.out.contains("ledger verified: 11 events"), verified.out)
+        XCTAssertEqual(verified.status, 0); XCTAssertTrue(verified.out.contains("ledger verified: 18 events"), verified.out)
         XCTAssertEqual(try run(["ledger", "verify", ledger + ".missing"]).status, 2)
         // The export, verified by an independent program (Python, standard library only); an edited copy is refused.
         let export = try run(["ledger", "export", ledger])
         let file = ledger + ".jsonl", edited = ledger + ".edited.jsonl"
         try export.out.write(toFile: file, atomically: true, encoding: .utf8)
-        try export.out.replacingOccurrences(of: "builder", with: "mallory").write(toFile: edited, atomically: true, encoding: .utf8)
+        try export.out.replacingOccurrences(of: "dev-y", with: "mallory").write(toFile: edited, atomically: true, encoding: .utf8)
         func python(_ f: String) throws -> Int32 {
             let p = Process()
             p.executableURL = URL(fileURLWithPath: "/usr/bin/env")

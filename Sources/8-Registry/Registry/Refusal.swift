@@ -19,6 +19,10 @@ public struct Refusal: CodedError, Sendable, Equatable {
         case noticePeriodNotOver = "REG.NOTICE_PERIOD_NOT_OVER"
         case moneyOverflow = "REG.MONEY_OVERFLOW"
         case referenceMissing = "REG.REFERENCE_MISSING"
+        case scheduleInvalid = "REG.SCHEDULE_INVALID"
+        case biddingClosed = "REG.BIDDING_CLOSED"
+        case bidAlreadyPlaced = "REG.BID_ALREADY_PLACED"
+        case bidInvalid = "REG.BID_INVALID"
     }
     public var reason: Code
     /// The article the refusal enforces ("JY Art. 36").

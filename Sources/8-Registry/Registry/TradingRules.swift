@@ -20,6 +20,8 @@ public struct VoucherTradingRules: Sendable, Equatable {
     public var effectiveFrom: CivilDate?, effectiveTo: CivilDate?
     public var firstSalePeriodYears: Int
     public var reissueNoticeDays: Int
+    /// How long bidders have to reveal after a listing closes, hours (JY 28 is silent: an EcoCredit default, 24).
+    public var revealWindowHours: Int = 24
     /// Published minimum prices, oldest first; the one in force on a date is the latest starting on or before it.
     public var minimumPrices: [MinimumPrice]
 

@@ -38,7 +38,29 @@ public enum VoucherRules {
     /// The timed transitions of voucher `number` (and its splits' issuance) due at or before
     /// `now`: the buyout at the minimum price when the first-sale period ended unsold (JY 27).
     public static func dueTransitions(_ state: VoucherRegistry, number: String, at now: Instant, rules: VoucherTradingRules) -> [VoucherRecord] {
-        guard let v = state.vouchers[number], !v.firstSaleDone, v.firstSaleDeadline <= now else { return [] }
+        guard var v = state.vouchers[number] else { return [] }
+        var out: [VoucherRecord] = []
+        // A listing whose reveal window is over is decided first (JY 28).
+        if case .listed(let a) = v.state, a.revealEnds <= now {
+            let win = SealedBid.winner(a)
+            let total = win.flatMap { VoucherUnits.total(fenPerUnit: $0.fenPerUnit, quantity: v.quantity) }
+            let r = VoucherRecord(event: .auctionEvaluated(number: number, auction: a.id, winner: total == nil ? nil : win?.bidder,
+                                                           fenPerUnit: total == nil ? nil : win?.fenPerUnit, totalFen: total,
+                                                           unrevealed: a.bids.filter { $0.revealed == nil }.map(\.bidder)),
+                                  actor: .clock, article: "JY Art. 28", rulebook: rules.rulebook, at: now, effectiveAt: a.revealEnds)
+            out.append(r)
+            var s = state
+            apply(r, to: &s)
+            v = s.vouchers[number]!
+        }
+        return out + buyout(v, at: now, rules: rules)
+    }
+
+    /// The buyout of a voucher unsold at its first-sale deadline (JY 27); a voucher in a listing
+    /// at the deadline is bought out only once the listing has failed, effective then.
+    static func buyout(_ v: Voucher, at now: Instant, rules: VoucherTradingRules) -> [VoucherRecord] {
+        let number = v.number
+        guard !v.firstSaleDone, v.firstSaleDeadline <= now else { return [] }
         switch v.state {
         case .held, .lossNoticed: break
         default: return []
@@ -47,8 +69,10 @@ public enum VoucherRules {
         // cannot be priced and waits (commands that need the first sale are refused meanwhile).
         guard let price = rules.minimumPrice(on: Instant(milliseconds: v.firstSaleDeadline.milliseconds - 1).chinaDate),
               let total = VoucherUnits.total(fenPerUnit: price, quantity: v.quantity) else { return [] }
+        let failedListing = v.listings > 0 ? v.lastListingEnd : nil
         return [VoucherRecord(event: .boughtOutAtMinimumPrice(number: number, fenPerUnit: price, totalFen: total), actor: .clock,
-                              article: "JY Art. 27", rulebook: rules.rulebook, at: now, effectiveAt: v.firstSaleDeadline)]
+                              article: "JY Art. 27", rulebook: rules.rulebook, at: now,
+                              effectiveAt: max(v.firstSaleDeadline, failedListing ?? v.firstSaleDeadline))]
     }
 
     /// Every timed transition due at `now` (the sweeper publishes them; commands catch up their own).
@@ -177,6 +201,59 @@ public enum VoucherRules {
             try noticeOver(d, now, rules)
             return [(.reissuePrepared(number: number), "JY Art. 36")]
 
+        case let .list(number, asking, opens, closes):
+            try role(actor, [.holder], "JY Art. 28")
+            let v = try voucher(s, number)
+            try ownHolding(v, actor, "JY Art. 28")
+            guard v.state == .held else { throw conflict(v, "JY Art. 28") }
+            guard opens >= now.adding(milliseconds: -60_000), opens < closes else {
+                throw Refusal(.scheduleInvalid, article: "JY Art. 28", zh: "挂牌时间无效：开始须不早于现在，且早于截止", en: "the listing must open now or later and before it closes")
+            }
+            if !v.firstSaleDone && closes > v.firstSaleDeadline {
+                throw Refusal(.scheduleInvalid, article: "JY Art. 22, 27", zh: "首次交易的挂牌须在首次交易期（\(v.firstSaleDeadline)）前截止",
+                              en: "a first-sale listing must close before the first-sale period ends (\(v.firstSaleDeadline))")
+            }
+            guard let minimum = rules.minimumPrice(on: now.chinaDate) else {
+                throw Refusal(.noMinimumPrice, article: "JY Art. 25", zh: "\(now.chinaDate) 没有公布的最低保护价格", en: "no minimum protected price is published for \(now.chinaDate)")
+            }
+            guard asking >= minimum else {
+                throw Refusal(.belowMinimumPrice, article: "JY Art. 25", zh: "挂牌价 \(asking) 分/单位低于最低保护价格 \(minimum) 分/单位",
+                              en: "the asking price of \(asking) fen per unit is below the minimum protected price of \(minimum)")
+            }
+            let reveal = closes.adding(milliseconds: Int64(rules.revealWindowHours) * 3_600_000)
+            return [(.listed(number: number, auction: "\(number)#\(v.listings + 1)", askingFenPerUnit: asking, opens: opens, closes: closes, revealEnds: reveal), "JY Art. 28")]
+
+        case let .commitBid(number, commitment):
+            try role(actor, [.holder], "JY Art. 28")
+            let v = try voucher(s, number)
+            guard case .listed(let a) = v.state else { throw conflict(v, "JY Art. 28") }
+            guard now >= a.opens, now < a.closes else {
+                throw Refusal(.biddingClosed, article: "JY Art. 28", zh: "不在竞价时间内（\(a.opens) 至 \(a.closes)）", en: "bids are taken from \(a.opens) until \(a.closes)")
+            }
+            guard actor.id != a.seller else { throw Refusal(.notHolder, article: "JY Art. 28", zh: "出售人不能竞价", en: "the seller may not bid") }
+            guard !a.bids.contains(where: { $0.bidder == actor.id }) else {
+                throw Refusal(.bidAlreadyPlaced, article: "JY Art. 28", zh: "每个申购人只能竞价一次", en: "each bidder bids once")
+            }
+            guard commitment.utf8.count == 64, SealedBid.bytes(hex: commitment) != nil else {
+                throw Refusal(.bidInvalid, article: "JY Art. 28", zh: "承诺值须为 64 位十六进制", en: "a commitment is 64 hexadecimal digits")
+            }
+            return [(.bidCommitted(number: number, auction: a.id, bidder: actor.id, commitment: commitment.lowercased()), "JY Art. 28")]
+
+        case let .revealBid(number, price, nonce):
+            try role(actor, [.holder], "JY Art. 28")
+            let v = try voucher(s, number)
+            guard case .listed(let a) = v.state else { throw conflict(v, "JY Art. 28") }
+            guard now >= a.closes, now < a.revealEnds else {
+                throw Refusal(.biddingClosed, article: "JY Art. 28", zh: "不在揭示时间内（\(a.closes) 至 \(a.revealEnds)）", en: "bids are revealed from \(a.closes) until \(a.revealEnds)")
+            }
+            guard let bid = a.bids.first(where: { $0.bidder == actor.id }), bid.revealed == nil else {
+                throw Refusal(.bidInvalid, article: "JY Art. 28", zh: "没有待揭示的竞价", en: "no bid of yours waits to be revealed")
+            }
+            guard SealedBid.commitment(auction: a.id, bidder: actor.id, fenPerUnit: price, nonce: nonce) == bid.commitment else {
+                throw Refusal(.bidInvalid, article: "JY Art. 28", zh: "价格与随机数不符合承诺值", en: "the price and nonce do not open the commitment")
+            }
+            return [(.bidRevealed(number: number, auction: a.id, bidder: actor.id, fenPerUnit: price, nonce: nonce.lowercased()), "JY Art. 28")]
+
         case .approveReissue(let number):
             try role(actor, [.approver], "JY Art. 36")
             let v = try voucher(s, number)
@@ -278,6 +355,26 @@ public enum VoucherRules {
             s.pendingReissues[number] = nil
         case .reissuePrepared(let number):
             s.pendingReissues[number] = r.actor.id
+        case let .listed(number, auction, asking, opens, closes, revealEnds):
+            guard let v = s.vouchers[number] else { return }
+            s.vouchers[number]?.listings += 1
+            s.vouchers[number]?.lastListingEnd = revealEnds
+            s.vouchers[number]?.state = .listed(Auction(id: auction, seller: v.holder, askingFenPerUnit: asking, opens: opens, closes: closes,
+                                                        revealEnds: revealEnds, bids: []))
+        case let .bidCommitted(number, _, bidder, commitment):
+            if case .listed(var a)? = s.vouchers[number]?.state {
+                a.bids.append(.init(bidder: bidder, commitment: commitment, revealed: nil)); s.vouchers[number]?.state = .listed(a)
+            }
+        case let .bidRevealed(number, _, bidder, price, _):
+            if case .listed(var a)? = s.vouchers[number]?.state, let i = a.bids.firstIndex(where: { $0.bidder == bidder }) {
+                a.bids[i].revealed = price; s.vouchers[number]?.state = .listed(a)
+            }
+        case let .auctionEvaluated(number, _, winner, price, total, _):
+            if let winner, let price, let total {
+                s.vouchers[number]?.state = .pendingHolderChange(buyer: winner, fenPerUnit: price, totalFen: total, buyout: false)
+            } else {
+                s.vouchers[number]?.state = .held   // JY 28: the seller takes the listing back
+            }
         case .reissued(let number):
             s.pendingReissues[number] = nil
             s.vouchers[number]?.edition += 1

@@ -13,13 +13,19 @@ public enum VoucherCommand: Sendable, Equatable, Codable {
     case withdrawLossNotice(number: String)
     case prepareReissue(number: String)
     case approveReissue(number: String)
+    /// List for resale by one sealed bid each (the holder, JY 28).
+    case list(number: String, askingFenPerUnit: Int64, opens: Instant, closes: Instant)
+    /// A sealed bid: the commitment only (the price stays with the bidder until the close).
+    case commitBid(number: String, commitment: String)
+    case revealBid(number: String, fenPerUnit: Int64, nonce: String)
 
     /// The voucher the command is about.
     public var number: String {
         switch self {
         case .prepareIssue(let n, _, _, _), .approveIssue(let n), .recordDirectSale(let n, _, _), .registerHolderChange(let n),
              .surrender(let n, _, _), .cancel(let n, _), .returnSurrendered(let n), .publishLossNotice(let n, _, _),
-             .withdrawLossNotice(let n), .prepareReissue(let n), .approveReissue(let n):
+             .withdrawLossNotice(let n), .prepareReissue(let n), .approveReissue(let n), .list(let n, _, _, _), .commitBid(let n, _),
+             .revealBid(let n, _, _):
             return n
         }
     }
@@ -43,6 +49,11 @@ public enum VoucherEvent: Sendable, Equatable, Codable {
     case lossNoticeWithdrawn(number: String)
     case reissuePrepared(number: String)
     case reissued(number: String)
+    case listed(number: String, auction: String, askingFenPerUnit: Int64, opens: Instant, closes: Instant, revealEnds: Instant)
+    case bidCommitted(number: String, auction: String, bidder: String, commitment: String)
+    case bidRevealed(number: String, auction: String, bidder: String, fenPerUnit: Int64, nonce: String)
+    /// The auction decided at its reveal end: the winner and price, or none; unrevealed bidders are void.
+    case auctionEvaluated(number: String, auction: String, winner: String?, fenPerUnit: Int64?, totalFen: Int64?, unrevealed: [String])
 
     /// The event's name in the log ("issueApproved").
     public var type: String {
@@ -61,6 +72,10 @@ public enum VoucherEvent: Sendable, Equatable, Codable {
         case .lossNoticeWithdrawn: return "lossNoticeWithdrawn"
         case .reissuePrepared: return "reissuePrepared"
         case .reissued: return "reissued"
+        case .listed: return "listed"
+        case .bidCommitted: return "bidCommitted"
+        case .bidRevealed: return "bidRevealed"
+        case .auctionEvaluated: return "auctionEvaluated"
         }
     }
 }

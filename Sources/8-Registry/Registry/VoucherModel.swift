@@ -49,6 +49,8 @@ public struct Voucher: Sendable, Equatable {
         case cancelled(certificateRef: String)
         /// A loss notice published on `noticeDate` (JY 36): frozen.
         case lossNoticed(noticeDate: CivilDate)
+        /// Listed for resale by one sealed bid each (JY 28).
+        case listed(Auction)
     }
     /// A use written on the voucher (JY 35): what part went where.
     public struct Use: Sendable, Equatable {
@@ -69,8 +71,32 @@ public struct Voucher: Sendable, Equatable {
     public var firstSaleDeadline: Instant
     public var firstSaleDone: Bool
     public var uses: [Use]
+    /// Listings so far (numbers the auctions: "JY-1#2"), and when the last one's reveal window ended.
+    public var listings: Int = 0
+    public var lastListingEnd: Instant? = nil
     public var state: State
     public var quantity: Int64 { range.count }
+}
+
+/// A listing sold by one sealed bid per bidder (JY 28): bids are commitments
+/// `SHA-256("ecocredit/bid/v1" ‖ lp(auction) ‖ lp(bidder) ‖ u64be(fen per unit) ‖ nonce)` made in
+/// `[opens, closes)`, revealed in `[closes, revealEnds)`; at `revealEnds` the highest revealed
+/// price at or above the asking price wins, a tie going to the earliest commitment; unrevealed bids
+/// are void and published as such.
+public struct Auction: Sendable, Equatable {
+    public struct Bid: Sendable, Equatable {
+        public var bidder: String
+        /// The commitment, lower-case hexadecimal.
+        public var commitment: String
+        /// The price once revealed, fen per unit.
+        public var revealed: Int64?
+    }
+    public var id: String
+    public var seller: String
+    public var askingFenPerUnit: Int64
+    public var opens: Instant, closes: Instant, revealEnds: Instant
+    /// In the order committed (the tie-break).
+    public var bids: [Bid]
 }
 
 /// An issue prepared by one officer, waiting for another's approval.

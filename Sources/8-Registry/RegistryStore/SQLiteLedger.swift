@@ -155,6 +155,8 @@ public final class SQLiteLedger {
         case let .surrendered(landRef, by): return "surrendered \(landRef) by \(by)"
         case .cancelled(let ref): return "cancelled \(ref)"
         case .lossNoticed(let d): return "loss-noticed \(d)"
+        case .listed(let a):
+            return "listed \(a.id) asking \(a.askingFenPerUnit) closes \(a.closes) bids \(a.bids.count) revealed \(a.bids.filter { $0.revealed != nil }.count)"
         }
     }
 

@@ -22,7 +22,7 @@ struct RegistryCommand: ParsableCommand {
         except for deadlines that fell due, which are recorded whatever the command.
         """,
         subcommands: [IssuePrepare.self, Approve.self, Sell.self, RegisterHolder.self, Surrender.self, Cancel.self, Return.self,
-                      LossNotice.self, WithdrawLossNotice.self, ReissuePrepare.self, Register.self])
+                      LossNotice.self, WithdrawLossNotice.self, ReissuePrepare.self, List.self, Bid.self, Reveal.self, Register.self])
 }
 
 /// What every registry command needs: the ledger, the actor, the idempotency key and the rules.
@@ -174,6 +174,48 @@ extension RegistryCommand {
             try options.run(try options.actorValue().role == .approver ? .approveReissue(number: number) : .prepareReissue(number: number))
         }
     }
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List vouchers for resale by one sealed bid each (the holder, JY 28).")
+        @OptionGroup var options: LedgerOptions
+        @Argument var number: String
+        @Option(help: "Asking price in integer fen per voucher unit (not below the minimum protected price, JY 25).") var askingFenPerUnit: Int64
+        @Option(help: "How long bids are taken, hours from now.") var hours: Int = 72
+        func run() throws {
+            let now = try options.instant()
+            guard (1...24 * 365).contains(hours) else { throw ValidationError("--hours must be 1 to 8760") }
+            try options.run(.list(number: number, askingFenPerUnit: askingFenPerUnit, opens: now, closes: now.adding(milliseconds: Int64(hours) * 3_600_000)))
+        }
+    }
+    /// A sealed bid: the price and a fresh random nonce stay here; only the commitment goes to
+    /// the ledger. The receipt printed is what the bidder keeps to reveal after the close.
+    struct Bid: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "bid", abstract: "Commit a sealed bid; prints the receipt (auction, price, nonce, commitment) to keep for the reveal.")
+        @OptionGroup var options: LedgerOptions
+        @Argument var number: String
+        @Option(help: "Your price in integer fen per voucher unit.") var fenPerUnit: Int64
+        func run() throws {
+            let me = try options.actorValue()
+            guard case .listed(let a)? = try SQLiteLedger(path: options.ledger).state().vouchers[number]?.state else {
+                emitError("[REG.STATE_CONFLICT] 生态券“\(number)”未挂牌 / voucher \(number) is not listed"); throw ExitCode(Exit.failed)
+            }
+            var rng = SystemRandomNumberGenerator()
+            let nonce = hexadecimal((0..<32).map { _ in UInt8.random(in: 0...255, using: &rng) })
+            guard fenPerUnit > 0, let c = SealedBid.commitment(auction: a.id, bidder: me.id, fenPerUnit: fenPerUnit, nonce: nonce) else {
+                throw ValidationError("--fen-per-unit must be positive")
+            }
+            try options.run(.commitBid(number: number, commitment: c))
+            emit("{\"auction\":\(JSONText.string(a.id)),\"bidder\":\(JSONText.string(me.id)),\"commitment\":\"\(c)\",\"fenPerUnit\":\(fenPerUnit),\"nonce\":\"\(nonce)\"}")
+        }
+    }
+    struct Reveal: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "reveal", abstract: "Reveal your bid after the close, with the price and nonce of your receipt.")
+        @OptionGroup var options: LedgerOptions
+        @Argument var number: String
+        @Option var fenPerUnit: Int64
+        @Option var nonce: String
+        func run() throws { try options.run(.revealBid(number: number, fenPerUnit: fenPerUnit, nonce: nonce)) }
+    }
+
     /// The register: every voucher with its serials and state; holders are shown for the
     /// bureau and redacted with `--public`.
     struct Register: ParsableCommand {
