@@ -122,13 +122,7 @@ public enum VoucherRules {
                 throw Refusal(.noMinimumPrice, article: "JY Art. 25, 27", zh: "首次交易期已过，且没有公布的最低保护价格，无法收购",
                               en: "the first-sale period is over and no minimum protected price is published for the buyout")
             }
-            guard let minimum = rules.minimumPrice(on: now.chinaDate) else {
-                throw Refusal(.noMinimumPrice, article: "JY Art. 25", zh: "\(now.chinaDate) 没有公布的最低保护价格", en: "no minimum protected price is published for \(now.chinaDate)")
-            }
-            guard fenPerUnit >= minimum else {
-                throw Refusal(.belowMinimumPrice, article: "JY Art. 25", zh: "价格 \(fenPerUnit) 分/单位低于最低保护价格 \(minimum) 分/单位",
-                              en: "\(fenPerUnit) fen per unit is below the minimum protected price of \(minimum) fen per unit")
-            }
+            try atLeastMinimum(fenPerUnit, now, rules)
             guard let total = VoucherUnits.total(fenPerUnit: fenPerUnit, quantity: v.quantity) else {
                 throw Refusal(.moneyOverflow, article: "JY Art. 25", zh: "金额超出可精确计算的范围", en: "the total is beyond the amounts computed exactly")
             }
@@ -213,13 +207,7 @@ public enum VoucherRules {
                 throw Refusal(.scheduleInvalid, article: "JY Art. 22, 27", zh: "首次交易的挂牌须在首次交易期（\(v.firstSaleDeadline)）前截止",
                               en: "a first-sale listing must close before the first-sale period ends (\(v.firstSaleDeadline))")
             }
-            guard let minimum = rules.minimumPrice(on: now.chinaDate) else {
-                throw Refusal(.noMinimumPrice, article: "JY Art. 25", zh: "\(now.chinaDate) 没有公布的最低保护价格", en: "no minimum protected price is published for \(now.chinaDate)")
-            }
-            guard asking >= minimum else {
-                throw Refusal(.belowMinimumPrice, article: "JY Art. 25", zh: "挂牌价 \(asking) 分/单位低于最低保护价格 \(minimum) 分/单位",
-                              en: "the asking price of \(asking) fen per unit is below the minimum protected price of \(minimum)")
-            }
+            try atLeastMinimum(asking, now, rules)
             let reveal = closes.adding(milliseconds: Int64(rules.revealWindowHours) * 3_600_000)
             return [(.listed(number: number, auction: "\(number)#\(v.listings + 1)", askingFenPerUnit: asking, opens: opens, closes: closes, revealEnds: reveal), "JY Art. 28")]
 
@@ -292,6 +280,18 @@ public enum VoucherRules {
     static func conflict(_ v: Voucher, _ article: String) -> Refusal {
         Refusal(.stateConflict, article: article, zh: "生态券“\(v.number)”当前状态不允许此操作", en: "voucher \(v.number) is not in a state that allows this")
     }
+    /// JY 25: a price (a sale's, or a listing's asking price) not below the minimum protected
+    /// price in force on the day.
+    static func atLeastMinimum(_ fenPerUnit: Int64, _ now: Instant, _ rules: VoucherTradingRules) throws {
+        guard let minimum = rules.minimumPrice(on: now.chinaDate) else {
+            throw Refusal(.noMinimumPrice, article: "JY Art. 25", zh: "\(now.chinaDate) 没有公布的最低保护价格", en: "no minimum protected price is published for \(now.chinaDate)")
+        }
+        guard fenPerUnit >= minimum else {
+            throw Refusal(.belowMinimumPrice, article: "JY Art. 25", zh: "价格 \(fenPerUnit) 分/单位低于最低保护价格 \(minimum) 分/单位",
+                          en: "\(fenPerUnit) fen per unit is below the minimum protected price of \(minimum) fen per unit")
+        }
+    }
+
     static func inForce(_ rules: VoucherTradingRules, _ now: Instant) throws {
         guard rules.isInForce(on: now.chinaDate) else {
             throw Refusal(.rulebookNotInForce, article: "JY Art. 44", zh: "规则库“\(rules.rulebook)”在 \(now.chinaDate) 不施行", en: "rulebook \(rules.rulebook) is not in force on \(now.chinaDate)")
