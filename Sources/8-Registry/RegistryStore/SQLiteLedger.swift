@@ -151,12 +151,13 @@ public final class SQLiteLedger {
     public static func stateText(_ s: Voucher.State) -> String {
         switch s {
         case .held: return "held"
-        case let .pendingHolderChange(buyer, price, total, buyout): return "pending-holder-change \(buyer) \(price) \(total)\(buyout ? " buyout" : "")"
+        case let .pendingHolderChange(buyer, price, total, buyout):
+            return "pending-holder-change to \(buyer) at \(price) fen/unit, \(total) fen\(buyout ? " (buyout at the minimum price, JY 27)" : "")"
         case let .surrendered(landRef, by): return "surrendered \(landRef) by \(by)"
         case .cancelled(let ref): return "cancelled \(ref)"
         case .lossNoticed(let d): return "loss-noticed \(d)"
         case .listed(let a):
-            return "listed \(a.id) asking \(a.askingFenPerUnit) closes \(a.closes) bids \(a.bids.count) revealed \(a.bids.filter { $0.revealed != nil }.count)"
+            return "listed \(a.id) asking \(a.askingFenPerUnit) fen/unit, closes \(a.closes), \(a.bids.count) bids, \(a.bids.filter { $0.revealed != nil }.count) revealed"
         }
     }
 
