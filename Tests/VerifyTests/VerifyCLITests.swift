@@ -100,6 +100,9 @@ final class VerifyCLITests: XCTestCase {
         XCTAssertEqual(try reg(["sell", "JY-2025-001", "--buyer", "builder", "--fen-per-unit", "200000"], "ops:OPS", "2025-11-01T09:00:00+08:00"), 0)
         XCTAssertEqual(try reg(["register-holder", "JY-2025-001"], "off-wang:OFF", "2025-11-03T09:00:00+08:00"), 0)
         XCTAssertEqual(try reg(["surrender", "JY-2025-001", "--units", "2.5", "--land-ref", "GY-2025-17"], "coop:CON", "2025-12-01T09:00:00+08:00"), 1, "not the holder any more")
+        for bad in ["2.+1", "+2", "2.50000", "0", " 2", "2e0"] {   // units are digits with at most 4 decimals: a usage error
+            XCTAssertEqual(try reg(["surrender", "JY-2025-001", "--units", bad, "--land-ref", "GY-2025-17"], "builder:CON", "2025-12-01T09:00:00+08:00"), 64, bad)
+        }
         XCTAssertEqual(try reg(["surrender", "JY-2025-001", "--units", "2.5", "--land-ref", "GY-2025-17"], "builder:CON", "2025-12-01T09:00:00+08:00"), 0)
         XCTAssertEqual(try reg(["cancel", "JY-2025-001-1", "--certificate-ref", "苏(2026)江阴市不动产权第0001号"], "off-wang:OFF", "2026-01-10T09:00:00+08:00"), 0)
         XCTAssertEqual(try reg(["loss-notice", "JY-2025-001", "--date", "2026-02-01", "--media", "江阴日报"], "builder:CON", "2026-02-01T15:00:00+08:00"), 0)

@@ -45,14 +45,16 @@ public struct EventLog: Sendable, Equatable {
         return out
     }
 
-    static let encoder: JSONEncoder = {
+    /// Canonical JSON of any value the registry stores: sorted keys, no escaped slashes — the same
+    /// bytes for the same value (event payloads, and the store's requests and answers).
+    public static func canonicalJSON<T: Encodable>(_ value: T) throws -> Data {
         let e = JSONEncoder()
         e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return e
-    }()
+        return try e.encode(value)
+    }
 
     /// A record's canonical bytes.
-    public static func canonical(_ r: VoucherRecord) -> [UInt8] { Array((try? encoder.encode(r)) ?? Data()) }
+    public static func canonical(_ r: VoucherRecord) -> [UInt8] { Array((try? canonicalJSON(r)) ?? Data()) }
 
     public static func hash(seq: UInt64, prev: [UInt8], type: String, payload: [UInt8]) -> [UInt8] {
         var h = SHA256()

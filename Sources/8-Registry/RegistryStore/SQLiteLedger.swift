@@ -67,7 +67,7 @@ public final class SQLiteLedger {
     /// client's idempotency key; the same key with the same command returns the first answer, with
     /// another command `REG.IDEMPOTENCY_MISMATCH`.
     public func execute(_ command: VoucherCommand, by actor: Actor, key: String, at now: Instant, rules: VoucherTradingRules) throws -> Outcome {
-        let request = try JSONEncoder.canonical.encode(command)
+        let request = try EventLog.canonicalJSON(command)
         return try db.writeWithoutTransaction { db in
             var outcome: Outcome! = nil
             var pending: (seq: Int64, hash: Data, state: VoucherRegistry)? = nil
@@ -102,7 +102,7 @@ public final class SQLiteLedger {
                 pending = (newSeq, newHash, next)
                 let r = decision.refusal
                 outcome = Outcome(appended: new.map(\.seq), refusal: r?.code, refusalZh: r?.message.zh, refusalEn: r?.message.en, article: r?.article, replayed: false)
-                let stored = String(decoding: try JSONEncoder.canonical.encode(outcome), as: UTF8.self)
+                let stored = String(decoding: try EventLog.canonicalJSON(outcome), as: UTF8.self)
                 try db.execute(sql: "INSERT INTO commands(actor, key, request, outcome) VALUES (?, ?, ?, ?)", arguments: [actor.id, key, request, stored])
                 return .commit
             }
@@ -201,15 +201,6 @@ public final class SQLiteLedger {
             }
             return .success(log.entries.count)
         }
-    }
-}
-
-extension JSONEncoder {
-    /// Sorted keys, no escaped slashes: the same bytes for the same value.
-    static var canonical: JSONEncoder {
-        let e = JSONEncoder()
-        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return e
     }
 }
 

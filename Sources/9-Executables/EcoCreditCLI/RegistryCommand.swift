@@ -99,11 +99,13 @@ extension RegistryCommand {
         func run() throws {
             let (rules, _) = try options.rules()
             let source = try runPipeline(bundle, options: .init(rulebookFile: options.rulebook), through: .check) { r -> IssueSource in
+                // Why not issuable: the quantity's reason codes, else its status ("CHECK.NOT-ASSESSED"), else no quantity at all.
                 let q = r.check?.quantities.first { $0.id == "vouchers" }
-                let reasons = (q?.reasons.map(\.code) ?? []) + (q == nil ? ["CHECK.NO_VOUCHER_QUANTITY"] : [])
+                let reasons: [String]
+                if let q { reasons = q.isIssuable ? [] : q.reasons.isEmpty ? ["CHECK.\(q.status.rawValue.uppercased())"] : q.reasons.map(\.code) }
+                else { reasons = ["CHECK.NO_VOUCHER_QUANTITY"] }
                 return IssueSource(job: "check \(r.path) \(r.check?.checkDate ?? "")", bundleSHA256: try BundleDigest.of(bundle),
-                                   rulebook: r.rulebook?.citation ?? "", quantity: q?.units ?? 0, issuable: q?.isIssuable ?? false,
-                                   reasons: reasons + (q?.isIssuable == false && reasons.isEmpty ? ["CHECK.\(q!.status.rawValue.uppercased())"] : []))
+                                   rulebook: r.rulebook?.citation ?? "", quantity: q?.units ?? 0, issuable: q?.isIssuable ?? false, reasons: reasons)
             }
             try options.run(.prepareIssue(number: number, holder: holder, landRightsHolder: landRightsHolder, source: source), rules: rules)
         }
@@ -272,11 +274,12 @@ struct LedgerCommand: ParsableCommand {
 enum BaseUnits {
     static func parse(_ text: String) -> Int64? {
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard (1...2).contains(parts.count), let whole = Int64(parts[0]), whole >= 0, whole < 1_000_000_000 else { return nil }
+        func digits(_ s: Substring) -> Bool { !s.isEmpty && s.utf8.allSatisfy { (0x30...0x39).contains($0) } }   // no sign, no spaces
+        guard (1...2).contains(parts.count), digits(parts[0]), parts[0].count <= 9, let whole = Int64(parts[0]) else { return nil }
         var frac: Int64 = 0
         if parts.count == 2 {
             let f = parts[1]
-            guard (1...4).contains(f.count), f.allSatisfy(\.isASCII), let v = Int64(f) else { return nil }
+            guard (1...4).contains(f.count), digits(f), let v = Int64(f) else { return nil }
             frac = v * [1000, 100, 10, 1][f.count - 1]
         }
         let bu = whole * VoucherUnits.perUnit + frac
