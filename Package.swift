@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
     ],
     targets: [
         // MARK: C libraries from Debian (libgeos-dev, libproj-dev, libshp-dev)
@@ -73,6 +74,9 @@ let package = Package(
         // MARK: The registry of both rules: a pure state machine over a hash-chained event log (no geometry, no C).
         .target(name: "Registry", dependencies: ["Plumbing", "Rules", .product(name: "Crypto", package: "swift-crypto")], path: "Sources/8-Registry/Registry"),
         .target(name: "RegistryStore", dependencies: ["Registry", "Plumbing", .product(name: "GRDB", package: "GRDB.swift")], path: "Sources/8-Registry/RegistryStore"),
+        // The same ledger on PostgreSQL (several instances on one server): the head row locked by every write.
+        .target(name: "RegistryPostgres", dependencies: ["Registry", "RegistryStore", "Plumbing", .product(name: "PostgresNIO", package: "postgres-nio")],
+                path: "Sources/8-Registry/RegistryPostgres"),
         .target(name: "Workflow", dependencies: ["GeoCore", "Submission", "Rules", "Verify", "BundleMeasure", "Check"], path: "Sources/8-Pipeline/Workflow"),
         // MARK: The one place outputs are written (atomically, indexed with SHA-256), the annex included.
         .target(name: "Outputs", dependencies: ["GeoCore", "Submission", "Verify", "BundleMeasure", "Check", "Annex", "Workflow",
@@ -101,7 +105,7 @@ let package = Package(
         .testTarget(name: "CheckTests", dependencies: ["Check", "BundleMeasure", "Measure", "Submission", "GeoCore", "Rules", "SampleData"]),
         .testTarget(name: "BundleMeasureTests", dependencies: ["BundleMeasure", "Measure", "Submission", "GeoCore", "Rules", "SampleData"]),
         .testTarget(name: "SubmissionTests", dependencies: ["Submission", "GeoCore", "SampleData", "Measure"]),
-        .testTarget(name: "RegistryTests", dependencies: ["Registry", "RegistryStore", "Rules", "Plumbing", "SampleData",
+        .testTarget(name: "RegistryTests", dependencies: ["Registry", "RegistryStore", "RegistryPostgres", "Rules", "Plumbing", "SampleData",
                                                        .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "VerifyTests", dependencies: ["Verify", "Submission", "GeoCore", "SampleData", "Rules", "FuzzHarness", "Workflow", "Outputs", "Check", "Annex",
                                                      .product(name: "Crypto", package: "swift-crypto"),

@@ -11,7 +11,10 @@ import Registry
 ///
 /// Each command replays the log to decide on the current state (the registry's load is dozens
 /// of commands a day); the projection table is what readers and `verify` compare with the replay.
-public final class SQLiteLedger {
+///
+/// `@unchecked Sendable`: the only mutable member, `cache`, is read and written only inside
+/// GRDB's serial writer (`writeWithoutTransaction`), one closure at a time.
+public final class SQLiteLedger: @unchecked Sendable {
     let db: DatabaseQueue
     public let path: String
     /// The registry as of the head (seq, hash) it was replayed to: a command whose transaction
@@ -20,11 +23,13 @@ public final class SQLiteLedger {
     private var cache: (seq: Int64, hash: Data, state: VoucherRegistry)?
 
     /// Opens (creating when absent) the ledger at `path`.
-    public init(path: String) throws {
+    /// `durable: false` (tests of logic only) leaves fsync to the OS (`synchronous = OFF`); the
+    /// default, and every program, uses `FULL`: a command acknowledged is on disk.
+    public init(path: String, durable: Bool = true) throws {
         var config = Configuration()
         config.busyMode = .timeout(30)
         config.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
+            try db.execute(sql: durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = OFF")
             try db.execute(sql: "PRAGMA foreign_keys = ON")
         }
         self.path = path
@@ -50,17 +55,7 @@ public final class SQLiteLedger {
         return m
     }
 
-    /// What a command came to: the sequence numbers it appended (due transitions included) and
-    /// its refusal, if refused. Stored with the idempotency key: a retry gets the same answer.
-    public struct Outcome: Sendable, Equatable, Codable {
-        public var appended: [UInt64]
-        public var refusal: String?
-        public var refusalZh: String?
-        public var refusalEn: String?
-        public var article: String?
-        /// True when this answer was stored by an earlier request with the same key.
-        public var replayed: Bool
-    }
+    public typealias Outcome = LedgerOutcome
 
     /// Runs one command under the append lock: catches the voucher's due transitions up, decides,
     /// appends, updates the projection, records the idempotency key — all or nothing. `key`: the
@@ -73,11 +68,7 @@ public final class SQLiteLedger {
             var pending: (seq: Int64, hash: Data, state: VoucherRegistry)? = nil
             try db.inTransaction(.immediate) {
                 if let row = try Row.fetchOne(db, sql: "SELECT request, outcome FROM commands WHERE actor = ? AND key = ?", arguments: [actor.id, key]) {
-                    guard (row["request"] as Data) == request else {
-                        outcome = Outcome(appended: [], refusal: "REG.IDEMPOTENCY_MISMATCH", refusalZh: "同一幂等键已用于另一个命令",
-                                          refusalEn: "this idempotency key was used for another command", article: "—", replayed: true)
-                        return .rollback
-                    }
+                    guard (row["request"] as Data) == request else { outcome = .idempotencyMismatch; return .rollback }
                     outcome = try JSONDecoder().decode(Outcome.self, from: Data((row["outcome"] as String).utf8))
                     outcome.replayed = true
                     return .rollback
@@ -86,22 +77,18 @@ public final class SQLiteLedger {
                 let headSeq: Int64 = head["seq"], headHash: Data = head["hash"]
                 let state: VoucherRegistry
                 if let c = cache, c.seq == headSeq, c.hash == headHash { state = c.state } else { state = try Self.load(db).state }
-                let decision = VoucherRules.decide(state, command, by: actor, at: now, rules: rules)
-                var next = state
-                for r in decision.records { VoucherRules.apply(r, to: &next) }
-                let new = EventLog.chain(decision.records, after: UInt64(headSeq), head: [UInt8](headHash))
-                for e in new {
+                let step = LedgerStep.run(command, by: actor, at: now, rules: rules, on: state, head: (UInt64(headSeq), [UInt8](headHash)))
+                for e in step.entries {
                     try db.execute(sql: "INSERT INTO events(seq, type, payload, prev, hash) VALUES (?, ?, ?, ?, ?)",
                                    arguments: [Int64(e.seq), e.type, Data(e.payload), Data(e.prev), Data(e.hash)])
                 }
                 CrashPoint.reach("after-insert")
-                let newSeq = headSeq + Int64(new.count), newHash = new.last.map { Data($0.hash) } ?? headHash
+                let newSeq = Int64(step.newHead.seq), newHash = Data(step.newHead.hash)
                 try db.execute(sql: "UPDATE ledger_head SET seq = ?, hash = ? WHERE id = 1", arguments: [newSeq, newHash])
-                try Self.project(db, from: state, to: next)
+                for row in step.changedRows { try Self.project(db, row) }
                 CrashPoint.reach("after-projection")
-                pending = (newSeq, newHash, next)
-                let r = decision.refusal
-                outcome = Outcome(appended: new.map(\.seq), refusal: r?.code, refusalZh: r?.message.zh, refusalEn: r?.message.en, article: r?.article, replayed: false)
+                pending = (newSeq, newHash, step.next)
+                outcome = step.outcome
                 let stored = String(decoding: try EventLog.canonicalJSON(outcome), as: UTF8.self)
                 try db.execute(sql: "INSERT INTO commands(actor, key, request, outcome) VALUES (?, ?, ?, ?)", arguments: [actor.id, key, request, stored])
                 return .commit
@@ -128,50 +115,21 @@ public final class SQLiteLedger {
         return (log, replay ? try log.replay() : VoucherRegistry())
     }
 
-    /// Rewrites the projection rows of the vouchers that changed.
-    static func project(_ db: Database, from old: VoucherRegistry, to new: VoucherRegistry) throws {
-        for (number, v) in new.vouchers where old.vouchers[number] != v {
-            try db.execute(sql: """
-                INSERT INTO vouchers(number, issuance, first, last, holder, edition, reissued, state, first_sale_deadline, first_sale_done)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT(number) DO UPDATE SET issuance = excluded.issuance, first = excluded.first, last = excluded.last, holder = excluded.holder,
-                  edition = excluded.edition, reissued = excluded.reissued, state = excluded.state,
-                  first_sale_deadline = excluded.first_sale_deadline, first_sale_done = excluded.first_sale_done
-                """, arguments: StatementArguments(projectionRow(v)))
-        }
+    /// Writes one projection row (a voucher that changed).
+    static func project(_ db: Database, _ r: ProjectionRow) throws {
+        try db.execute(sql: """
+            INSERT INTO vouchers(number, issuance, first, last, holder, edition, reissued, state, first_sale_deadline, first_sale_done)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(number) DO UPDATE SET issuance = excluded.issuance, first = excluded.first, last = excluded.last, holder = excluded.holder,
+              edition = excluded.edition, reissued = excluded.reissued, state = excluded.state,
+              first_sale_deadline = excluded.first_sale_deadline, first_sale_done = excluded.first_sale_done
+            """, arguments: [r.number, r.issuance, r.first, r.last, r.holder, r.edition, r.reissued ? 1 : 0, r.state, r.firstSaleDeadlineMs, r.firstSaleDone ? 1 : 0])
     }
 
-    static func projectionRow(_ v: Voucher) -> [DatabaseValue] {
-        [v.number.databaseValue, v.issuance.databaseValue, v.range.first.databaseValue, v.range.last.databaseValue, v.holder.databaseValue,
-         v.edition.databaseValue, (v.reissued ? 1 : 0).databaseValue, stateText(v.state).databaseValue,
-         v.firstSaleDeadline.milliseconds.databaseValue, (v.firstSaleDone ? 1 : 0).databaseValue]
-    }
+    /// A voucher's state as the projection stores it.
+    public static func stateText(_ s: Voucher.State) -> String { ProjectionRow.stateText(s) }
 
-    /// A voucher's state as the projection stores it ("held", "surrendered GY-7 by alice", …).
-    public static func stateText(_ s: Voucher.State) -> String {
-        switch s {
-        case .held: return "held"
-        case let .pendingHolderChange(buyer, price, total, buyout):
-            return "pending-holder-change to \(buyer) at \(price) fen/unit, \(total) fen\(buyout ? " (buyout at the minimum price, JY 27)" : "")"
-        case let .surrendered(landRef, by): return "surrendered \(landRef) by \(by)"
-        case .cancelled(let ref): return "cancelled \(ref)"
-        case .lossNoticed(let d): return "loss-noticed \(d)"
-        case .listed(let a):
-            return "listed \(a.id) asking \(a.askingFenPerUnit) fen/unit, closes \(a.closes), \(a.bids.count) bids, \(a.bids.filter { $0.revealed != nil }.count) revealed"
-        }
-    }
-
-    /// What `verify` found: the chain's damage, or a projection row that disagrees with the replay.
-    public enum Finding: Error, Sendable, Equatable, CustomStringConvertible {
-        case chain(String)
-        case projection(number: String, detail: String)
-        public var description: String {
-            switch self {
-            case .chain(let d): return d
-            case let .projection(n, d): return "[LEDGER.PROJECTION] voucher \(n): \(d)"
-            }
-        }
-    }
+    public typealias Finding = LedgerFinding
 
     /// Checks the chain against the stored head and every projection row against the replay.
     /// Returns the number of events verified, or what is wrong (the first sequence number).
@@ -179,38 +137,21 @@ public final class SQLiteLedger {
         try db.read { db in
             let (log, _) = try Self.load(db, replay: false)
             let head = try Row.fetchOne(db, sql: "SELECT seq, hash FROM ledger_head WHERE id = 1")!
-            let state: VoucherRegistry
-            do {
-                _ = try log.verify(expectedHead: (seq: UInt64(head["seq"] as Int64), hash: [UInt8](head["hash"] as Data)))
-                guard UInt64(log.entries.count) == UInt64(head["seq"] as Int64) else {
-                    return .failure(.chain("[LEDGER.HEAD] the head names event \(head["seq"] as Int64), the log holds \(log.entries.count)"))
-                }
-                state = try log.replay()
-            } catch let d as EventLog.Damage {
-                return .failure(.chain(d.description))
+            let rows = try Row.fetchAll(db, sql: "SELECT number, issuance, first, last, holder, edition, reissued, state, first_sale_deadline, first_sale_done FROM vouchers").map { r in
+                ProjectionRow(number: r["number"], issuance: r["issuance"], first: r["first"], last: r["last"], holder: r["holder"], edition: r["edition"],
+                              reissued: (r["reissued"] as Int64) != 0, state: r["state"], firstSaleDeadlineMs: r["first_sale_deadline"],
+                              firstSaleDone: (r["first_sale_done"] as Int64) != 0)
             }
-            var stored: [String: [DatabaseValue]] = [:]
-            for r in try Row.fetchAll(db, sql: "SELECT number, issuance, first, last, holder, edition, reissued, state, first_sale_deadline, first_sale_done FROM vouchers") {
-                stored[r["number"]] = Array(r.databaseValues)
-            }
-            for number in Set(stored.keys).union(state.vouchers.keys).sorted() {
-                guard let v = state.vouchers[number] else { return .failure(.projection(number: number, detail: "in the table, not in the replay")) }
-                guard let row = stored[number] else { return .failure(.projection(number: number, detail: "in the replay, not in the table")) }
-                let expected = Self.projectionRow(v)
-                guard row == expected else { return .failure(.projection(number: number, detail: "the row \(row) is not the replay's \(expected)")) }
-            }
-            return .success(log.entries.count)
+            return LedgerStep.verify(log: log, head: (UInt64(head["seq"] as Int64), [UInt8](head["hash"] as Data)), rows: rows)
         }
     }
 }
 
-/// Fault injection for the crash tests: with `ECOCREDIT_CRASH_AT` set to a point's name
-/// ("after-insert", "after-projection", "after-commit"), the process kills itself with SIGKILL
-/// there — inside the transaction, or after COMMIT before the reply — as a power cut would.
-/// Unset (always, outside the tests), `reach` does nothing.
-enum CrashPoint {
-    static let armed = ProcessInfo.processInfo.environment["ECOCREDIT_CRASH_AT"]
-    static func reach(_ name: String) {
-        if armed == name { kill(getpid(), SIGKILL) }
+extension SQLiteLedger: LedgerStore {
+    public func run(_ command: VoucherCommand, by actor: Actor, key: String, at now: Instant, rules: VoucherTradingRules) async throws -> LedgerOutcome {
+        try execute(command, by: actor, key: key, at: now, rules: rules)
     }
+    public func currentState() async throws -> VoucherRegistry { try state() }
+    public func storedLog() async throws -> EventLog { try log() }
+    public func check() async throws -> Result<Int, LedgerFinding> { try verify() }
 }

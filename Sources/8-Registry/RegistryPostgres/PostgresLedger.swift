@@ -1,0 +1,233 @@
+import Foundation
+import PostgresNIO
+import Plumbing
+import Registry
+import RegistryStore
+
+/// The voucher registry on PostgreSQL, for several instances sharing one server: the same
+/// tables, the same decisions and the same chain as `SQLiteLedger` (one `LedgerStep`), in the
+/// PostgreSQL dialect.
+///
+/// Every write opens its own `BEGIN` (READ COMMITTED, the server's default) and first locks the
+/// chain-head row (`SELECT … FROM ledger_head WHERE id = 1 FOR UPDATE`): appends from every
+/// instance are serialised, every later statement of the transaction sees all earlier commits,
+/// and the chain cannot fork. The idempotency key is looked up *after* the lock, so two requests
+/// with one key cannot both apply. A COMMIT whose outcome is unknown (the connection broke) is
+/// never retried blindly: `run` reconnects and looks the key up (I7, I8).
+///
+/// Events are append-only twice over: the application role (`ecocredit_app`, created by the
+/// migration) has no UPDATE or DELETE on `events`, and a trigger refuses both for every role but
+/// one that disables it (the database owner).
+///
+/// One connection per ledger value; an actor, so its commands run one after another.
+public actor PostgresLedger: LedgerStore {
+    /// Where and as whom to connect, from `postgres://user[:password]@host[:port]/database`.
+    public struct Location: Sendable, Equatable {
+        public var host: String, port: Int, user: String, password: String?, database: String
+        public init(host: String, port: Int, user: String, password: String?, database: String) {
+            (self.host, self.port, self.user, self.password, self.database) = (host, port, user, password, database)
+        }
+        /// Parses a `postgres://` or `postgresql://` URL; nil when it is not one.
+        public init?(url: String) {
+            guard let c = URLComponents(string: url), ["postgres", "postgresql"].contains(c.scheme ?? ""),
+                  let host = c.host, !host.isEmpty, let user = c.user, !user.isEmpty else { return nil }
+            let db = c.path.hasPrefix("/") ? String(c.path.dropFirst()) : c.path
+            self.init(host: host, port: c.port ?? 5432, user: user, password: c.password, database: db.isEmpty ? user : db)
+        }
+        /// The same server and database as another role.
+        public func `as`(_ user: String) -> Location { var l = self; l.user = user; l.password = nil; return l }
+        public func database(_ name: String) -> Location { var l = self; l.database = name; return l }
+    }
+
+    /// The role the migration grants the application's rights to (no UPDATE or DELETE on events).
+    public static let applicationRole = "ecocredit_app"
+
+    public let location: Location
+    private var connection: PostgresConnection
+    private let logger: Logger
+    /// The registry as of the head it was replayed to (see `SQLiteLedger`).
+    private var cache: (seq: UInt64, hash: [UInt8], state: VoucherRegistry)?
+
+    private init(location: Location, connection: PostgresConnection, logger: Logger) {
+        (self.location, self.connection, self.logger) = (location, connection, logger)
+    }
+
+    /// Connects; with `migrate` (as the database owner) creates the tables, the trigger and the
+    /// application role's grants when absent — safe for several instances at once (an advisory lock).
+    public static func open(_ location: Location, migrate: Bool = true) async throws -> PostgresLedger {
+        var logger = Logger(label: "ecocredit.ledger.postgres")
+        logger.logLevel = .error
+        let c = try await connect(location, logger: logger)
+        let ledger = PostgresLedger(location: location, connection: c, logger: logger)
+        if migrate { try await ledger.migrate() }
+        return ledger
+    }
+
+    static func connect(_ l: Location, logger: Logger) async throws -> PostgresConnection {
+        let config = PostgresConnection.Configuration(host: l.host, port: l.port, username: l.user, password: l.password, database: l.database, tls: .disable)
+        return try await PostgresConnection.connect(configuration: config, id: Int.random(in: 0 ..< Int.max), logger: logger)
+    }
+
+    /// Closes the connection.
+    public func close() async { try? await connection.close() }
+
+    /// A ledger dropped without `close()` closes its connection as it goes; the callback keeps the
+    /// connection alive until it is closed (PostgresNIO asserts that a connection is closed when freed).
+    deinit {
+        let c = connection
+        c.close().whenComplete { _ in withExtendedLifetime(c) {} }
+    }
+
+    /// Runs one statement (no result rows wanted).
+    public func execute(_ sql: String) async throws {
+        _ = try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger).collect()
+    }
+
+    static let schema: [String] = [
+        "CREATE TABLE events(seq bigint PRIMARY KEY, type text NOT NULL, payload bytea NOT NULL, prev bytea NOT NULL, hash bytea NOT NULL)",
+        """
+        CREATE FUNCTION ecocredit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN RAISE EXCEPTION 'REG.APPEND_ONLY: events are never changed or deleted'; END $$
+        """,
+        "CREATE TRIGGER events_append_only BEFORE UPDATE OR DELETE ON events FOR EACH ROW EXECUTE FUNCTION ecocredit_append_only()",
+        "CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON events FOR EACH STATEMENT EXECUTE FUNCTION ecocredit_append_only()",
+        "CREATE TABLE ledger_head(id integer PRIMARY KEY CHECK (id = 1), seq bigint NOT NULL, hash bytea NOT NULL)",
+        "INSERT INTO ledger_head VALUES (1, 0, decode(repeat('00', 32), 'hex'))",
+        "CREATE TABLE commands(actor text NOT NULL, key text NOT NULL, request bytea NOT NULL, outcome text NOT NULL, PRIMARY KEY (actor, key))",
+        """
+        CREATE TABLE vouchers(number text PRIMARY KEY, issuance text NOT NULL, first bigint NOT NULL, last bigint NOT NULL,
+                              holder text NOT NULL, edition bigint NOT NULL, reissued boolean NOT NULL, state text NOT NULL,
+                              first_sale_deadline bigint NOT NULL, first_sale_done boolean NOT NULL)
+        """,
+        """
+        DO $$ BEGIN
+          IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '\(applicationRole)') THEN CREATE ROLE \(applicationRole) LOGIN; END IF;
+        END $$
+        """,
+        "REVOKE ALL ON events, ledger_head, commands, vouchers FROM PUBLIC",
+        "GRANT SELECT, INSERT ON events TO \(applicationRole)",
+        "GRANT SELECT, UPDATE ON ledger_head TO \(applicationRole)",
+        "GRANT SELECT, INSERT ON commands TO \(applicationRole)",
+        "GRANT SELECT, INSERT, UPDATE ON vouchers TO \(applicationRole)",
+    ]
+
+    /// Creates the schema once ("vouchers-v1"), under a transaction-scoped advisory lock.
+    func migrate() async throws {
+        try await execute("BEGIN")
+        do {
+            try await execute("SELECT pg_advisory_xact_lock(7320261203)")
+            try await execute("CREATE TABLE IF NOT EXISTS schema_migrations(version text PRIMARY KEY)")
+            let done = try await connection.query("SELECT count(*) FROM schema_migrations WHERE version = 'vouchers-v1'", logger: logger)
+                .collect().first!.decode(Int64.self)
+            if done == 0 {
+                for statement in Self.schema { try await execute(statement) }
+                try await execute("INSERT INTO schema_migrations VALUES ('vouchers-v1')")
+            }
+            try await execute("COMMIT")
+        } catch {
+            try? await execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    public func run(_ command: VoucherCommand, by actor: Actor, key: String, at now: Instant, rules: VoucherTradingRules) async throws -> LedgerOutcome {
+        let request = try EventLog.canonicalJSON(command)
+        do {
+            return try await attempt(command, request: request, by: actor, key: key, at: now, rules: rules)
+        } catch Unknown.commitOutcome {
+            // The COMMIT's outcome is unknown: reconnect and ask the log. The key is there when
+            // it committed (its stored answer is the reply); when absent, run the command again.
+            connection = try await Self.connect(location, logger: logger)
+            cache = nil
+            return try await attempt(command, request: request, by: actor, key: key, at: now, rules: rules, afterUnknownCommit: true)
+        }
+    }
+
+    enum Unknown: Error { case commitOutcome }
+
+    private func attempt(_ command: VoucherCommand, request: Data, by actor: Actor, key: String, at now: Instant, rules: VoucherTradingRules,
+                         afterUnknownCommit: Bool = false) async throws -> LedgerOutcome {
+        try await execute("BEGIN")
+        let result: (outcome: LedgerOutcome, head: (seq: UInt64, hash: [UInt8], state: VoucherRegistry)?)
+        do {
+            // The append lock first: every statement after it sees every earlier commit.
+            let head = try await connection.query("SELECT seq, hash FROM ledger_head WHERE id = 1 FOR UPDATE", logger: logger)
+                .collect().first!.decode((Int64, Data).self)
+            let stored = try await connection.query("SELECT request, outcome FROM commands WHERE actor = \(actor.id) AND key = \(key)", logger: logger).collect()
+            if let row = stored.first {
+                let (storedRequest, storedOutcome) = try row.decode((Data, String).self)
+                try await execute("ROLLBACK")
+                guard storedRequest == request else { return .idempotencyMismatch }
+                var o = try JSONDecoder().decode(LedgerOutcome.self, from: Data(storedOutcome.utf8))
+                o.replayed = !afterUnknownCommit
+                return o
+            }
+            let headSeq = UInt64(head.0), headHash = [UInt8](head.1)
+            let state: VoucherRegistry
+            if let c = cache, c.seq == headSeq, c.hash == headHash { state = c.state } else { state = try await loadLog().replay() }
+            let step = LedgerStep.run(command, by: actor, at: now, rules: rules, on: state, head: (headSeq, headHash))
+            for e in step.entries {
+                try await connection.query("""
+                    INSERT INTO events(seq, type, payload, prev, hash) VALUES (\(Int64(e.seq)), \(e.type), \(Data(e.payload)), \(Data(e.prev)), \(Data(e.hash)))
+                    """, logger: logger).collect()
+            }
+            CrashPoint.reach("after-insert")
+            try await connection.query("UPDATE ledger_head SET seq = \(Int64(step.newHead.seq)), hash = \(Data(step.newHead.hash)) WHERE id = 1", logger: logger).collect()
+            for r in step.changedRows { try await project(r) }
+            CrashPoint.reach("after-projection")
+            let answer = String(decoding: try EventLog.canonicalJSON(step.outcome), as: UTF8.self)
+            try await connection.query("INSERT INTO commands(actor, key, request, outcome) VALUES (\(actor.id), \(key), \(request), \(answer))", logger: logger).collect()
+            result = (step.outcome, (step.newHead.seq, step.newHead.hash, step.next))
+        } catch {
+            try? await execute("ROLLBACK")
+            throw error
+        }
+        do { try await execute("COMMIT") } catch { throw Unknown.commitOutcome }
+        cache = result.head
+        CrashPoint.reach("after-commit")
+        return result.outcome
+    }
+
+    private func project(_ r: ProjectionRow) async throws {
+        try await connection.query("""
+            INSERT INTO vouchers(number, issuance, first, last, holder, edition, reissued, state, first_sale_deadline, first_sale_done)
+            VALUES (\(r.number), \(r.issuance), \(r.first), \(r.last), \(r.holder), \(r.edition), \(r.reissued), \(r.state), \(r.firstSaleDeadlineMs), \(r.firstSaleDone))
+            ON CONFLICT (number) DO UPDATE SET issuance = excluded.issuance, first = excluded.first, last = excluded.last, holder = excluded.holder,
+              edition = excluded.edition, reissued = excluded.reissued, state = excluded.state,
+              first_sale_deadline = excluded.first_sale_deadline, first_sale_done = excluded.first_sale_done
+            """, logger: logger).collect()
+    }
+
+    private func loadLog() async throws -> EventLog {
+        var entries: [EventLog.Entry] = []
+        for try await (seq, type, payload, prev, hash) in try await connection.query("SELECT seq, type, payload, prev, hash FROM events ORDER BY seq", logger: logger)
+            .decode((Int64, String, Data, Data, Data).self) {
+            entries.append(EventLog.Entry(seq: UInt64(seq), type: type, payload: [UInt8](payload), prev: [UInt8](prev), hash: [UInt8](hash)))
+        }
+        return EventLog(entries: entries)
+    }
+
+    public func currentState() async throws -> VoucherRegistry { try await loadLog().replay() }
+    public func storedLog() async throws -> EventLog { try await loadLog() }
+
+    /// The chain against the head, the projection against the replay — read in one REPEATABLE
+    /// READ snapshot, so a concurrent append cannot make a consistent ledger look damaged.
+    public func check() async throws -> Result<Int, LedgerFinding> {
+        try await execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        do {
+            let log = try await loadLog()
+            let head = try await connection.query("SELECT seq, hash FROM ledger_head WHERE id = 1", logger: logger).collect().first!.decode((Int64, Data).self)
+            var rows: [ProjectionRow] = []
+            for try await (n, i, f, l, h, e, re, s, d, done) in try await connection.query("""
+                SELECT number, issuance, first, last, holder, edition, reissued, state, first_sale_deadline, first_sale_done FROM vouchers
+                """, logger: logger).decode((String, String, Int64, Int64, String, Int64, Bool, String, Int64, Bool).self) {
+                rows.append(ProjectionRow(number: n, issuance: i, first: f, last: l, holder: h, edition: e, reissued: re, state: s, firstSaleDeadlineMs: d, firstSaleDone: done))
+            }
+            try await execute("COMMIT")
+            return LedgerStep.verify(log: log, head: (UInt64(head.0), [UInt8](head.1)), rows: rows)
+        } catch {
+            try? await execute("ROLLBACK")
+            throw error
+        }
+    }
+}
