@@ -12,6 +12,7 @@ let package = Package(
         .executable(name: "ecocredit", targets: ["EcoCreditCLI"]),
         .executable(name: "ecocredit-geodata", targets: ["GeodataGenerator"]),
         .executable(name: "ecocredit-bench", targets: ["EcoCreditBench"]),
+        .executable(name: "ecocredit-ledger-load", targets: ["LedgerLoad"]),
         .library(name: "GeoCore", targets: ["GeoCore"]),
     ],
     dependencies: [
@@ -94,6 +95,8 @@ let package = Package(
         .executableTarget(name: "GeodataGenerator", dependencies: ["GeoCore", "SampleData"], path: "Sources/9-Executables/GeodataGenerator"),
         // Benchmarks (`make bench`): timing on synthetic workloads, never a test.
         .executableTarget(name: "EcoCreditBench", dependencies: ["GeoCore", "Submission", "Measure", "BundleMeasure", "Rules", "Verify", "SampleData"], path: "Tools/EcoCreditBench"),
+        // A deterministic command stream for the ledger's crash test and its throughput bench.
+        .executableTarget(name: "LedgerLoad", dependencies: ["Registry", "RegistryStore", "RegistryPostgres", "Plumbing"], path: "Tools/LedgerLoad"),
         // libFuzzer target over the readers; built only by `make fuzz` (-sanitize=fuzzer).
         .target(name: "FuzzHarness", dependencies: ["GeoCore", "Submission", "Workflow", "SampleData"], path: "Tools/FuzzHarness"),
         .executableTarget(name: "EcoCreditFuzz", dependencies: ["GeoCore", "FuzzHarness"], path: "Tools/EcoCreditFuzz"),

@@ -19,6 +19,8 @@ struct BackEnd: Sendable {
         let open: @Sendable () async throws -> any LedgerStore
         let asOwner: @Sendable (_ statements: [String]) async throws -> Void
         let asApplication: @Sendable (_ statement: String) async throws -> Void
+        /// Where a separate process finds it (PostgreSQL: a URL as the owner).
+        var url: @Sendable () async throws -> String = { "" }
     }
 
     static let sqlite = BackEnd(dialect: .sqlite) {
@@ -56,6 +58,7 @@ struct BackEnd: Sendable {
             let here = admin.database(name)
             let first = try await PostgresLedger.open(here)
             await first.close()
+            let url = "postgres://\(here.user)@\(here.host):\(here.port)/\(here.database)"
             return Ledger(open: { try await PostgresLedger.open(here, migrate: false) },
                           asOwner: { statements in
                               let o = try await PostgresLedger.open(here, migrate: false)
@@ -67,7 +70,8 @@ struct BackEnd: Sendable {
                               let app = try await PostgresLedger.open(here.as(PostgresLedger.applicationRole), migrate: false)
                               defer { Task { await app.close() } }
                               try await app.execute(s)
-                          })
+                          },
+                          url: { url })
         }
     }
 
