@@ -16,7 +16,7 @@ struct BackEnd: Sendable {
     let fresh: @Sendable () async throws -> Ledger
 
     struct Ledger: Sendable {
-        let open: @Sendable () async throws -> any LedgerStore
+        let open: @Sendable () async throws -> any LedgerStore<JiangyinVouchers>
         let asOwner: @Sendable (_ statements: [String]) async throws -> Void
         let asApplication: @Sendable (_ statement: String) async throws -> Void
         /// Where a separate process finds it (PostgreSQL: a URL as the owner).
@@ -27,8 +27,8 @@ struct BackEnd: Sendable {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ecocredit-ledger-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let p = dir + "/ledger.sqlite"
-        _ = try SQLiteLedger(path: p)
-        return Ledger(open: { try SQLiteLedger(path: p) },
+        _ = try VoucherLedger(path: p)
+        return Ledger(open: { try VoucherLedger(path: p) },
                       asOwner: { statements in
                           try DatabaseQueue(path: p).write { db in
                               try db.execute(sql: "DROP TRIGGER events_append_only_update; DROP TRIGGER events_append_only_delete")
@@ -42,7 +42,7 @@ struct BackEnd: Sendable {
     /// and drop it at the end), or nil with a printed notice — a failure when `ECOCREDIT_REQUIRE_PG`
     /// is set (CI, through `make test`, always starts a server).
     static func postgres(file: StaticString = #filePath, line: UInt = #line) -> BackEnd? {
-        guard let url = ProcessInfo.processInfo.environment["ECOCREDIT_TEST_PG_URL"], let admin = PostgresLedger.Location(url: url) else {
+        guard let url = ProcessInfo.processInfo.environment["ECOCREDIT_TEST_PG_URL"], let admin = PostgresLocation(url: url) else {
             if ProcessInfo.processInfo.environment["ECOCREDIT_REQUIRE_PG"] != nil {
                 XCTFail("ECOCREDIT_REQUIRE_PG is set but ECOCREDIT_TEST_PG_URL names no PostgreSQL server", file: file, line: line)
             } else {
@@ -52,26 +52,18 @@ struct BackEnd: Sendable {
         }
         return BackEnd(dialect: .postgres) {
             let name = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
-            let a = try await PostgresLedger.open(admin, migrate: false)
-            try await a.execute("CREATE DATABASE \(name)")
-            await a.close()
+            try await admin.execute(["CREATE DATABASE \(name)"])
             let here = admin.database(name)
-            let first = try await PostgresLedger.open(here)
+            let first = try await PostgresLedger<JiangyinVouchers>.open(here)
             await first.close()
-            let url = "postgres://\(here.user)@\(here.host):\(here.port)/\(here.database)"
-            return Ledger(open: { try await PostgresLedger.open(here, migrate: false) },
+            return Ledger(open: { try await PostgresLedger<JiangyinVouchers>.open(here, migrate: false) },
                           asOwner: { statements in
-                              let o = try await PostgresLedger.open(here, migrate: false)
-                              try await o.execute("ALTER TABLE events DISABLE TRIGGER USER")
-                              for s in statements { try await o.execute(s) }
-                              await o.close()
+                              try await here.execute(["ALTER TABLE events DISABLE TRIGGER USER"] + statements)
                           },
                           asApplication: { s in
-                              let app = try await PostgresLedger.open(here.as(PostgresLedger.applicationRole), migrate: false)
-                              defer { Task { await app.close() } }
-                              try await app.execute(s)
+                              try await here.as(PostgresSetup.applicationRole).execute([s])
                           },
-                          url: { url })
+                          url: { here.url })
         }
     }
 
@@ -85,7 +77,7 @@ struct BackEnd: Sendable {
 final class LedgerConformanceTests: XCTestCase {
     let t0 = Instant.china(CivilDate("2026-03-01")!, 10)
 
-    func issue(_ ledger: any LedgerStore, _ number: String, _ bu: Int64, at t: Instant) async throws {
+    func issue(_ ledger: any LedgerStore<JiangyinVouchers>, _ number: String, _ bu: Int64, at t: Instant) async throws {
         let prepared = try await ledger.run(.prepareIssue(number: number, holder: "alice", landRightsHolder: "v", source: Desk.source(bu)),
                                             by: Desk.officer, key: "prep-\(number)", at: t, rules: Desk.rules)
         XCTAssertNil(prepared.refusal)
@@ -157,8 +149,9 @@ final class LedgerConformanceTests: XCTestCase {
                 (["DELETE FROM events WHERE seq = 7"], "[LEDGER.TRUNCATED]"),
                 (["INSERT INTO events SELECT 8, type, payload, prev, hash FROM events WHERE seq = 7"], "[LEDGER.LINK] event 8"),
                 (["UPDATE events SET seq = seq + 100 WHERE seq = 5", "UPDATE events SET seq = 5 WHERE seq = 6", "UPDATE events SET seq = 6 WHERE seq = 105"], "[LEDGER.LINK] event 5"),
-                (["UPDATE vouchers SET holder = 'mallory' WHERE number = 'JY-1'"], "[LEDGER.PROJECTION] voucher JY-1"),
-                (["DELETE FROM vouchers WHERE number = 'JY-2-1'"], "[LEDGER.PROJECTION] voucher JY-2-1"),
+                ([#"UPDATE projection SET row = replace(row, '"holder":"alice"', '"holder":"mallory"') WHERE key = 'JY-1'"#], "[LEDGER.PROJECTION] JY-1:"),
+                (["DELETE FROM projection WHERE key = 'JY-2-1'"], "[LEDGER.PROJECTION] JY-2-1:"),
+                (["INSERT INTO projection(key, row) VALUES ('JY-9', '{}')"], "[LEDGER.PROJECTION] JY-9: in the table"),
             ]
             for (statements, expected) in cases {
                 let found = try await tampered(statements)
@@ -175,7 +168,7 @@ final class LedgerConformanceTests: XCTestCase {
             let store = try await backEnd.fresh()
             try await issue(try await store.open(), "JY-1", 10_000, at: t0)
             let t = t0.adding(milliseconds: 1_000)
-            var handles: [any LedgerStore] = []
+            var handles: [any LedgerStore<JiangyinVouchers>] = []
             for _ in 0..<16 { handles.append(try await store.open()) }
             let results = try await withThrowingTaskGroup(of: String.self) { group in
                 for (i, ledger) in handles.enumerated() {
@@ -210,7 +203,7 @@ final class LedgerConformanceTests: XCTestCase {
         for backEnd in BackEnd.all() {
             let store = try await backEnd.fresh()
             // SQLite without fsync here: this test is of the decisions, not of durability (the crash tests are).
-            let ledger: any LedgerStore = backEnd.dialect == .sqlite ? try SQLiteLedger(path: (try await store.open() as! SQLiteLedger).path, durable: false)
+            let ledger: any LedgerStore<JiangyinVouchers> = backEnd.dialect == .sqlite ? try VoucherLedger(path: (try await store.open() as! VoucherLedger).path, durable: false)
                                                                      : try await store.open()
             var source = RandomCommands(seed: seed)
             var model = Desk()

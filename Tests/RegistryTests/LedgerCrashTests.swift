@@ -46,7 +46,7 @@ final class LedgerCrashTests: XCTestCase {
             let store = try await backEnd.fresh()
             let target: [String]
             switch backEnd.dialect {
-            case .sqlite: target = ["--sqlite", (try await store.open() as! SQLiteLedger).path]
+            case .sqlite: target = ["--sqlite", (try await store.open() as! VoucherLedger).path]
             case .postgres: target = ["--postgres", try await store.url()]
             }
             // How long a whole run of 20 commands takes, to spread the kills over it (start-up included).

@@ -26,11 +26,11 @@ let rules = VoucherTradingRules(rulebook: "jiangyin-eco-voucher load-test", effe
 let officer = Actor("off-load", .officer), approver = Actor("chk-load", .approver), holder = Actor("holder-load", .holder)
 let start = Instant.china(CivilDate("2026-03-01")!, 9)
 
-func open() async throws -> any LedgerStore {
-    if let path = option("--sqlite") { return try SQLiteLedger(path: path) }
+func open() async throws -> any LedgerStore<JiangyinVouchers> {
+    if let path = option("--sqlite") { return try VoucherLedger(path: path) }
     if let url = option("--postgres") {
-        guard let location = PostgresLedger.Location(url: url) else { fail("not a postgres:// URL: \(url)") }
-        return try await PostgresLedger.open(location)
+        guard let location = PostgresLocation(url: url) else { fail("not a postgres:// URL: \(url)") }
+        return try await PostgresLedger<JiangyinVouchers>.open(location)
     }
     fail("usage: ecocredit-ledger-load (--sqlite PATH | --postgres URL) [--from I] [--count N] [--quiet]")
 }

@@ -28,18 +28,18 @@ public struct EventLog: Sendable, Equatable {
     public var head: [UInt8] { entries.last?.hash ?? Self.genesis }
 
     /// Appends records in order (the caller holds the append lock).
-    public mutating func append(_ records: [VoucherRecord]) {
+    public mutating func append<R: LedgerRecord>(_ records: [R]) {
         entries += Self.chain(records, after: UInt64(entries.count), head: head)
     }
 
     /// The entries `records` become when appended after event `seq` whose hash is `head`: what a
     /// store appends knowing only its head.
-    public static func chain(_ records: [VoucherRecord], after seq: UInt64, head: [UInt8]) -> [Entry] {
+    public static func chain<R: LedgerRecord>(_ records: [R], after seq: UInt64, head: [UInt8]) -> [Entry] {
         var out: [Entry] = [], prev = head, n = seq
         for r in records {
             let payload = canonical(r)
             n += 1
-            let e = Entry(seq: n, type: r.event.type, payload: payload, prev: prev, hash: hash(seq: n, prev: prev, type: r.event.type, payload: payload))
+            let e = Entry(seq: n, type: r.type, payload: payload, prev: prev, hash: hash(seq: n, prev: prev, type: r.type, payload: payload))
             out.append(e); prev = e.hash
         }
         return out
@@ -54,7 +54,7 @@ public struct EventLog: Sendable, Equatable {
     }
 
     /// A record's canonical bytes.
-    public static func canonical(_ r: VoucherRecord) -> [UInt8] { Array((try? canonicalJSON(r)) ?? Data()) }
+    public static func canonical<R: Encodable>(_ r: R) -> [UInt8] { Array((try? canonicalJSON(r)) ?? Data()) }
 
     public static func hash(seq: UInt64, prev: [UInt8], type: String, payload: [UInt8]) -> [UInt8] {
         var h = SHA256()
@@ -94,13 +94,18 @@ public struct EventLog: Sendable, Equatable {
     /// Checks every link and hash; `expectedHead`: the last (seq, hash) published (a signed
     /// checkpoint), so that a truncated log is found too. Returns the records, decoded.
     public func verify(expectedHead: (seq: UInt64, hash: [UInt8])? = nil) throws -> [VoucherRecord] {
+        try verify(VoucherRecord.self, expectedHead: expectedHead)
+    }
+
+    /// `verify` for a log of `R` records.
+    public func verify<R: LedgerRecord>(_: R.Type, expectedHead: (seq: UInt64, hash: [UInt8])? = nil) throws -> [R] {
         var prev = Self.genesis
-        var records: [VoucherRecord] = []
+        var records: [R] = []
         for (i, e) in entries.enumerated() {
             guard e.seq == UInt64(i + 1) else { throw Damage.sequence(at: UInt64(i + 1)) }
             guard e.prev == prev else { throw Damage.link(at: e.seq) }
             guard e.hash == Self.hash(seq: e.seq, prev: e.prev, type: e.type, payload: e.payload) else { throw Damage.hash(at: e.seq) }
-            guard let r = try? JSONDecoder().decode(VoucherRecord.self, from: Data(e.payload)), r.event.type == e.type,
+            guard let r = try? JSONDecoder().decode(R.self, from: Data(e.payload)), r.type == e.type,
                   Self.canonical(r) == e.payload else { throw Damage.payload(at: e.seq) }
             records.append(r)
             prev = e.hash
@@ -113,9 +118,12 @@ public struct EventLog: Sendable, Equatable {
     }
 
     /// The registry the log describes.
-    public func replay() throws -> VoucherRegistry {
-        var s = VoucherRegistry()
-        for r in try verify() { VoucherRules.apply(r, to: &s) }
+    public func replay() throws -> VoucherRegistry { try replay(JiangyinVouchers.self) }
+
+    /// The state of domain `D` the log describes.
+    public func replay<D: RegistryDomain>(_: D.Type) throws -> D.State {
+        var s = D.initial()
+        for r in try verify(D.Record.self) { D.apply(r, to: &s) }
         return s
     }
 }

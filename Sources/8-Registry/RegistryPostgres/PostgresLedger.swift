@@ -4,7 +4,7 @@ import Plumbing
 import Registry
 import RegistryStore
 
-/// The voucher registry on PostgreSQL, for several instances sharing one server: the same
+/// A registry on PostgreSQL, for several instances sharing one server: the same
 /// tables, the same decisions and the same chain as `SQLiteLedger` (one `LedgerStep`), in the
 /// PostgreSQL dialect.
 ///
@@ -20,52 +20,29 @@ import RegistryStore
 /// one that disables it (the database owner).
 ///
 /// One connection per ledger value; an actor, so its commands run one after another.
-public actor PostgresLedger: LedgerStore {
-    /// Where and as whom to connect, from `postgres://user[:password]@host[:port]/database`.
-    public struct Location: Sendable, Equatable {
-        public var host: String, port: Int, user: String, password: String?, database: String
-        public init(host: String, port: Int, user: String, password: String?, database: String) {
-            (self.host, self.port, self.user, self.password, self.database) = (host, port, user, password, database)
-        }
-        /// Parses a `postgres://` or `postgresql://` URL; nil when it is not one.
-        public init?(url: String) {
-            guard let c = URLComponents(string: url), ["postgres", "postgresql"].contains(c.scheme ?? ""),
-                  let host = c.host, !host.isEmpty, let user = c.user, !user.isEmpty else { return nil }
-            let db = c.path.hasPrefix("/") ? String(c.path.dropFirst()) : c.path
-            self.init(host: host, port: c.port ?? 5432, user: user, password: c.password, database: db.isEmpty ? user : db)
-        }
-        /// The same server and database as another role.
-        public func `as`(_ user: String) -> Location { var l = self; l.user = user; l.password = nil; return l }
-        public func database(_ name: String) -> Location { var l = self; l.database = name; return l }
-    }
-
-    /// The role the migration grants the application's rights to (no UPDATE or DELETE on events).
-    public static let applicationRole = "ecocredit_app"
-
-    public let location: Location
+public actor PostgresLedger<D: RegistryDomain>: LedgerStore {
+    public typealias Domain = D
+    public let location: PostgresLocation
     private var connection: PostgresConnection
     private let logger: Logger
     /// The registry as of the head it was replayed to (see `SQLiteLedger`).
-    private var cache: (seq: UInt64, hash: [UInt8], state: VoucherRegistry)?
+    private var cache: (seq: UInt64, hash: [UInt8], state: D.State)?
 
-    private init(location: Location, connection: PostgresConnection, logger: Logger) {
+    private init(location: PostgresLocation, connection: PostgresConnection, logger: Logger) {
         (self.location, self.connection, self.logger) = (location, connection, logger)
     }
 
     /// Connects; with `migrate` (as the database owner) creates the tables, the trigger and the
     /// application role's grants when absent — safe for several instances at once (an advisory lock).
-    public static func open(_ location: Location, migrate: Bool = true) async throws -> PostgresLedger {
+    public static func open(_ location: PostgresLocation, migrate: Bool = true) async throws -> PostgresLedger<D> {
         var logger = Logger(label: "ecocredit.ledger.postgres")
         logger.logLevel = .error
-        let c = try await connect(location, logger: logger)
+        let c = try await PostgresSetup.connect(location, logger: logger)
         let ledger = PostgresLedger(location: location, connection: c, logger: logger)
         if migrate { try await ledger.migrate() }
+        let kind = try await ledger.connection.query("SELECT domain FROM ledger_info WHERE id = 1", logger: logger).collect().first?.decode(String.self)
+        guard kind == D.name else { await ledger.close(); throw LedgerFinding.domain(expected: D.name, found: kind ?? "no") }
         return ledger
-    }
-
-    static func connect(_ l: Location, logger: Logger) async throws -> PostgresConnection {
-        let config = PostgresConnection.Configuration(host: l.host, port: l.port, username: l.user, password: l.password, database: l.database, tls: .disable)
-        return try await PostgresConnection.connect(configuration: config, id: Int.random(in: 0 ..< Int.max), logger: logger)
     }
 
     /// Closes the connection.
@@ -83,45 +60,19 @@ public actor PostgresLedger: LedgerStore {
         _ = try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger).collect()
     }
 
-    static let schema: [String] = [
-        "CREATE TABLE events(seq bigint PRIMARY KEY, type text NOT NULL, payload bytea NOT NULL, prev bytea NOT NULL, hash bytea NOT NULL)",
-        """
-        CREATE FUNCTION ecocredit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN RAISE EXCEPTION 'REG.APPEND_ONLY: events are never changed or deleted'; END $$
-        """,
-        "CREATE TRIGGER events_append_only BEFORE UPDATE OR DELETE ON events FOR EACH ROW EXECUTE FUNCTION ecocredit_append_only()",
-        "CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON events FOR EACH STATEMENT EXECUTE FUNCTION ecocredit_append_only()",
-        "CREATE TABLE ledger_head(id integer PRIMARY KEY CHECK (id = 1), seq bigint NOT NULL, hash bytea NOT NULL)",
-        "INSERT INTO ledger_head VALUES (1, 0, decode(repeat('00', 32), 'hex'))",
-        "CREATE TABLE commands(actor text NOT NULL, key text NOT NULL, request bytea NOT NULL, outcome text NOT NULL, PRIMARY KEY (actor, key))",
-        """
-        CREATE TABLE vouchers(number text PRIMARY KEY, issuance text NOT NULL, first bigint NOT NULL, last bigint NOT NULL,
-                              holder text NOT NULL, edition bigint NOT NULL, reissued boolean NOT NULL, state text NOT NULL,
-                              first_sale_deadline bigint NOT NULL, first_sale_done boolean NOT NULL)
-        """,
-        """
-        DO $$ BEGIN
-          IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '\(applicationRole)') THEN CREATE ROLE \(applicationRole) LOGIN; END IF;
-        END $$
-        """,
-        "REVOKE ALL ON events, ledger_head, commands, vouchers FROM PUBLIC",
-        "GRANT SELECT, INSERT ON events TO \(applicationRole)",
-        "GRANT SELECT, UPDATE ON ledger_head TO \(applicationRole)",
-        "GRANT SELECT, INSERT ON commands TO \(applicationRole)",
-        "GRANT SELECT, INSERT, UPDATE ON vouchers TO \(applicationRole)",
-    ]
-
-    /// Creates the schema once ("vouchers-v1"), under a transaction-scoped advisory lock.
+    /// Creates the schema once ("ledger-v1") and names the registry it keeps, under a
+    /// transaction-scoped advisory lock (several instances may start at once).
     func migrate() async throws {
         try await execute("BEGIN")
         do {
             try await execute("SELECT pg_advisory_xact_lock(7320261203)")
             try await execute("CREATE TABLE IF NOT EXISTS schema_migrations(version text PRIMARY KEY)")
-            let done = try await connection.query("SELECT count(*) FROM schema_migrations WHERE version = 'vouchers-v1'", logger: logger)
+            let done = try await connection.query("SELECT count(*) FROM schema_migrations WHERE version = 'ledger-v1'", logger: logger)
                 .collect().first!.decode(Int64.self)
             if done == 0 {
-                for statement in Self.schema { try await execute(statement) }
-                try await execute("INSERT INTO schema_migrations VALUES ('vouchers-v1')")
+                for statement in PostgresSetup.schema { try await execute(statement) }
+                try await execute("INSERT INTO schema_migrations VALUES ('ledger-v1')")
+                try await connection.query("INSERT INTO ledger_info VALUES (1, \(D.name))", logger: logger).collect()
             }
             try await execute("COMMIT")
         } catch {
@@ -130,14 +81,14 @@ public actor PostgresLedger: LedgerStore {
         }
     }
 
-    public func run(_ command: VoucherCommand, by actor: Actor, key: String, at now: Instant, rules: VoucherTradingRules) async throws -> LedgerOutcome {
+    public func run(_ command: D.Command, by actor: Actor, key: String, at now: Instant, rules: D.Rules) async throws -> LedgerOutcome {
         let request = try EventLog.canonicalJSON(command)
         do {
             return try await attempt(command, request: request, by: actor, key: key, at: now, rules: rules)
         } catch Unknown.commitOutcome {
             // The COMMIT's outcome is unknown: reconnect and ask the log. The key is there when
             // it committed (its stored answer is the reply); when absent, run the command again.
-            connection = try await Self.connect(location, logger: logger)
+            connection = try await PostgresSetup.connect(location, logger: logger)
             cache = nil
             return try await attempt(command, request: request, by: actor, key: key, at: now, rules: rules, afterUnknownCommit: true)
         }
@@ -145,10 +96,10 @@ public actor PostgresLedger: LedgerStore {
 
     enum Unknown: Error { case commitOutcome }
 
-    private func attempt(_ command: VoucherCommand, request: Data, by actor: Actor, key: String, at now: Instant, rules: VoucherTradingRules,
+    private func attempt(_ command: D.Command, request: Data, by actor: Actor, key: String, at now: Instant, rules: D.Rules,
                          afterUnknownCommit: Bool = false) async throws -> LedgerOutcome {
         try await execute("BEGIN")
-        let result: (outcome: LedgerOutcome, head: (seq: UInt64, hash: [UInt8], state: VoucherRegistry)?)
+        let result: (outcome: LedgerOutcome, head: (seq: UInt64, hash: [UInt8], state: D.State)?)
         do {
             // The append lock first: every statement after it sees every earlier commit.
             let head = try await connection.query("SELECT seq, hash FROM ledger_head WHERE id = 1 FOR UPDATE", logger: logger)
@@ -163,9 +114,9 @@ public actor PostgresLedger: LedgerStore {
                 return o
             }
             let headSeq = UInt64(head.0), headHash = [UInt8](head.1)
-            let state: VoucherRegistry
-            if let c = cache, c.seq == headSeq, c.hash == headHash { state = c.state } else { state = try await loadLog().replay() }
-            let step = LedgerStep.run(command, by: actor, at: now, rules: rules, on: state, head: (headSeq, headHash))
+            let state: D.State
+            if let c = cache, c.seq == headSeq, c.hash == headHash { state = c.state } else { state = try await loadLog().replay(D.self) }
+            let step = LedgerStep<D>.run(command, by: actor, at: now, rules: rules, on: state, head: (headSeq, headHash))
             for e in step.entries {
                 try await connection.query("""
                     INSERT INTO events(seq, type, payload, prev, hash) VALUES (\(Int64(e.seq)), \(e.type), \(Data(e.payload)), \(Data(e.prev)), \(Data(e.hash)))
@@ -173,7 +124,7 @@ public actor PostgresLedger: LedgerStore {
             }
             CrashPoint.reach("after-insert")
             try await connection.query("UPDATE ledger_head SET seq = \(Int64(step.newHead.seq)), hash = \(Data(step.newHead.hash)) WHERE id = 1", logger: logger).collect()
-            for r in step.changedRows { try await project(r) }
+            for (key, row) in step.changedRows { try await project(key, row) }
             CrashPoint.reach("after-projection")
             let answer = String(decoding: try EventLog.canonicalJSON(step.outcome), as: UTF8.self)
             try await connection.query("INSERT INTO commands(actor, key, request, outcome) VALUES (\(actor.id), \(key), \(request), \(answer))", logger: logger).collect()
@@ -188,14 +139,12 @@ public actor PostgresLedger: LedgerStore {
         return result.outcome
     }
 
-    private func project(_ r: ProjectionRow) async throws {
-        try await connection.query("""
-            INSERT INTO vouchers(number, issuance, first, last, holder, edition, reissued, state, first_sale_deadline, first_sale_done)
-            VALUES (\(r.number), \(r.issuance), \(r.first), \(r.last), \(r.holder), \(r.edition), \(r.reissued), \(r.state), \(r.firstSaleDeadlineMs), \(r.firstSaleDone))
-            ON CONFLICT (number) DO UPDATE SET issuance = excluded.issuance, first = excluded.first, last = excluded.last, holder = excluded.holder,
-              edition = excluded.edition, reissued = excluded.reissued, state = excluded.state,
-              first_sale_deadline = excluded.first_sale_deadline, first_sale_done = excluded.first_sale_done
-            """, logger: logger).collect()
+    private func project(_ key: String, _ row: String?) async throws {
+        if let row {
+            try await connection.query("INSERT INTO projection(key, row) VALUES (\(key), \(row)) ON CONFLICT (key) DO UPDATE SET row = excluded.row", logger: logger).collect()
+        } else {
+            try await connection.query("DELETE FROM projection WHERE key = \(key)", logger: logger).collect()
+        }
     }
 
     private func loadLog() async throws -> EventLog {
@@ -207,7 +156,7 @@ public actor PostgresLedger: LedgerStore {
         return EventLog(entries: entries)
     }
 
-    public func currentState() async throws -> VoucherRegistry { try await loadLog().replay() }
+    public func currentState() async throws -> D.State { try await loadLog().replay(D.self) }
     public func storedLog() async throws -> EventLog { try await loadLog() }
 
     /// The chain against the head, the projection against the replay — read in one REPEATABLE
@@ -217,16 +166,85 @@ public actor PostgresLedger: LedgerStore {
         do {
             let log = try await loadLog()
             let head = try await connection.query("SELECT seq, hash FROM ledger_head WHERE id = 1", logger: logger).collect().first!.decode((Int64, Data).self)
-            var rows: [ProjectionRow] = []
-            for try await (n, i, f, l, h, e, re, s, d, done) in try await connection.query("""
-                SELECT number, issuance, first, last, holder, edition, reissued, state, first_sale_deadline, first_sale_done FROM vouchers
-                """, logger: logger).decode((String, String, Int64, Int64, String, Int64, Bool, String, Int64, Bool).self) {
-                rows.append(ProjectionRow(number: n, issuance: i, first: f, last: l, holder: h, edition: e, reissued: re, state: s, firstSaleDeadlineMs: d, firstSaleDone: done))
-            }
+            var rows: [String: String] = [:]
+            for try await (key, row) in try await connection.query("SELECT key, row FROM projection", logger: logger).decode((String, String).self) { rows[key] = row }
             try await execute("COMMIT")
-            return LedgerStep.verify(log: log, head: (UInt64(head.0), [UInt8](head.1)), rows: rows)
+            return LedgerStep<D>.verify(log: log, head: (UInt64(head.0), [UInt8](head.1)), rows: rows)
         } catch {
             try? await execute("ROLLBACK")
+            throw error
+        }
+    }
+}
+
+/// What every PostgreSQL ledger shares: how to connect, the schema, the application role.
+public enum PostgresSetup {
+    /// The role the migration grants the application's rights to (no UPDATE or DELETE on events).
+    public static let applicationRole = "ecocredit_app"
+
+    static func connect(_ l: PostgresLocation, logger: Logger) async throws -> PostgresConnection {
+        let config = PostgresConnection.Configuration(host: l.host, port: l.port, username: l.user, password: l.password, database: l.database, tls: .disable)
+        return try await PostgresConnection.connect(configuration: config, id: Int.random(in: 0 ..< Int.max), logger: logger)
+    }
+
+    static let schema: [String] = [
+        "CREATE TABLE events(seq bigint PRIMARY KEY, type text NOT NULL, payload bytea NOT NULL, prev bytea NOT NULL, hash bytea NOT NULL)",
+        """
+        CREATE FUNCTION ecocredit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN RAISE EXCEPTION 'REG.APPEND_ONLY: events are never changed or deleted'; END $$
+        """,
+        "CREATE TRIGGER events_append_only BEFORE UPDATE OR DELETE ON events FOR EACH ROW EXECUTE FUNCTION ecocredit_append_only()",
+        "CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON events FOR EACH STATEMENT EXECUTE FUNCTION ecocredit_append_only()",
+        "CREATE TABLE ledger_head(id integer PRIMARY KEY CHECK (id = 1), seq bigint NOT NULL, hash bytea NOT NULL)",
+        "INSERT INTO ledger_head VALUES (1, 0, decode(repeat('00', 32), 'hex'))",
+        "CREATE TABLE commands(actor text NOT NULL, key text NOT NULL, request bytea NOT NULL, outcome text NOT NULL, PRIMARY KEY (actor, key))",
+        "CREATE TABLE projection(key text PRIMARY KEY, row text NOT NULL)",
+        "CREATE TABLE ledger_info(id integer PRIMARY KEY CHECK (id = 1), domain text NOT NULL)",
+        """
+        DO $$ BEGIN
+          IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '\(applicationRole)') THEN CREATE ROLE \(applicationRole) LOGIN; END IF;
+        END $$
+        """,
+        "REVOKE ALL ON events, ledger_head, commands, projection, ledger_info FROM PUBLIC",
+        "GRANT SELECT, INSERT ON events TO \(applicationRole)",
+        "GRANT SELECT, UPDATE ON ledger_head TO \(applicationRole)",
+        "GRANT SELECT, INSERT ON commands TO \(applicationRole)",
+        "GRANT SELECT, INSERT, UPDATE, DELETE ON projection TO \(applicationRole)",
+        "GRANT SELECT ON ledger_info TO \(applicationRole)",
+    ]
+
+}
+
+/// Where and as whom to connect, from `postgres://user[:password]@host[:port]/database`.
+public struct PostgresLocation: Sendable, Equatable {
+    public var host: String, port: Int, user: String, password: String?, database: String
+    public init(host: String, port: Int, user: String, password: String?, database: String) {
+        (self.host, self.port, self.user, self.password, self.database) = (host, port, user, password, database)
+    }
+    /// Parses a `postgres://` or `postgresql://` URL; nil when it is not one.
+    public init?(url: String) {
+        guard let c = URLComponents(string: url), ["postgres", "postgresql"].contains(c.scheme ?? ""),
+              let host = c.host, !host.isEmpty, let user = c.user, !user.isEmpty else { return nil }
+        let db = c.path.hasPrefix("/") ? String(c.path.dropFirst()) : c.path
+        self.init(host: host, port: c.port ?? 5432, user: user, password: c.password, database: db.isEmpty ? user : db)
+    }
+    /// The same server and database as another role.
+    public func `as`(_ user: String) -> PostgresLocation { var l = self; l.user = user; l.password = nil; return l }
+    public func database(_ name: String) -> PostgresLocation { var l = self; l.database = name; return l }
+
+    /// The URL of this location (no password).
+    public var url: String { "postgres://\(user)@\(host):\(port)/\(database)" }
+
+    /// Runs statements in one session (administration: creating and dropping databases).
+    public func execute(_ statements: [String]) async throws {
+        var logger = Logger(label: "ecocredit.ledger.postgres")
+        logger.logLevel = .error
+        let c = try await PostgresSetup.connect(self, logger: logger)
+        do {
+            for s in statements { _ = try await c.query(PostgresQuery(unsafeSQL: s), logger: logger).collect() }
+            try await c.close()
+        } catch {
+            try? await c.close()
             throw error
         }
     }

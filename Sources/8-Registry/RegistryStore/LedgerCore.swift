@@ -21,70 +21,43 @@ public struct LedgerOutcome: Sendable, Equatable, Codable {
 /// What `verify` found: the chain's damage, or a projection row that disagrees with the replay.
 public enum LedgerFinding: Error, Sendable, Equatable, CustomStringConvertible {
     case chain(String)
-    case projection(number: String, detail: String)
+    case projection(key: String, detail: String)
+    /// The ledger was made for another registry ("jiangyin-eco-voucher" opened as Shanwei's).
+    case domain(expected: String, found: String)
     public var description: String {
         switch self {
         case .chain(let d): return d
-        case let .projection(n, d): return "[LEDGER.PROJECTION] voucher \(n): \(d)"
+        case let .projection(k, d): return "[LEDGER.PROJECTION] \(k): \(d)"
+        case let .domain(e, f): return "[LEDGER.DOMAIN] this ledger is a \(f) registry, not \(e)"
         }
     }
 }
 
-/// One row of the `vouchers` projection, the same on every back end (integers and text only).
-public struct ProjectionRow: Sendable, Equatable, CustomStringConvertible {
-    public var number: String, issuance: String, first: Int64, last: Int64, holder: String
-    public var edition: Int64, reissued: Bool, state: String, firstSaleDeadlineMs: Int64, firstSaleDone: Bool
-
-    public init(number: String, issuance: String, first: Int64, last: Int64, holder: String, edition: Int64, reissued: Bool,
-                state: String, firstSaleDeadlineMs: Int64, firstSaleDone: Bool) {
-        (self.number, self.issuance, self.first, self.last, self.holder) = (number, issuance, first, last, holder)
-        (self.edition, self.reissued, self.state, self.firstSaleDeadlineMs, self.firstSaleDone) = (edition, reissued, state, firstSaleDeadlineMs, firstSaleDone)
-    }
-
-    public init(_ v: Voucher) {
-        self.init(number: v.number, issuance: v.issuance, first: v.range.first, last: v.range.last, holder: v.holder, edition: Int64(v.edition),
-                  reissued: v.reissued, state: Self.stateText(v.state), firstSaleDeadlineMs: v.firstSaleDeadline.milliseconds, firstSaleDone: v.firstSaleDone)
-    }
-
-    public var description: String {
-        "(\(issuance) \(first)…\(last) holder \(holder) edition \(edition)\(reissued ? " 补发" : "") \(state), first sale by \(firstSaleDeadlineMs)\(firstSaleDone ? " done" : ""))"
-    }
-
-    /// A voucher's state as the projection stores it ("held", "surrendered GY-7 by alice", …).
-    public static func stateText(_ s: Voucher.State) -> String {
-        switch s {
-        case .held: return "held"
-        case let .pendingHolderChange(buyer, price, total, buyout):
-            return "pending-holder-change to \(buyer) at \(price) fen/unit, \(total) fen\(buyout ? " (buyout at the minimum price, JY 27)" : "")"
-        case let .surrendered(landRef, by): return "surrendered \(landRef) by \(by)"
-        case .cancelled(let ref): return "cancelled \(ref)"
-        case .lossNoticed(let d): return "loss-noticed \(d)"
-        case .listed(let a):
-            return "listed \(a.id) asking \(a.askingFenPerUnit) fen/unit, closes \(a.closes), \(a.bids.count) bids, \(a.bids.filter { $0.revealed != nil }.count) revealed"
-        }
-    }
-}
-
-/// The part of a ledger write both back ends share, between "the head is locked and the state
+/// The part of a ledger write every back end shares, between "the head is locked and the state
 /// loaded" and "append these entries, write these rows": decide, apply, chain. Pure.
-public enum LedgerStep {
+public enum LedgerStep<D: RegistryDomain> {
     public struct Result: Sendable {
         public var entries: [EventLog.Entry]
-        public var next: VoucherRegistry
-        public var changedRows: [ProjectionRow]
+        public var next: D.State
+        /// The projection rows that changed: key → canonical row text (nil: removed).
+        public var changedRows: [(key: String, row: String?)]
         public var outcome: LedgerOutcome
         public var newHead: (seq: UInt64, hash: [UInt8])
     }
 
     /// Decides `command` on `state` (the registry as of the head `seq`, `hash`), applies its
     /// records (due transitions first) and chains them after the head.
-    public static func run(_ command: VoucherCommand, by actor: Actor, at now: Instant, rules: VoucherTradingRules,
-                           on state: VoucherRegistry, head: (seq: UInt64, hash: [UInt8])) -> Result {
-        let decision = VoucherRules.decide(state, command, by: actor, at: now, rules: rules)
+    public static func run(_ command: D.Command, by actor: Actor, at now: Instant, rules: D.Rules,
+                           on state: D.State, head: (seq: UInt64, hash: [UInt8])) -> Result {
+        let decision = D.decide(state, command, by: actor, at: now, rules: rules)
         var next = state
-        for r in decision.records { VoucherRules.apply(r, to: &next) }
+        for r in decision.records { D.apply(r, to: &next) }
         let entries = EventLog.chain(decision.records, after: head.seq, head: head.hash)
-        let changed = next.vouchers.filter { state.vouchers[$0.key] != $0.value }.map { ProjectionRow($0.value) }.sorted { $0.number < $1.number }
+        let keys = Set(decision.records.flatMap { D.keys(of: $0) }).sorted()
+        let changed = keys.compactMap { k -> (key: String, row: String?)? in
+            let new = D.row(k, in: next)
+            return new == D.row(k, in: state) ? nil : (k, new)
+        }
         let r = decision.refusal
         let outcome = LedgerOutcome(appended: entries.map(\.seq), refusal: r?.code, refusalZh: r?.message.zh, refusalEn: r?.message.en,
                                     article: r?.article, replayed: false)
@@ -93,41 +66,40 @@ public enum LedgerStep {
     }
 
     /// Checks a stored log against its stored head and the stored projection against the replay:
-    /// the number of events verified, or the first thing wrong (naming the sequence number or voucher).
-    public static func verify(log: EventLog, head: (seq: UInt64, hash: [UInt8]), rows: [ProjectionRow]) -> Swift.Result<Int, LedgerFinding> {
-        let state: VoucherRegistry
+    /// the number of events verified, or the first thing wrong (naming the sequence number or key).
+    public static func verify(log: EventLog, head: (seq: UInt64, hash: [UInt8]), rows: [String: String]) -> Swift.Result<Int, LedgerFinding> {
+        let state: D.State
         do {
-            _ = try log.verify(expectedHead: head)
+            _ = try log.verify(D.Record.self, expectedHead: head)
             guard UInt64(log.entries.count) == head.seq else {
                 return .failure(.chain("[LEDGER.HEAD] the head names event \(head.seq), the log holds \(log.entries.count)"))
             }
-            state = try log.replay()
+            state = try log.replay(D.self)
         } catch let d as EventLog.Damage {
             return .failure(.chain(d.description))
         } catch {
             return .failure(.chain("[LEDGER.PAYLOAD] \(error)"))
         }
-        var stored: [String: ProjectionRow] = [:]
-        for r in rows { stored[r.number] = r }
-        for number in Set(stored.keys).union(state.vouchers.keys).sorted() {
-            guard let v = state.vouchers[number] else { return .failure(.projection(number: number, detail: "in the table, not in the replay")) }
-            guard let row = stored[number] else { return .failure(.projection(number: number, detail: "in the replay, not in the table")) }
-            let expected = ProjectionRow(v)
-            guard row == expected else { return .failure(.projection(number: number, detail: "the row \(row) is not the replay's \(expected)")) }
+        let replayed = D.keys(of: state)
+        for key in Set(rows.keys).union(replayed).sorted() {
+            guard let expected = D.row(key, in: state) else { return .failure(.projection(key: key, detail: "in the table, not in the replay")) }
+            guard let row = rows[key] else { return .failure(.projection(key: key, detail: "in the replay, not in the table")) }
+            guard row == expected else { return .failure(.projection(key: key, detail: "the row \(row) is not the replay's \(expected)")) }
         }
         return .success(log.entries.count)
     }
 }
 
-/// A ledger on some back end, as the conformance suite, the CLI and the service use it. Every
-/// write runs under the one append lock (SQLite: `BEGIN IMMEDIATE`; PostgreSQL: the head row
-/// `FOR UPDATE`) and is acknowledged only once durable.
-public protocol LedgerStore: Sendable {
+/// A ledger of one registry on some back end, as the conformance suite, the CLI and the service
+/// use it. Every write runs under the one append lock (SQLite: `BEGIN IMMEDIATE`; PostgreSQL: the
+/// head row `FOR UPDATE`) and is acknowledged only once durable.
+public protocol LedgerStore<Domain>: Sendable {
+    associatedtype Domain: RegistryDomain
     /// Runs one command: due transitions caught up, decided, appended, projected and its key
     /// recorded, all or nothing. `key`: the client's idempotency key (unique per actor).
-    func run(_ command: VoucherCommand, by actor: Actor, key: String, at now: Instant, rules: VoucherTradingRules) async throws -> LedgerOutcome
-    /// The registry as the stored projection's log replays it.
-    func currentState() async throws -> VoucherRegistry
+    func run(_ command: Domain.Command, by actor: Actor, key: String, at now: Instant, rules: Domain.Rules) async throws -> LedgerOutcome
+    /// The registry the stored log replays to.
+    func currentState() async throws -> Domain.State
     /// The stored log, in sequence order.
     func storedLog() async throws -> EventLog
     /// The chain against its head and the projection against the replay.

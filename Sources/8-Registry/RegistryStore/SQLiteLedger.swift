@@ -3,8 +3,8 @@ import GRDB
 import Plumbing
 import Registry
 
-/// The voucher registry stored in SQLite (GRDB): the hash-chained events, the chain head, the
-/// commands already answered (idempotency keys) and the projection of vouchers, changed together
+/// A registry stored in SQLite (GRDB): the hash-chained events, the chain head, the
+/// commands already answered (idempotency keys) and the projection (one row per aggregate), changed together
 /// in one `BEGIN IMMEDIATE` transaction — SQLite's write lock is the one append lock, so the
 /// chain cannot fork however many processes write. `synchronous = FULL`: a command acknowledged
 /// is on disk. Triggers refuse UPDATE and DELETE on events.
@@ -14,13 +14,13 @@ import Registry
 ///
 /// `@unchecked Sendable`: the only mutable member, `cache`, is read and written only inside
 /// GRDB's serial writer (`writeWithoutTransaction`), one closure at a time.
-public final class SQLiteLedger: @unchecked Sendable {
+public final class SQLiteLedger<D: RegistryDomain>: @unchecked Sendable {
     let db: DatabaseQueue
     public let path: String
     /// The registry as of the head (seq, hash) it was replayed to: a command whose transaction
     /// finds the same head uses it instead of replaying the log again (another process's append
     /// moves the head, and the next command replays).
-    private var cache: (seq: Int64, hash: Data, state: VoucherRegistry)?
+    private var cache: (seq: Int64, hash: Data, state: D.State)?
 
     /// Opens (creating when absent) the ledger at `path`.
     /// `durable: false` (tests of logic only) leaves fsync to the OS (`synchronous = OFF`); the
@@ -35,11 +35,17 @@ public final class SQLiteLedger: @unchecked Sendable {
         self.path = path
         db = try DatabaseQueue(path: path, configuration: config)
         try Self.migrator.migrate(db)
+        // The registry this ledger keeps: set by whoever made it, refused to any other domain.
+        let kind = try db.write { db -> String in
+            try db.execute(sql: "INSERT OR IGNORE INTO ledger_info(id, domain) VALUES (1, ?)", arguments: [D.name])
+            return try String.fetchOne(db, sql: "SELECT domain FROM ledger_info WHERE id = 1")!
+        }
+        guard kind == D.name else { throw LedgerFinding.domain(expected: D.name, found: kind) }
     }
 
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
-        m.registerMigration("vouchers-v1") { db in
+        m.registerMigration("ledger-v1") { db in
             try db.execute(sql: """
                 CREATE TABLE events(seq INTEGER PRIMARY KEY, type TEXT NOT NULL, payload BLOB NOT NULL, prev BLOB NOT NULL, hash BLOB NOT NULL);
                 CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events BEGIN SELECT RAISE(ABORT, 'REG.APPEND_ONLY: events are never changed'); END;
@@ -47,9 +53,8 @@ public final class SQLiteLedger: @unchecked Sendable {
                 CREATE TABLE ledger_head(id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL, hash BLOB NOT NULL);
                 INSERT INTO ledger_head VALUES (1, 0, zeroblob(32));
                 CREATE TABLE commands(actor TEXT NOT NULL, key TEXT NOT NULL, request BLOB NOT NULL, outcome TEXT NOT NULL, PRIMARY KEY (actor, key));
-                CREATE TABLE vouchers(number TEXT PRIMARY KEY, issuance TEXT NOT NULL, first INTEGER NOT NULL, last INTEGER NOT NULL,
-                                      holder TEXT NOT NULL, edition INTEGER NOT NULL, reissued INTEGER NOT NULL, state TEXT NOT NULL,
-                                      first_sale_deadline INTEGER NOT NULL, first_sale_done INTEGER NOT NULL);
+                CREATE TABLE projection(key TEXT PRIMARY KEY, row TEXT NOT NULL);
+                CREATE TABLE ledger_info(id INTEGER PRIMARY KEY CHECK (id = 1), domain TEXT NOT NULL);
                 """)
         }
         return m
@@ -61,11 +66,11 @@ public final class SQLiteLedger: @unchecked Sendable {
     /// appends, updates the projection, records the idempotency key — all or nothing. `key`: the
     /// client's idempotency key; the same key with the same command returns the first answer, with
     /// another command `REG.IDEMPOTENCY_MISMATCH`.
-    public func execute(_ command: VoucherCommand, by actor: Actor, key: String, at now: Instant, rules: VoucherTradingRules) throws -> Outcome {
+    public func execute(_ command: D.Command, by actor: Actor, key: String, at now: Instant, rules: D.Rules) throws -> Outcome {
         let request = try EventLog.canonicalJSON(command)
         return try db.writeWithoutTransaction { db in
             var outcome: Outcome! = nil
-            var pending: (seq: Int64, hash: Data, state: VoucherRegistry)? = nil
+            var pending: (seq: Int64, hash: Data, state: D.State)? = nil
             try db.inTransaction(.immediate) {
                 if let row = try Row.fetchOne(db, sql: "SELECT request, outcome FROM commands WHERE actor = ? AND key = ?", arguments: [actor.id, key]) {
                     guard (row["request"] as Data) == request else { outcome = .idempotencyMismatch; return .rollback }
@@ -75,9 +80,9 @@ public final class SQLiteLedger: @unchecked Sendable {
                 }
                 let head = try Row.fetchOne(db, sql: "SELECT seq, hash FROM ledger_head WHERE id = 1")!
                 let headSeq: Int64 = head["seq"], headHash: Data = head["hash"]
-                let state: VoucherRegistry
+                let state: D.State
                 if let c = cache, c.seq == headSeq, c.hash == headHash { state = c.state } else { state = try Self.load(db).state }
-                let step = LedgerStep.run(command, by: actor, at: now, rules: rules, on: state, head: (UInt64(headSeq), [UInt8](headHash)))
+                let step = LedgerStep<D>.run(command, by: actor, at: now, rules: rules, on: state, head: (UInt64(headSeq), [UInt8](headHash)))
                 for e in step.entries {
                     try db.execute(sql: "INSERT INTO events(seq, type, payload, prev, hash) VALUES (?, ?, ?, ?, ?)",
                                    arguments: [Int64(e.seq), e.type, Data(e.payload), Data(e.prev), Data(e.hash)])
@@ -85,7 +90,7 @@ public final class SQLiteLedger: @unchecked Sendable {
                 CrashPoint.reach("after-insert")
                 let newSeq = Int64(step.newHead.seq), newHash = Data(step.newHead.hash)
                 try db.execute(sql: "UPDATE ledger_head SET seq = ?, hash = ? WHERE id = 1", arguments: [newSeq, newHash])
-                for row in step.changedRows { try Self.project(db, row) }
+                for (key, row) in step.changedRows { try Self.project(db, key, row) }
                 CrashPoint.reach("after-projection")
                 pending = (newSeq, newHash, step.next)
                 outcome = step.outcome
@@ -100,34 +105,29 @@ public final class SQLiteLedger: @unchecked Sendable {
     }
 
     /// The registry as the stored projection holds it (readers).
-    public func state() throws -> VoucherRegistry { try db.read { try Self.load($0).state } }
+    public func state() throws -> D.State { try db.read { try Self.load($0).state } }
 
     /// The stored log (auditors, export).
     public func log() throws -> EventLog { try db.read { try Self.load($0, replay: false).log } }
 
     /// Reads the log and replays it.
-    static func load(_ db: Database, replay: Bool = true) throws -> (log: EventLog, state: VoucherRegistry) {
+    static func load(_ db: Database, replay: Bool = true) throws -> (log: EventLog, state: D.State) {
         let rows = try Row.fetchAll(db, sql: "SELECT seq, type, payload, prev, hash FROM events ORDER BY seq")
         let log = EventLog(entries: rows.map { r in
             EventLog.Entry(seq: UInt64(r["seq"] as Int64), type: r["type"], payload: [UInt8](r["payload"] as Data),
                            prev: [UInt8](r["prev"] as Data), hash: [UInt8](r["hash"] as Data))
         })
-        return (log, replay ? try log.replay() : VoucherRegistry())
+        return (log, replay ? try log.replay(D.self) : D.initial())
     }
 
-    /// Writes one projection row (a voucher that changed).
-    static func project(_ db: Database, _ r: ProjectionRow) throws {
-        try db.execute(sql: """
-            INSERT INTO vouchers(number, issuance, first, last, holder, edition, reissued, state, first_sale_deadline, first_sale_done)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT(number) DO UPDATE SET issuance = excluded.issuance, first = excluded.first, last = excluded.last, holder = excluded.holder,
-              edition = excluded.edition, reissued = excluded.reissued, state = excluded.state,
-              first_sale_deadline = excluded.first_sale_deadline, first_sale_done = excluded.first_sale_done
-            """, arguments: [r.number, r.issuance, r.first, r.last, r.holder, r.edition, r.reissued ? 1 : 0, r.state, r.firstSaleDeadlineMs, r.firstSaleDone ? 1 : 0])
+    /// Writes (or removes) one projection row.
+    static func project(_ db: Database, _ key: String, _ row: String?) throws {
+        if let row {
+            try db.execute(sql: "INSERT INTO projection(key, row) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET row = excluded.row", arguments: [key, row])
+        } else {
+            try db.execute(sql: "DELETE FROM projection WHERE key = ?", arguments: [key])
+        }
     }
-
-    /// A voucher's state as the projection stores it.
-    public static func stateText(_ s: Voucher.State) -> String { ProjectionRow.stateText(s) }
 
     public typealias Finding = LedgerFinding
 
@@ -137,21 +137,22 @@ public final class SQLiteLedger: @unchecked Sendable {
         try db.read { db in
             let (log, _) = try Self.load(db, replay: false)
             let head = try Row.fetchOne(db, sql: "SELECT seq, hash FROM ledger_head WHERE id = 1")!
-            let rows = try Row.fetchAll(db, sql: "SELECT number, issuance, first, last, holder, edition, reissued, state, first_sale_deadline, first_sale_done FROM vouchers").map { r in
-                ProjectionRow(number: r["number"], issuance: r["issuance"], first: r["first"], last: r["last"], holder: r["holder"], edition: r["edition"],
-                              reissued: (r["reissued"] as Int64) != 0, state: r["state"], firstSaleDeadlineMs: r["first_sale_deadline"],
-                              firstSaleDone: (r["first_sale_done"] as Int64) != 0)
-            }
-            return LedgerStep.verify(log: log, head: (UInt64(head["seq"] as Int64), [UInt8](head["hash"] as Data)), rows: rows)
+            var rows: [String: String] = [:]
+            for r in try Row.fetchAll(db, sql: "SELECT key, row FROM projection") { rows[r["key"]] = r["row"] }
+            return LedgerStep<D>.verify(log: log, head: (UInt64(head["seq"] as Int64), [UInt8](head["hash"] as Data)), rows: rows)
         }
     }
 }
 
 extension SQLiteLedger: LedgerStore {
-    public func run(_ command: VoucherCommand, by actor: Actor, key: String, at now: Instant, rules: VoucherTradingRules) async throws -> LedgerOutcome {
+    public typealias Domain = D
+    public func run(_ command: D.Command, by actor: Actor, key: String, at now: Instant, rules: D.Rules) async throws -> LedgerOutcome {
         try execute(command, by: actor, key: key, at: now, rules: rules)
     }
-    public func currentState() async throws -> VoucherRegistry { try state() }
+    public func currentState() async throws -> D.State { try state() }
     public func storedLog() async throws -> EventLog { try log() }
     public func check() async throws -> Result<Int, LedgerFinding> { try verify() }
 }
+
+/// The Jiangyin voucher registry in SQLite.
+public typealias VoucherLedger = SQLiteLedger<JiangyinVouchers>

@@ -72,8 +72,8 @@ struct LedgerOptions: ParsableArguments {
     }
 
     func run(_ command: VoucherCommand, rules: VoucherTradingRules) throws {
-        let ledger: SQLiteLedger
-        do { ledger = try SQLiteLedger(path: self.ledger) } catch {
+        let ledger: VoucherLedger
+        do { ledger = try VoucherLedger(path: self.ledger) } catch {
             emitError("\(self.ledger): [LEDGER.UNREADABLE] 台账无法打开 / the ledger cannot be opened: \(error)"); throw ExitCode(Exit.unusable)
         }
         let outcome = try ledger.execute(command, by: try actorValue(), key: key ?? UUID().uuidString, at: try instant(), rules: rules)
@@ -197,7 +197,7 @@ extension RegistryCommand {
         @Option(help: "Your price in integer fen per voucher unit.") var fenPerUnit: Int64
         func run() throws {
             let me = try options.actorValue()
-            guard case .listed(let a)? = try SQLiteLedger(path: options.ledger).state().vouchers[number]?.state else {
+            guard case .listed(let a)? = try VoucherLedger(path: options.ledger).state().vouchers[number]?.state else {
                 emitError("[REG.STATE_CONFLICT] 生态券“\(number)”未挂牌 / voucher \(number) is not listed"); throw ExitCode(Exit.failed)
             }
             var rng = SystemRandomNumberGenerator()
@@ -226,12 +226,12 @@ extension RegistryCommand {
         @Flag var csv = false
         @Flag(name: .customLong("public")) var publicView = false
         func run() throws {
-            let state = try SQLiteLedger(path: ledger).state()
+            let state = try VoucherLedger(path: ledger).state()
             let header = ["number", "issuance", "serials", "units", "holder", "edition", "state"]
             var rows = [header]
             for v in state.vouchers.values.sorted(by: { $0.number < $1.number }) {
                 rows.append([v.number, v.issuance, v.range.description, VoucherUnits.text(v.quantity), publicView ? "—" : v.holder,
-                             "\(v.edition)\(v.reissued ? " 补发" : "")", SQLiteLedger.stateText(v.state)])
+                             "\(v.edition)\(v.reissued ? " 补发" : "")", VoucherRow.stateText(v.state)])
             }
             if csv { emit(rows.map { $0.map(CSVField.quote).joined(separator: ",") }.joined(separator: "\n")) }
             else { emit(rows.map { $0.joined(separator: "\t") }.joined(separator: "\n")) }
@@ -250,7 +250,7 @@ struct LedgerCommand: ParsableCommand {
         @Argument var ledger: String
         func run() throws {
             guard FileManager.default.fileExists(atPath: ledger) else { emitError("\(ledger): [LEDGER.NOT_FOUND] no such ledger"); throw ExitCode(Exit.unusable) }
-            let log = try SQLiteLedger(path: ledger).log()
+            let log = try VoucherLedger(path: ledger).log()
             for e in log.entries {
                 emit("{\"hash\":\"\(hexadecimal(e.hash))\",\"payload\":\(JSONText.string(String(decoding: e.payload, as: UTF8.self))),\"prev\":\"\(hexadecimal(e.prev))\",\"seq\":\(e.seq),\"type\":\(JSONText.string(e.type))}")
             }
@@ -262,7 +262,7 @@ struct LedgerCommand: ParsableCommand {
         @Argument var ledger: String
         func run() throws {
             guard FileManager.default.fileExists(atPath: ledger) else { emitError("\(ledger): [LEDGER.NOT_FOUND] no such ledger"); throw ExitCode(Exit.unusable) }
-            switch try SQLiteLedger(path: ledger).verify() {
+            switch try VoucherLedger(path: ledger).verify() {
             case .success(let n): emit("ledger verified: \(n) events, chain and projections agree")
             case .failure(let f): emitError("\(ledger): \(f)"); throw ExitCode(Exit.failed)
             }
