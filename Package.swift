@@ -110,7 +110,7 @@ let package = Package(
         .testTarget(name: "SubmissionTests", dependencies: ["Submission", "GeoCore", "SampleData", "Measure"]),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "RegistryStore", "RegistryPostgres", "Rules", "Plumbing", "SampleData",
                                                        .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "VerifyTests", dependencies: ["Verify", "Submission", "GeoCore", "SampleData", "Rules", "FuzzHarness", "Workflow", "Outputs", "Check", "Annex",
+        .testTarget(name: "VerifyTests", dependencies: ["Verify", "Submission", "GeoCore", "SampleData", "Rules", "FuzzHarness", "Workflow", "Outputs", "Check", "Annex", "Registry",
                                                      .product(name: "Crypto", package: "swift-crypto"),
                                                      .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
     ],

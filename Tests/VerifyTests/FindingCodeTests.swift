@@ -9,6 +9,7 @@ import Annex
 import Workflow
 import Outputs
 import Check
+import Registry
 import Rules
 @testable import GeoCore
 @testable import Verify
@@ -273,7 +274,7 @@ final class FindingCodeTests: XCTestCase {
             MeasureError.thresholdMissing(key: "beachWidth", rulebook: "shanwei-coastline 2026.1-draft"), MeasureError.workloadTooLarge(detail: d),
             WorkflowError.measuring(bundle: "/b", underlying: MeasureError.workloadTooLarge(detail: d)),
             OutputError.symlink(path: "/o"), OutputError.notAFolder(path: "/o"), OutputError.notOurs(path: "/o"), OutputError.cannotWrite(path: "/o", detail: d),
-            CheckError.invalidInput(d), CheckError.overflow("9 cm × 9 fen/m"), AnnexError.resourceMissing("annex.mustache"),
+            MoneyError.invalidInput(d), MoneyError.overflow("9 cm × 9 fen/m"), AnnexError.resourceMissing("annex.mustache"),
         ]
         for e in errors {
             XCTAssertEqual(LanguageScan.englishWords(e.message.zh), [], "\(e.code): \(e.message.zh)")

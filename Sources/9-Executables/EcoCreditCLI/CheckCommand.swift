@@ -1,6 +1,7 @@
 import ArgumentParser
 import BundleMeasure
 import Check
+import Registry
 import Foundation
 import GeoCore
 import Rules
@@ -82,7 +83,7 @@ struct SplitCommand: ParsableCommand {
     func run() throws {
         do { try split() }
         catch let e as RulesError { emitError(e, context: rulebook ?? "shanwei-coastline"); throw ExitCode(Exit.rulebook) }
-        catch let e as CheckError { emitError(e); throw ExitCode(Exit.unusable) }
+        catch let e as MoneyError { emitError(e); throw ExitCode(Exit.unusable) }
     }
 
     func split() throws {

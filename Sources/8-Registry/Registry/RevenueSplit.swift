@@ -41,9 +41,9 @@ public struct RevenueSplit: Sendable, Equatable {
     ///   - districtType: "county" (Lufeng, Haifeng: city/county/town) or "district" (city
     ///     district, Honghaiwan: city/district/town), from the rulebook's district table.
     public init(totalFen: Int64, sale: Sale, socialShare: Share, districtType: String, revenue: Rulebook.Revenue) throws {
-        guard totalFen >= 0 else { throw CheckError.invalidInput("the total must not be negative") }
+        guard totalFen >= 0 else { throw MoneyError.invalidInput("the total must not be negative") }
         guard let gov = revenue.governmentSplits[districtType] else {
-            throw CheckError.invalidInput("district type \(districtType) is not one of \(revenue.governmentSplits.keys.sorted().joined(separator: ", "))")
+            throw MoneyError.invalidInput("district type \(districtType) is not one of \(revenue.governmentSplits.keys.sorted().joined(separator: ", "))")
         }
         total = totalFen
         var parts: [Part] = [], steps: [String] = []
@@ -95,13 +95,13 @@ public struct RevenueSplit: Sendable, Equatable {
     /// rulebook's bounds; rounded down to the fen (computed on whole centimetres).
     public static func price(centimetres: Int64, fenPerMetre: Int64, bounds: Rulebook.PriceBounds) throws -> Int64 {
         guard fenPerMetre >= bounds.minFenPerMetre, fenPerMetre <= bounds.maxFenPerMetre else {
-            throw CheckError.invalidInput("price \(yuan(fenPerMetre)) yuan/m lies outside \(yuan(bounds.minFenPerMetre))–\(yuan(bounds.maxFenPerMetre)) yuan/m (\(bounds.article))")
+            throw MoneyError.invalidInput("price \(yuan(fenPerMetre)) yuan/m lies outside \(yuan(bounds.minFenPerMetre))–\(yuan(bounds.maxFenPerMetre)) yuan/m (\(bounds.article))")
         }
-        guard centimetres >= 0 else { throw CheckError.invalidInput("the length must not be negative") }
+        guard centimetres >= 0 else { throw MoneyError.invalidInput("the length must not be negative") }
         // The product in 128 bits, then ÷ 100: an amount past Int64's range (9.2e16 yuan) is an
         // error with a code, never a trap.
         let p = fenPerMetre.multipliedFullWidth(by: centimetres)
-        guard p.high < 50 else { throw CheckError.overflow("\(centimetres) cm × \(fenPerMetre) fen/m") }   // 50·2^64 ≤ 100·(2^63 − 1)
+        guard p.high < 50 else { throw MoneyError.overflow("\(centimetres) cm × \(fenPerMetre) fen/m") }   // 50·2^64 ≤ 100·(2^63 − 1)
         return Int64(100).dividingFullWidth((high: p.high, low: p.low)).quotient
     }
 
@@ -113,13 +113,14 @@ public struct RevenueSplit: Sendable, Equatable {
     }
 }
 
-public enum CheckError: CodedError, Sendable {
+/// Money that cannot be computed exactly: a bad input, or an amount beyond Int64 fen.
+public enum MoneyError: CodedError, Sendable {
     case invalidInput(String)
     /// An amount of money or a quantity beyond the integer range.
     case overflow(String)
     public var code: String {
         switch self {
-        case .invalidInput: return "CHECK.INVALID_INPUT"
+        case .invalidInput: return "MONEY.INVALID_INPUT"
         case .overflow: return "MONEY.OVERFLOW"
         }
     }
