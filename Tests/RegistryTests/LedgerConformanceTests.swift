@@ -7,40 +7,58 @@ import SampleData
 @testable import RegistryStore
 import RegistryPostgres
 
-/// One back end under test: fresh ledgers, more handles (connections) to the same one, and raw
-/// SQL as the database owner would type it (triggers off) or under the application's own role.
+/// One back end under test: fresh ledgers of any registry, more handles (connections) to the
+/// same one, and raw SQL as the database owner would type it (triggers off) or under the
+/// application's own role.
 struct BackEnd: Sendable {
     enum Dialect: Sendable { case sqlite, postgres }
     let dialect: Dialect
-    /// A new, empty ledger; returns how to open handles to it and to run SQL on it.
-    let fresh: @Sendable () async throws -> Ledger
+    /// PostgreSQL: the server as its superuser.
+    var admin: PostgresLocation? = nil
 
-    struct Ledger: Sendable {
-        let open: @Sendable () async throws -> any LedgerStore<JiangyinVouchers>
+    struct Ledger<D: RegistryDomain>: Sendable {
+        let open: @Sendable () async throws -> any LedgerStore<D>
         let asOwner: @Sendable (_ statements: [String]) async throws -> Void
         let asApplication: @Sendable (_ statement: String) async throws -> Void
-        /// Where a separate process finds it (PostgreSQL: a URL as the owner).
-        var url: @Sendable () async throws -> String = { "" }
+        /// Where a separate process finds it: a SQLite path or a PostgreSQL URL.
+        let target: [String]
     }
 
-    static let sqlite = BackEnd(dialect: .sqlite) {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ecocredit-ledger-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let p = dir + "/ledger.sqlite"
-        _ = try VoucherLedger(path: p)
-        return Ledger(open: { try VoucherLedger(path: p) },
-                      asOwner: { statements in
-                          try DatabaseQueue(path: p).write { db in
-                              try db.execute(sql: "DROP TRIGGER events_append_only_update; DROP TRIGGER events_append_only_delete")
-                              for s in statements { try db.execute(sql: s) }
-                          }
-                      },
-                      asApplication: { s in try DatabaseQueue(path: p).write { try $0.execute(sql: s) } })
+    /// A new, empty ledger of registry `D`.
+    func fresh<D: RegistryDomain>(_: D.Type = JiangyinVouchers.self) async throws -> Ledger<D> {
+        switch dialect {
+        case .sqlite:
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ecocredit-ledger-\(UUID().uuidString)").path
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            let p = dir + "/ledger.sqlite"
+            _ = try SQLiteLedger<D>(path: p)
+            return Ledger(open: { try SQLiteLedger<D>(path: p) },
+                          asOwner: { statements in
+                              try DatabaseQueue(path: p).write { db in
+                                  try db.execute(sql: "DROP TRIGGER events_append_only_update; DROP TRIGGER events_append_only_delete")
+                                  for s in statements { try db.execute(sql: s) }
+                              }
+                          },
+                          asApplication: { s in try DatabaseQueue(path: p).write { try $0.execute(sql: s) } },
+                          target: ["--sqlite", p])
+        case .postgres:
+            let name = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+            try await admin!.execute(["CREATE DATABASE \(name)"])
+            let here = admin!.database(name)
+            let first = try await PostgresLedger<D>.open(here)
+            await first.close()
+            return Ledger(open: { try await PostgresLedger<D>.open(here, migrate: false) },
+                          asOwner: { statements in try await here.execute(["ALTER TABLE events DISABLE TRIGGER USER"] + statements) },
+                          asApplication: { s in try await here.as(PostgresSetup.applicationRole).execute([s]) },
+                          target: ["--postgres", here.url])
+        }
     }
 
-    /// PostgreSQL at `ECOCREDIT_TEST_PG_URL` (a superuser: the tests create a database per ledger
-    /// and drop it at the end), or nil with a printed notice — a failure when `ECOCREDIT_REQUIRE_PG`
-    /// is set (CI, through `make test`, always starts a server).
+    static let sqlite = BackEnd(dialect: .sqlite)
+
+    /// PostgreSQL at `ECOCREDIT_TEST_PG_URL` (a superuser: the tests create a database per ledger),
+    /// or nil with a printed notice — a failure when `ECOCREDIT_REQUIRE_PG` is set (CI, through
+    /// `make test`, always starts a server).
     static func postgres(file: StaticString = #filePath, line: UInt = #line) -> BackEnd? {
         guard let url = ProcessInfo.processInfo.environment["ECOCREDIT_TEST_PG_URL"], let admin = PostgresLocation(url: url) else {
             if ProcessInfo.processInfo.environment["ECOCREDIT_REQUIRE_PG"] != nil {
@@ -50,21 +68,7 @@ struct BackEnd: Sendable {
             }
             return nil
         }
-        return BackEnd(dialect: .postgres) {
-            let name = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
-            try await admin.execute(["CREATE DATABASE \(name)"])
-            let here = admin.database(name)
-            let first = try await PostgresLedger<JiangyinVouchers>.open(here)
-            await first.close()
-            return Ledger(open: { try await PostgresLedger<JiangyinVouchers>.open(here, migrate: false) },
-                          asOwner: { statements in
-                              try await here.execute(["ALTER TABLE events DISABLE TRIGGER USER"] + statements)
-                          },
-                          asApplication: { s in
-                              try await here.as(PostgresSetup.applicationRole).execute([s])
-                          },
-                          url: { here.url })
-        }
+        return BackEnd(dialect: .postgres, admin: admin)
     }
 
     /// SQLite always; PostgreSQL when configured.
@@ -115,7 +119,7 @@ final class LedgerConformanceTests: XCTestCase {
     func testEventsAreAppendOnlyAndTamperingIsFound() async throws {
         for backEnd in BackEnd.all() {
             let t0 = self.t0
-            func setUp() async throws -> BackEnd.Ledger {
+            func setUp() async throws -> BackEnd.Ledger<JiangyinVouchers> {
                 let store = try await backEnd.fresh()
                 let ledger = try await store.open()
                 try await issue(ledger, "JY-1", 10_000, at: t0)
@@ -203,7 +207,7 @@ final class LedgerConformanceTests: XCTestCase {
         for backEnd in BackEnd.all() {
             let store = try await backEnd.fresh()
             // SQLite without fsync here: this test is of the decisions, not of durability (the crash tests are).
-            let ledger: any LedgerStore<JiangyinVouchers> = backEnd.dialect == .sqlite ? try VoucherLedger(path: (try await store.open() as! VoucherLedger).path, durable: false)
+            let ledger: any LedgerStore<JiangyinVouchers> = backEnd.dialect == .sqlite ? try VoucherLedger(path: store.target[1], durable: false)
                                                                      : try await store.open()
             var source = RandomCommands(seed: seed)
             var model = Desk()

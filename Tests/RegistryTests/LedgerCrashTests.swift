@@ -44,11 +44,7 @@ final class LedgerCrashTests: XCTestCase {
         let moments = ProcessInfo.processInfo.environment["ASAN_OPTIONS"] == nil ? 100 : 10
         for backEnd in BackEnd.all() {
             let store = try await backEnd.fresh()
-            let target: [String]
-            switch backEnd.dialect {
-            case .sqlite: target = ["--sqlite", (try await store.open() as! VoucherLedger).path]
-            case .postgres: target = ["--postgres", try await store.url()]
-            }
+            let target = store.target
             // How long a whole run of 20 commands takes, to spread the kills over it (start-up included).
             let t0 = Date()
             var acked = try load(target, from: 0, count: 20, killAfter: nil).count

@@ -23,6 +23,16 @@ public struct Refusal: CodedError, Sendable, Equatable {
         case biddingClosed = "REG.BIDDING_CLOSED"
         case bidAlreadyPlaced = "REG.BID_ALREADY_PLACED"
         case bidInvalid = "REG.BID_INVALID"
+        case unknownLot = "REG.UNKNOWN_LOT"
+        case unknownPlan = "REG.UNKNOWN_PLAN"
+        case unknownAuction = "REG.UNKNOWN_AUCTION"
+        case unknownDistrict = "REG.UNKNOWN_DISTRICT"
+        case priceOutOfBounds = "REG.PRICE_OUT_OF_BOUNDS"
+        case deadlinePassed = "REG.DEADLINE_PASSED"
+        case publicityOver = "REG.PUBLICITY_OVER"
+        case publicityNotOver = "REG.PUBLICITY_NOT_OVER"
+        case objectionPending = "REG.OBJECTION_PENDING"
+        case overpayment = "REG.OVERPAYMENT"
     }
     public var reason: Code
     /// The article the refusal enforces ("JY Art. 36").

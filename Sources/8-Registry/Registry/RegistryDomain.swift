@@ -21,8 +21,8 @@ public protocol RegistryDomain: Sendable {
     /// Decides a command: the due transitions of what it touches first (I16), then its events or a refusal. No I/O.
     static func decide(_ state: State, _ command: Command, by actor: Actor, at now: Instant, rules: Rules) -> (records: [Record], refusal: Refusal?)
     static func apply(_ record: Record, to state: inout State)
-    /// The projection rows (aggregate keys) a record changes.
-    static func keys(of record: Record) -> [String]
+    /// The projection rows (aggregate keys) a record may change, given the state after it.
+    static func keys(of record: Record, in state: State) -> [String]
     /// Every projection key of a state.
     static func keys(of state: State) -> [String]
     /// The projection row of `key`: canonical text, nil when the state has no such aggregate.
@@ -43,7 +43,7 @@ public enum JiangyinVouchers: RegistryDomain {
         return (d.records, d.refusal)
     }
     public static func apply(_ record: VoucherRecord, to state: inout VoucherRegistry) { VoucherRules.apply(record, to: &state) }
-    public static func keys(of record: VoucherRecord) -> [String] {
+    public static func keys(of record: VoucherRecord, in state: VoucherRegistry) -> [String] {
         switch record.event {
         case .issuePrepared: return []
         case .split(let parent, let child, _): return [parent, child]

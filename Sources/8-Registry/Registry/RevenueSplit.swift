@@ -75,7 +75,7 @@ public struct RevenueSplit: Sendable, Equatable {
 
     /// Largest-remainder division of `amount` by integer weights (128-bit intermediate
     /// products); ties go to the earlier party. The results sum to `amount`.
-    static func divide(_ amount: Int64, _ weights: [(String, Int64)]) -> [Int64] {
+    public static func divide(_ amount: Int64, _ weights: [(String, Int64)]) -> [Int64] {
         let w = weights.map(\.1), total = w.reduce(0, +)
         guard total > 0 else { return w.map { _ in 0 } }
         var base: [Int64] = [], rem: [Int64] = []

@@ -53,7 +53,7 @@ public enum LedgerStep<D: RegistryDomain> {
         var next = state
         for r in decision.records { D.apply(r, to: &next) }
         let entries = EventLog.chain(decision.records, after: head.seq, head: head.hash)
-        let keys = Set(decision.records.flatMap { D.keys(of: $0) }).sorted()
+        let keys = Set(decision.records.flatMap { D.keys(of: $0, in: next) }).sorted()
         let changed = keys.compactMap { k -> (key: String, row: String?)? in
             let new = D.row(k, in: next)
             return new == D.row(k, in: state) ? nil : (k, new)
