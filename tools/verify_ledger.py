@@ -6,8 +6,10 @@ standard library only, sharing no code with EcoCredit: recomputes every event's 
 
 checks the links and the head, replays the voucher supply (per issuance, the serial ranges of its
 vouchers stay a partition of 1..q), opens every revealed sealed bid against its commitment and
-recomputes every auction's winner (highest revealed price at or above the asking price, a tie to
-the earliest commitment) and its void, unrevealed bids.
+recomputes every auction's winner (highest revealed price at or above the asking price — for a
+Shanwei auction at or above the reserve and not among the bids the evaluation voids as outside the
+SW 27 bounds — a tie to the earliest commitment) and its void, unrevealed bids; for Shanwei, every
+revenue split sums to the payments of its auction. Works on either registry's export.
 
     python3 tools/verify_ledger.py EXPORT.jsonl      # exit 0 verified, 1 damaged (naming the event)
 """
@@ -31,7 +33,7 @@ def main(path):
     prev = bytes(32)
     ranges = {}     # voucher -> (issuance, first, last)
     auctions = {}   # auction -> asking price and bids in commitment order
-    evaluated = 0
+    evaluated = splits = 0
     for i, e in enumerate(events, 1):
         if e["seq"] != i: return f"event {i}: numbered {e['seq']}"
         if bytes.fromhex(e["prev"]) != prev: return f"event {i}: prev is not the previous event's hash"
@@ -47,17 +49,30 @@ def main(path):
             if q is None: return f"event {i}: approves an issue never prepared"
             ranges[body["number"]] = (body["number"], 1, q)
         if kind == "listed": auctions[body["auction"]] = {"asking": body["askingFenPerUnit"], "bids": []}
+        if kind == "auctionOpened": auctions[body["auction"]] = {"asking": body["reserveFenPerMetre"], "bids": [], "paid": 0}
+        if kind == "paymentRecorded": auctions[body["auction"]]["paid"] += body["fen"]
+        if kind == "revenueSplitRecorded":
+            a = auctions[body["auction"]]
+            if sum(p["fen"] for p in body["parts"]) != a["paid"] or a["paid"] != a.get("total"):
+                return f"event {i}: the split does not sum to the payments and the winning total"
+            splits = splits + 1
         if kind == "bidCommitted": auctions[body["auction"]]["bids"].append({"bidder": body["bidder"], "c": body["commitment"], "price": None})
         if kind == "bidRevealed":
             bid = next(b for b in auctions[body["auction"]]["bids"] if b["bidder"] == body["bidder"])
-            if commitment(body["auction"], body["bidder"], body["fenPerUnit"], body["nonce"]) != bid["c"]:
+            price = body.get("fenPerUnit", body.get("fenPerMetre"))
+            if commitment(body["auction"], body["bidder"], price, body["nonce"]) != bid["c"]:
                 return f"event {i}: the revealed price and nonce do not open {body['bidder']}'s commitment"
-            bid["price"] = body["fenPerUnit"]
+            bid["price"] = price
         if kind == "auctionEvaluated":
             a = auctions[body["auction"]]; best = None
+            void = set(body.get("invalid", []))
             for b in a["bids"]:   # in commitment order: a tie stays with the earlier bid
+                if b["bidder"] in void:
+                    if b["price"] is None: return f"event {i}: an unrevealed bid is called out of bounds"
+                    continue
                 if b["price"] is not None and b["price"] >= a["asking"] and (best is None or b["price"] > best["price"]): best = b
-            if (best["bidder"] if best else None) != body.get("winner") or (best["price"] if best else None) != body.get("fenPerUnit"):
+            a["total"] = body.get("totalFen")
+            if (best["bidder"] if best else None) != body.get("winner") or (best["price"] if best else None) != body.get("fenPerUnit", body.get("fenPerMetre")):
                 return f"event {i}: the recorded winner is not the highest valid revealed bid"
             if sorted(b["bidder"] for b in a["bids"] if b["price"] is None) != sorted(body["unrevealed"]):
                 return f"event {i}: the unrevealed bids are not those published"
@@ -81,10 +96,11 @@ def main(path):
             if a != nxt: return f"issuance {iss}: serials {rs} are not a partition"
             nxt = b + 1
     print(f"verified independently: {len(events)} events, head {prev.hex()[:16]}…, {len(supply)} issuances partitioned, "
-          f"{evaluated} auctions' winners recomputed from the revealed commitments")
+          f"{evaluated} auctions' winners recomputed from the revealed commitments, {splits} revenue splits summed")
     return None
 
 if __name__ == "__main__":
+    if len(sys.argv) != 2: print(__doc__); sys.exit(64)
     problem = main(sys.argv[1])
     if problem:
         print("damaged: " + problem); sys.exit(1)

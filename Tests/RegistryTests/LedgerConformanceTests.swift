@@ -229,4 +229,39 @@ final class LedgerConformanceTests: XCTestCase {
             XCTAssertGreaterThan(Set(log.entries.map(\.type)).count, 12, "\(backEnd.dialect): the commands do many things")
         }
     }
+
+    /// The Shanwei registry through each back end: 2 000 seeded random commands (lots, plans,
+    /// auctions, bids, objections, agreements, payments) answered as the in-memory model answers,
+    /// the same registry and chain at the end, projections equal to the replay.
+    func testIndicatorStoreEqualsTheInMemoryModel() async throws {
+        let seed = UInt64(ProcessInfo.processInfo.environment["ECOCREDIT_SEED"].flatMap { UInt64($0) } ?? 20261207)
+        print("testIndicatorStoreEqualsTheInMemoryModel: seed \(seed) (ECOCREDIT_SEED=\(seed) repeats it)")
+        let steps = ProcessInfo.processInfo.environment["ASAN_OPTIONS"] == nil ? 2_000 : 200
+        for backEnd in BackEnd.all() {
+            let store = try await backEnd.fresh(ShanweiIndicators.self)
+            let ledger: any LedgerStore<ShanweiIndicators> = backEnd.dialect == .sqlite ? try SQLiteLedger<ShanweiIndicators>(path: store.target[1], durable: false)
+                                                                                         : try await store.open()
+            var source = RandomIndicatorCommands(seed: seed)
+            var model = Counter()
+            for step in 0..<steps {
+                let (c, actor, now) = source.next(model.state)
+                let stored = try await ledger.run(c, by: actor, key: "s\(step)", at: now, rules: Counter.rules)
+                let expected = model.run(c, by: actor, at: now)
+                let got = stored.refusal.map { "\($0) \(stored.article ?? "")" }
+                if got != expected { XCTFail("\(backEnd.dialect) step \(step) (seed \(seed)): \(c): stored \(got ?? "applied"), model \(expected ?? "applied")"); break }
+            }
+            let state = try await ledger.currentState(), log = try await ledger.storedLog(), verified = try await ledger.check()
+            XCTAssertEqual(state, model.state, "\(backEnd.dialect)")
+            XCTAssertEqual(log, model.log, "\(backEnd.dialect): the same chain, byte for byte")
+            XCTAssertEqual(verified, .success(model.log.entries.count), "\(backEnd.dialect)")
+            // Opened as the other registry, the ledger refuses.
+            do {
+                switch backEnd.dialect {
+                case .sqlite: _ = try SQLiteLedger<JiangyinVouchers>(path: store.target[1])
+                case .postgres: _ = try await PostgresLedger<JiangyinVouchers>.open(PostgresLocation(url: store.target[1])!, migrate: false)
+                }
+                XCTFail("\(backEnd.dialect): a Shanwei ledger opened as the voucher registry")
+            } catch { XCTAssertTrue("\(error)".hasPrefix("[LEDGER.DOMAIN]"), "\(error)") }
+        }
+    }
 }

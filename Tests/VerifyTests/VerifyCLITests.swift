@@ -81,6 +81,67 @@ final class VerifyCLITests: XCTestCase {
     /// under a bureau rulebook in force, issue prepared and approved by two officers, a direct sale
     /// at the minimum price, the new holder, a partial surrender (a split), its cancellation, a
     /// loss notice and the 补发 reissue 30 days later; the register and `ledger verify`.
+    /// The Shanwei registry end to end from `geodata/shanwei-beach` under the bureau's test
+    /// rulebook: a lot from the check (two officers), a plan within the SW 27 bounds approved with
+    /// the city's decision, sealed bids committed and revealed, the award, an objection dismissed,
+    /// the agreement after publicity, payments and the SW 28 split; the ledger verifies, and the
+    /// independent verifier recomputes the chain, the commitments, the winner and the split.
+    func testShanweiIndicatorScenario() throws {
+        guard FileManager.default.isExecutableFile(atPath: executable.path) else { return XCTFail("ecocredit is not built beside the tests") }
+        let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+        let ledger = Fixture.root + "/indicators-\(UUID().uuidString.prefix(6)).sqlite"
+        let book = repo + "/tools/registry-scenario/shanwei-bureau-test.json"
+        func sw(_ args: [String], _ who: String, _ at: String) throws -> (status: Int32, out: String) {
+            try run(["indicators"] + args.prefix(1) + [ledger] + args.dropFirst() + ["--as", who, "--rulebook", book, "--now", at], in: repo)
+        }
+        // Under the shipped draft (no start date, SW 30) nothing enters the library.
+        XCTAssertEqual(try run(["indicators", "lot-prepare", ledger, "SW-X", "--bundle", "geodata/shanwei-beach", "--social-share", "0.6",
+                                "--district", "红海湾经济开发区", "--as", "off-chen:OFF", "--now", "2026-03-02T09:00:00+08:00"], in: repo).status, 1)
+        XCTAssertEqual(try sw(["lot-prepare", "SW-2026-001", "--bundle", "geodata/shanwei-beach", "--social-share", "0.6", "--district", "红海湾经济开发区"],
+                              "off-chen:OFF", "2026-03-02T09:00:00+08:00").status, 0)
+        XCTAssertEqual(try sw(["lot-approve", "SW-2026-001"], "off-chen:CHK", "2026-03-02T10:00:00+08:00").status, 1, "maker–checker")
+        XCTAssertEqual(try sw(["lot-approve", "SW-2026-001"], "chk-lin:CHK", "2026-03-02T10:00:00+08:00").status, 0)
+        XCTAssertEqual(try sw(["plan-draft", "P-2026-01", "--lots", "SW-2026-001", "--reserve-fen-per-metre", "19999999"], "off-chen:OFF", "2026-03-03T09:00:00+08:00").status, 1, "below SW 27")
+        XCTAssertEqual(try sw(["plan-draft", "P-2026-01", "--lots", "SW-2026-001", "--reserve-fen-per-metre", "30000000"], "off-chen:OFF", "2026-03-03T09:00:00+08:00").status, 0)
+        XCTAssertEqual(try sw(["plan-approve", "P-2026-01", "--decision", "汕府函〔2026〕8号"], "chk-lin:CHK", "2026-03-04T09:00:00+08:00").status, 0)
+        XCTAssertEqual(try sw(["auction-open", "P-2026-01", "--hours", "72"], "ggzy:OPS", "2026-03-05T09:00:00+08:00").status, 0)
+        let a = "P-2026-01#1"
+        var receipts: [String: [String: Any]] = [:]
+        for (who, price) in [("haiyun", "32000000"), ("lanwan", "31500000")] {
+            let r = try sw(["bid", a, "--fen-per-metre", price], "\(who):CON", "2026-03-06T09:00:00+08:00")
+            XCTAssertEqual(r.status, 0, r.out)
+            receipts[who] = try JSONSerialization.jsonObject(with: Data(r.out.split(separator: "\n").last!.utf8)) as? [String: Any]
+        }
+        XCTAssertEqual(try sw(["bid", a, "--fen-per-metre", "33000000"], "nanhai:CON", "2026-03-08T09:00:00+08:00").status, 1, "a bid at the close is refused")
+        for (who, r) in receipts {
+            XCTAssertEqual(try sw(["reveal", a, "--fen-per-metre", "\(r["fenPerMetre"]!)", "--nonce", "\(r["nonce"]!)"], "\(who):CON", "2026-03-08T10:00:00+08:00").status, 0)
+        }
+        XCTAssertEqual(try sw(["object", a, "--reason", "报价异常"], "lanwan:CON", "2026-03-10T09:00:00+08:00").status, 0)
+        XCTAssertEqual(try sw(["agreement", a, "--ref", "协议1"], "chk-lin:CHK", "2026-03-16T09:00:00+08:00").status, 1, "an objection is pending")
+        XCTAssertEqual(try sw(["decide-objection", a, "--reason", "经复核竞价有效"], "chk-lin:CHK", "2026-03-11T09:00:00+08:00").status, 0)
+        XCTAssertEqual(try sw(["agreement", a, "--ref", "汕海岸线出让协议〔2026〕1号"], "chk-lin:CHK", "2026-03-16T09:00:00+08:00").status, 0)
+        // 500.34 m × 320 000.00 yuan/m = 160 108 800.00 yuan, paid in two parts.
+        XCTAssertEqual(try sw(["pay", a, "--fen", "6010880000", "--ref", "付-1"], "ggzy:OPS", "2026-03-20T09:00:00+08:00").status, 0)
+        XCTAssertEqual(try sw(["pay", a, "--fen", "10000000001", "--ref", "付-2"], "ggzy:OPS", "2026-03-21T09:00:00+08:00").status, 1, "overpayment")
+        XCTAssertEqual(try sw(["pay", a, "--fen", "10000000000", "--ref", "付-2"], "ggzy:OPS", "2026-03-21T09:00:00+08:00").status, 0)
+        let register = try run(["indicators", "register", ledger]).out
+        XCTAssertTrue(register.contains("SW-2026-001\t500.34 m\t红海湾经济开发区\t0.6\tsettled P-2026-01#1"), register)
+        XCTAssertTrue(register.contains("P-2026-01#1\tsettled\t2 (2 revealed)\thaiyun\t32000000\t16010880000\t16010880000"), register)
+        // In-city, co-funded 60 % social, Honghaiwan: investor 30 %, government 70 % → city 70 %, district 20 %, town 10 %.
+        XCTAssertTrue(register.contains("SW-2026-001 city 7845331200, SW-2026-001 district 2241523200, SW-2026-001 town 1120761600, SW-2026-001 investor 4803264000 — total 16010880000 fen"), register)
+        XCTAssertFalse(try run(["indicators", "register", ledger, "--public"]).out.contains("haiyun"), "bidders redacted in the public register")
+        XCTAssertEqual(try run(["ledger", "verify", ledger]).status, 0)
+        let export = Fixture.root + "/indicators-export-\(UUID().uuidString.prefix(6)).jsonl"
+        try run(["ledger", "export", ledger]).out.write(toFile: export, atomically: true, encoding: .utf8)
+        let p = Process(); p.executableURL = URL(fileURLWithPath: "/usr/bin/python3"); p.arguments = [repo + "/tools/verify_ledger.py", export]
+        let out = Pipe(); p.standardOutput = out; try p.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self); p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 0, text)
+        XCTAssertTrue(text.contains("1 auctions' winners recomputed from the revealed commitments, 1 revenue splits summed"), text)
+        // A ledger of one registry is never opened as the other.
+        XCTAssertEqual(try run(["registry", "register", ledger]).status == 0, false)
+    }
+
     func testJiangyinRegistryScenario() throws {
         guard FileManager.default.isExecutableFile(atPath: executable.path) else { return XCTFail("ecocredit is not built beside the tests") }
         let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path

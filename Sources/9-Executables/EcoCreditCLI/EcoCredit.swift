@@ -11,7 +11,7 @@ struct EcoCredit: ParsableCommand {
         abstract: "Geospatial validation of ecological-restoration credits (Shanwei coastline indicators, Jiangyin eco-vouchers).",
         version: "\(EcoCreditVersion.string) (GEOS \(GEOSContext.version), PROJ \(ProjContext.version))",
         subcommands: [VerifyCommand.self, MeasureCommand.self, CheckCommand.self, SplitCommand.self, AnnexCommand.self, Summary.self,
-                      RegistryCommand.self, LedgerCommand.self])
+                      RegistryCommand.self, IndicatorsCommand.self, LedgerCommand.self])
 
     /// Signals remove scratch folders before exiting (`Signals`).
     static func main() {

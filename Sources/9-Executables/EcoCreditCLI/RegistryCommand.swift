@@ -71,9 +71,12 @@ struct LedgerOptions: ParsableArguments {
         try run(command, rules: rules)
     }
 
-    func run(_ command: VoucherCommand, rules: VoucherTradingRules) throws {
-        let ledger: VoucherLedger
-        do { ledger = try VoucherLedger(path: self.ledger) } catch {
+    func run(_ command: VoucherCommand, rules: VoucherTradingRules) throws { try run(command, rules: rules, in: JiangyinVouchers.self) }
+
+    /// Runs `command` on the ledger of registry `D` and prints the outcome; exit 1 when refused.
+    func run<D: RegistryDomain>(_ command: D.Command, rules: D.Rules, in _: D.Type) throws {
+        let ledger: SQLiteLedger<D>
+        do { ledger = try SQLiteLedger<D>(path: self.ledger) } catch {
             emitError("\(self.ledger): [LEDGER.UNREADABLE] 台账无法打开 / the ledger cannot be opened: \(error)"); throw ExitCode(Exit.unusable)
         }
         let outcome = try ledger.execute(command, by: try actorValue(), key: key ?? UUID().uuidString, at: try instant(), rules: rules)
@@ -98,15 +101,7 @@ extension RegistryCommand {
         @Option(help: "The land-rights holder.") var landRightsHolder: String
         func run() throws {
             let (rules, _) = try options.rules()
-            let source = try runPipeline(bundle, options: .init(rulebookFile: options.rulebook), through: .check) { r -> IssueSource in
-                // Why not issuable: the quantity's reason codes, else its status ("CHECK.NOT-ASSESSED"), else no quantity at all.
-                let q = r.check?.quantities.first { $0.id == "vouchers" }
-                let reasons: [String]
-                if let q { reasons = q.isIssuable ? [] : q.reasons.isEmpty ? ["CHECK.\(q.status.rawValue.uppercased())"] : q.reasons.map(\.code) }
-                else { reasons = ["CHECK.NO_VOUCHER_QUANTITY"] }
-                return IssueSource(job: "check \(r.path) \(r.check?.checkDate ?? "")", bundleSHA256: try BundleDigest.of(bundle),
-                                   rulebook: r.rulebook?.citation ?? "", quantity: q?.units ?? 0, issuable: q?.isIssuable ?? false, reasons: reasons)
-            }
+            let source = try IssueSource.fromCheck(of: bundle, rulebookFile: options.rulebook, quantity: "vouchers")
             try options.run(.prepareIssue(number: number, holder: holder, landRightsHolder: landRightsHolder, source: source), rules: rules)
         }
     }
@@ -239,6 +234,21 @@ extension RegistryCommand {
     }
 }
 
+/// A ledger file of either registry, opened as the registry it records it keeps.
+struct AnyLedger {
+    let log: () throws -> EventLog
+    let verify: () throws -> Result<Int, LedgerFinding>
+    init(path: String) throws {
+        do {
+            let l = try SQLiteLedger<JiangyinVouchers>(path: path)
+            (log, verify) = (l.log, l.verify)
+        } catch LedgerFinding.domain(_, let found) where found == ShanweiIndicators.name {
+            let l = try SQLiteLedger<ShanweiIndicators>(path: path)
+            (log, verify) = (l.log, l.verify)
+        }
+    }
+}
+
 /// `ecocredit ledger verify LEDGER`: the chain, the head and every projection row against the replay.
 struct LedgerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "ledger", abstract: "Verify or export a registry ledger.", subcommands: [Verify.self, Export.self])
@@ -250,7 +260,7 @@ struct LedgerCommand: ParsableCommand {
         @Argument var ledger: String
         func run() throws {
             guard FileManager.default.fileExists(atPath: ledger) else { emitError("\(ledger): [LEDGER.NOT_FOUND] no such ledger"); throw ExitCode(Exit.unusable) }
-            let log = try VoucherLedger(path: ledger).log()
+            let log = try AnyLedger(path: ledger).log()
             for e in log.entries {
                 emit("{\"hash\":\"\(hexadecimal(e.hash))\",\"payload\":\(JSONText.string(String(decoding: e.payload, as: UTF8.self))),\"prev\":\"\(hexadecimal(e.prev))\",\"seq\":\(e.seq),\"type\":\(JSONText.string(e.type))}")
             }
@@ -262,10 +272,27 @@ struct LedgerCommand: ParsableCommand {
         @Argument var ledger: String
         func run() throws {
             guard FileManager.default.fileExists(atPath: ledger) else { emitError("\(ledger): [LEDGER.NOT_FOUND] no such ledger"); throw ExitCode(Exit.unusable) }
-            switch try VoucherLedger(path: ledger).verify() {
+            switch try AnyLedger(path: ledger).verify() {
             case .success(let n): emit("ledger verified: \(n) events, chain and projections agree")
             case .failure(let f): emitError("\(ledger): \(f)"); throw ExitCode(Exit.failed)
             }
+        }
+    }
+}
+
+extension IssueSource {
+    /// The issue source of a bundle's check: verified, measured and checked under the rulebook
+    /// given, its `quantity` (by id) with its units, whether it is issuable and why not, and the
+    /// bundle's SHA-256 (the quantity is recomputable from those bytes and that rulebook).
+    static func fromCheck(of bundle: String, rulebookFile: String?, quantity id: String) throws -> IssueSource {
+        try runPipeline(bundle, options: .init(rulebookFile: rulebookFile), through: .check) { r -> IssueSource in
+            // Why not issuable: the quantity's reason codes, else its status ("CHECK.NOT-ASSESSED"), else no quantity at all.
+            let q = r.check?.quantities.first { $0.id == id }
+            let reasons: [String]
+            if let q { reasons = q.isIssuable ? [] : q.reasons.isEmpty ? ["CHECK.\(q.status.rawValue.uppercased())"] : q.reasons.map(\.code) }
+            else { reasons = ["CHECK.NO_QUANTITY \(id)"] }
+            return IssueSource(job: "check \(r.path) \(r.check?.checkDate ?? "")", bundleSHA256: try BundleDigest.of(bundle),
+                               rulebook: r.rulebook?.citation ?? "", quantity: q?.units ?? 0, issuable: q?.isIssuable ?? false, reasons: reasons)
         }
     }
 }

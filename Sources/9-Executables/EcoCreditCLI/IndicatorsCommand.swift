@@ -1,0 +1,165 @@
+import ArgumentParser
+import Foundation
+import Plumbing
+import Registry
+import RegistryStore
+import Rules
+
+/// `ecocredit indicators …`: the Shanwei coastline indicator registry (SW 19–28) in a local
+/// SQLite ledger — its own ledger, as Shanwei's bureau keeps its own — with the same options as
+/// `ecocredit registry` (`--as ID:ROLE`, `--key`, `--rulebook`, exit statuses).
+struct IndicatorsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "indicators",
+        abstract: "Enter, plan, auction, award, contract, pay and split Shanwei coastline indicators in a ledger.",
+        discussion: "Exit status: 0 applied, 1 refused by the rules (the code, article and message are printed), 2 input unusable, 4 rulebook unreadable, 64 usage.",
+        subcommands: [LotPrepare.self, LotApprove.self, PlanDraft.self, PlanApprove.self, AuctionOpen.self, Bid.self, Reveal.self,
+                      Object.self, DecideObjection.self, Agreement.self, Pay.self, Register.self])
+}
+
+extension LedgerOptions {
+    /// The Shanwei trading rules of `--rulebook` (default: the shipped shanwei-coastline, not in force).
+    func indicatorRules() throws -> IndicatorTradingRules {
+        do {
+            let book = try rulebook.map(RuleLibrary.rulebook(file:)) ?? RuleLibrary.rulebook(for: .shanweiCoastline)
+            return try IndicatorTradingRules(book)
+        } catch let e as RulesError {
+            emitError(e, context: rulebook ?? "shanwei-coastline"); throw ExitCode(Exit.rulebook)
+        }
+    }
+    func run(_ command: IndicatorCommand) throws { try run(command, rules: try indicatorRules(), in: ShanweiIndicators.self) }
+}
+
+extension IndicatorsCommand {
+    struct LotPrepare: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "lot-prepare",
+            abstract: "Enter an accepted bundle's indicator metres as a lot (SW 20–22); another officer approves it.",
+            discussion: "The bundle is verified, measured and checked; only an issuable indicator quantity enters, in whole centimetres, with the bundle's SHA-256.")
+        @OptionGroup var options: LedgerOptions
+        @Argument(help: "The lot's number.") var lot: String
+        @Option(help: "The bundle (folder or .zip) whose check gives the metres.") var bundle: String
+        @Option(help: "The social-capital share of the funding, a decimal from 0 to 1 (SW 11, 13).") var socialShare: String
+        @Option(help: "The district as the rulebook's revenue table names it (陆丰市, 海丰县, 城区, 红海湾经济开发区, …).") var district: String
+        func run() throws {
+            let rules = try options.indicatorRules()
+            let source = try IssueSource.fromCheck(of: bundle, rulebookFile: options.rulebook, quantity: "indicatorMetres")
+            try options.run(.prepareLot(lot: lot, source: source, funding: Funding(socialShare: socialShare, district: district)), rules: rules, in: ShanweiIndicators.self)
+        }
+    }
+    struct LotApprove: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "lot-approve", abstract: "Approve a prepared lot (another officer, SW 22).")
+        @OptionGroup var options: LedgerOptions
+        @Argument var lot: String
+        func run() throws { try options.run(.approveLot(lot: lot)) }
+    }
+    struct PlanDraft: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "plan-draft", abstract: "Draft a sale plan: lots, the reserve in fen per metre (SW 24, 27).")
+        @OptionGroup var options: LedgerOptions
+        @Argument var plan: String
+        @Option(parsing: .upToNextOption, help: "The lots, whole.") var lots: [String]
+        @Option(help: "Reserve price, integer fen per metre, within the SW 27 bounds.") var reserveFenPerMetre: Int64
+        @Option(help: "Days from now during which auctions may be opened.") var validDays: Int = 90
+        func run() throws {
+            guard (1...3650).contains(validDays) else { throw ValidationError("--valid-days must be 1 to 3650") }
+            try options.run(.draftPlan(plan: plan, lots: lots, reserveFenPerMetre: reserveFenPerMetre,
+                                       validUntil: try options.instant().adding(milliseconds: Int64(validDays) * 86_400_000)))
+        }
+    }
+    struct PlanApprove: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "plan-approve", abstract: "Approve a sale plan with the city's decision (another officer, SW 25).")
+        @OptionGroup var options: LedgerOptions
+        @Argument var plan: String
+        @Option(help: "The city government's decision (文号).") var decision: String
+        func run() throws { try options.run(.approvePlan(plan: plan, decisionRef: decision)) }
+    }
+    struct AuctionOpen: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "auction-open", abstract: "Open single-round sealed bidding on a plan (the platform, SW 24); prints the auction's id.")
+        @OptionGroup var options: LedgerOptions
+        @Argument var plan: String
+        @Option(help: "How long bids are taken, hours from now.") var hours: Int = 72
+        func run() throws {
+            guard (1...24 * 365).contains(hours) else { throw ValidationError("--hours must be 1 to 8760") }
+            let now = try options.instant()
+            try options.run(.openAuction(plan: plan, opens: now, closes: now.adding(milliseconds: Int64(hours) * 3_600_000)))
+        }
+    }
+    /// A sealed bid: the price and a fresh nonce stay here; only the commitment goes to the ledger.
+    struct Bid: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "bid", abstract: "Commit a sealed bid in fen per metre; prints the receipt to keep for the reveal.")
+        @OptionGroup var options: LedgerOptions
+        @Argument var auction: String
+        @Option(help: "Your price in integer fen per metre.") var fenPerMetre: Int64
+        func run() throws {
+            let me = try options.actorValue()
+            var rng = SystemRandomNumberGenerator()
+            let nonce = hexadecimal((0..<32).map { _ in UInt8.random(in: 0...255, using: &rng) })
+            guard fenPerMetre > 0, let c = SealedBid.commitment(auction: auction, bidder: me.id, fenPerUnit: fenPerMetre, nonce: nonce) else {
+                throw ValidationError("--fen-per-metre must be positive")
+            }
+            try options.run(.commitBid(auction: auction, commitment: c))
+            emit("{\"auction\":\(JSONText.string(auction)),\"bidder\":\(JSONText.string(me.id)),\"commitment\":\"\(c)\",\"fenPerMetre\":\(fenPerMetre),\"nonce\":\"\(nonce)\"}")
+        }
+    }
+    struct Reveal: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "reveal", abstract: "Reveal your bid after the close, with the price and nonce of your receipt.")
+        @OptionGroup var options: LedgerOptions
+        @Argument var auction: String
+        @Option var fenPerMetre: Int64
+        @Option var nonce: String
+        func run() throws { try options.run(.revealBid(auction: auction, fenPerMetre: fenPerMetre, nonce: nonce)) }
+    }
+    struct Object: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "object", abstract: "Object to an award during its publicity period (SW 26).")
+        @OptionGroup var options: LedgerOptions
+        @Argument var auction: String
+        @Option var reason: String
+        func run() throws { try options.run(.fileObjection(auction: auction, reason: reason)) }
+    }
+    struct DecideObjection: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "decide-objection", abstract: "Uphold (annul the award) or dismiss an objection (CHK, SW 26).")
+        @OptionGroup var options: LedgerOptions
+        @Argument var auction: String
+        @Flag var upheld = false
+        @Option var reason: String
+        func run() throws { try options.run(.decideObjection(auction: auction, upheld: upheld, reason: reason)) }
+    }
+    struct Agreement: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "agreement", abstract: "Record the signed agreement once publicity is over (CHK for the city, SW 26).")
+        @OptionGroup var options: LedgerOptions
+        @Argument var auction: String
+        @Option var ref: String
+        func run() throws { try options.run(.signAgreement(auction: auction, agreementRef: ref)) }
+    }
+    struct Pay: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "pay", abstract: "Record a payment in fen (the platform); the last one records the SW 28 split.")
+        @OptionGroup var options: LedgerOptions
+        @Argument var auction: String
+        @Option var fen: Int64
+        @Option var ref: String
+        func run() throws { try options.run(.recordPayment(auction: auction, fen: fen, paymentRef: ref)) }
+    }
+    /// The register: lots with their centimetres and state, auctions with their result, and the
+    /// split of every settled sale; bidders are redacted with `--public`.
+    struct Register: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "register", abstract: "Print the indicator register (lots, auctions, splits; bidders redacted with --public).")
+        @Argument var ledger: String
+        @Flag(name: .customLong("public")) var publicView = false
+        func run() throws {
+            let s = try SQLiteLedger<ShanweiIndicators>(path: ledger).state()
+            var lines = ["lot\tmetres\tdistrict\tsocial share\tstate"]
+            for l in s.lots.values.sorted(by: { $0.id < $1.id }) {
+                lines.append("\(l.id)\t\(fixed(Double(l.centimetres) / 100, 2)) m\t\(l.funding.district)\t\(l.funding.socialShare)\t\(LotRow.stateText(l.state))")
+            }
+            lines.append("")
+            lines.append("auction\tphase\tbids\twinner\tfen/m\ttotal fen\tpaid fen")
+            for a in s.auctions.values.sorted(by: { $0.id < $1.id }) {
+                lines.append("\(a.id)\t\(a.phase.rawValue)\t\(a.bids.count) (\(a.bids.filter { $0.revealed != nil }.count) revealed)\t\(publicView ? (a.winner == nil ? "—" : "(redacted)") : a.winner ?? "—")\t\(a.fenPerMetre.map(String.init) ?? "—")\t\(a.totalFen.map(String.init) ?? "—")\t\(a.paidFen)")
+            }
+            for (id, parts) in s.splits.sorted(by: { $0.key < $1.key }) {
+                lines.append("")
+                lines.append("SW Art. 28 split of \(id): " + parts.map { "\($0.lot) \($0.party) \($0.fen)" }.joined(separator: ", ") + " — total \(parts.reduce(0) { $0 + $1.fen }) fen")
+            }
+            emit(lines.joined(separator: "\n"))
+        }
+    }
+}
