@@ -74,9 +74,9 @@ let package = Package(
         // MARK: The pipeline as one library call (open → verify → measure → check), typed result and errors.
         // MARK: The registry of both rules: a pure state machine over a hash-chained event log (no geometry, no C).
         .target(name: "Registry", dependencies: ["Plumbing", "Rules", .product(name: "Crypto", package: "swift-crypto")], path: "Sources/8-Registry/Registry"),
-        .target(name: "RegistryStore", dependencies: ["Registry", "Plumbing", .product(name: "GRDB", package: "GRDB.swift")], path: "Sources/8-Registry/RegistryStore"),
+        .target(name: "RegistryStore", dependencies: ["Registry", "Plumbing", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")], path: "Sources/8-Registry/RegistryStore"),
         // The same ledger on PostgreSQL (several instances on one server): the head row locked by every write.
-        .target(name: "RegistryPostgres", dependencies: ["Registry", "RegistryStore", "Plumbing", .product(name: "PostgresNIO", package: "postgres-nio")],
+        .target(name: "RegistryPostgres", dependencies: ["Registry", "RegistryStore", "Plumbing", .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Crypto", package: "swift-crypto")],
                 path: "Sources/8-Registry/RegistryPostgres"),
         .target(name: "Workflow", dependencies: ["GeoCore", "Submission", "Rules", "Verify", "BundleMeasure", "Check"], path: "Sources/8-Pipeline/Workflow"),
         // MARK: The one place outputs are written (atomically, indexed with SHA-256), the annex included.

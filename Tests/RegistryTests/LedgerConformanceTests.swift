@@ -264,4 +264,59 @@ final class LedgerConformanceTests: XCTestCase {
             } catch { XCTAssertTrue("\(error)".hasPrefix("[LEDGER.DOMAIN]"), "\(error)") }
         }
     }
+
+    /// Signed checkpoints (Ed25519): the database owner truncates the log and moves the head back,
+    /// or rewrites the whole chain consistently (every hash recomputed, the head too) and deletes
+    /// the stored checkpoints — `verify` finds the first against the stored checkpoint, and an
+    /// auditor's saved checkpoint finds the second; a checkpoint signed by another key, or edited,
+    /// proves nothing.
+    func testSignedCheckpointsFindTruncationAndRewrites() async throws {
+        let key = CheckpointKey.generate()
+        for backEnd in BackEnd.all() {
+            func bytes(_ b: [UInt8]) -> String { backEnd.dialect == .sqlite ? "X'\(hexadecimal(b))'" : "'\\x\(hexadecimal(b))'::bytea" }
+            func setUp() async throws -> (BackEnd.Ledger<JiangyinVouchers>, Checkpoint) {
+                let store = try await backEnd.fresh()
+                let ledger = try await store.open()
+                try await issue(ledger, "JY-1", 10_000, at: t0)
+                try await issue(ledger, "JY-2", 20_000, at: t0)
+                _ = try await ledger.run(.surrender(number: "JY-2", quantity: 5_000, landRef: "GY-1"), by: Desk.alice, key: "s", at: t0, rules: Desk.rules)
+                let c = try await ledger.checkpoint(signingWith: key, at: t0.adding(milliseconds: 1))
+                return (store, c)
+            }
+            let (store, saved) = try await setUp()
+            XCTAssertEqual(saved.seq, 7); XCTAssertTrue(saved.signatureIsValid(trusted: key.publicKeyHex))
+            let stored = try await store.open().storedCheckpoints()
+            XCTAssertEqual(stored, [saved])
+            let ok = try await store.open().check()
+            XCTAssertEqual(ok, .success(7), "\(backEnd.dialect)")
+            // Truncated consistently: events 6 and 7 gone, the head moved back to event 5.
+            let (t, _) = try await setUp()
+            let log = try await t.open().storedLog()
+            try await t.asOwner(["DELETE FROM events WHERE seq > 5", "UPDATE ledger_head SET seq = 5, hash = \(bytes(log.entries[4].hash)) WHERE id = 1"])
+            let truncated = try await t.open().check()
+            XCTAssertEqual(truncated, .failure(.chain("[LEDGER.TRUNCATED] the log ends at event 5, a signed checkpoint names event 7")), "\(backEnd.dialect)")
+            // Rewritten consistently: alice's surrender is now bob's, every hash recomputed, the
+            // head too, the stored checkpoints deleted. The ledger alone cannot tell …
+            let (w, ws) = try await setUp()
+            var records = try await w.open().storedLog().verify()
+            records[4].actor = Desk.bob
+            let forged = EventLog.chain(records, after: 0, head: EventLog.genesis)
+            try await w.asOwner([backEnd.dialect == .sqlite ? "DROP TRIGGER checkpoints_append_only_delete" : "ALTER TABLE checkpoints DISABLE TRIGGER USER",
+                                 "DELETE FROM checkpoints", "DELETE FROM events"]
+                + forged.map { "INSERT INTO events(seq, type, payload, prev, hash) VALUES (\($0.seq), '\($0.type)', \(bytes($0.payload)), \(bytes($0.prev)), \(bytes($0.hash)))" }
+                + ["UPDATE ledger_head SET seq = 7, hash = \(bytes(forged.last!.hash)) WHERE id = 1"])
+            let rewritten = try await w.open().check()
+            XCTAssertEqual(rewritten, .success(7), "\(backEnd.dialect): consistent by itself")
+            // … but the checkpoint the auditor saved can.
+            let forgedLog = try await w.open().storedLog()
+            XCTAssertEqual(ws.damage(in: forgedLog, registry: JiangyinVouchers.name, trusted: key.publicKeyHex), "[LEDGER.REWRITTEN] event 7: its hash is not the one signed at \(ws.signedAt)")
+            let honest = try await store.open().storedLog()
+            XCTAssertNil(saved.damage(in: honest, registry: JiangyinVouchers.name, trusted: key.publicKeyHex))
+            // A checkpoint made to fit the forgery, signed by another key or edited, proves nothing.
+            let other = try Checkpoint.sign(registry: JiangyinVouchers.name, seq: 7, hash: forged.last!.hash, at: ws.signedAt, with: .generate())
+            XCTAssertEqual(other.damage(in: forgedLog, registry: JiangyinVouchers.name, trusted: key.publicKeyHex)?.hasPrefix("[LEDGER.CHECKPOINT] the checkpoint of event 7 is signed by another key"), true)
+            var edited = ws; edited.hash = hexadecimal(forged.last!.hash)
+            XCTAssertEqual(edited.damage(in: forgedLog, registry: JiangyinVouchers.name), "[LEDGER.CHECKPOINT] the checkpoint of event 7: its signature is not valid")
+        }
+    }
 }

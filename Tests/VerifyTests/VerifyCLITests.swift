@@ -131,13 +131,32 @@ final class VerifyCLITests: XCTestCase {
         XCTAssertTrue(register.contains("SW-2026-001 city 7845331200, SW-2026-001 district 2241523200, SW-2026-001 town 1120761600, SW-2026-001 investor 4803264000 — total 16010880000 fen"), register)
         XCTAssertFalse(try run(["indicators", "register", ledger, "--public"]).out.contains("haiyun"), "bidders redacted in the public register")
         XCTAssertEqual(try run(["ledger", "verify", ledger]).status, 0)
+        // A signed checkpoint: the key made once (never overwritten), the head signed and stored,
+        // the line saved by an auditor and checked later under the bureau's public key.
+        let keyFile = Fixture.root + "/bureau-\(UUID().uuidString.prefix(6)).key"
+        let made = try run(["ledger", "keygen", keyFile])
+        XCTAssertEqual(made.status, 0)
+        let publicKey = String(made.out.split(separator: " ").last!).trimmingCharacters(in: .whitespacesAndNewlines)
+        XCTAssertEqual(try run(["ledger", "keygen", keyFile]).status, 2, "an existing key file is never overwritten")
+        XCTAssertEqual((try FileManager.default.attributesOfItem(atPath: keyFile)[.posixPermissions] as? NSNumber)?.intValue, 0o600)
+        let signed = try run(["ledger", "checkpoint", ledger, "--key", keyFile])
+        XCTAssertEqual(signed.status, 0, signed.out)
+        let saved = Fixture.root + "/checkpoint-\(UUID().uuidString.prefix(6)).json"
+        try signed.out.write(toFile: saved, atomically: true, encoding: .utf8)
+        XCTAssertTrue(try run(["ledger", "verify", ledger, "--checkpoint", saved, "--public-key", publicKey]).out.contains("1 stored checkpoints, the saved checkpoint and projections agree"))
+        let otherKey = String(repeating: "ab", count: 32)
+        XCTAssertEqual(try run(["ledger", "verify", ledger, "--checkpoint", saved, "--public-key", otherKey]).status, 1, "signed by another key")
+        var edited = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(signed.out.utf8)) as? [String: Any])
+        edited["seq"] = (edited["seq"] as! Int) - 1   // claims an earlier event: the signature no longer covers it
+        try JSONSerialization.data(withJSONObject: edited).write(to: URL(fileURLWithPath: saved))
+        XCTAssertEqual(try run(["ledger", "verify", ledger, "--checkpoint", saved, "--public-key", publicKey]).status, 1, "an edited checkpoint")
         let export = Fixture.root + "/indicators-export-\(UUID().uuidString.prefix(6)).jsonl"
         try run(["ledger", "export", ledger]).out.write(toFile: export, atomically: true, encoding: .utf8)
         let p = Process(); p.executableURL = URL(fileURLWithPath: "/usr/bin/python3"); p.arguments = [repo + "/tools/verify_ledger.py", export]
         let out = Pipe(); p.standardOutput = out; try p.run()
         let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self); p.waitUntilExit()
         XCTAssertEqual(p.terminationStatus, 0, text)
-        XCTAssertTrue(text.contains("1 auctions' winners recomputed from the revealed commitments, 1 revenue splits summed"), text)
+        XCTAssertTrue(text.contains("1 auctions' winners recomputed from the revealed commitments, 1 revenue splits summed, 1 checkpoints on the chain"), text)
         // A ledger of one registry is never opened as the other.
         XCTAssertEqual(try run(["registry", "register", ledger]).status == 0, false)
     }

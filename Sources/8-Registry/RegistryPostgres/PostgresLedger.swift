@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import PostgresNIO
 import Plumbing
@@ -156,6 +157,32 @@ public actor PostgresLedger<D: RegistryDomain>: LedgerStore {
         return EventLog(entries: entries)
     }
 
+    private func loadCheckpoints() async throws -> [Checkpoint] {
+        var out: [Checkpoint] = []
+        for try await body in try await connection.query("SELECT body FROM checkpoints ORDER BY id", logger: logger).decode(String.self) {
+            out.append(try JSONDecoder().decode(Checkpoint.self, from: Data(body.utf8)))
+        }
+        return out
+    }
+
+    public func storedCheckpoints() async throws -> [Checkpoint] { try await loadCheckpoints() }
+
+    /// Signs the head under the append lock (so the head signed is the head stored) and stores it.
+    public func checkpoint(signingWith key: CheckpointKey, at now: Instant) async throws -> Checkpoint {
+        try await execute("BEGIN")
+        do {
+            let head = try await connection.query("SELECT seq, hash FROM ledger_head WHERE id = 1 FOR UPDATE", logger: logger).collect().first!.decode((Int64, Data).self)
+            let c = try Checkpoint.sign(registry: D.name, seq: UInt64(head.0), hash: [UInt8](head.1), at: now, with: key)
+            let body = String(decoding: try EventLog.canonicalJSON(c), as: UTF8.self)
+            try await connection.query("INSERT INTO checkpoints(seq, body) VALUES (\(Int64(c.seq)), \(body))", logger: logger).collect()
+            try await execute("COMMIT")
+            return c
+        } catch {
+            try? await execute("ROLLBACK")
+            throw error
+        }
+    }
+
     public func currentState() async throws -> D.State { try await loadLog().replay(D.self) }
     public func storedLog() async throws -> EventLog { try await loadLog() }
 
@@ -168,8 +195,9 @@ public actor PostgresLedger<D: RegistryDomain>: LedgerStore {
             let head = try await connection.query("SELECT seq, hash FROM ledger_head WHERE id = 1", logger: logger).collect().first!.decode((Int64, Data).self)
             var rows: [String: String] = [:]
             for try await (key, row) in try await connection.query("SELECT key, row FROM projection", logger: logger).decode((String, String).self) { rows[key] = row }
+            let checkpoints = try await loadCheckpoints()
             try await execute("COMMIT")
-            return LedgerStep<D>.verify(log: log, head: (UInt64(head.0), [UInt8](head.1)), rows: rows)
+            return LedgerStep<D>.verify(log: log, head: (UInt64(head.0), [UInt8](head.1)), rows: rows, checkpoints: checkpoints)
         } catch {
             try? await execute("ROLLBACK")
             throw error
@@ -200,12 +228,16 @@ public enum PostgresSetup {
         "CREATE TABLE commands(actor text NOT NULL, key text NOT NULL, request bytea NOT NULL, outcome text NOT NULL, PRIMARY KEY (actor, key))",
         "CREATE TABLE projection(key text PRIMARY KEY, row text NOT NULL)",
         "CREATE TABLE ledger_info(id integer PRIMARY KEY CHECK (id = 1), domain text NOT NULL)",
+        "CREATE TABLE checkpoints(id bigserial PRIMARY KEY, seq bigint NOT NULL, body text NOT NULL)",
+        "CREATE TRIGGER checkpoints_append_only BEFORE UPDATE OR DELETE ON checkpoints FOR EACH ROW EXECUTE FUNCTION ecocredit_append_only()",
         """
         DO $$ BEGIN
           IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '\(applicationRole)') THEN CREATE ROLE \(applicationRole) LOGIN; END IF;
         END $$
         """,
-        "REVOKE ALL ON events, ledger_head, commands, projection, ledger_info FROM PUBLIC",
+        "REVOKE ALL ON events, ledger_head, commands, projection, ledger_info, checkpoints FROM PUBLIC",
+        "GRANT SELECT, INSERT ON checkpoints TO \(applicationRole)",
+        "GRANT USAGE ON SEQUENCE checkpoints_id_seq TO \(applicationRole)",
         "GRANT SELECT, INSERT ON events TO \(applicationRole)",
         "GRANT SELECT, UPDATE ON ledger_head TO \(applicationRole)",
         "GRANT SELECT, INSERT ON commands TO \(applicationRole)",

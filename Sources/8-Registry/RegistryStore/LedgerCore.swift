@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Plumbing
 import Registry
@@ -67,7 +68,13 @@ public enum LedgerStep<D: RegistryDomain> {
 
     /// Checks a stored log against its stored head and the stored projection against the replay:
     /// the number of events verified, or the first thing wrong (naming the sequence number or key).
-    public static func verify(log: EventLog, head: (seq: UInt64, hash: [UInt8]), rows: [String: String]) -> Swift.Result<Int, LedgerFinding> {
+    public static func verify(log: EventLog, head: (seq: UInt64, hash: [UInt8]), rows: [String: String],
+                              checkpoints: [Checkpoint] = []) -> Swift.Result<Int, LedgerFinding> {
+        // Signed checkpoints first: a log truncated or rewritten consistently (head included) is
+        // found only against what was signed and published.
+        for c in checkpoints.sorted(by: { $0.seq > $1.seq }) {
+            if let d = c.damage(in: log, registry: D.name) { return .failure(.chain(d)) }
+        }
         let state: D.State
         do {
             _ = try log.verify(D.Record.self, expectedHead: head)
@@ -102,8 +109,12 @@ public protocol LedgerStore<Domain>: Sendable {
     func currentState() async throws -> Domain.State
     /// The stored log, in sequence order.
     func storedLog() async throws -> EventLog
-    /// The chain against its head and the projection against the replay.
+    /// The chain against its head and its signed checkpoints, and the projection against the replay.
     func check() async throws -> Swift.Result<Int, LedgerFinding>
+    /// Signs the current head with the bureau's key and stores the checkpoint (published on the register).
+    func checkpoint(signingWith key: CheckpointKey, at now: Instant) async throws -> Checkpoint
+    /// The checkpoints stored, oldest first.
+    func storedCheckpoints() async throws -> [Checkpoint]
 }
 
 /// Fault injection for the crash tests: with `ECOCREDIT_CRASH_AT` set to a point's name

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import GRDB
 import Plumbing
@@ -55,6 +56,9 @@ public final class SQLiteLedger<D: RegistryDomain>: @unchecked Sendable {
                 CREATE TABLE commands(actor TEXT NOT NULL, key TEXT NOT NULL, request BLOB NOT NULL, outcome TEXT NOT NULL, PRIMARY KEY (actor, key));
                 CREATE TABLE projection(key TEXT PRIMARY KEY, row TEXT NOT NULL);
                 CREATE TABLE ledger_info(id INTEGER PRIMARY KEY CHECK (id = 1), domain TEXT NOT NULL);
+                CREATE TABLE checkpoints(seq INTEGER NOT NULL, body TEXT NOT NULL);
+                CREATE TRIGGER checkpoints_append_only_update BEFORE UPDATE ON checkpoints BEGIN SELECT RAISE(ABORT, 'REG.APPEND_ONLY: checkpoints are never changed'); END;
+                CREATE TRIGGER checkpoints_append_only_delete BEFORE DELETE ON checkpoints BEGIN SELECT RAISE(ABORT, 'REG.APPEND_ONLY: checkpoints are never deleted'); END;
                 """)
         }
         return m
@@ -139,12 +143,32 @@ public final class SQLiteLedger<D: RegistryDomain>: @unchecked Sendable {
             let head = try Row.fetchOne(db, sql: "SELECT seq, hash FROM ledger_head WHERE id = 1")!
             var rows: [String: String] = [:]
             for r in try Row.fetchAll(db, sql: "SELECT key, row FROM projection") { rows[r["key"]] = r["row"] }
-            return LedgerStep<D>.verify(log: log, head: (UInt64(head["seq"] as Int64), [UInt8](head["hash"] as Data)), rows: rows)
+            return LedgerStep<D>.verify(log: log, head: (UInt64(head["seq"] as Int64), [UInt8](head["hash"] as Data)), rows: rows,
+                                        checkpoints: try Self.checkpoints(db))
         }
     }
 }
 
+extension SQLiteLedger {
+    /// Signs the head as it stands and stores the checkpoint (under the append lock, so the head
+    /// signed is the head stored).
+    public func addCheckpoint(signingWith key: CheckpointKey, at now: Instant) throws -> Checkpoint {
+        try db.write { db in
+            let head = try Row.fetchOne(db, sql: "SELECT seq, hash FROM ledger_head WHERE id = 1")!
+            let c = try Checkpoint.sign(registry: D.name, seq: UInt64(head["seq"] as Int64), hash: [UInt8](head["hash"] as Data), at: now, with: key)
+            try db.execute(sql: "INSERT INTO checkpoints(seq, body) VALUES (?, ?)", arguments: [Int64(c.seq), String(decoding: try EventLog.canonicalJSON(c), as: UTF8.self)])
+            return c
+        }
+    }
+    public func checkpoints() throws -> [Checkpoint] { try db.read { try Self.checkpoints($0) } }
+    static func checkpoints(_ db: Database) throws -> [Checkpoint] {
+        try String.fetchAll(db, sql: "SELECT body FROM checkpoints ORDER BY rowid").map { try JSONDecoder().decode(Checkpoint.self, from: Data($0.utf8)) }
+    }
+}
+
 extension SQLiteLedger: LedgerStore {
+    public func checkpoint(signingWith key: CheckpointKey, at now: Instant) async throws -> Checkpoint { try addCheckpoint(signingWith: key, at: now) }
+    public func storedCheckpoints() async throws -> [Checkpoint] { try checkpoints() }
     public typealias Domain = D
     public func run(_ command: D.Command, by actor: Actor, key: String, at now: Instant, rules: D.Rules) async throws -> LedgerOutcome {
         try execute(command, by: actor, key: key, at: now, rules: rules)

@@ -236,22 +236,62 @@ extension RegistryCommand {
 
 /// A ledger file of either registry, opened as the registry it records it keeps.
 struct AnyLedger {
+    let registry: String
     let log: () throws -> EventLog
     let verify: () throws -> Result<Int, LedgerFinding>
+    let checkpoints: () throws -> [Checkpoint]
+    let addCheckpoint: (CheckpointKey, Instant) throws -> Checkpoint
     init(path: String) throws {
         do {
             let l = try SQLiteLedger<JiangyinVouchers>(path: path)
-            (log, verify) = (l.log, l.verify)
+            (registry, log, verify, checkpoints, addCheckpoint) = (JiangyinVouchers.name, l.log, l.verify, l.checkpoints, l.addCheckpoint)
         } catch LedgerFinding.domain(_, let found) where found == ShanweiIndicators.name {
             let l = try SQLiteLedger<ShanweiIndicators>(path: path)
-            (log, verify) = (l.log, l.verify)
+            (registry, log, verify, checkpoints, addCheckpoint) = (ShanweiIndicators.name, l.log, l.verify, l.checkpoints, l.addCheckpoint)
         }
+    }
+    /// Opens an existing ledger (never creates one), or exits 2 with a coded message.
+    static func existing(_ path: String) throws -> AnyLedger {
+        guard FileManager.default.fileExists(atPath: path) else { emitError("\(path): [LEDGER.NOT_FOUND] no such ledger"); throw ExitCode(Exit.unusable) }
+        return try AnyLedger(path: path)
     }
 }
 
 /// `ecocredit ledger verify LEDGER`: the chain, the head and every projection row against the replay.
 struct LedgerCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "ledger", abstract: "Verify or export a registry ledger.", subcommands: [Verify.self, Export.self])
+    static let configuration = CommandConfiguration(commandName: "ledger", abstract: "Verify, export or checkpoint a registry ledger.",
+                                                    subcommands: [Verify.self, Export.self, Keygen.self, Checkpoint.self])
+    /// `ecocredit ledger keygen KEYFILE`: a new Ed25519 key for signing checkpoints, written as 64
+    /// hexadecimal digits to a new file readable by its owner only; prints the public key to publish.
+    struct Keygen: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Make the bureau's checkpoint signing key (a new file, mode 0600); prints the public key.")
+        @Argument var keyFile: String
+        func run() throws {
+            let key = CheckpointKey.generate()
+            let fd = open(keyFile, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+            guard fd >= 0 else { emitError("\(keyFile): [LEDGER.KEY_FILE] cannot create the key file (it must not exist): \(String(cString: strerror(errno)))"); throw ExitCode(Exit.unusable) }
+            let text = Array((hexadecimal(key.raw) + "\n").utf8)
+            let written = text.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            fsync(fd); close(fd)
+            guard written == text.count else { emitError("\(keyFile): [LEDGER.KEY_FILE] the key was not written whole"); throw ExitCode(Exit.unusable) }
+            emit("public key: \(key.publicKeyHex)")
+        }
+    }
+    /// `ecocredit ledger checkpoint LEDGER --key KEYFILE`: signs the head and stores the checkpoint;
+    /// prints it as JSON — the line to publish (and for auditors to keep).
+    struct Checkpoint: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Sign the ledger's head with the bureau's key, store and print the checkpoint (JSON).")
+        @Argument var ledger: String
+        @Option(help: "The key file made by `ledger keygen`.") var key: String
+        func run() throws {
+            let l = try AnyLedger.existing(ledger)
+            guard let text = try? String(decoding: RegularFile.read(key), as: UTF8.self), let k = CheckpointKey(hex: text) else {
+                emitError("\(key): [LEDGER.KEY_FILE] not a key file (64 hexadecimal digits)"); throw ExitCode(Exit.unusable)
+            }
+            let now = Instant(milliseconds: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)))
+            emit(String(decoding: try EventLog.canonicalJSON(try l.addCheckpoint(k, now)), as: UTF8.self))
+        }
+    }
     /// `ecocredit ledger export LEDGER`: every event as one JSON line — seq, type, the payload
     /// (the exact bytes hashed, as UTF-8 text), prev and hash in hexadecimal — and the head last:
     /// enough for anyone to recompute the chain (tools/verify_ledger.py, standard library only).
@@ -259,21 +299,33 @@ struct LedgerCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print the log as JSON lines (seq, type, payload, prev, hash), then the head.")
         @Argument var ledger: String
         func run() throws {
-            guard FileManager.default.fileExists(atPath: ledger) else { emitError("\(ledger): [LEDGER.NOT_FOUND] no such ledger"); throw ExitCode(Exit.unusable) }
-            let log = try AnyLedger(path: ledger).log()
+            let l = try AnyLedger.existing(ledger)
+            let log = try l.log()
             for e in log.entries {
                 emit("{\"hash\":\"\(hexadecimal(e.hash))\",\"payload\":\(JSONText.string(String(decoding: e.payload, as: UTF8.self))),\"prev\":\"\(hexadecimal(e.prev))\",\"seq\":\(e.seq),\"type\":\(JSONText.string(e.type))}")
             }
+            for c in try l.checkpoints() { emit("{\"checkpoint\":\(String(decoding: try EventLog.canonicalJSON(c), as: UTF8.self))}") }
             emit("{\"head\":{\"hash\":\"\(hexadecimal(log.head))\",\"seq\":\(log.entries.count)}}")
         }
     }
     struct Verify: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Verify the hash chain and the projections (exit 1 naming the first damaged event or row).")
+        static let configuration = CommandConfiguration(abstract: "Verify the hash chain, its stored checkpoints and the projections (exit 1 naming the first damaged event or row).",
+            discussion: "With --checkpoint, also against a checkpoint saved elsewhere (a line printed by `ledger checkpoint`), signed by --public-key: finds a log truncated or rewritten consistently.")
         @Argument var ledger: String
+        @Option(help: "A saved checkpoint (a file holding the JSON line `ledger checkpoint` printed).") var checkpoint: String?
+        @Option(help: "The bureau's public key (hexadecimal) the saved checkpoint must be signed with.") var publicKey: String?
         func run() throws {
-            guard FileManager.default.fileExists(atPath: ledger) else { emitError("\(ledger): [LEDGER.NOT_FOUND] no such ledger"); throw ExitCode(Exit.unusable) }
-            switch try AnyLedger(path: ledger).verify() {
-            case .success(let n): emit("ledger verified: \(n) events, chain and projections agree")
+            let l = try AnyLedger.existing(ledger)
+            if let checkpoint {
+                guard let publicKey else { throw ValidationError("--checkpoint needs --public-key: a checkpoint proves something only under a key you trust") }
+                guard let data = try? RegularFile.read(checkpoint),
+                      let c = try? JSONDecoder().decode(Registry.Checkpoint.self, from: data) else {
+                    emitError("\(checkpoint): [LEDGER.CHECKPOINT_FILE] not a checkpoint (the JSON line `ledger checkpoint` prints)"); throw ExitCode(Exit.unusable)
+                }
+                if let d = c.damage(in: try l.log(), registry: l.registry, trusted: publicKey) { emitError("\(ledger): \(d)"); throw ExitCode(Exit.failed) }
+            }
+            switch try l.verify() {
+            case .success(let n): emit("ledger verified: \(n) events, chain, \(try l.checkpoints().count) stored checkpoints\(checkpoint == nil ? "" : ", the saved checkpoint") and projections agree")
             case .failure(let f): emitError("\(ledger): \(f)"); throw ExitCode(Exit.failed)
             }
         }
