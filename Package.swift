@@ -111,6 +111,7 @@ let package = Package(
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "RegistryStore", "RegistryPostgres", "Rules", "Plumbing", "SampleData",
                                                        .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "VerifyTests", dependencies: ["Verify", "Submission", "GeoCore", "SampleData", "Rules", "FuzzHarness", "Workflow", "Outputs", "Check", "Annex", "Registry",
+                                                     .product(name: "GRDB", package: "GRDB.swift"),
                                                      .product(name: "Crypto", package: "swift-crypto"),
                                                      .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
     ],

@@ -35,7 +35,7 @@ struct BackEnd: Sendable {
             return Ledger(open: { try SQLiteLedger<D>(path: p) },
                           asOwner: { statements in
                               try DatabaseQueue(path: p).write { db in
-                                  try db.execute(sql: "DROP TRIGGER events_append_only_update; DROP TRIGGER events_append_only_delete")
+                                  try db.execute(sql: "DROP TRIGGER events_append_only_update; DROP TRIGGER events_append_only_delete; DROP TRIGGER blobs_append_only_update")
                                   for s in statements { try db.execute(sql: s) }
                               }
                           },
@@ -48,7 +48,7 @@ struct BackEnd: Sendable {
             let first = try await PostgresLedger<D>.open(here)
             await first.close()
             return Ledger(open: { try await PostgresLedger<D>.open(here, migrate: false) },
-                          asOwner: { statements in try await here.execute(["ALTER TABLE events DISABLE TRIGGER USER"] + statements) },
+                          asOwner: { statements in try await here.execute(["ALTER TABLE events DISABLE TRIGGER USER", "ALTER TABLE blobs DISABLE TRIGGER USER"] + statements) },
                           asApplication: { s in try await here.as(PostgresSetup.applicationRole).execute([s]) },
                           target: ["--postgres", here.url])
         }
@@ -125,6 +125,10 @@ final class LedgerConformanceTests: XCTestCase {
                 try await issue(ledger, "JY-1", 10_000, at: t0)
                 try await issue(ledger, "JY-2", 20_000, at: t0)
                 _ = try await ledger.run(.surrender(number: "JY-2", quantity: 5_000, landRef: "GY-1"), by: Desk.alice, key: "s", at: t0, rules: Desk.rules)
+                let name = try await ledger.store(blob: Array("a bundle's bytes".utf8))
+                XCTAssertEqual(name, "63755505320dd7834cd93ef20b6f29eca91df4213de1bd8028394aa1c34f1552", "stored under its SHA-256 (sha256sum's)")
+                let back = try await ledger.storedBlob(name)
+                XCTAssertEqual(back, Array("a bundle's bytes".utf8))
                 return store
             }
             let store = try await setUp()
@@ -156,6 +160,7 @@ final class LedgerConformanceTests: XCTestCase {
                 ([#"UPDATE projection SET row = replace(row, '"holder":"alice"', '"holder":"mallory"') WHERE key = 'JY-1'"#], "[LEDGER.PROJECTION] JY-1:"),
                 (["DELETE FROM projection WHERE key = 'JY-2-1'"], "[LEDGER.PROJECTION] JY-2-1:"),
                 (["INSERT INTO projection(key, row) VALUES ('JY-9', '{}')"], "[LEDGER.PROJECTION] JY-9: in the table"),
+                ([backEnd.dialect == .sqlite ? "UPDATE blobs SET bytes = substr(bytes, 2)" : "UPDATE blobs SET bytes = substring(bytes from 2)"], "[LEDGER.BLOB] the stored file"),
             ]
             for (statements, expected) in cases {
                 let found = try await tampered(statements)

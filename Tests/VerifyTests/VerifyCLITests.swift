@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import GRDB
 import SampleData
 import FuzzHarness
 import GeoCore
@@ -157,6 +158,20 @@ final class VerifyCLITests: XCTestCase {
         let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self); p.waitUntilExit()
         XCTAssertEqual(p.terminationStatus, 0, text)
         XCTAssertTrue(text.contains("1 auctions' winners recomputed from the revealed commitments, 1 revenue splits summed, 1 checkpoints on the chain"), text)
+        // The quantity is recomputable from the bundle and rulebook bytes the ledger stored (I10) …
+        let recomputed = try run(["ledger", "recompute", ledger])
+        XCTAssertEqual(recomputed.status, 0, recomputed.out)
+        XCTAssertTrue(recomputed.out.contains("SW-2026-001: indicatorMetres 50034 recomputed = recorded"), recomputed.out)
+        // … and a stored bundle changed by the database owner is found by verify and by recompute.
+        let copy = ledger + ".tampered"
+        try FileManager.default.copyItem(atPath: ledger, toPath: copy)
+        try DatabaseQueue(path: copy).write { db in
+            try db.execute(sql: "DROP TRIGGER blobs_append_only_update")
+            try db.execute(sql: "UPDATE blobs SET bytes = CAST(replace(CAST(bytes AS TEXT), 'beach', 'beech') AS BLOB) WHERE length(bytes) > 10000")
+        }
+        let tampered = try run(["ledger", "verify", copy])
+        XCTAssertEqual(tampered.status, 1)
+        XCTAssertEqual(try run(["ledger", "recompute", copy]).status, 1)
         // A ledger of one registry is never opened as the other.
         XCTAssertEqual(try run(["registry", "register", ledger]).status == 0, false)
     }
@@ -209,6 +224,10 @@ final class VerifyCLITests: XCTestCase {
         let verified = try run(["ledger", "verify", ledger])
         XCTAssertEqual(verified.status, 0); XCTAssertTrue(verified.out.contains("ledger verified: 18 events"), verified.out)
         XCTAssertEqual(try run(["ledger", "verify", ledger + ".missing"]).status, 2)
+        // Both issues recomputed from the bundle and rulebook bytes stored with them (I10).
+        let recomputed = try run(["ledger", "recompute", ledger])
+        XCTAssertEqual(recomputed.status, 0, recomputed.out)
+        XCTAssertTrue(recomputed.out.contains("JY-2025-001: vouchers 118500 recomputed = recorded"), recomputed.out)
         // The export, verified by an independent program (Python, standard library only); an edited copy is refused.
         let export = try run(["ledger", "export", ledger])
         let file = ledger + ".jsonl", edited = ledger + ".edited.jsonl"

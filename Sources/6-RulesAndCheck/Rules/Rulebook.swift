@@ -337,7 +337,7 @@ public enum RuleLibrary {
 
     /// The bytes of a shipped file, `Sources/Rules/Data/<name>.json`, compiled into the program
     /// (`.embedInCode` in Package.swift; a test compares them with the files).
-    static func shippedFile(_ name: String) -> [UInt8]? {
+    public static func shippedFile(_ name: String) -> [UInt8]? {
         switch name {
         case "shanwei-coastline": return PackageResources.shanwei_coastline_json
         case "jiangyin-eco-voucher": return PackageResources.jiangyin_eco_voucher_json

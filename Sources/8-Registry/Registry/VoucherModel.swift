@@ -30,9 +30,13 @@ public struct IssueSource: Sendable, Equatable, Codable {
     /// rulebook in force, no example coefficients, no what-if override), and its reasons' codes if not.
     public var issuable: Bool
     public var reasons: [String]
-    public init(job: String, bundleSHA256: String, rulebook: String, quantity: Int64, issuable: Bool, reasons: [String]) {
+    /// SHA-256 of the rulebook file's bytes the check used, when the ledger stores it: with the
+    /// bundle's bytes, what `ledger recompute` runs the pipeline on again (I10). Absent in
+    /// records made without it (the canonical bytes omit it then).
+    public var rulebookSHA256: String?
+    public init(job: String, bundleSHA256: String, rulebook: String, quantity: Int64, issuable: Bool, reasons: [String], rulebookSHA256: String? = nil) {
         self.job = job; self.bundleSHA256 = bundleSHA256; self.rulebook = rulebook; self.quantity = quantity
-        self.issuable = issuable; self.reasons = reasons
+        self.issuable = issuable; self.reasons = reasons; self.rulebookSHA256 = rulebookSHA256
     }
 }
 

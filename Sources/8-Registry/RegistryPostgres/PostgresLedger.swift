@@ -167,6 +167,15 @@ public actor PostgresLedger<D: RegistryDomain>: LedgerStore {
 
     public func storedCheckpoints() async throws -> [Checkpoint] { try await loadCheckpoints() }
 
+    public func store(blob bytes: [UInt8]) async throws -> String {
+        let sha = LedgerStep<D>.sha256(bytes)
+        try await connection.query("INSERT INTO blobs(sha256, bytes) VALUES (\(sha), \(Data(bytes))) ON CONFLICT (sha256) DO NOTHING", logger: logger).collect()
+        return sha
+    }
+    public func storedBlob(_ sha256: String) async throws -> [UInt8]? {
+        try await connection.query("SELECT bytes FROM blobs WHERE sha256 = \(sha256)", logger: logger).collect().first.map { [UInt8](try $0.decode(Data.self)) }
+    }
+
     /// Signs the head under the append lock (so the head signed is the head stored) and stores it.
     public func checkpoint(signingWith key: CheckpointKey, at now: Instant) async throws -> Checkpoint {
         try await execute("BEGIN")
@@ -196,6 +205,9 @@ public actor PostgresLedger<D: RegistryDomain>: LedgerStore {
             var rows: [String: String] = [:]
             for try await (key, row) in try await connection.query("SELECT key, row FROM projection", logger: logger).decode((String, String).self) { rows[key] = row }
             let checkpoints = try await loadCheckpoints()
+            for try await (name, bytes) in try await connection.query("SELECT sha256, bytes FROM blobs ORDER BY sha256", logger: logger).decode((String, Data).self) {
+                if let d = LedgerStep<D>.blobDamage(name: name, bytes: [UInt8](bytes)) { try await execute("COMMIT"); return .failure(.chain(d)) }
+            }
             try await execute("COMMIT")
             return LedgerStep<D>.verify(log: log, head: (UInt64(head.0), [UInt8](head.1)), rows: rows, checkpoints: checkpoints)
         } catch {
@@ -229,13 +241,16 @@ public enum PostgresSetup {
         "CREATE TABLE projection(key text PRIMARY KEY, row text NOT NULL)",
         "CREATE TABLE ledger_info(id integer PRIMARY KEY CHECK (id = 1), domain text NOT NULL)",
         "CREATE TABLE checkpoints(id bigserial PRIMARY KEY, seq bigint NOT NULL, body text NOT NULL)",
+        "CREATE TABLE blobs(sha256 text PRIMARY KEY, bytes bytea NOT NULL)",
+        "CREATE TRIGGER blobs_append_only BEFORE UPDATE OR DELETE ON blobs FOR EACH ROW EXECUTE FUNCTION ecocredit_append_only()",
         "CREATE TRIGGER checkpoints_append_only BEFORE UPDATE OR DELETE ON checkpoints FOR EACH ROW EXECUTE FUNCTION ecocredit_append_only()",
         """
         DO $$ BEGIN
           IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '\(applicationRole)') THEN CREATE ROLE \(applicationRole) LOGIN; END IF;
         END $$
         """,
-        "REVOKE ALL ON events, ledger_head, commands, projection, ledger_info, checkpoints FROM PUBLIC",
+        "REVOKE ALL ON events, ledger_head, commands, projection, ledger_info, checkpoints, blobs FROM PUBLIC",
+        "GRANT SELECT, INSERT ON blobs TO \(applicationRole)",
         "GRANT SELECT, INSERT ON checkpoints TO \(applicationRole)",
         "GRANT USAGE ON SEQUENCE checkpoints_id_seq TO \(applicationRole)",
         "GRANT SELECT, INSERT ON events TO \(applicationRole)",

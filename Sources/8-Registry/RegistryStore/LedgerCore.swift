@@ -66,6 +66,14 @@ public enum LedgerStep<D: RegistryDomain> {
                       newHead: (head.seq + UInt64(entries.count), entries.last?.hash ?? head.hash))
     }
 
+    /// Lower-case hexadecimal SHA-256.
+    public static func sha256(_ bytes: [UInt8]) -> String { hexadecimal(SHA256.hash(data: bytes)) }
+
+    /// What is wrong with a stored blob: bytes that no longer hash to the name they are stored by.
+    public static func blobDamage(name: String, bytes: [UInt8]) -> String? {
+        sha256(bytes) == name ? nil : "[LEDGER.BLOB] the stored file \(name.prefix(16))… no longer hashes to its name (its SHA-256 is \(sha256(bytes).prefix(16))…)"
+    }
+
     /// Checks a stored log against its stored head and the stored projection against the replay:
     /// the number of events verified, or the first thing wrong (naming the sequence number or key).
     public static func verify(log: EventLog, head: (seq: UInt64, hash: [UInt8]), rows: [String: String],
@@ -115,6 +123,10 @@ public protocol LedgerStore<Domain>: Sendable {
     func checkpoint(signingWith key: CheckpointKey, at now: Instant) async throws -> Checkpoint
     /// The checkpoints stored, oldest first.
     func storedCheckpoints() async throws -> [Checkpoint]
+    /// Stores bytes (a bundle, a rulebook file) under their SHA-256, once; returns the name.
+    func store(blob bytes: [UInt8]) async throws -> String
+    /// The bytes stored under a SHA-256, if any.
+    func storedBlob(_ sha256: String) async throws -> [UInt8]?
 }
 
 /// Fault injection for the crash tests: with `ECOCREDIT_CRASH_AT` set to a point's name

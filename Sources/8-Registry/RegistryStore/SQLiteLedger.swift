@@ -57,6 +57,9 @@ public final class SQLiteLedger<D: RegistryDomain>: @unchecked Sendable {
                 CREATE TABLE projection(key TEXT PRIMARY KEY, row TEXT NOT NULL);
                 CREATE TABLE ledger_info(id INTEGER PRIMARY KEY CHECK (id = 1), domain TEXT NOT NULL);
                 CREATE TABLE checkpoints(seq INTEGER NOT NULL, body TEXT NOT NULL);
+                CREATE TABLE blobs(sha256 TEXT PRIMARY KEY, bytes BLOB NOT NULL);
+                CREATE TRIGGER blobs_append_only_update BEFORE UPDATE ON blobs BEGIN SELECT RAISE(ABORT, 'REG.APPEND_ONLY: stored bundles are never changed'); END;
+                CREATE TRIGGER blobs_append_only_delete BEFORE DELETE ON blobs BEGIN SELECT RAISE(ABORT, 'REG.APPEND_ONLY: stored bundles are never deleted'); END;
                 CREATE TRIGGER checkpoints_append_only_update BEFORE UPDATE ON checkpoints BEGIN SELECT RAISE(ABORT, 'REG.APPEND_ONLY: checkpoints are never changed'); END;
                 CREATE TRIGGER checkpoints_append_only_delete BEFORE DELETE ON checkpoints BEGIN SELECT RAISE(ABORT, 'REG.APPEND_ONLY: checkpoints are never deleted'); END;
                 """)
@@ -143,6 +146,11 @@ public final class SQLiteLedger<D: RegistryDomain>: @unchecked Sendable {
             let head = try Row.fetchOne(db, sql: "SELECT seq, hash FROM ledger_head WHERE id = 1")!
             var rows: [String: String] = [:]
             for r in try Row.fetchAll(db, sql: "SELECT key, row FROM projection") { rows[r["key"]] = r["row"] }
+            // Every stored bundle and rulebook still hashes to the name it is stored (and referenced) by.
+            let blobs = try Row.fetchCursor(db, sql: "SELECT sha256, bytes FROM blobs ORDER BY sha256")
+            while let b = try blobs.next() {
+                if let d = LedgerStep<D>.blobDamage(name: b["sha256"], bytes: [UInt8](b["bytes"] as Data)) { return .failure(.chain(d)) }
+            }
             return LedgerStep<D>.verify(log: log, head: (UInt64(head["seq"] as Int64), [UInt8](head["hash"] as Data)), rows: rows,
                                         checkpoints: try Self.checkpoints(db))
         }
@@ -161,6 +169,19 @@ extension SQLiteLedger {
         }
     }
     public func checkpoints() throws -> [Checkpoint] { try db.read { try Self.checkpoints($0) } }
+
+    /// Stores bytes (a bundle, a rulebook file) under their SHA-256, once; returns the name.
+    /// Never deleted: a quantity's recomputation needs them (I10).
+    @discardableResult
+    public func storeBlob(_ bytes: [UInt8]) throws -> String {
+        let sha = LedgerStep<D>.sha256(bytes)
+        try db.write { try $0.execute(sql: "INSERT OR IGNORE INTO blobs(sha256, bytes) VALUES (?, ?)", arguments: [sha, Data(bytes)]) }
+        return sha
+    }
+    /// The bytes stored under `sha256`, if any.
+    public func blob(_ sha256: String) throws -> [UInt8]? {
+        try db.read { db in try Data.fetchOne(db, sql: "SELECT bytes FROM blobs WHERE sha256 = ?", arguments: [sha256]).map { [UInt8]($0) } }
+    }
     static func checkpoints(_ db: Database) throws -> [Checkpoint] {
         try String.fetchAll(db, sql: "SELECT body FROM checkpoints ORDER BY rowid").map { try JSONDecoder().decode(Checkpoint.self, from: Data($0.utf8)) }
     }
@@ -169,6 +190,8 @@ extension SQLiteLedger {
 extension SQLiteLedger: LedgerStore {
     public func checkpoint(signingWith key: CheckpointKey, at now: Instant) async throws -> Checkpoint { try addCheckpoint(signingWith: key, at: now) }
     public func storedCheckpoints() async throws -> [Checkpoint] { try checkpoints() }
+    public func store(blob bytes: [UInt8]) async throws -> String { try storeBlob(bytes) }
+    public func storedBlob(_ sha256: String) async throws -> [UInt8]? { try blob(sha256) }
     public typealias Domain = D
     public func run(_ command: D.Command, by actor: Actor, key: String, at now: Instant, rules: D.Rules) async throws -> LedgerOutcome {
         try execute(command, by: actor, key: key, at: now, rules: rules)

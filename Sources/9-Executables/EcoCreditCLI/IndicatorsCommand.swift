@@ -42,7 +42,7 @@ extension IndicatorsCommand {
         @Option(help: "The district as the rulebook's revenue table names it (陆丰市, 海丰县, 城区, 红海湾经济开发区, …).") var district: String
         func run() throws {
             let rules = try options.indicatorRules()
-            let source = try IssueSource.fromCheck(of: bundle, rulebookFile: options.rulebook, quantity: "indicatorMetres")
+            let source = try options.storedSource(of: bundle, quantity: "indicatorMetres", in: ShanweiIndicators.self)
             try options.run(.prepareLot(lot: lot, source: source, funding: Funding(socialShare: socialShare, district: district)), rules: rules, in: ShanweiIndicators.self)
         }
     }

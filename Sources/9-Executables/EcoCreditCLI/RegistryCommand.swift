@@ -101,7 +101,7 @@ extension RegistryCommand {
         @Option(help: "The land-rights holder.") var landRightsHolder: String
         func run() throws {
             let (rules, _) = try options.rules()
-            let source = try IssueSource.fromCheck(of: bundle, rulebookFile: options.rulebook, quantity: "vouchers")
+            let source = try options.storedSource(of: bundle, quantity: "vouchers", in: JiangyinVouchers.self)
             try options.run(.prepareIssue(number: number, holder: holder, landRightsHolder: landRightsHolder, source: source), rules: rules)
         }
     }
@@ -241,13 +241,28 @@ struct AnyLedger {
     let verify: () throws -> Result<Int, LedgerFinding>
     let checkpoints: () throws -> [Checkpoint]
     let addCheckpoint: (CheckpointKey, Instant) throws -> Checkpoint
+    let blob: (String) throws -> [UInt8]?
+    /// Every quantity the log issued from a check: the voucher or lot, its source, the check's quantity id.
+    let sources: () throws -> [(key: String, source: IssueSource, quantity: String)]
     init(path: String) throws {
         do {
             let l = try SQLiteLedger<JiangyinVouchers>(path: path)
-            (registry, log, verify, checkpoints, addCheckpoint) = (JiangyinVouchers.name, l.log, l.verify, l.checkpoints, l.addCheckpoint)
+            (registry, log, verify, checkpoints, addCheckpoint, blob) = (JiangyinVouchers.name, l.log, l.verify, l.checkpoints, l.addCheckpoint, l.blob)
+            sources = {
+                try l.log().verify(VoucherRecord.self).compactMap { r in
+                    if case let .issuePrepared(n, _, _, source) = r.event { return (n, source, "vouchers") }
+                    return nil
+                }
+            }
         } catch LedgerFinding.domain(_, let found) where found == ShanweiIndicators.name {
             let l = try SQLiteLedger<ShanweiIndicators>(path: path)
-            (registry, log, verify, checkpoints, addCheckpoint) = (ShanweiIndicators.name, l.log, l.verify, l.checkpoints, l.addCheckpoint)
+            (registry, log, verify, checkpoints, addCheckpoint, blob) = (ShanweiIndicators.name, l.log, l.verify, l.checkpoints, l.addCheckpoint, l.blob)
+            sources = {
+                try l.log().verify(IndicatorRecord.self).compactMap { r in
+                    if case let .lotPrepared(id, source, _, _) = r.event { return (id, source, "indicatorMetres") }
+                    return nil
+                }
+            }
         }
     }
     /// Opens an existing ledger (never creates one), or exits 2 with a coded message.
@@ -260,7 +275,47 @@ struct AnyLedger {
 /// `ecocredit ledger verify LEDGER`: the chain, the head and every projection row against the replay.
 struct LedgerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "ledger", abstract: "Verify, export or checkpoint a registry ledger.",
-                                                    subcommands: [Verify.self, Export.self, Keygen.self, Checkpoint.self])
+                                                    subcommands: [Verify.self, Export.self, Keygen.self, Checkpoint.self, Recompute.self])
+    /// `ecocredit ledger recompute LEDGER`: every quantity the ledger issued, checked again from
+    /// the bundle and rulebook bytes it stored (I10): the stored bytes must still hash to the
+    /// record, and the pipeline must give the recorded quantity.
+    struct Recompute: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Run the check again on every stored bundle and rulebook; compare each quantity with the ledger's (exit 1 on any difference).")
+        @Argument var ledger: String
+        func run() throws {
+            let l = try AnyLedger.existing(ledger)
+            var problems = 0, same = 0
+            for (key, source, id) in try l.sources() {
+                func problem(_ code: String, _ zh: String, _ en: String) { problems += 1; emitError("\(key): [\(code)] \(zh)\n    \(en)") }
+                guard let bundle = try l.blob(source.bundleSHA256) else {
+                    problem("LEDGER.BLOB_MISSING", "台账未存储其数据包（\(source.bundleSHA256.prefix(16))…），无法复算", "the ledger does not hold its bundle (\(source.bundleSHA256.prefix(16))…): not recomputable"); continue
+                }
+                guard let bookSHA = source.rulebookSHA256, let book = try l.blob(bookSHA) else {
+                    problem("LEDGER.BLOB_MISSING", "台账未存储其规则库文件，无法复算", "the ledger does not hold its rulebook file: not recomputable"); continue
+                }
+                if let d = LedgerStep<JiangyinVouchers>.blobDamage(name: source.bundleSHA256, bytes: bundle) ?? LedgerStep<JiangyinVouchers>.blobDamage(name: bookSHA, bytes: book) {
+                    problem("LEDGER.BLOB", "存储的文件已被改动", d); continue
+                }
+                let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("ecocredit-recompute-\(UUID().uuidString)").path
+                try FileManager.default.createDirectory(atPath: scratch + "/bundle", withIntermediateDirectories: true)
+                defer { try? FileManager.default.removeItem(atPath: scratch) }
+                try Data(book).write(to: URL(fileURLWithPath: scratch + "/rulebook.json"))
+                guard let path = try StoredBundle.unpack(bundle, into: scratch + "/bundle") else {
+                    problem("LEDGER.BLOB", "存储的数据包无法解包", "the stored bundle cannot be unpacked"); continue
+                }
+                let again = try IssueSource.fromCheck(of: path, rulebookFile: scratch + "/rulebook.json", quantity: id, bundleSHA256: source.bundleSHA256)
+                if again.quantity == source.quantity && again.issuable == source.issuable && again.rulebook == source.rulebook {
+                    same += 1
+                    emit("\(key): \(id) \(again.quantity) recomputed = recorded (bundle \(source.bundleSHA256.prefix(16))…, \(source.rulebook))")
+                } else {
+                    problem("REG.RECOMPUTE_MISMATCH", "复算结果（\(again.quantity)）与台账记录（\(source.quantity)）不同",
+                            "recomputed \(id) \(again.quantity) (issuable \(again.issuable)), the ledger records \(source.quantity) (issuable \(source.issuable))")
+                }
+            }
+            emit("recomputed: \(same) equal, \(problems) not")
+            if problems > 0 { throw ExitCode(Exit.failed) }
+        }
+    }
     /// `ecocredit ledger keygen KEYFILE`: a new Ed25519 key for signing checkpoints, written as 64
     /// hexadecimal digits to a new file readable by its owner only; prints the public key to publish.
     struct Keygen: ParsableCommand {
@@ -336,15 +391,16 @@ extension IssueSource {
     /// The issue source of a bundle's check: verified, measured and checked under the rulebook
     /// given, its `quantity` (by id) with its units, whether it is issuable and why not, and the
     /// bundle's SHA-256 (the quantity is recomputable from those bytes and that rulebook).
-    static func fromCheck(of bundle: String, rulebookFile: String?, quantity id: String) throws -> IssueSource {
+    static func fromCheck(of bundle: String, rulebookFile: String?, quantity id: String, bundleSHA256: String, rulebookSHA256: String? = nil) throws -> IssueSource {
         try runPipeline(bundle, options: .init(rulebookFile: rulebookFile), through: .check) { r -> IssueSource in
             // Why not issuable: the quantity's reason codes, else its status ("CHECK.NOT-ASSESSED"), else no quantity at all.
             let q = r.check?.quantities.first { $0.id == id }
             let reasons: [String]
             if let q { reasons = q.isIssuable ? [] : q.reasons.isEmpty ? ["CHECK.\(q.status.rawValue.uppercased())"] : q.reasons.map(\.code) }
             else { reasons = ["CHECK.NO_QUANTITY \(id)"] }
-            return IssueSource(job: "check \(r.path) \(r.check?.checkDate ?? "")", bundleSHA256: try BundleDigest.of(bundle),
-                               rulebook: r.rulebook?.citation ?? "", quantity: q?.units ?? 0, issuable: q?.isIssuable ?? false, reasons: reasons)
+            return IssueSource(job: "check \(r.path) \(r.check?.checkDate ?? "")", bundleSHA256: bundleSHA256,
+                               rulebook: r.rulebook?.citation ?? "", quantity: q?.units ?? 0, issuable: q?.isIssuable ?? false, reasons: reasons,
+                               rulebookSHA256: rulebookSHA256)
         }
     }
 }
@@ -369,23 +425,5 @@ enum BaseUnits {
 enum CSVField {
     static func quote(_ s: String) -> String {
         s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
-    }
-}
-
-/// The SHA-256 of a bundle: of the file for a zip; for a folder, of the sorted list of its
-/// files' relative paths and SHA-256 (the same folder always gives the same digest).
-enum BundleDigest {
-    static func of(_ path: String) throws -> String {
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else { return "" }
-        if !isDir.boolValue { return hexadecimal(SHA256.hash(data: try RegularFile.read(path))) }
-        let files = (FileManager.default.enumerator(atPath: path)?.compactMap { $0 as? String } ?? []).sorted()
-        var listing = ""
-        for f in files {
-            var d: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path + "/" + f, isDirectory: &d), !d.boolValue else { continue }
-            listing += f + " " + hexadecimal(SHA256.hash(data: try RegularFile.read(path + "/" + f))) + "\n"
-        }
-        return hexadecimal(SHA256.hash(data: Data(listing.utf8)))
     }
 }
