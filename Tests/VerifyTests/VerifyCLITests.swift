@@ -176,6 +176,50 @@ final class VerifyCLITests: XCTestCase {
         XCTAssertEqual(try run(["registry", "register", ledger]).status == 0, false)
     }
 
+    /// Deadlines at their edges, through the command line, identical under TZ=UTC and
+    /// TZ=America/New_York (every date is China time, never the machine's): a voucher issued
+    /// 2024-02-29 may be sold until 2026-02-28 24:00 China time (Civil Code Art. 202) and is bought
+    /// out at the minimum price after; a reissue 1 ms before the end of day D+30 after the notice
+    /// is refused and allowed at the next day's start; a bid at the close is refused, 1 ms before accepted.
+    func testDeadlinesAtTheEdgesIdenticalInEveryTimeZone() throws {
+        guard FileManager.default.isExecutableFile(atPath: executable.path) else { return XCTFail("ecocredit is not built beside the tests") }
+        let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+        let book = repo + "/tools/registry-scenario/jiangyin-bureau-test.json"
+        func scenario(_ tz: String) throws -> [String] {
+            let ledger = Fixture.root + "/edges-\(UUID().uuidString.prefix(6)).sqlite"
+            var seen: [String] = []
+            func reg(_ args: [String], _ who: String, _ at: String, on file: String? = nil, keep: Bool = true) throws -> Int32 {
+                let r = try run(["registry"] + args.prefix(1) + [file ?? ledger] + args.dropFirst() + ["--as", who, "--rulebook", book, "--now", at],
+                                in: repo, environment: ["TZ": tz])
+                seen.append("\(args.joined(separator: " ")) @\(at) → \(r.status)" + (keep ? " " + r.out : ""))
+                return r.status
+            }
+            XCTAssertEqual(try reg(["issue-prepare", "JY-1", "--bundle", "geodata/jiangyin-restoration", "--holder", "coop", "--land-rights-holder", "v"], "off-wang:OFF", "2024-02-29T10:00:00+08:00"), 0)
+            XCTAssertEqual(try reg(["issue-approve", "JY-1"], "chk-li:CHK", "2024-02-29T11:00:00+08:00"), 0)
+            let late = ledger + ".late"
+            try FileManager.default.copyItem(atPath: ledger, toPath: late)
+            XCTAssertEqual(try reg(["sell", "JY-1", "--buyer", "builder", "--fen-per-unit", "250000"], "ops:OPS", "2026-02-28T23:59:59.999+08:00"), 0, tz)
+            XCTAssertEqual(try reg(["sell", "JY-1", "--buyer", "builder", "--fen-per-unit", "250000"], "ops:OPS", "2026-03-01T00:00:00+08:00", on: late), 1, tz)
+            seen.append(try run(["registry", "register", late], environment: ["TZ": tz]).out)
+            // Loss notice on 2026-03-10 (D): a reissue at 23:59:59.999 of D+30 is refused, at 00:00 of D+31 allowed.
+            XCTAssertEqual(try reg(["register-holder", "JY-1"], "off-wang:OFF", "2026-03-02T09:00:00+08:00"), 0)
+            XCTAssertEqual(try reg(["loss-notice", "JY-1", "--date", "2026-03-10", "--media", "江阴日报"], "builder:CON", "2026-03-10T09:00:00+08:00"), 0)
+            XCTAssertEqual(try reg(["reissue", "JY-1"], "off-wang:OFF", "2026-04-09T23:59:59.999+08:00"), 1, tz)
+            XCTAssertEqual(try reg(["reissue", "JY-1"], "off-wang:OFF", "2026-04-10T00:00:00+08:00"), 0, tz)
+            XCTAssertEqual(try reg(["reissue", "JY-1"], "chk-li:CHK", "2026-04-10T00:00:01+08:00"), 0, tz)
+            // A listing closing 2026-05-02 09:00 China time: a bid 1 ms before is accepted, at the close refused.
+            XCTAssertEqual(try reg(["list", "JY-1", "--asking-fen-per-unit", "260000", "--hours", "24"], "builder:CON", "2026-05-01T09:00:00+08:00"), 0)
+            XCTAssertEqual(try reg(["bid", "JY-1", "--fen-per-unit", "270000"], "dev-a:CON", "2026-05-02T08:59:59.999+08:00", keep: false), 0, tz)
+            XCTAssertEqual(try reg(["bid", "JY-1", "--fen-per-unit", "280000"], "dev-b:CON", "2026-05-02T09:00:00+08:00", keep: false), 1, tz)
+            seen.append(try run(["registry", "register", ledger], environment: ["TZ": tz]).out)
+            return seen
+        }
+        let utc = try scenario("UTC"), newYork = try scenario("America/New_York")
+        XCTAssertEqual(utc, newYork)
+        XCTAssertTrue(utc.contains { $0.contains("pending-holder-change to platform-reserve at 250000 fen/unit") && $0.contains("buyout at the minimum price, JY 27") }, utc.joined(separator: "\n"))
+        XCTAssertTrue(utc.last!.contains("3 补发"), utc.last!)
+    }
+
     func testJiangyinRegistryScenario() throws {
         guard FileManager.default.isExecutableFile(atPath: executable.path) else { return XCTFail("ecocredit is not built beside the tests") }
         let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
