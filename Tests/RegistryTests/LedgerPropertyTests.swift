@@ -36,7 +36,8 @@ final class LedgerPropertyTests: XCTestCase {
         let types = Set(d.log.entries.map(\.type))
         if steps == 10_000 { XCTAssertEqual(types, ["issuePrepared", "issueApproved", "directSaleRecorded", "boughtOutAtMinimumPrice", "holderChangeRegistered", "split",
                                "surrendered", "useRecorded", "cancelled", "returned", "lossNoticePublished", "lossNoticeWithdrawn", "reissuePrepared", "reissued",
-                               "listed", "bidCommitted", "bidRevealed", "auctionEvaluated"],
+                               "listed", "bidCommitted", "bidRevealed", "auctionEvaluated",
+                               "pledged", "dealingConsented", "pledgeReleased", "purchasePlanPublished", "offeredToPlan"],
                        "every kind of event happens") }
         XCTAssertGreaterThan(d.state.vouchers.values.filter { if case .cancelled = $0.state { return true }; return false }.count, 0)
         XCTAssertEqual(try d.log.replay(), d.state, "replaying the log gives the registry")

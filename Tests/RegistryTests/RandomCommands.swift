@@ -16,7 +16,8 @@ struct RandomCommands {
 
     init(seed: UInt64) {
         rng = SeededGenerator(seed: seed)
-        actors = holders + [Desk.officer, Desk.approver, Actor("chk-zhao", .approver), Actor("off-chen", .officer), Desk.platform]
+        actors = holders + [Desk.officer, Desk.approver, Actor("chk-zhao", .approver), Actor("off-chen", .officer), Desk.platform,
+                            Actor("bank-icbc", .pledgee), Actor("bank-boc", .pledgee)]
     }
 
     /// The next command, who sends it and when, chosen from the registry as it stands.
@@ -42,6 +43,12 @@ struct RandomCommands {
             .prepareReissue(number: n),
             .approveReissue(number: n),
             .list(number: n, askingFenPerUnit: Int64(rng.uniform(240_000, 300_000)), opens: now, closes: now.adding(milliseconds: Int64(rng.uniform(1, 3) * 86_400_000))),
+            .pledge(number: n, pledgee: rng.uniform(0, 1) < 0.5 ? "bank-icbc" : "bank-boc"),
+            .consentToDealing(number: n, operation: ["sell", "list", "surrender", "offer", "lend"][Int(rng.uniform(0, 5))]),
+            .releasePledge(number: n),
+            .publishPurchasePlan(plan: "PP-\(Int(rng.uniform(0, 12)))", quantity: Int64(rng.uniform(1, 80_000)), fenPerUnit: Int64(rng.uniform(240_000, 320_000)),
+                                 closes: now.adding(milliseconds: Int64(rng.uniform(1, 30) * 86_400_000))),
+            .offerToPlan(number: n, plan: "PP-\(Int(rng.uniform(0, 12)))"),
         ]
         // Bids: a bidder commits to a price it keeps (with its nonce) and reveals it later.
         var bidder = holders[Int(rng.uniform(0, Double(holders.count)))]
@@ -65,7 +72,10 @@ struct RandomCommands {
         switch c {
         case .prepareIssue, .registerHolderChange, .cancel, .returnSurrendered, .prepareReissue: fitting = actors.filter { $0.role == .officer }
         case .approveIssue, .approveReissue: fitting = actors.filter { $0.role == .approver }
-        case .recordDirectSale: fitting = [Desk.platform]
+        case .recordDirectSale, .publishPurchasePlan: fitting = [Desk.platform]
+        case .consentToDealing, .releasePledge:
+            fitting = [state.vouchers[n]?.pledgee.map { Actor($0, .pledgee) } ?? Actor("bank-icbc", .pledgee)]
+        case .pledge, .offerToPlan: fitting = [state.vouchers[n].map { Actor($0.holder, .holder) } ?? Desk.alice]
         case .surrender, .publishLossNotice, .withdrawLossNotice, .list: fitting = [state.vouchers[n].map { Actor($0.holder, .holder) } ?? Desk.alice]
         case .commitBid, .revealBid: fitting = [bidder]
         }

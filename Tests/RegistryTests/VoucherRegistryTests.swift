@@ -233,4 +233,69 @@ final class VoucherRegistryTests: XCTestCase {
         XCTAssertEqual(due.map(\.event.type), ["auctionEvaluated", "boughtOutAtMinimumPrice"])
         XCTAssertEqual(due.last?.effectiveAt, deadline.adding(milliseconds: 24 * 3_600_000))
     }
+
+    /// JY 14 (I13): a pledged voucher is sold, listed, surrendered or offered only with its
+    /// pledgee's consent to that one operation (used up by it); the pledgee alone consents and
+    /// releases; a sale with consent ends the pledge with the holder change.
+    func testPledgedVoucherNeedsThePledgeesConsent() {
+        var d = Desk()
+        d.issue("JY-1", 30_000, on: "2026-02-02")
+        let t = Instant.china(CivilDate("2026-03-01")!, 10), bank = Actor("bank-icbc", .pledgee), other = Actor("bank-boc", .pledgee)
+        XCTAssertEqual(d.run(.pledge(number: "JY-1", pledgee: "bank-icbc"), by: Desk.bob, at: t), "REG.NOT_HOLDER")
+        XCTAssertEqual(d.run(.pledge(number: "JY-1", pledgee: ""), by: Desk.alice, at: t), "REG.REFERENCE_MISSING")
+        XCTAssertNil(d.run(.pledge(number: "JY-1", pledgee: "bank-icbc"), by: Desk.alice, at: t))
+        XCTAssertEqual(d.run(.pledge(number: "JY-1", pledgee: "bank-boc"), by: Desk.alice, at: t), "REG.STATE_CONFLICT", "pledged once")
+        XCTAssertEqual(d.run(.surrender(number: "JY-1", quantity: 10_000, landRef: "GY-1"), by: Desk.alice, at: t), "REG.PLEDGED")
+        XCTAssertEqual(d.run(.list(number: "JY-1", askingFenPerUnit: 260_000, opens: t, closes: t.adding(milliseconds: 86_400_000)), by: Desk.alice, at: t), "REG.PLEDGED")
+        XCTAssertEqual(d.run(.recordDirectSale(number: "JY-1", buyer: "bob", fenPerUnit: 260_000), by: Desk.platform, at: t), "REG.PLEDGED")
+        XCTAssertEqual(d.run(.consentToDealing(number: "JY-1", operation: "surrender"), by: other, at: t), "REG.NOT_HOLDER", "another bank")
+        XCTAssertEqual(d.run(.consentToDealing(number: "JY-1", operation: "surrender"), by: Desk.alice, at: t), "REG.ROLE_NOT_ALLOWED")
+        XCTAssertEqual(d.run(.consentToDealing(number: "JY-1", operation: "lend"), by: bank, at: t), "REG.QUANTITY_INVALID")
+        // Consent to a surrender: it is used by that surrender (split), and only once.
+        XCTAssertNil(d.run(.consentToDealing(number: "JY-1", operation: "surrender"), by: bank, at: t))
+        XCTAssertEqual(d.run(.recordDirectSale(number: "JY-1", buyer: "bob", fenPerUnit: 260_000), by: Desk.platform, at: t), "REG.PLEDGED", "consent is per operation")
+        XCTAssertNil(d.run(.surrender(number: "JY-1", quantity: 10_000, landRef: "GY-1"), by: Desk.alice, at: t))
+        XCTAssertEqual(d.run(.surrender(number: "JY-1", quantity: 5_000, landRef: "GY-2"), by: Desk.alice, at: t), "REG.PLEDGED", "used up")
+        XCTAssertEqual(d.state.vouchers["JY-1"]?.pledgee, "bank-icbc", "the rest stays pledged")
+        // Consent to a sale: the sale is recorded; at the holder change the pledge ends (the proceeds were the bank's).
+        XCTAssertNil(d.run(.consentToDealing(number: "JY-1", operation: "sell"), by: bank, at: t))
+        XCTAssertNil(d.run(.recordDirectSale(number: "JY-1", buyer: "bob", fenPerUnit: 260_000), by: Desk.platform, at: t))
+        XCTAssertEqual(d.state.vouchers["JY-1"]?.pledgee, "bank-icbc")
+        XCTAssertEqual(ProjectionRowText.of(d.state.vouchers["JY-1"]!).contains("\"pledgee\":\"bank-icbc\""), true, "the register shows who the proceeds go to")
+        XCTAssertNil(d.run(.registerHolderChange(number: "JY-1"), by: Desk.officer, at: t))
+        XCTAssertNil(d.state.vouchers["JY-1"]?.pledgee)
+        // Release: only the pledgee, then dealings are free.
+        XCTAssertNil(d.run(.pledge(number: "JY-1", pledgee: "bank-boc"), by: Desk.bob, at: t))
+        XCTAssertEqual(d.run(.releasePledge(number: "JY-1"), by: bank, at: t), "REG.NOT_HOLDER")
+        XCTAssertNil(d.run(.releasePledge(number: "JY-1"), by: other, at: t))
+        XCTAssertNil(d.run(.surrender(number: "JY-1", quantity: 1_000, landRef: "GY-3"), by: Desk.bob, at: t))
+        XCTAssertEqual(try d.log.replay(), d.state)
+    }
+
+    /// JY 26: the platform publishes a purchase plan (units, price not below the minimum, close);
+    /// holders sell whole vouchers into it until it is full or closed.
+    func testPurchasePlans() {
+        var d = Desk()
+        d.issue("JY-1", 30_000, on: "2026-02-02")
+        d.issue("JY-2", 30_000, on: "2026-02-02", to: Desk.bob)
+        let t = Instant.china(CivilDate("2026-03-01")!, 10), closes = t.adding(milliseconds: 10 * 86_400_000)
+        XCTAssertEqual(d.run(.publishPurchasePlan(plan: "PP-1", quantity: 40_000, fenPerUnit: 260_000, closes: closes), by: Desk.officer, at: t), "REG.ROLE_NOT_ALLOWED")
+        XCTAssertEqual(d.run(.publishPurchasePlan(plan: "PP-1", quantity: 40_000, fenPerUnit: 249_999, closes: closes), by: Desk.platform, at: t), "REG.BELOW_MINIMUM_PRICE")
+        XCTAssertEqual(d.run(.publishPurchasePlan(plan: "PP-1", quantity: 40_000, fenPerUnit: 260_000, closes: t), by: Desk.platform, at: t), "REG.SCHEDULE_INVALID")
+        XCTAssertNil(d.run(.publishPurchasePlan(plan: "PP-1", quantity: 40_000, fenPerUnit: 260_000, closes: closes), by: Desk.platform, at: t))
+        XCTAssertEqual(d.run(.publishPurchasePlan(plan: "PP-1", quantity: 1, fenPerUnit: 260_000, closes: closes), by: Desk.platform, at: t), "REG.DUPLICATE_NUMBER")
+        XCTAssertEqual(d.run(.offerToPlan(number: "JY-1", plan: "PP-9"), by: Desk.alice, at: t), "REG.UNKNOWN_PURCHASE_PLAN")
+        XCTAssertEqual(d.run(.offerToPlan(number: "JY-1", plan: "PP-1"), by: Desk.bob, at: t), "REG.NOT_HOLDER")
+        XCTAssertNil(d.run(.offerToPlan(number: "JY-1", plan: "PP-1"), by: Desk.alice, at: t))
+        XCTAssertEqual(d.state.vouchers["JY-1"]?.state, .pendingHolderChange(buyer: VoucherRules.platformReserve, fenPerUnit: 260_000, totalFen: 780_000, buyout: false))
+        XCTAssertEqual(d.state.purchasePlans["PP-1"]?.remaining, 10_000)
+        XCTAssertEqual(d.run(.offerToPlan(number: "JY-2", plan: "PP-1"), by: Desk.bob, at: t), "REG.QUANTITY_INVALID", "only 1 unit left")
+        XCTAssertEqual(d.run(.offerToPlan(number: "JY-2", plan: "PP-1"), by: Desk.bob, at: closes), "REG.DEADLINE_PASSED")
+        XCTAssertEqual(try d.log.replay(), d.state)
+    }
+}
+
+/// A voucher's projection row as the ledger stores it.
+enum ProjectionRowText {
+    static func of(_ v: Voucher) -> String { JiangyinVouchers.row(v.number, in: { var s = VoucherRegistry(); s.vouchers[v.number] = v; return s }()) ?? "" }
 }

@@ -33,6 +33,8 @@ public struct Refusal: CodedError, Sendable, Equatable {
         case publicityNotOver = "REG.PUBLICITY_NOT_OVER"
         case objectionPending = "REG.OBJECTION_PENDING"
         case overpayment = "REG.OVERPAYMENT"
+        case pledged = "REG.PLEDGED"
+        case unknownPurchasePlan = "REG.UNKNOWN_PURCHASE_PLAN"
     }
     public var reason: Code
     /// The article the refusal enforces ("JY Art. 36").

@@ -51,13 +51,20 @@ public enum JiangyinVouchers: RegistryDomain {
         case .issueApproved(let n, _), .directSaleRecorded(let n, _, _, _), .boughtOutAtMinimumPrice(let n, _, _), .holderChangeRegistered(let n, _),
              .surrendered(let n, _), .cancelled(let n, _), .returned(let n), .lossNoticePublished(let n, _, _), .lossNoticeWithdrawn(let n),
              .reissuePrepared(let n), .reissued(let n), .listed(let n, _, _, _, _, _), .bidCommitted(let n, _, _, _), .bidRevealed(let n, _, _, _, _),
-             .auctionEvaluated(let n, _, _, _, _, _):
+             .auctionEvaluated(let n, _, _, _, _, _), .pledged(let n, _), .dealingConsented(let n, _, _), .pledgeReleased(let n, _):
             return [n]
+        case .offeredToPlan(let n, let plan, _, _): return [n, "plan " + plan]
+        case .purchasePlanPublished(let plan, _, _, _): return ["plan " + plan]
         }
     }
-    public static func keys(of state: VoucherRegistry) -> [String] { state.vouchers.keys.sorted() }
+    public static func keys(of state: VoucherRegistry) -> [String] { state.vouchers.keys.sorted() + state.purchasePlans.keys.map { "plan " + $0 } }
     public static func row(_ key: String, in state: VoucherRegistry) -> String? {
-        state.vouchers[key].map { String(decoding: EventLog.canonical(VoucherRow($0)), as: UTF8.self) }
+        if key.hasPrefix("plan ") {
+            return state.purchasePlans[String(key.dropFirst(5))].map { p in
+                String(decoding: EventLog.canonical(["plan": p.id, "remaining": "\(p.remaining)", "fenPerUnit": "\(p.fenPerUnit)", "closes": "\(p.closes.milliseconds)"]), as: UTF8.self)
+            }
+        }
+        return state.vouchers[key].map { String(decoding: EventLog.canonical(VoucherRow($0)), as: UTF8.self) }
     }
 }
 
@@ -65,7 +72,10 @@ public enum JiangyinVouchers: RegistryDomain {
 public struct VoucherRow: Sendable, Equatable, Codable {
     public var number: String, issuance: String, first: Int64, last: Int64, holder: String
     public var edition: Int, reissued: Bool, state: String, firstSaleDeadline: Int64, firstSaleDone: Bool
+    /// The pledgee while pledged (JY 14), and the one operation it consented to.
+    public var pledgee: String?, pledgeConsent: String?
     public init(_ v: Voucher) {
+        (pledgee, pledgeConsent) = (v.pledgee, v.pledgeConsent)
         (number, issuance, first, last, holder) = (v.number, v.issuance, v.range.first, v.range.last, v.holder)
         (edition, reissued, state, firstSaleDeadline, firstSaleDone) = (v.edition, v.reissued, Self.stateText(v.state), v.firstSaleDeadline.milliseconds, v.firstSaleDone)
     }

@@ -123,6 +123,7 @@ public enum VoucherRules {
                               en: "the first-sale period is over and no minimum protected price is published for the buyout")
             }
             try atLeastMinimum(fenPerUnit, now, rules)
+            try unencumbered(v, "sell")
             guard let total = VoucherUnits.total(fenPerUnit: fenPerUnit, quantity: v.quantity) else {
                 throw Refusal(.moneyOverflow, article: "JY Art. 25", zh: "金额超出可精确计算的范围", en: "the total is beyond the amounts computed exactly")
             }
@@ -142,6 +143,7 @@ public enum VoucherRules {
             guard !landRef.isEmpty else {
                 throw Refusal(.referenceMissing, article: "JY Art. 32", zh: "缺少土地出让（供地）编号", en: "the land supply reference is missing")
             }
+            try unencumbered(v, "surrender")
             guard quantity > 0, quantity <= v.quantity else {
                 throw Refusal(.quantityInvalid, article: "JY Art. 35", zh: "缴纳数量 \(VoucherUnits.text(quantity)) 不在 0 与持有量 \(VoucherUnits.text(v.quantity)) 之间",
                               en: "\(VoucherUnits.text(quantity)) units is not between 0 and the \(VoucherUnits.text(v.quantity)) held")
@@ -208,6 +210,7 @@ public enum VoucherRules {
                               en: "a first-sale listing must close before the first-sale period ends (\(v.firstSaleDeadline))")
             }
             try atLeastMinimum(asking, now, rules)
+            try unencumbered(v, "list")
             let reveal = closes.adding(milliseconds: Int64(rules.revealWindowHours) * 3_600_000)
             return [(.listed(number: number, auction: "\(number)#\(v.listings + 1)", askingFenPerUnit: asking, opens: opens, closes: closes, revealEnds: reveal), "JY Art. 28")]
 
@@ -242,6 +245,62 @@ public enum VoucherRules {
             }
             return [(.bidRevealed(number: number, auction: a.id, bidder: actor.id, fenPerUnit: price, nonce: nonce.lowercased()), "JY Art. 28")]
 
+        case let .pledge(number, pledgee):
+            try role(actor, [.holder], "JY Art. 14")
+            let v = try voucher(s, number)
+            try ownHolding(v, actor, "JY Art. 14")
+            guard v.state == .held, v.pledgee == nil else { throw conflict(v, "JY Art. 14") }
+            guard !pledgee.isEmpty, pledgee != actor.id else {
+                throw Refusal(.referenceMissing, article: "JY Art. 14", zh: "须注明质权人（金融机构）", en: "the pledgee (a financial institution) must be named")
+            }
+            return [(.pledged(number: number, pledgee: pledgee), "JY Art. 14")]
+
+        case let .consentToDealing(number, operation):
+            try role(actor, [.pledgee], "JY Art. 14")
+            let v = try voucher(s, number)
+            try isPledgee(v, actor)
+            guard Self.dealings.contains(operation) else {
+                throw Refusal(.quantityInvalid, article: "JY Art. 14", zh: "同意的操作须为 \(Self.dealings.sorted().map { "“\($0)”" }.joined(separator: "、")) 之一",
+                              en: "the operation consented to is one of \(Self.dealings.sorted().joined(separator: ", "))")
+            }
+            return [(.dealingConsented(number: number, pledgee: actor.id, operation: operation), "JY Art. 14")]
+
+        case .releasePledge(let number):
+            try role(actor, [.pledgee], "JY Art. 14")
+            let v = try voucher(s, number)
+            try isPledgee(v, actor)
+            return [(.pledgeReleased(number: number, pledgee: actor.id), "JY Art. 14")]
+
+        case let .publishPurchasePlan(plan, quantity, fenPerUnit, closes):
+            try role(actor, [.platform], "JY Art. 26")
+            guard s.purchasePlans[plan] == nil, !plan.isEmpty else {
+                throw Refusal(.duplicateNumber, article: "JY Art. 26", zh: "收购计划“\(plan)”已存在或无效", en: "purchase plan \(plan) exists already or is not valid")
+            }
+            guard quantity > 0, closes > now else {
+                throw Refusal(.scheduleInvalid, article: "JY Art. 26", zh: "收购计划须有正的数量并在以后截止", en: "a purchase plan buys a positive quantity and closes later")
+            }
+            try atLeastMinimum(fenPerUnit, now, rules)
+            try inForce(rules, now)
+            return [(.purchasePlanPublished(plan: plan, quantity: quantity, fenPerUnit: fenPerUnit, closes: closes), "JY Art. 26")]
+
+        case let .offerToPlan(number, plan):
+            try role(actor, [.holder], "JY Art. 26")
+            let v = try voucher(s, number)
+            try ownHolding(v, actor, "JY Art. 26")
+            guard v.state == .held else { throw conflict(v, "JY Art. 26") }
+            guard let p = s.purchasePlans[plan] else {
+                throw Refusal(.unknownPurchasePlan, article: "JY Art. 26", zh: "没有收购计划“\(plan)”", en: "no purchase plan \(plan)")
+            }
+            guard now < p.closes else { throw Refusal(.deadlinePassed, article: "JY Art. 26", zh: "收购计划已截止（\(p.closes)）", en: "the purchase plan closed at \(p.closes)") }
+            guard v.quantity <= p.remaining else {
+                throw Refusal(.quantityInvalid, article: "JY Art. 26", zh: "收购计划只余 \(VoucherUnits.text(p.remaining)) 单位", en: "the plan buys only \(VoucherUnits.text(p.remaining)) more units")
+            }
+            try unencumbered(v, "offer")
+            guard let total = VoucherUnits.total(fenPerUnit: p.fenPerUnit, quantity: v.quantity) else {
+                throw Refusal(.moneyOverflow, article: "JY Art. 26", zh: "金额超出可精确计算的范围", en: "the total is beyond the amounts computed exactly")
+            }
+            return [(.offeredToPlan(number: number, plan: plan, fenPerUnit: p.fenPerUnit, totalFen: total), "JY Art. 26")]
+
         case .approveReissue(let number):
             try role(actor, [.approver], "JY Art. 36")
             let v = try voucher(s, number)
@@ -275,6 +334,19 @@ public enum VoucherRules {
     static func ownHolding(_ v: Voucher, _ actor: Actor, _ article: String) throws {
         guard v.holder == actor.id else {
             throw Refusal(.notHolder, article: article, zh: "只有持有人可以处分生态券“\(v.number)”", en: "only the holder may deal with voucher \(v.number)")
+        }
+    }
+    /// The operations a pledgee may consent to, one at a time.
+    static let dealings: Set<String> = ["sell", "list", "surrender", "offer"]
+    /// JY 14, I13: a pledged voucher is dealt with only with its pledgee's consent to that operation.
+    static func unencumbered(_ v: Voucher, _ operation: String) throws {
+        guard let p = v.pledgee, v.pledgeConsent != operation else { return }
+        throw Refusal(.pledged, article: "JY Art. 14", zh: "生态券“\(v.number)”已质押给“\(p)”，须其同意方可\(["sell": "出售", "list": "挂牌", "surrender": "缴纳", "offer": "出售给收购计划"][operation] ?? operation)",
+                      en: "voucher \(v.number) is pledged to \(p): its consent is needed to \(operation)")
+    }
+    static func isPledgee(_ v: Voucher, _ actor: Actor) throws {
+        guard v.pledgee == actor.id else {
+            throw Refusal(.notHolder, article: "JY Art. 14", zh: "只有质权人可以处理生态券“\(v.number)”的质押", en: "only the pledgee may deal with the pledge of voucher \(v.number)")
         }
     }
     static func conflict(_ v: Voucher, _ article: String) -> Refusal {
@@ -321,11 +393,14 @@ public enum VoucherRules {
                                          firstSaleDeadline: deadline, firstSaleDone: false, uses: [], state: .held)
         case let .directSaleRecorded(number, buyer, price, total):
             s.vouchers[number]?.state = .pendingHolderChange(buyer: buyer, fenPerUnit: price, totalFen: total, buyout: false)
+            s.vouchers[number]?.pledgeConsent = nil
         case let .boughtOutAtMinimumPrice(number, price, total):
             s.vouchers[number]?.state = .pendingHolderChange(buyer: platformReserve, fenPerUnit: price, totalFen: total, buyout: true)
             s.pendingReissues[number] = nil
         case let .holderChangeRegistered(number, holder):
             s.vouchers[number]?.holder = holder
+            s.vouchers[number]?.pledgee = nil   // sold with the pledgee's consent, the proceeds its: the pledge ends with the holder
+            s.vouchers[number]?.pledgeConsent = nil
             s.vouchers[number]?.edition += 1
             s.vouchers[number]?.firstSaleDone = true
             s.vouchers[number]?.state = .held
@@ -334,6 +409,7 @@ public enum VoucherRules {
             let top = SerialRange(p.range.last - quantity + 1, p.range.last)
             p.range.last -= quantity
             p.splitCount += 1
+            p.pledgeConsent = nil
             var c = p
             c.number = child; c.range = top; c.splitCount = 0; c.uses = []
             s.vouchers[parent] = p
@@ -341,6 +417,7 @@ public enum VoucherRules {
         case let .surrendered(number, landRef):
             guard let v = s.vouchers[number] else { return }
             s.vouchers[number]?.state = .surrendered(landRef: landRef, by: v.holder)
+            s.vouchers[number]?.pledgeConsent = nil
         case let .useRecorded(number, child, quantity, landRef):
             s.vouchers[number]?.uses.append(.init(child: child, quantity: quantity, landRef: landRef, at: r.effectiveAt))
         case let .cancelled(number, certificateRef):
@@ -358,6 +435,7 @@ public enum VoucherRules {
         case let .listed(number, auction, asking, opens, closes, revealEnds):
             guard let v = s.vouchers[number] else { return }
             s.vouchers[number]?.listings += 1
+            s.vouchers[number]?.pledgeConsent = nil
             s.vouchers[number]?.lastListingEnd = revealEnds
             s.vouchers[number]?.state = .listed(Auction(id: auction, seller: v.holder, askingFenPerUnit: asking, opens: opens, closes: closes,
                                                         revealEnds: revealEnds, bids: []))
@@ -375,6 +453,21 @@ public enum VoucherRules {
             } else {
                 s.vouchers[number]?.state = .held   // JY 28: the seller takes the listing back
             }
+        case let .pledged(number, pledgee):
+            s.vouchers[number]?.pledgee = pledgee
+            s.vouchers[number]?.pledgeConsent = nil
+        case let .dealingConsented(number, _, operation):
+            s.vouchers[number]?.pledgeConsent = operation
+        case .pledgeReleased(let number, _):
+            s.vouchers[number]?.pledgee = nil
+            s.vouchers[number]?.pledgeConsent = nil
+        case let .purchasePlanPublished(plan, quantity, price, closes):
+            s.purchasePlans[plan] = PurchasePlan(id: plan, remaining: quantity, fenPerUnit: price, closes: closes)
+        case let .offeredToPlan(number, plan, price, total):
+            guard let v = s.vouchers[number] else { return }
+            s.purchasePlans[plan]?.remaining -= v.quantity
+            s.vouchers[number]?.state = .pendingHolderChange(buyer: platformReserve, fenPerUnit: price, totalFen: total, buyout: false)
+            s.vouchers[number]?.pledgeConsent = nil
         case .reissued(let number):
             s.pendingReissues[number] = nil
             s.vouchers[number]?.edition += 1

@@ -18,6 +18,16 @@ public enum VoucherCommand: Sendable, Equatable, Codable {
     /// A sealed bid: the commitment only (the price stays with the bidder until the close).
     case commitBid(number: String, commitment: String)
     case revealBid(number: String, fenPerUnit: Int64, nonce: String)
+    /// The holder pledges the voucher's proceeds to a pledgee (JY 14).
+    case pledge(number: String, pledgee: String)
+    /// The pledgee consents to one operation on the pledged voucher ("sell", "list", "surrender", "offer").
+    case consentToDealing(number: String, operation: String)
+    /// The pledgee releases the pledge.
+    case releasePledge(number: String)
+    /// The platform publishes a purchase plan (JY 26): units to buy in base units, the price, the close.
+    case publishPurchasePlan(plan: String, quantity: Int64, fenPerUnit: Int64, closes: Instant)
+    /// The holder sells the whole voucher into a purchase plan (JY 26).
+    case offerToPlan(number: String, plan: String)
 
     /// The voucher the command is about.
     public var number: String {
@@ -25,8 +35,10 @@ public enum VoucherCommand: Sendable, Equatable, Codable {
         case .prepareIssue(let n, _, _, _), .approveIssue(let n), .recordDirectSale(let n, _, _), .registerHolderChange(let n),
              .surrender(let n, _, _), .cancel(let n, _), .returnSurrendered(let n), .publishLossNotice(let n, _, _),
              .withdrawLossNotice(let n), .prepareReissue(let n), .approveReissue(let n), .list(let n, _, _, _), .commitBid(let n, _),
-             .revealBid(let n, _, _):
+             .revealBid(let n, _, _), .pledge(let n, _), .consentToDealing(let n, _), .releasePledge(let n), .offerToPlan(let n, _):
             return n
+        case .publishPurchasePlan(let plan, _, _, _):
+            return "plan " + plan
         }
     }
 }
@@ -54,6 +66,12 @@ public enum VoucherEvent: Sendable, Equatable, Codable {
     case bidRevealed(number: String, auction: String, bidder: String, fenPerUnit: Int64, nonce: String)
     /// The auction decided at its reveal end: the winner and price, or none; unrevealed bidders are void.
     case auctionEvaluated(number: String, auction: String, winner: String?, fenPerUnit: Int64?, totalFen: Int64?, unrevealed: [String])
+    case pledged(number: String, pledgee: String)
+    case dealingConsented(number: String, pledgee: String, operation: String)
+    case pledgeReleased(number: String, pledgee: String)
+    case purchasePlanPublished(plan: String, quantity: Int64, fenPerUnit: Int64, closes: Instant)
+    /// Sold into a purchase plan: to the platform's reserve at the plan's price, the holder change pending (JY 26, 29).
+    case offeredToPlan(number: String, plan: String, fenPerUnit: Int64, totalFen: Int64)
 
     /// The event's name in the log ("issueApproved").
     public var type: String {
@@ -76,6 +94,11 @@ public enum VoucherEvent: Sendable, Equatable, Codable {
         case .bidCommitted: return "bidCommitted"
         case .bidRevealed: return "bidRevealed"
         case .auctionEvaluated: return "auctionEvaluated"
+        case .pledged: return "pledged"
+        case .dealingConsented: return "dealingConsented"
+        case .pledgeReleased: return "pledgeReleased"
+        case .purchasePlanPublished: return "purchasePlanPublished"
+        case .offeredToPlan: return "offeredToPlan"
         }
     }
 }

@@ -5,6 +5,10 @@ import Plumbing
 /// platform, and the rule clock for timed transitions.
 public enum Role: String, Sendable, Codable, CaseIterable {
     case officer = "OFF", approver = "CHK", holder = "CON", platform = "OPS", system = "SYS"
+    /// A pledgee (JY 14): consents to dealings with a voucher pledged to it, and releases the pledge.
+    case pledgee = "BANK"
+    /// An auditor and the public read; neither may change anything.
+    case auditor = "AUD", `public` = "PUB"
 }
 
 public struct Actor: Sendable, Hashable, Codable {
@@ -78,6 +82,11 @@ public struct Voucher: Sendable, Equatable {
     /// Listings so far (numbers the auctions: "JY-1#2"), and when the last one's reveal window ended.
     public var listings: Int = 0
     public var lastListingEnd: Instant? = nil
+    /// The pledgee, while the voucher's proceeds are pledged (JY 14): the voucher is sold, listed
+    /// or surrendered only with its consent to that operation, and the proceeds are its.
+    public var pledgee: String? = nil
+    /// The one operation the pledgee has consented to ("sell", "list", "surrender", "offer"), used up by it.
+    public var pledgeConsent: String? = nil
     public var state: State
     public var quantity: Int64 { range.count }
 }
@@ -110,8 +119,18 @@ public struct PendingIssue: Sendable, Equatable {
     public var preparedBy: String
 }
 
+/// A purchase plan the platform publishes (JY 26): how many units it buys, at what price, until when.
+public struct PurchasePlan: Sendable, Equatable {
+    public var id: String
+    /// Units still to buy, base units.
+    public var remaining: Int64
+    public var fenPerUnit: Int64
+    public var closes: Instant
+}
+
 /// The registry of Jiangyin vouchers: what replaying the event log gives (the projection).
 public struct VoucherRegistry: Sendable, Equatable {
+    public var purchasePlans: [String: PurchasePlan] = [:]
     public var vouchers: [String: Voucher] = [:]
     public var pendingIssues: [String: PendingIssue] = [:]
     /// Reissues prepared (voucher number → preparing officer).

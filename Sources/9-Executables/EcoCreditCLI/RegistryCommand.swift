@@ -22,14 +22,15 @@ struct RegistryCommand: ParsableCommand {
         except for deadlines that fell due, which are recorded whatever the command.
         """,
         subcommands: [IssuePrepare.self, Approve.self, Sell.self, RegisterHolder.self, Surrender.self, Cancel.self, Return.self,
-                      LossNotice.self, WithdrawLossNotice.self, ReissuePrepare.self, List.self, Bid.self, Reveal.self, Register.self])
+                      LossNotice.self, WithdrawLossNotice.self, ReissuePrepare.self, List.self, Bid.self, Reveal.self,
+                      Pledge.self, Consent.self, ReleasePledge.self, PurchasePlan.self, Offer.self, Register.self])
 }
 
 /// What every registry command needs: the ledger, the actor, the idempotency key and the rules.
 struct LedgerOptions: ParsableArguments {
     @Argument(help: "The ledger (a SQLite file; created when absent).")
     var ledger: String
-    @Option(name: .customLong("as"), help: "The actor, ID:ROLE with ROLE one of OFF, CHK, CON, OPS.")
+    @Option(name: .customLong("as"), help: "The actor, ID:ROLE with ROLE one of OFF, CHK, CON, OPS, BANK (pledgee), AUD, PUB.")
     var actor: String
     @Option(help: "Idempotency key: a retry with the same key is answered once (default: a new key).")
     var key: String?
@@ -41,7 +42,7 @@ struct LedgerOptions: ParsableArguments {
     func actorValue() throws -> Actor {
         let parts = actor.split(separator: ":", maxSplits: 1).map(String.init)
         guard parts.count == 2, !parts[0].isEmpty, let role = Role(rawValue: parts[1]), role != .system else {
-            throw ValidationError("--as must be ID:ROLE with ROLE one of OFF, CHK, CON, OPS")
+            throw ValidationError("--as must be ID:ROLE with ROLE one of OFF, CHK, CON, OPS, BANK, AUD, PUB")
         }
         return Actor(parts[0], role)
     }
@@ -213,6 +214,47 @@ extension RegistryCommand {
         func run() throws { try options.run(.revealBid(number: number, fenPerUnit: fenPerUnit, nonce: nonce)) }
     }
 
+    struct Pledge: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "pledge", abstract: "Pledge a voucher's proceeds to a financial institution (the holder, JY 14).")
+        @OptionGroup var options: LedgerOptions
+        @Argument var number: String
+        @Option(help: "The pledgee's account (it acts as ID:BANK).") var pledgee: String
+        func run() throws { try options.run(.pledge(number: number, pledgee: pledgee)) }
+    }
+    struct Consent: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "consent", abstract: "Consent, as the pledgee, to one dealing with a pledged voucher: sell, list, surrender or offer (JY 14).")
+        @OptionGroup var options: LedgerOptions
+        @Argument var number: String
+        @Option var operation: String
+        func run() throws { try options.run(.consentToDealing(number: number, operation: operation)) }
+    }
+    struct ReleasePledge: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "release-pledge", abstract: "Release a pledge (the pledgee, JY 14).")
+        @OptionGroup var options: LedgerOptions
+        @Argument var number: String
+        func run() throws { try options.run(.releasePledge(number: number)) }
+    }
+    struct PurchasePlan: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "purchase-plan", abstract: "Publish a purchase plan: units, price per unit in fen, days open (the platform, JY 26).")
+        @OptionGroup var options: LedgerOptions
+        @Argument var plan: String
+        @Option(help: "Units to buy, up to 4 decimals.") var units: String
+        @Option var fenPerUnit: Int64
+        @Option var days: Int = 30
+        func run() throws {
+            guard let bu = BaseUnits.parse(units) else { throw ValidationError("--units must be a positive number with at most 4 decimals") }
+            guard (1...3650).contains(days) else { throw ValidationError("--days must be 1 to 3650") }
+            try options.run(.publishPurchasePlan(plan: plan, quantity: bu, fenPerUnit: fenPerUnit, closes: try options.instant().adding(milliseconds: Int64(days) * 86_400_000)))
+        }
+    }
+    struct Offer: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "offer", abstract: "Sell a whole voucher into a purchase plan (the holder, JY 26).")
+        @OptionGroup var options: LedgerOptions
+        @Argument var number: String
+        @Option var plan: String
+        func run() throws { try options.run(.offerToPlan(number: number, plan: plan)) }
+    }
+
     /// The register: every voucher with its serials and state; holders are shown for the
     /// bureau and redacted with `--public`.
     struct Register: ParsableCommand {
@@ -226,7 +268,7 @@ extension RegistryCommand {
             var rows = [header]
             for v in state.vouchers.values.sorted(by: { $0.number < $1.number }) {
                 rows.append([v.number, v.issuance, v.range.description, VoucherUnits.text(v.quantity), publicView ? "—" : v.holder,
-                             "\(v.edition)\(v.reissued ? " 补发" : "")", VoucherRow.stateText(v.state)])
+                             "\(v.edition)\(v.reissued ? " 补发" : "")", VoucherRow.stateText(v.state) + (v.pledgee.map { " (pledged to \(publicView ? "—" : $0))" } ?? "")])
             }
             if csv { emit(rows.map { $0.map(CSVField.quote).joined(separator: ",") }.joined(separator: "\n")) }
             else { emit(rows.map { $0.joined(separator: "\t") }.joined(separator: "\n")) }
