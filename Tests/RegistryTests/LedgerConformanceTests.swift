@@ -170,7 +170,7 @@ final class LedgerConformanceTests: XCTestCase {
     }
 
     /// 16 handles (each its own SQLite connection or PostgreSQL session, as separate processes or
-    /// instances would be) try to surrender, sell or lose the same voucher at once: exactly one
+    /// instances would be) try to sell, list, surrender or lose the same voucher at once: exactly one
     /// succeeds, the rest are refused with REG.STATE_CONFLICT, and the chain has no fork.
     func testConcurrentWritersOneWins() async throws {
         for backEnd in BackEnd.all() {
@@ -182,10 +182,11 @@ final class LedgerConformanceTests: XCTestCase {
             let results = try await withThrowingTaskGroup(of: String.self) { group in
                 for (i, ledger) in handles.enumerated() {
                     group.addTask {
-                        let c: VoucherCommand = i % 3 == 0 ? .recordDirectSale(number: "JY-1", buyer: "bob", fenPerUnit: 300_000)
-                            : i % 3 == 1 ? .surrender(number: "JY-1", quantity: 10_000, landRef: "GY-\(i)")
+                        let c: VoucherCommand = i % 4 == 0 ? .recordDirectSale(number: "JY-1", buyer: "bob", fenPerUnit: 300_000)
+                            : i % 4 == 1 ? .surrender(number: "JY-1", quantity: 10_000, landRef: "GY-\(i)")
+                            : i % 4 == 2 ? .list(number: "JY-1", askingFenPerUnit: 300_000, opens: t, closes: t.adding(milliseconds: 86_400_000))
                             : .publishLossNotice(number: "JY-1", noticeDate: t.chinaDate, media: "江阴日报")
-                        let actor = i % 3 == 0 ? Desk.platform : Desk.alice
+                        let actor = i % 4 == 0 ? Desk.platform : Desk.alice
                         return try await ledger.run(c, by: actor, key: "c\(i)", at: t, rules: Desk.rules).refusal ?? "ok"
                     }
                 }
@@ -322,6 +323,34 @@ final class LedgerConformanceTests: XCTestCase {
             XCTAssertEqual(other.damage(in: forgedLog, registry: JiangyinVouchers.name, trusted: key.publicKeyHex)?.hasPrefix("[LEDGER.CHECKPOINT] the checkpoint of event 7 is signed by another key"), true)
             var edited = ws; edited.hash = hexadecimal(forged.last!.hash)
             XCTAssertEqual(edited.damage(in: forgedLog, registry: JiangyinVouchers.name), "[LEDGER.CHECKPOINT] the checkpoint of event 7: its signature is not valid")
+        }
+    }
+
+    /// 16 handles surrender one unit each of the same 20-unit voucher at once: all are applied,
+    /// the children are numbered JY-1-1 … JY-1-16 without a gap, their serial ranges are disjoint
+    /// and, with the parent's, cover 1…q exactly.
+    func testConcurrentSplitsNumberWithoutGaps() async throws {
+        for backEnd in BackEnd.all() {
+            let store = try await backEnd.fresh()
+            try await issue(try await store.open(), "JY-1", 200_000, at: t0)
+            var handles: [any LedgerStore<JiangyinVouchers>] = []
+            for _ in 0..<16 { handles.append(try await store.open()) }
+            let t = t0.adding(milliseconds: 1_000)
+            let results = try await withThrowingTaskGroup(of: String.self) { group in
+                for (i, ledger) in handles.enumerated() {
+                    group.addTask { try await ledger.run(.surrender(number: "JY-1", quantity: 10_000, landRef: "GY-\(i)"), by: Desk.alice, key: "u\(i)", at: t, rules: Desk.rules).refusal ?? "ok" }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            XCTAssertEqual(results, Array(repeating: "ok", count: 16), "\(backEnd.dialect)")
+            let state = try await store.open().currentState()
+            XCTAssertEqual(Set(state.vouchers.keys), Set(["JY-1"] + (1...16).map { "JY-1-\($0)" }), "\(backEnd.dialect)")
+            let ranges = state.vouchers.values.map(\.range).sorted { $0.first < $1.first }
+            var next: Int64 = 1
+            for r in ranges { XCTAssertEqual(r.first, next, "\(backEnd.dialect): \(ranges)"); next = r.last + 1 }
+            XCTAssertEqual(next, 200_001, "\(backEnd.dialect): supply conserved")
+            let verified = try await store.open().check()
+            XCTAssertEqual(verified, .success(2 + 16 * 3), "\(backEnd.dialect)")
         }
     }
 }
