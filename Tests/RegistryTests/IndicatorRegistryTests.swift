@@ -16,10 +16,14 @@ struct Counter {
 
     var state = IndicatorRegistry()
     var log = EventLog()
+    var rules = Counter.rules
+
+    /// The random-command tests: deadlines short enough to fall due among the commands.
+    static var hurried: Counter { var c = Counter(); c.rules.agreementDays = 1; c.rules.paymentDays = 1; return c }
 
     @discardableResult
     mutating func run(_ c: IndicatorCommand, by actor: Actor, at now: Instant) -> String? {
-        let d = ShanweiIndicators.decide(state, c, by: actor, at: now, rules: Counter.rules)
+        let d = ShanweiIndicators.decide(state, c, by: actor, at: now, rules: rules)
         for r in d.records { ShanweiIndicators.apply(r, to: &state) }
         log.append(d.records)
         return d.refusal.map { "\($0.code) \($0.article)" }
@@ -138,6 +142,75 @@ final class IndicatorRegistryTests: XCTestCase {
         XCTAssertEqual(try c.log.replay(ShanweiIndicators.self), c.state)
     }
 
+    /// The coastline ledger (SW 5–7), allocation (SW 10), the re-survey (SW 22 ¶2), provincial
+    /// transfers (SW 23), applications (SW 24) and the agreement and payment deadlines.
+    func testLedgerAllocationTransferAndDeadlines() throws {
+        var c = Counter()
+        // The ledger: a piece, an occupation within its length, a restoration linked to a lot.
+        XCTAssertEqual(c.run(.recordPiece(piece: "HF-07", kind: .natural, district: "海丰县", surveyRef: "", centimetres: 120_000), by: Counter.officer, at: t(0)), "REG.REFERENCE_MISSING SW Art. 5")
+        XCTAssertNil(c.run(.recordPiece(piece: "HF-07", kind: .natural, district: "海丰县", surveyRef: "2022年省海岸线修测", centimetres: 120_000), by: Counter.officer, at: t(0)))
+        XCTAssertEqual(c.run(.recordOccupation(piece: "HF-07", project: "海丰港区用海", occupier: "haiyun", centimetres: 120_001), by: Counter.officer, at: t(0)), "REG.QUANTITY_INVALID SW Art. 6")
+        XCTAssertNil(c.run(.recordOccupation(piece: "HF-07", project: "海丰港区用海", occupier: "haiyun", centimetres: 40_000), by: Counter.officer, at: t(0)))
+        // A lot from the 2022 re-survey (no acceptance), and a lot from a check.
+        XCTAssertEqual(c.run(.prepareResurveyLot(lot: "RS-1", surveyRef: " ", centimetres: 30_000, funding: Funding(socialShare: "0", district: "城区")), by: Counter.officer, at: t(0)), "REG.REFERENCE_MISSING SW Art. 22")
+        XCTAssertNil(c.run(.prepareResurveyLot(lot: "RS-1", surveyRef: "粤海修测〔2022〕3号", centimetres: 30_000, funding: Funding(socialShare: "0", district: "城区")), by: Counter.officer, at: t(0)))
+        XCTAssertNil(c.run(.approveLot(lot: "RS-1"), by: Counter.approver, at: t(0)))
+        XCTAssertNil(c.run(.prepareLot(lot: "SW-1", source: Counter.source(50_000), funding: Funding(socialShare: "0", district: "海丰县")), by: Counter.officer, at: t(0)))
+        XCTAssertNil(c.run(.approveLot(lot: "SW-1"), by: Counter.approver, at: t(0)))
+        XCTAssertEqual(c.run(.recordRestoration(piece: "HF-07", lot: "SW-9"), by: Counter.officer, at: t(0)), "REG.UNKNOWN_LOT SW Art. 22")
+        XCTAssertNil(c.run(.recordRestoration(piece: "HF-07", lot: "SW-1"), by: Counter.officer, at: t(0)))
+        XCTAssertNil(c.run(.applyToPurchase(application: "SQ-1", centimetres: 40_000, project: "海丰港区用海"), by: Counter.bidderA, at: t(0)))
+        XCTAssertEqual(c.state.applications["SQ-1"]?.applicant, "haiyun")
+        // Provincial transfer of RS-1: two officers; split as an inter-city sale, 30 % to the province.
+        XCTAssertNil(c.run(.prepareTransfer(lot: "RS-1", consentRef: "汕府函〔2026〕9号", tradeRef: "粤调剂-1", totalFen: 900_000_000), by: Counter.officer, at: t(1)))
+        XCTAssertEqual(c.run(.approveTransfer(lot: "RS-1"), by: Actor("off-chen", .approver), at: t(1)), "REG.SAME_OFFICER SW Art. 23")
+        XCTAssertNil(c.run(.approveTransfer(lot: "RS-1"), by: Counter.approver, at: t(1)))
+        XCTAssertEqual(c.state.lots["RS-1"]?.state, .transferredOut(tradeRef: "粤调剂-1"))
+        XCTAssertEqual(c.state.splits["transfer RS-1"]?.first { $0.party == "province" }?.fen, 270_000_000)
+        XCTAssertEqual(c.state.splits["transfer RS-1"]?.reduce(0) { $0 + $1.fen }, 900_000_000)
+        // Sale of SW-1; the agreement deadline lapses once, the payment deadline once, then a sale completes.
+        XCTAssertNil(c.run(.draftPlan(plan: "P-1", lots: ["SW-1"], reserveFenPerMetre: 25_000_000, validUntil: t(300)), by: Counter.officer, at: t(1)))
+        XCTAssertNil(c.run(.approvePlan(plan: "P-1", decisionRef: "汕府函〔2026〕10号"), by: Counter.approver, at: t(1)))
+        func sell(_ n: Int, from day: Int) throws -> IndicatorAuction {
+            let a = "P-1#\(n)"
+            XCTAssertNil(c.run(.openAuction(plan: "P-1", opens: t(day), closes: t(day + 2)), by: Counter.platform, at: t(day)))
+            XCTAssertNil(c.run(Counter.commit(a, Counter.bidderA, 26_000_000, n), by: Counter.bidderA, at: t(day + 1)))
+            XCTAssertNil(c.run(.revealBid(auction: a, fenPerMetre: 26_000_000, nonce: Counter.nonce(n)), by: Counter.bidderA, at: t(day + 2)))
+            _ = c.run(.recordPostTradeCheck(auction: a, result: "-"), by: Counter.officer, at: t(day + 9))   // catches the clock up
+            return try XCTUnwrap(c.state.auctions[a])
+        }
+        let first = try sell(1, from: 2)
+        XCTAssertEqual(first.phase, .final)
+        let agreementDue = try XCTUnwrap(first.agreementDue)
+        XCTAssertEqual(c.run(.signAgreement(auction: "P-1#1", agreementRef: "协议"), by: Counter.approver, at: agreementDue), "REG.STATE_CONFLICT SW Art. 26", "at the deadline it has lapsed")
+        XCTAssertEqual(c.state.auctions["P-1#1"]?.phase, .lapsed)
+        XCTAssertEqual(c.state.lots["SW-1"]?.state, .planned(plan: "P-1"))
+        let second = try sell(2, from: 60)
+        XCTAssertNil(c.run(.signAgreement(auction: "P-1#2", agreementRef: "协议-2"), by: Counter.approver, at: second.agreementDue!.adding(milliseconds: -1)), "1 ms before the deadline")
+        let paymentDue = try XCTUnwrap(c.state.auctions["P-1#2"]?.paymentDue)
+        XCTAssertNil(c.run(.recordPayment(auction: "P-1#2", fen: 1_000, paymentRef: "付-1"), by: Counter.platform, at: paymentDue.adding(milliseconds: -1)))
+        XCTAssertEqual(c.run(.recordPayment(auction: "P-1#2", fen: 1_000, paymentRef: "付-2"), by: Counter.platform, at: paymentDue), "REG.STATE_CONFLICT SW Art. 26")
+        XCTAssertEqual(c.state.auctions["P-1#2"]?.phase, .defaulted)
+        guard case let .paymentDefaulted(_, refund)? = c.log.entries.compactMap({ try? JSONDecoder().decode(IndicatorRecord.self, from: Data($0.payload)) }).last(where: { $0.type == "paymentDefaulted" })?.event else { return XCTFail() }
+        XCTAssertEqual(refund, 1_000, "part payments recorded for refund")
+        let third = try sell(3, from: 150)
+        XCTAssertNil(c.run(.signAgreement(auction: "P-1#3", agreementRef: "协议-3"), by: Counter.approver, at: third.agreementDue!.adding(milliseconds: -1)))
+        XCTAssertEqual(c.run(.allocate(auction: "P-1#3", piece: "HF-07", project: "海丰港区用海", centimetres: 10_000), by: Counter.officer, at: t(200)), "REG.STATE_CONFLICT SW Art. 10", "not settled")
+        XCTAssertNil(c.run(.recordPayment(auction: "P-1#3", fen: third.totalFen!, paymentRef: "付-3"), by: Counter.platform, at: t(200)))
+        // Allocation: compensate before occupying — to the buyer's recorded occupation, within what was settled.
+        XCTAssertEqual(c.run(.allocate(auction: "P-1#3", piece: "HF-07", project: "别的项目", centimetres: 10_000), by: Counter.officer, at: t(201)), "REG.REFERENCE_MISSING SW Art. 10")
+        XCTAssertEqual(c.run(.allocate(auction: "P-1#3", piece: "HF-07", project: "海丰港区用海", centimetres: 50_001), by: Counter.officer, at: t(201)), "REG.QUANTITY_INVALID SW Art. 10")
+        XCTAssertNil(c.run(.allocate(auction: "P-1#3", piece: "HF-07", project: "海丰港区用海", centimetres: 30_000), by: Counter.officer, at: t(201)))
+        XCTAssertEqual(c.run(.allocate(auction: "P-1#3", piece: "HF-07", project: "海丰港区用海", centimetres: 20_001), by: Counter.officer, at: t(201)), "REG.QUANTITY_INVALID SW Art. 10")
+        // I15: Σ allocated ≤ Σ settled ≤ Σ library.
+        let settled = c.state.auctions.values.filter { $0.phase == .settled }.reduce(Int64(0)) { $0 + (c.state.plans[$1.plan]?.centimetres ?? 0) }
+        let allocated = c.state.auctions.values.reduce(Int64(0)) { $0 + $1.allocatedCm }
+        XCTAssertTrue(allocated <= settled && settled <= c.state.lots.values.reduce(0) { $0 + $1.centimetres }, "\(allocated) ≤ \(settled)")
+        XCTAssertNil(c.run(.recordPostTradeCheck(auction: "P-1#3", result: "核查：岸线稳定"), by: Counter.officer, at: t(400)))
+        XCTAssertEqual(c.state.pieces["HF-07"]?.checks, ["P-1#3: 核查：岸线稳定"])
+        XCTAssertEqual(try c.log.replay(ShanweiIndicators.self), c.state)
+    }
+
     /// 10 000 random commands from every role, legal and illegal: after each, supply is conserved
     /// (every approved centimetre is in exactly one lot, in exactly one state), payments never
     /// exceed the winning total, and every split sums to its total exactly; at the end the log
@@ -146,7 +219,7 @@ final class IndicatorRegistryTests: XCTestCase {
         let seed = UInt64(ProcessInfo.processInfo.environment["ECOCREDIT_SEED"].flatMap { UInt64($0) } ?? 20261206)
         print("IndicatorRegistryTests.testInvariantsUnderRandomCommands: seed \(seed) (ECOCREDIT_SEED=\(seed) repeats it)")
         var source = RandomIndicatorCommands(seed: seed)
-        var c = Counter()
+        var c = Counter.hurried
         var approved: Int64 = 0, applied = 0, refused: [String: Int] = [:]
         let steps = ProcessInfo.processInfo.environment["ASAN_OPTIONS"] == nil ? 10_000 : 1_000
         for step in 0..<steps {
@@ -159,6 +232,11 @@ final class IndicatorRegistryTests: XCTestCase {
                 if let total = a.totalFen { XCTAssertLessThanOrEqual(a.paidFen, total, "step \(step)") }
                 if let parts = c.state.splits[a.id] { XCTAssertEqual(parts.reduce(0) { $0 + $1.fen }, a.totalFen, "step \(step): split of \(a.id)") }
             }
+            let settledCm = c.state.auctions.values.filter { $0.phase == .settled }.reduce(Int64(0)) { $0 + (c.state.plans[$1.plan]?.centimetres ?? 0) }
+            XCTAssertLessThanOrEqual(c.state.auctions.values.reduce(Int64(0)) { $0 + $1.allocatedCm }, settledCm, "I15 at step \(step)")
+            XCTAssertLessThanOrEqual(settledCm, c.state.lots.values.reduce(0) { $0 + $1.centimetres }, "I15 at step \(step)")
+            for p in c.state.pieces.values { XCTAssertLessThanOrEqual(p.occupiedCm, p.centimetres, "step \(step)") }
+            for (key, parts) in c.state.splits where key.hasPrefix("transfer ") { XCTAssertGreaterThan(parts.reduce(0) { $0 + $1.fen }, 0) }
             for p in c.state.plans.values where p.decisionRef != nil && !p.withdrawn {
                 // A plan's lots share one state at a time: no lot in two sales.
                 XCTAssertLessThanOrEqual(Set(p.lots.compactMap { c.state.lots[$0].map { LotRow.stateText($0.state) } }).count, 1, "step \(step): \(p.id)")
@@ -170,9 +248,12 @@ final class IndicatorRegistryTests: XCTestCase {
         if steps == 10_000 {
             XCTAssertEqual(types, ["lotPrepared", "lotApproved", "lotRevoked", "planDrafted", "planApproved", "planWithdrawn", "auctionOpened", "bidCommitted",
                                    "bidRevealed", "auctionEvaluated", "objectionFiled", "objectionDecided", "publicityEnded", "agreementSigned", "planExpired",
-                                   "paymentRecorded", "revenueSplitRecorded"], "every kind of event happens")
+                                   "paymentRecorded", "revenueSplitRecorded", "pieceSurveyed", "occupationRecorded", "restorationRecorded",
+                                   "postTradeCheckRecorded", "purchaseApplied", "allocationRecorded", "transferPrepared", "transferApproved",
+                                   "agreementDeadlinePassed", "paymentDefaulted"], "every kind of event happens")
         }
         XCTAssertEqual(try c.log.replay(ShanweiIndicators.self), c.state)
+        print("phases \(Dictionary(grouping: c.state.auctions.values, by: \.phase.rawValue).mapValues(\.count)); bids \(c.state.auctions.values.map { "\($0.bids.count)/\($0.bids.filter { $0.revealed != nil }.count)" }.prefix(30))")
         print("applied \(applied) of \(steps); \(c.state.splits.count) auctions settled; refused \(refused.sorted { $0.value > $1.value }.prefix(12))")
     }
 }
@@ -193,13 +274,28 @@ struct RandomIndicatorCommands {
 
     mutating func next(_ s: IndicatorRegistry) -> (IndicatorCommand, Actor, Instant) {
         defer { step += 1 }
-        now = now.adding(milliseconds: Int64(rng.uniform(0, 0.15 * 86_400_000)))
+        now = now.adding(milliseconds: Int64(rng.uniform(0, 0.1 * 86_400_000)))
         let pending = s.pendingLots.keys.sorted()
         let lot = !pending.isEmpty && rng.uniform(0, 1) < 0.4 ? pick(pending) : pick(s.lots.keys.sorted() + pending + ["SW-\(Int(rng.uniform(0, 60)))"])
         let live = s.auctions.values.filter { ![.failed, .annulled, .settled].contains($0.phase) }.map(\.id).sorted()
         let available = s.lots.values.filter { $0.state == .available }.map(\.id).sorted()
-        let plan = rng.uniform(0, 1) < 0.3 ? "P-\(step)" : pick(s.plans.keys.sorted() + ["P-\(Int(rng.uniform(0, 30)))"])
-        let auction = !live.isEmpty && rng.uniform(0, 1) < 0.85 ? pick(live) : pick(s.auctions.keys.sorted() + ["P-1#1"])
+        let planStages: [[String]] = [
+            s.plans.values.filter { $0.decisionRef == nil && !$0.withdrawn }.map(\.id).sorted(),
+            s.plans.values.filter { p in p.decisionRef != nil && !p.withdrawn && p.lots.allSatisfy { s.lots[$0]?.state == .planned(plan: p.id) } }.map(\.id).sorted(),
+        ].filter { !$0.isEmpty }
+        let plan = rng.uniform(0, 1) < 0.3 ? "P-\(step)"
+            : !planStages.isEmpty && rng.uniform(0, 1) < 0.85 ? pick(pick(planStages)) : pick(s.plans.keys.sorted() + ["P-\(Int(rng.uniform(0, 30)))"])
+        // An auction at some stage, each stage as likely as the others: bidding, revealing,
+        // publicity, agreement, payment, allocation — so every stage's commands meet auctions.
+        let stages: [[String]] = [
+            live.filter { let a = s.auctions[$0]!; return a.phase == .open && now < a.closes },
+            live.filter { let a = s.auctions[$0]!; return a.phase == .open && now >= a.closes },
+            live.filter { [.awarded, .underReview].contains(s.auctions[$0]!.phase) },
+            live.filter { s.auctions[$0]!.phase == .final },
+            live.filter { s.auctions[$0]!.phase == .contracted },
+            s.auctions.keys.filter { s.auctions[$0]!.phase == .settled }.sorted(),
+        ].filter { !$0.isEmpty }
+        let auction = !stages.isEmpty && rng.uniform(0, 1) < 0.85 ? pick(pick(stages)) : pick(s.auctions.keys.sorted() + ["P-1#1"])
         let bidder = pick(bidders)
         let a = s.auctions[auction]
         let price = Int64(rng.uniform(19_000_000, 52_000_000))
@@ -210,6 +306,7 @@ struct RandomIndicatorCommands {
         let kept = sealed[auction + "/" + revealer.id] ?? (price, nonce)
         let chosen = Array(available.shuffledPrefix(Int(rng.uniform(1, 3)), &rng))
         let districts = ["城区", "陆丰市", "海丰县", "红海湾经济开发区"]
+        let piece = rng.uniform(0, 1) < 0.2 ? "HF-\(step)" : pick(s.pieces.keys.sorted() + ["HF-0"])
         let whole = rng.uniform(0, 1) < 0.5
         var due: Int64 = 1
         if let a, let total = a.totalFen { due = max(1, whole ? total - a.paidFen : (total - a.paidFen) / 2) }
@@ -226,12 +323,25 @@ struct RandomIndicatorCommands {
             (.commitBid(auction: auction, commitment: SealedBid.commitment(auction: auction, bidder: bidder.id, fenPerUnit: price, nonce: nonce)!), [.holder]),
             (.revealBid(auction: auction, fenPerMetre: kept.0, nonce: kept.1), [.holder]),
             (.revealBid(auction: auction, fenPerMetre: kept.0, nonce: kept.1), [.holder]),
+            (.revealBid(auction: auction, fenPerMetre: kept.0, nonce: kept.1), [.holder]),
+            (.revealBid(auction: auction, fenPerMetre: kept.0, nonce: kept.1), [.holder]),
             rng.uniform(0, 1) < 0.25 ? (.fileObjection(auction: auction, reason: "异议-\(step)"), [.holder])
                                       : (.signAgreement(auction: auction, agreementRef: "协议-\(step)"), [.approver]),
             (.decideObjection(auction: auction, upheld: rng.uniform(0, 1) < 0.3, reason: "复核-\(step)"), [.approver]),
-            (.signAgreement(auction: auction, agreementRef: "协议-\(step)"), [.approver]),
             (.recordPayment(auction: auction, fen: due, paymentRef: "付-\(step)"), [.platform]),
             (.recordPayment(auction: auction, fen: due, paymentRef: "付-\(step)"), [.platform]),
+            (.commitBid(auction: auction, commitment: SealedBid.commitment(auction: auction, bidder: bidder.id, fenPerUnit: price, nonce: nonce)!), [.holder]),
+            (.prepareResurveyLot(lot: "RS-\(step)", surveyRef: "修测-\(step)", centimetres: Int64(rng.uniform(1, 100_000)), funding: Funding(socialShare: "0", district: pick(districts))), [.officer]),
+            (.recordPiece(piece: piece, kind: pick(LedgerPiece.Kind.allCases), district: pick(districts), surveyRef: "修测", centimetres: Int64(rng.uniform(1_000, 300_000))), [.officer]),
+            (.recordOccupation(piece: piece, project: "用海-\(Int(rng.uniform(0, 5)))", occupier: bidder.id, centimetres: Int64(rng.uniform(1, 150_000))), [.officer]),
+            (.recordRestoration(piece: piece, lot: lot), [.officer]),
+            (.recordPostTradeCheck(auction: auction, result: "核查-\(step)"), [.officer]),
+            (.applyToPurchase(application: "SQ-\(step)", centimetres: Int64(rng.uniform(1, 100_000)), project: "用海-\(Int(rng.uniform(0, 5)))"), [.holder]),
+            (.allocate(auction: auction, piece: piece, project: "用海-\(Int(rng.uniform(0, 5)))", centimetres: Int64(rng.uniform(1, 100_000))), [.officer]),
+            (.allocate(auction: auction, piece: piece, project: "用海-\(Int(rng.uniform(0, 5)))", centimetres: Int64(rng.uniform(1, 100_000))), [.officer]),
+            rng.uniform(0, 1) < 0.3 ? (.prepareTransfer(lot: lot, consentRef: "同意-\(step)", tradeRef: "调剂-\(step)", totalFen: Int64(rng.uniform(1, 1e10))), [.officer])
+                                    : (.recordPostTradeCheck(auction: auction, result: "核查-\(step)"), [.officer]),
+            (.approveTransfer(lot: lot), [.approver]),
             (.commitBid(auction: auction, commitment: SealedBid.commitment(auction: auction, bidder: bidder.id, fenPerUnit: price, nonce: nonce)!), [.holder]),
         ]
         let (command, roles) = pick(commands)

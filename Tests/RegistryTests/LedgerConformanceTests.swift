@@ -248,10 +248,10 @@ final class LedgerConformanceTests: XCTestCase {
             let ledger: any LedgerStore<ShanweiIndicators> = backEnd.dialect == .sqlite ? try SQLiteLedger<ShanweiIndicators>(path: store.target[1], durable: false)
                                                                                          : try await store.open()
             var source = RandomIndicatorCommands(seed: seed)
-            var model = Counter()
+            var model = Counter.hurried
             for step in 0..<steps {
                 let (c, actor, now) = source.next(model.state)
-                let stored = try await ledger.run(c, by: actor, key: "s\(step)", at: now, rules: Counter.rules)
+                let stored = try await ledger.run(c, by: actor, key: "s\(step)", at: now, rules: model.rules)
                 let expected = model.run(c, by: actor, at: now)
                 let got = stored.refusal.map { "\($0) \(stored.article ?? "")" }
                 if got != expected { XCTFail("\(backEnd.dialect) step \(step) (seed \(seed)): \(c): stored \(got ?? "applied"), model \(expected ?? "applied")"); break }

@@ -49,10 +49,12 @@ extension ShanweiIndicators {
             } else {
                 s.auctions[id]?.phase = .awarded
             }
-        case .publicityEnded(let id):
+        case let .publicityEnded(id, due):
             s.auctions[id]?.phase = .final
-        case let .agreementSigned(id, ref):
+            s.auctions[id]?.agreementDue = due
+        case let .agreementSigned(id, ref, due):
             s.auctions[id]?.agreementRef = ref
+            s.auctions[id]?.paymentDue = due
             s.auctions[id]?.phase = .contracted
             if let plan = s.auctions[id]?.plan { setLots(&s, plan, .contracted(auction: id)) }
         case let .paymentRecorded(id, fen, _):
@@ -61,6 +63,45 @@ extension ShanweiIndicators {
             s.splits[id] = parts
             s.auctions[id]?.phase = .settled
             if let plan = s.auctions[id]?.plan { setLots(&s, plan, .settled(auction: id)) }
+        case .pieceSurveyed, .occupationRecorded, .restorationRecorded, .postTradeCheckRecorded, .purchaseApplied, .allocationRecorded,
+             .transferPrepared, .transferApproved, .agreementDeadlinePassed, .paymentDefaulted:
+            applyLedger(r, to: &s)
+        }
+    }
+
+    static func applyLedger(_ r: IndicatorRecord, to s: inout IndicatorRegistry) {
+        switch r.event {
+        case let .pieceSurveyed(id, kind, district, ref, cm):
+            s.pieces[id] = LedgerPiece(id: id, kind: kind, district: district, surveyRef: ref, centimetres: cm)
+        case let .occupationRecorded(id, project, occupier, cm):
+            s.pieces[id]?.occupations.append(.init(project: project, occupier: occupier, centimetres: cm))
+        case let .restorationRecorded(id, lot):
+            s.pieces[id]?.restoredBy.append(lot)
+        case let .postTradeCheckRecorded(id, result):
+            guard let plan = s.auctions[id]?.plan else { return }
+            for l in s.plans[plan]?.lots ?? [] {
+                for p in s.pieces.keys.sorted() where s.pieces[p]!.restoredBy.contains(l) { s.pieces[p]?.checks.append("\(id): \(result)") }
+            }
+        case let .purchaseApplied(id, applicant, cm, project):
+            s.applications[id] = PurchaseApplication(id: id, applicant: applicant, centimetres: cm, project: project)
+        case let .allocationRecorded(id, _, project, cm):
+            s.allocations[id, default: []].append(Allocation(project: project, centimetres: cm))
+            s.auctions[id]?.allocatedCm += cm
+        case let .transferPrepared(lot, consent, trade, total):
+            s.pendingTransfers[lot] = PendingTransfer(lot: lot, consentRef: consent, tradeRef: trade, totalFen: total, preparedBy: r.actor.id)
+        case let .transferApproved(lot, parts):
+            guard let t = s.pendingTransfers.removeValue(forKey: lot) else { return }
+            s.lots[lot]?.state = .transferredOut(tradeRef: t.tradeRef)
+            s.splits["transfer " + lot] = parts
+        case .agreementDeadlinePassed(let id):
+            guard let a = s.auctions[id] else { return }
+            s.auctions[id]?.phase = .lapsed
+            setLots(&s, a.plan, .planned(plan: a.plan))
+        case .paymentDefaulted(let id, _):
+            guard let a = s.auctions[id] else { return }
+            s.auctions[id]?.phase = .defaulted
+            setLots(&s, a.plan, .planned(plan: a.plan))
+        default: return
         }
     }
 
@@ -81,14 +122,20 @@ extension ShanweiIndicators {
         case let .auctionOpened(id, plan, _, _, _, _): return ["auction " + id, "plan " + plan] + lots(plan)
         case .bidCommitted(let id, _, _), .bidRevealed(let id, _, _, _), .objectionFiled(let id, _, _), .paymentRecorded(let id, _, _):
             return ["auction " + id]
-        case .auctionEvaluated(let id, _, _, _, _, _, _), .objectionDecided(let id, _, _), .publicityEnded(let id), .agreementSigned(let id, _),
-             .revenueSplitRecorded(let id, _):
+        case .auctionEvaluated(let id, _, _, _, _, _, _), .objectionDecided(let id, _, _), .publicityEnded(let id, _), .agreementSigned(let id, _, _),
+             .revenueSplitRecorded(let id, _), .agreementDeadlinePassed(let id), .paymentDefaulted(let id, _):
             return ["auction " + id] + lots(planOf(id))
+        case .allocationRecorded(let id, _, _, _): return ["auction " + id]
+        case .pieceSurveyed(let id, _, _, _, _), .occupationRecorded(let id, _, _, _), .restorationRecorded(let id, _): return ["piece " + id]
+        case .postTradeCheckRecorded: return s.pieces.keys.map { "piece " + $0 }
+        case .purchaseApplied, .transferPrepared: return []
+        case .transferApproved(let lot, _): return ["lot " + lot]
         }
     }
 
     public static func keys(of state: IndicatorRegistry) -> [String] {
         state.lots.keys.map { "lot " + $0 } + state.plans.keys.map { "plan " + $0 } + state.auctions.keys.map { "auction " + $0 }
+            + state.pieces.keys.map { "piece " + $0 }
     }
 
     public static func row(_ key: String, in s: IndicatorRegistry) -> String? {
@@ -96,6 +143,7 @@ extension ShanweiIndicators {
         if key.hasPrefix("lot ") { return s.lots[String(key.dropFirst(4))].map { text(LotRow($0)) } }
         if key.hasPrefix("plan ") { return s.plans[String(key.dropFirst(5))].map { text(PlanRow($0)) } }
         if key.hasPrefix("auction ") { return s.auctions[String(key.dropFirst(8))].map { text(AuctionRow($0, split: s.splits[$0.id])) } }
+        if key.hasPrefix("piece ") { return s.pieces[String(key.dropFirst(6))].map { text(PieceRow($0)) } }
         return nil
     }
 }
@@ -116,6 +164,7 @@ public struct LotRow: Sendable, Equatable, Codable {
         case .contracted(let a): return "contracted \(a)"
         case .settled(let a): return "settled \(a)"
         case .revoked(let r): return "revoked (\(r))"
+        case .transferredOut(let t): return "transferred-out \(t)"
         }
     }
 }
@@ -132,10 +181,22 @@ public struct AuctionRow: Sendable, Equatable, Codable {
     public var id: String, phase: String, closes: Int64, revealEnds: Int64, bids: Int, revealed: Int
     public var winner: String?, fenPerMetre: Int64?, totalFen: Int64?, publicityEnds: Int64?, objections: Int, paidFen: Int64
     public var split: [SplitPart]?
+    public var agreementDue: Int64?, paymentDue: Int64?, allocatedCm: Int64
     public init(_ a: IndicatorAuction, split: [SplitPart]?) {
+        (agreementDue, paymentDue, allocatedCm) = (a.agreementDue?.milliseconds, a.paymentDue?.milliseconds, a.allocatedCm)
         (id, phase, closes, revealEnds) = (a.id, a.phase.rawValue, a.closes.milliseconds, a.revealEnds.milliseconds)
         (bids, revealed, winner, fenPerMetre) = (a.bids.count, a.bids.filter { $0.revealed != nil }.count, a.winner, a.fenPerMetre)
         (totalFen, publicityEnds, objections, paidFen) = (a.totalFen, a.publicityEnds?.milliseconds, a.objections.count, a.paidFen)
         self.split = split
+    }
+}
+
+/// A coastline ledger piece's projection row (SW 5–7).
+public struct PieceRow: Sendable, Equatable, Codable {
+    public var id: String, kind: String, district: String, surveyRef: String, centimetres: Int64, occupiedCm: Int64
+    public var occupations: [LedgerPiece.Occupation], restoredBy: [String], checks: [String]
+    public init(_ p: LedgerPiece) {
+        (id, kind, district, surveyRef, centimetres, occupiedCm) = (p.id, p.kind.rawValue, p.district, p.surveyRef, p.centimetres, p.occupiedCm)
+        (occupations, restoredBy, checks) = (p.occupations, p.restoredBy, p.checks)
     }
 }

@@ -9,9 +9,10 @@ import Plumbing
 /// transition already due (evaluations, then publicity ends, in auction-id order) is applied,
 /// effective at its deadline (I16).
 ///
-/// Not modelled yet (registry-design §1.1): the coastline ledger pieces (SW 5–7), allocation to
-/// an occupier (SW 10), provincial transfers (SW 23), partial lots, the agreement and payment
-/// deadlines as timed transitions.
+/// Also: the coastline ledger (pieces, occupations, restorations, post-trade checks: SW 5–7),
+/// applications (SW 24), allocation to the buyer's recorded occupation (SW 10), lots from the 2022
+/// re-survey (SW 22 ¶2), transfers through the province split as inter-city sales (SW 23), and
+/// the agreement and payment deadlines as timed transitions. Lots are sold whole (no partial lots).
 public enum ShanweiIndicators: RegistryDomain {
     public static let name = "shanwei-coastline"
     public static func initial() -> IndicatorRegistry { IndicatorRegistry() }
@@ -44,7 +45,16 @@ public enum ShanweiIndicators: RegistryDomain {
                 apply(r, to: &s); out.append(r)
             }
             if let a = s.auctions[id], a.phase == .awarded, let end = a.publicityEnds, end <= now {
-                let r = IndicatorRecord(event: .publicityEnded(auction: id), actor: .clock, article: "SW Art. 26", rulebook: rules.rulebook, at: now, effectiveAt: end)
+                let due = CivilPeriod.end(days: rules.agreementDays, from: Instant(milliseconds: end.milliseconds - 1).chinaDate)
+                let r = IndicatorRecord(event: .publicityEnded(auction: id, agreementDue: due), actor: .clock, article: "SW Art. 26", rulebook: rules.rulebook, at: now, effectiveAt: end)
+                apply(r, to: &s); out.append(r)
+            }
+            if let a = s.auctions[id], a.phase == .final, let due = a.agreementDue, due <= now {
+                let r = IndicatorRecord(event: .agreementDeadlinePassed(auction: id), actor: .clock, article: "SW Art. 26", rulebook: rules.rulebook, at: now, effectiveAt: due)
+                apply(r, to: &s); out.append(r)
+            }
+            if let a = s.auctions[id], a.phase == .contracted, let due = a.paymentDue, due <= now {
+                let r = IndicatorRecord(event: .paymentDefaulted(auction: id, refundFen: a.paidFen), actor: .clock, article: "SW Art. 26", rulebook: rules.rulebook, at: now, effectiveAt: due)
                 apply(r, to: &s); out.append(r)
             }
         }
@@ -226,7 +236,7 @@ public enum ShanweiIndicators: RegistryDomain {
             default: throw conflict("竞价“\(id)”", "auction \(id)", "SW Art. 26")
             }
             try referenced(ref, "SW Art. 26")
-            return [(.agreementSigned(auction: id, agreementRef: ref), "SW Art. 26")]
+            return [(.agreementSigned(auction: id, agreementRef: ref, paymentDue: CivilPeriod.end(days: rules.paymentDays, from: now.chinaDate)), "SW Art. 26")]
 
         case let .recordPayment(id, fen, ref):
             try VoucherRules.role(actor, [.platform], "SW Art. 26–28")
@@ -240,6 +250,88 @@ public enum ShanweiIndicators: RegistryDomain {
             var out: [(IndicatorEvent, String)] = [(.paymentRecorded(auction: id, fen: fen, paymentRef: ref), "SW Art. 26")]
             if a.paidFen + fen == total { out.append((.revenueSplitRecorded(auction: id, parts: try split(a, total, s, rules)), "SW Art. 28")) }
             return out
+
+        case let .prepareResurveyLot(id, surveyRef, cm, funding):
+            try referenced(surveyRef, "SW Art. 22")
+            let source = IssueSource(job: "2022 provincial re-survey \(surveyRef)", bundleSHA256: "", rulebook: rules.rulebook, quantity: cm, issuable: true, reasons: [])
+            return try decideCommand(s, .prepareLot(lot: id, source: source, funding: funding), actor, now, rules).map { ($0.0, "SW Art. 22 ¶2") }
+
+        case let .recordPiece(id, kind, district, surveyRef, cm):
+            try VoucherRules.role(actor, [.officer], "SW Art. 5–6")
+            guard s.pieces[id] == nil, !id.isEmpty else {
+                throw Refusal(.duplicateNumber, article: "SW Art. 5", zh: "岸线段“\(id)”已在台账中或编号无效", en: "shoreline piece \(id) is in the ledger already or not valid")
+            }
+            guard cm > 0 else { throw Refusal(.quantityInvalid, article: "SW Art. 5", zh: "岸线段长度须大于 0", en: "a piece's length is positive") }
+            try referenced(surveyRef, "SW Art. 5")
+            return [(.pieceSurveyed(piece: id, kind: kind, district: district, surveyRef: surveyRef, centimetres: cm), "SW Art. 5–6")]
+
+        case let .recordOccupation(id, project, occupier, cm):
+            try VoucherRules.role(actor, [.officer], "SW Art. 6")
+            let p = try piece(s, id)
+            try referenced(project, "SW Art. 6")
+            guard cm > 0, cm <= p.centimetres - p.occupiedCm else {
+                throw Refusal(.quantityInvalid, article: "SW Art. 6", zh: "占用长度须大于 0 且不超过未占用的 \(p.centimetres - p.occupiedCm) 厘米",
+                              en: "the occupied length is positive and at most the \(p.centimetres - p.occupiedCm) cm not yet occupied")
+            }
+            return [(.occupationRecorded(piece: id, project: project, occupier: occupier, centimetres: cm), "SW Art. 6")]
+
+        case let .recordRestoration(id, lotID):
+            try VoucherRules.role(actor, [.officer], "SW Art. 6, 22")
+            let p = try piece(s, id)
+            _ = try lot(s, lotID)
+            guard !p.restoredBy.contains(lotID) else { throw Refusal(.duplicateNumber, article: "SW Art. 6", zh: "已记录", en: "recorded already") }
+            return [(.restorationRecorded(piece: id, lot: lotID), "SW Art. 6, 22")]
+
+        case let .recordPostTradeCheck(id, result):
+            try VoucherRules.role(actor, [.officer], "SW Art. 7")
+            let a = try auction(s, id)
+            guard a.phase == .settled else { throw conflict("竞价“\(id)”", "auction \(id)", "SW Art. 7") }
+            try referenced(result, "SW Art. 7")
+            return [(.postTradeCheckRecorded(auction: id, result: result), "SW Art. 7")]
+
+        case let .applyToPurchase(id, cm, project):
+            try VoucherRules.role(actor, [.holder], "SW Art. 24")
+            guard s.applications[id] == nil, !id.isEmpty else {
+                throw Refusal(.duplicateNumber, article: "SW Art. 24", zh: "申请“\(id)”已存在或无效", en: "application \(id) exists already or is not valid")
+            }
+            guard cm > 0 else { throw Refusal(.quantityInvalid, article: "SW Art. 24", zh: "申请长度须大于 0", en: "the length applied for is positive") }
+            try referenced(project, "SW Art. 24")
+            return [(.purchaseApplied(application: id, applicant: actor.id, centimetres: cm, project: project), "SW Art. 24")]
+
+        case let .allocate(id, pieceID, project, cm):
+            try VoucherRules.role(actor, [.officer], "SW Art. 10")
+            let a = try auction(s, id)
+            guard a.phase == .settled, let winner = a.winner else { throw conflict("竞价“\(id)”", "auction \(id)", "SW Art. 10") }
+            let p = try piece(s, pieceID)
+            // 先补后占: the buyer is the occupier, of a sea-use project the ledger records.
+            guard p.occupations.contains(where: { $0.project == project && $0.occupier == winner }) else {
+                throw Refusal(.referenceMissing, article: "SW Art. 10", zh: "台账中没有竞得人“\(winner)”的用海项目“\(project)”占用记录",
+                              en: "the ledger records no occupation by \(winner) for sea-use project \(project)")
+            }
+            let planCm = s.plans[a.plan]?.centimetres ?? 0
+            guard cm > 0, a.allocatedCm + cm <= planCm else {
+                throw Refusal(.quantityInvalid, article: "SW Art. 10", zh: "配置长度须大于 0 且不超过已结算未配置的 \(planCm - a.allocatedCm) 厘米",
+                              en: "the allocation is positive and at most the \(planCm - a.allocatedCm) cm settled and not yet allocated")
+            }
+            return [(.allocationRecorded(auction: id, piece: pieceID, project: project, centimetres: cm), "SW Art. 10")]
+
+        case let .prepareTransfer(id, consentRef, tradeRef, total):
+            try VoucherRules.role(actor, [.officer], "SW Art. 23")
+            let l = try lot(s, id)
+            guard l.state == .available, s.pendingTransfers[id] == nil else { throw conflict("指标“\(id)”", "lot \(id)", "SW Art. 23") }
+            try referenced(consentRef, "SW Art. 23"); try referenced(tradeRef, "SW Art. 23")
+            guard total > 0 else { throw Refusal(.quantityInvalid, article: "SW Art. 23", zh: "成交金额须大于 0", en: "the proceeds are positive") }
+            return [(.transferPrepared(lot: id, consentRef: consentRef, tradeRef: tradeRef, totalFen: total), "SW Art. 23")]
+
+        case .approveTransfer(let id):
+            try VoucherRules.role(actor, [.approver], "SW Art. 23")
+            guard let t = s.pendingTransfers[id] else { throw Refusal(.nothingPrepared, article: "SW Art. 23", zh: "没有待批准的省内调剂“\(id)”", en: "no transfer of \(id) is waiting for approval") }
+            try VoucherRules.differentOfficer(t.preparedBy, actor, "SW Art. 23")
+            let l = try lot(s, id)
+            guard l.state == .available else { throw conflict("指标“\(id)”", "lot \(id)", "SW Art. 23") }
+            guard let share = RevenueSplit.Share(l.funding.socialShare) else { throw Refusal(.quantityInvalid, article: "SW Art. 28", zh: "出资比例无效", en: "invalid share") }
+            let split = try RevenueSplit(totalFen: t.totalFen, sale: .interCity, socialShare: share, districtType: l.districtType, revenue: rules.revenue)
+            return [(.transferApproved(lot: id, parts: split.parts.map { SplitPart(lot: id, party: $0.party, fen: $0.fen) }), "SW Art. 23, 28")]
         }
     }
 
@@ -286,6 +378,10 @@ public enum ShanweiIndicators: RegistryDomain {
     }
     static func plan(_ s: IndicatorRegistry, _ id: String) throws -> SalePlan {
         guard let p = s.plans[id] else { throw Refusal(.unknownPlan, article: "SW Art. 24", zh: "没有出让方案“\(id)”", en: "no sale plan \(id)") }
+        return p
+    }
+    static func piece(_ s: IndicatorRegistry, _ id: String) throws -> LedgerPiece {
+        guard let p = s.pieces[id] else { throw Refusal(.unknownLot, article: "SW Art. 5", zh: "台账中没有岸线段“\(id)”", en: "no shoreline piece \(id) in the ledger") }
         return p
     }
     static func auction(_ s: IndicatorRegistry, _ id: String) throws -> IndicatorAuction {

@@ -25,6 +25,8 @@ public struct IndicatorLot: Sendable, Equatable {
         case settled(auction: String)
         /// Acceptance withdrawn before any sale: terminal.
         case revoked(reason: String)
+        /// Sold to another city through the province (SW 23): terminal.
+        case transferredOut(tradeRef: String)
     }
     public var id: String
     public var centimetres: Int64
@@ -60,6 +62,8 @@ public struct SalePlan: Sendable, Equatable {
 public struct IndicatorAuction: Sendable, Equatable {
     public enum Phase: String, Sendable, Equatable, Codable {
         case open, failed, awarded, underReview, annulled, final, contracted, settled
+        /// The agreement was not signed in time, or the price not paid in time: the lots went back to the plan.
+        case lapsed, defaulted
     }
     public var id: String, plan: String
     public var reserveFenPerMetre: Int64
@@ -73,6 +77,37 @@ public struct IndicatorAuction: Sendable, Equatable {
     public var objections: [String] = []
     public var agreementRef: String? = nil
     public var paidFen: Int64 = 0
+    /// When the agreement must be signed by (publicity end + agreement days), and the price paid by.
+    public var agreementDue: Instant? = nil
+    public var paymentDue: Instant? = nil
+    /// Centimetres allocated to the buyer's sea-use projects so far (SW 10), of the plan's.
+    public var allocatedCm: Int64 = 0
+}
+
+/// A piece of shoreline in the municipal coastline ledger (台账, SW 5–7): what it is, how long,
+/// what occupies it and what restored it.
+public struct LedgerPiece: Sendable, Equatable {
+    public enum Kind: String, Sendable, Equatable, Codable, CaseIterable { case natural, artificial, restored }
+    public struct Occupation: Sendable, Equatable, Codable {
+        public var project: String, occupier: String, centimetres: Int64
+    }
+    public var id: String, kind: Kind, district: String, surveyRef: String, centimetres: Int64
+    public var occupations: [Occupation] = []
+    /// Lots whose restoration this piece records.
+    public var restoredBy: [String] = []
+    /// Post-trade checks (SW 7), in order.
+    public var checks: [String] = []
+    public var occupiedCm: Int64 { occupations.reduce(0) { $0 + $1.centimetres } }
+}
+
+/// A sea-use unit's application to buy indicator metres (SW 24).
+public struct PurchaseApplication: Sendable, Equatable {
+    public var id: String, applicant: String, centimetres: Int64, project: String
+}
+
+/// A transfer of a lot to another city through the province, prepared by one officer (SW 23).
+public struct PendingTransfer: Sendable, Equatable {
+    public var lot: String, consentRef: String, tradeRef: String, totalFen: Int64, preparedBy: String
 }
 
 /// The Shanwei indicator library and its sales: what replaying the log gives.
@@ -81,8 +116,13 @@ public struct IndicatorRegistry: Sendable, Equatable {
     public var pendingLots: [String: PendingLot] = [:]
     public var plans: [String: SalePlan] = [:]
     public var auctions: [String: IndicatorAuction] = [:]
-    /// Proceeds split so far (SW 28): auction → parts.
+    /// Proceeds split so far (SW 28): auction (or "transfer LOT") → parts.
     public var splits: [String: [SplitPart]] = [:]
+    public var pieces: [String: LedgerPiece] = [:]
+    public var applications: [String: PurchaseApplication] = [:]
+    public var pendingTransfers: [String: PendingTransfer] = [:]
+    /// Allocations to sea-use projects (SW 10): auction → (project, centimetres), in order.
+    public var allocations: [String: [Allocation]] = [:]
     public init() {}
 }
 
@@ -90,4 +130,9 @@ public struct IndicatorRegistry: Sendable, Equatable {
 public struct SplitPart: Sendable, Equatable, Codable {
     public var lot: String, party: String, fen: Int64
     public init(lot: String, party: String, fen: Int64) { self.lot = lot; self.party = party; self.fen = fen }
+}
+
+/// Indicator centimetres allocated from a settled purchase to the buyer's sea-use project (SW 10).
+public struct Allocation: Sendable, Equatable, Codable {
+    public var project: String, centimetres: Int64
 }

@@ -4,8 +4,8 @@ import Rules
 /// What trading Shanwei coastline indicators needs from a rulebook, decoded into types: the
 /// price bounds per metre (SW 27), the revenue shares (SW 28), the rulebook's effective period
 /// (SW 30), and two periods the text leaves open, each an EcoCredit default stated as such: the
-/// publicity period after an award (SW 26 names one, without days: 5 calendar days) and the
-/// reveal window after bidding closes (24 h).
+/// publicity period after an award (SW 26 names one, without days: 5 calendar days), the
+/// reveal window after bidding closes (24 h), and the agreement and payment deadlines (30 days each).
 public struct IndicatorTradingRules: Sendable, Equatable {
     /// "shanwei-coastline 2025-draft": cited by every event decided under these rules.
     public var rulebook: String
@@ -15,6 +15,10 @@ public struct IndicatorTradingRules: Sendable, Equatable {
     /// SW 26's publicity period, calendar days (the start day not counted, Civil Code Art. 201).
     public var publicityDays: Int = 5
     public var revealWindowHours: Int = 24
+    /// Days after publicity ends to sign the agreement, and after signing to pay in full (SW 26
+    /// is silent on both: EcoCredit defaults, 30 calendar days each); missed, the lots return to the plan.
+    public var agreementDays: Int = 30
+    public var paymentDays: Int = 30
 
     public init(rulebook: String, effectiveFrom: CivilDate?, effectiveTo: CivilDate?, bounds: Rulebook.PriceBounds, revenue: Rulebook.Revenue) {
         (self.rulebook, self.effectiveFrom, self.effectiveTo, self.bounds, self.revenue) = (rulebook, effectiveFrom, effectiveTo, bounds, revenue)
