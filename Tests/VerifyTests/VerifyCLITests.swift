@@ -125,7 +125,16 @@ final class VerifyCLITests: XCTestCase {
         XCTAssertEqual(try sw(["pay", a, "--fen", "6010880000", "--ref", "付-1"], "ggzy:OPS", "2026-03-20T09:00:00+08:00").status, 0)
         XCTAssertEqual(try sw(["pay", a, "--fen", "10000000001", "--ref", "付-2"], "ggzy:OPS", "2026-03-21T09:00:00+08:00").status, 1, "overpayment")
         XCTAssertEqual(try sw(["pay", a, "--fen", "10000000000", "--ref", "付-2"], "ggzy:OPS", "2026-03-21T09:00:00+08:00").status, 0)
+        // The coastline ledger: the restored piece, the buyer's occupation, the allocation (SW 5–7, 10).
+        XCTAssertEqual(try sw(["piece", "HH-01", "--kind", "restored", "--district", "红海湾经济开发区", "--survey", "2022年省海岸线修测", "--metres", "520.00"], "off-chen:OFF", "2026-03-22T09:00:00+08:00").status, 0)
+        XCTAssertEqual(try sw(["restoration", "HH-01", "--lot", "SW-2026-001"], "off-chen:OFF", "2026-03-22T09:00:00+08:00").status, 0)
+        XCTAssertEqual(try sw(["occupation", "HH-01", "--project", "红海湾码头用海", "--occupier", "haiyun", "--metres", "300"], "off-chen:OFF", "2026-03-22T09:00:00+08:00").status, 0)
+        XCTAssertEqual(try sw(["allocate", a, "--piece", "HH-01", "--project", "红海湾码头用海", "--metres", "500.35"], "off-chen:OFF", "2026-03-22T10:00:00+08:00").status, 1, "more than settled")
+        XCTAssertEqual(try sw(["allocate", a, "--piece", "HH-01", "--project", "红海湾码头用海", "--metres", "300"], "off-chen:OFF", "2026-03-22T10:00:00+08:00").status, 0)
+        XCTAssertEqual(try sw(["post-trade-check", a, "--result", "岸线稳定"], "off-chen:OFF", "2027-03-22T10:00:00+08:00").status, 0)
         let register = try run(["indicators", "register", ledger]).out
+        XCTAssertTrue(register.contains("HH-01\trestored\t红海湾经济开发区\t520.00 m\t300.00 m\tSW-2026-001\t1"), register)
+        XCTAssertTrue(register.contains("allocated from P-2026-01#1: 红海湾码头用海 300.00 m"), register)
         XCTAssertTrue(register.contains("SW-2026-001\t500.34 m\t红海湾经济开发区\t0.6\tsettled P-2026-01#1"), register)
         XCTAssertTrue(register.contains("P-2026-01#1\tsettled\t2 (2 revealed)\thaiyun\t32000000\t16010880000\t16010880000"), register)
         // In-city, co-funded 60 % social, Honghaiwan: investor 30 %, government 70 % → city 70 %, district 20 %, town 10 %.

@@ -13,8 +13,9 @@ struct IndicatorsCommand: ParsableCommand {
         commandName: "indicators",
         abstract: "Enter, plan, auction, award, contract, pay and split Shanwei coastline indicators in a ledger.",
         discussion: "Exit status: 0 applied, 1 refused by the rules (the code, article and message are printed), 2 input unusable, 4 rulebook unreadable, 64 usage.",
-        subcommands: [LotPrepare.self, LotApprove.self, PlanDraft.self, PlanApprove.self, AuctionOpen.self, Bid.self, Reveal.self,
-                      Object.self, DecideObjection.self, Agreement.self, Pay.self, Register.self])
+        subcommands: [LotPrepare.self, ResurveyLot.self, LotApprove.self, PlanDraft.self, PlanApprove.self, AuctionOpen.self, Bid.self, Reveal.self,
+                      Object.self, DecideObjection.self, Agreement.self, Pay.self, Piece.self, Occupation.self, Restoration.self, PostTradeCheck.self,
+                      Apply.self, Allocate.self, TransferPrepare.self, TransferApprove.self, Register.self])
 }
 
 extension LedgerOptions {
@@ -138,6 +139,87 @@ extension IndicatorsCommand {
         @Option var ref: String
         func run() throws { try options.run(.recordPayment(auction: auction, fen: fen, paymentRef: ref)) }
     }
+    struct ResurveyLot: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "resurvey-lot", abstract: "Enter shoreline recognised in the 2022 provincial re-survey as a lot, without acceptance (SW 22 ¶2).")
+        @OptionGroup var options: LedgerOptions
+        @Argument var lot: String
+        @Option(help: "The re-survey's reference.") var survey: String
+        @Option(help: "Length in metres, up to 2 decimals.") var metres: String
+        @Option var socialShare: String
+        @Option var district: String
+        func run() throws {
+            try options.run(.prepareResurveyLot(lot: lot, surveyRef: survey, centimetres: try Centimetres.parse(metres), funding: Funding(socialShare: socialShare, district: district)))
+        }
+    }
+    struct Piece: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "piece", abstract: "Record a shoreline piece in the coastline ledger (SW 5–6).")
+        @OptionGroup var options: LedgerOptions
+        @Argument var piece: String
+        @Option(help: "natural, artificial or restored.") var kind: String
+        @Option var district: String
+        @Option(help: "The survey it comes from.") var survey: String
+        @Option(help: "Length in metres, up to 2 decimals.") var metres: String
+        func run() throws {
+            guard let k = LedgerPiece.Kind(rawValue: kind) else { throw ValidationError("--kind must be natural, artificial or restored") }
+            try options.run(.recordPiece(piece: piece, kind: k, district: district, surveyRef: survey, centimetres: try Centimetres.parse(metres)))
+        }
+    }
+    struct Occupation: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "occupation", abstract: "Record a sea-use project occupying part of a piece (SW 6).")
+        @OptionGroup var options: LedgerOptions
+        @Argument var piece: String
+        @Option var project: String
+        @Option var occupier: String
+        @Option var metres: String
+        func run() throws { try options.run(.recordOccupation(piece: piece, project: project, occupier: occupier, centimetres: try Centimetres.parse(metres))) }
+    }
+    struct Restoration: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "restoration", abstract: "Record that a lot restored a piece (SW 6, 22).")
+        @OptionGroup var options: LedgerOptions
+        @Argument var piece: String
+        @Option var lot: String
+        func run() throws { try options.run(.recordRestoration(piece: piece, lot: lot)) }
+    }
+    struct PostTradeCheck: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "post-trade-check", abstract: "Record the check of a settled sale's shoreline (SW 7).")
+        @OptionGroup var options: LedgerOptions
+        @Argument var auction: String
+        @Option var result: String
+        func run() throws { try options.run(.recordPostTradeCheck(auction: auction, result: result)) }
+    }
+    struct Apply: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "apply", abstract: "Apply to buy indicator metres for a sea-use project (SW 24).")
+        @OptionGroup var options: LedgerOptions
+        @Argument var application: String
+        @Option var metres: String
+        @Option var project: String
+        func run() throws { try options.run(.applyToPurchase(application: application, centimetres: try Centimetres.parse(metres), project: project)) }
+    }
+    struct Allocate: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "allocate", abstract: "Allocate a settled purchase to the buyer's recorded occupation (compensate before occupying, SW 10).")
+        @OptionGroup var options: LedgerOptions
+        @Argument var auction: String
+        @Option var piece: String
+        @Option var project: String
+        @Option var metres: String
+        func run() throws { try options.run(.allocate(auction: auction, piece: piece, project: project, centimetres: try Centimetres.parse(metres))) }
+    }
+    struct TransferPrepare: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "transfer-prepare", abstract: "Prepare a transfer of a lot to another city through the province (SW 23); another officer approves.")
+        @OptionGroup var options: LedgerOptions
+        @Argument var lot: String
+        @Option(help: "The city government's consent.") var consent: String
+        @Option(help: "The provincial trade's reference.") var trade: String
+        @Option(help: "The proceeds in fen.") var fen: Int64
+        func run() throws { try options.run(.prepareTransfer(lot: lot, consentRef: consent, tradeRef: trade, totalFen: fen)) }
+    }
+    struct TransferApprove: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "transfer-approve", abstract: "Approve a prepared transfer; its proceeds split as an inter-city sale (SW 23, 28).")
+        @OptionGroup var options: LedgerOptions
+        @Argument var lot: String
+        func run() throws { try options.run(.approveTransfer(lot: lot)) }
+    }
+
     /// The register: lots with their centimetres and state, auctions with their result, and the
     /// split of every settled sale; bidders are redacted with `--public`.
     struct Register: ParsableCommand {
@@ -155,11 +237,36 @@ extension IndicatorsCommand {
             for a in s.auctions.values.sorted(by: { $0.id < $1.id }) {
                 lines.append("\(a.id)\t\(a.phase.rawValue)\t\(a.bids.count) (\(a.bids.filter { $0.revealed != nil }.count) revealed)\t\(publicView ? (a.winner == nil ? "—" : "(redacted)") : a.winner ?? "—")\t\(a.fenPerMetre.map(String.init) ?? "—")\t\(a.totalFen.map(String.init) ?? "—")\t\(a.paidFen)")
             }
+            if !s.pieces.isEmpty {
+                lines.append("")
+                lines.append("ledger piece\tkind\tdistrict\tmetres\toccupied\trestored by\tchecks")
+                for p in s.pieces.values.sorted(by: { $0.id < $1.id }) {
+                    lines.append("\(p.id)\t\(p.kind.rawValue)\t\(p.district)\t\(fixed(Double(p.centimetres) / 100, 2)) m\t\(fixed(Double(p.occupiedCm) / 100, 2)) m\t\(p.restoredBy.joined(separator: ", "))\t\(p.checks.count)")
+                }
+            }
+            for (id, list) in s.allocations.sorted(by: { $0.key < $1.key }) {
+                lines.append("allocated from \(id): " + list.map { "\($0.project) \(fixed(Double($0.centimetres) / 100, 2)) m" }.joined(separator: ", "))
+            }
             for (id, parts) in s.splits.sorted(by: { $0.key < $1.key }) {
                 lines.append("")
                 lines.append("SW Art. 28 split of \(id): " + parts.map { "\($0.lot) \($0.party) \($0.fen)" }.joined(separator: ", ") + " — total \(parts.reduce(0) { $0 + $1.fen }) fen")
             }
             emit(lines.joined(separator: "\n"))
         }
+    }
+}
+
+/// Metres written by people ("500.34") as whole centimetres.
+enum Centimetres {
+    static func parse(_ text: String) throws -> Int64 {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        func digits(_ s: Substring) -> Bool { !s.isEmpty && s.utf8.allSatisfy { (0x30...0x39).contains($0) } }
+        guard (1...2).contains(parts.count), digits(parts[0]), parts[0].count <= 9, let whole = Int64(parts[0]),
+              parts.count == 1 || (digits(parts[1]) && parts[1].count <= 2) else {
+            throw ValidationError("metres are digits with at most 2 decimals (\"500.34\")")
+        }
+        let cm = whole * 100 + (parts.count == 2 ? Int64(parts[1])! * (parts[1].count == 1 ? 10 : 1) : 0)
+        guard cm > 0 else { throw ValidationError("metres must be positive") }
+        return cm
     }
 }

@@ -328,6 +328,9 @@ struct LedgerCommand: ParsableCommand {
             let l = try AnyLedger.existing(ledger)
             var problems = 0, same = 0
             for (key, source, id) in try l.sources() {
+                if source.bundleSHA256.isEmpty {
+                    emit("\(key): \(source.job) — entered without a check (SW 22 ¶2): nothing to recompute"); continue
+                }
                 func problem(_ code: String, _ zh: String, _ en: String) { problems += 1; emitError("\(key): [\(code)] \(zh)\n    \(en)") }
                 guard let bundle = try l.blob(source.bundleSHA256) else {
                     problem("LEDGER.BLOB_MISSING", "台账未存储其数据包（\(source.bundleSHA256.prefix(16))…），无法复算", "the ledger does not hold its bundle (\(source.bundleSHA256.prefix(16))…): not recomputable"); continue
