@@ -5,7 +5,7 @@ import Plumbing
 import SampleData
 @testable import Registry
 @testable import RegistryStore
-import RegistryPostgres
+@testable import RegistryPostgres
 
 /// One back end under test: fresh ledgers of any registry, more handles (connections) to the
 /// same one, and raw SQL as the database owner would type it (triggers off) or under the
@@ -351,6 +351,28 @@ final class LedgerConformanceTests: XCTestCase {
             XCTAssertEqual(next, 200_001, "\(backEnd.dialect): supply conserved")
             let verified = try await store.open().check()
             XCTAssertEqual(verified, .success(2 + 16 * 3), "\(backEnd.dialect)")
+        }
+    }
+
+    /// PostgreSQL: a COMMIT whose outcome is unknown (the connection lost just before it, or just
+    /// after it succeeded) is resolved by the idempotency key — never retried blindly: either way
+    /// the command is applied once, and a later retry with the key gets the same answer.
+    func testUnknownCommitOutcomeIsResolvedByTheKey() async throws {
+        guard let backEnd = BackEnd.postgres() else { return }
+        for fault in [PostgresLedger<JiangyinVouchers>.CommitFault.lostBeforeCommit, .lostAfterCommit] {
+            let store = try await backEnd.fresh()
+            let ledger = try await store.open() as! PostgresLedger<JiangyinVouchers>
+            try await issue(ledger, "JY-1", 10_000, at: t0)
+            await ledger.inject(fault)
+            let surrender = VoucherCommand.surrender(number: "JY-1", quantity: 2_500, landRef: "GY-1")
+            let first = try await ledger.run(surrender, by: Desk.alice, key: "k", at: t0, rules: Desk.rules)
+            XCTAssertNil(first.refusal, "\(fault)"); XCTAssertEqual(first.appended, [3, 4, 5], "\(fault)")
+            let retry = try await store.open().run(surrender, by: Desk.alice, key: "k", at: t0, rules: Desk.rules)
+            XCTAssertTrue(retry.replayed, "\(fault)"); XCTAssertEqual(retry.appended, [3, 4, 5], "\(fault)")
+            let log = try await store.open().storedLog()
+            XCTAssertEqual(log.entries.count, 5, "\(fault): applied once")
+            let verified = try await store.open().check()
+            XCTAssertEqual(verified, .success(5), "\(fault)")
         }
     }
 }

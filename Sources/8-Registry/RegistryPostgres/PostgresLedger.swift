@@ -97,6 +97,12 @@ public actor PostgresLedger<D: RegistryDomain>: LedgerStore {
 
     enum Unknown: Error { case commitOutcome }
 
+    /// Fault injection for the tests of an unknown COMMIT outcome: the connection is lost just
+    /// before COMMIT is sent (the server rolls back) or just after it succeeded (the reply lost).
+    enum CommitFault: Sendable { case lostBeforeCommit, lostAfterCommit }
+    private var commitFault: CommitFault?
+    func inject(_ fault: CommitFault) { commitFault = fault }
+
     private func attempt(_ command: D.Command, request: Data, by actor: Actor, key: String, at now: Instant, rules: D.Rules,
                          afterUnknownCommit: Bool = false) async throws -> LedgerOutcome {
         try await execute("BEGIN")
@@ -133,6 +139,12 @@ public actor PostgresLedger<D: RegistryDomain>: LedgerStore {
         } catch {
             try? await execute("ROLLBACK")
             throw error
+        }
+        if let fault = commitFault {
+            commitFault = nil
+            if fault == .lostAfterCommit { try await execute("COMMIT") }
+            try? await connection.close()
+            throw Unknown.commitOutcome
         }
         do { try await execute("COMMIT") } catch { throw Unknown.commitOutcome }
         cache = result.head
