@@ -228,6 +228,7 @@ final class IndicatorRegistryTests: XCTestCase {
             if let r = c.run(command, by: actor, at: now) { refused["\(String(describing: command).prefix(12)) \(r)", default: 0] += 1 } else { applied += 1 }
             approved += c.state.lots.values.reduce(0) { $0 + $1.centimetres } - before.lots.values.reduce(0) { $0 + $1.centimetres }
             XCTAssertEqual(c.state.lots.count >= before.lots.count, true, "lots never disappear (step \(step))")
+            XCTAssertEqual(Supply.lots(c.state).reduce(0) { $0 + $1.centimetres }, c.state.lots.values.reduce(0) { $0 + $1.centimetres }, "step \(step)")
             for a in c.state.auctions.values {
                 if let total = a.totalFen { XCTAssertLessThanOrEqual(a.paidFen, total, "step \(step)") }
                 if let parts = c.state.splits[a.id] { XCTAssertEqual(parts.reduce(0) { $0 + $1.fen }, a.totalFen, "step \(step): split of \(a.id)") }

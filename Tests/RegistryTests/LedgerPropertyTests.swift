@@ -31,6 +31,8 @@ final class LedgerPropertyTests: XCTestCase {
                 d.log.append(due)
             }
             try checkPartition(d.state, "step \(step), seed \(seed)")
+            // The public register's totals per state add up to what was issued (I1).
+            XCTAssertEqual(Supply.vouchers(d.state).reduce(0) { $0 + $1.baseUnits }, d.state.issued.values.reduce(0, +), "step \(step)")
         }
         XCTAssertGreaterThan(applied, steps / 20, "the random commands must do things: \(refused)")
         let types = Set(d.log.entries.map(\.type))

@@ -94,3 +94,29 @@ public struct VoucherRow: Sendable, Equatable, Codable {
         }
     }
 }
+
+/// Supply per state, for the public register (I1: the totals of one projection): vouchers in
+/// base units by state kind, lots in centimetres by state kind. Personal data never enters it.
+public enum Supply {
+    public static func vouchers(_ s: VoucherRegistry) -> [(state: String, baseUnits: Int64)] {
+        var t: [String: Int64] = [:]
+        for v in s.vouchers.values {
+            let k: String
+            switch v.state {
+            case .held: k = v.pledgee == nil ? "held" : "held, pledged"
+            case .pendingHolderChange: k = "pending holder change"
+            case .surrendered: k = "surrendered"
+            case .cancelled: k = "cancelled"
+            case .lossNoticed: k = "loss noticed"
+            case .listed: k = "listed"
+            }
+            t[k, default: 0] += v.quantity
+        }
+        return t.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+    }
+    public static func lots(_ s: IndicatorRegistry) -> [(state: String, centimetres: Int64)] {
+        var t: [String: Int64] = [:]
+        for l in s.lots.values { t[String(LotRow.stateText(l.state).prefix { $0 != " " }), default: 0] += l.centimetres }
+        return t.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+    }
+}

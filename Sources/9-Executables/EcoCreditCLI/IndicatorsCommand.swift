@@ -251,6 +251,9 @@ extension IndicatorsCommand {
                 lines.append("")
                 lines.append("SW Art. 28 split of \(id): " + parts.map { "\($0.lot) \($0.party) \($0.fen)" }.joined(separator: ", ") + " — total \(parts.reduce(0) { $0 + $1.fen }) fen")
             }
+            lines.append("")
+            lines.append("supply: " + Supply.lots(s).map { "\($0.state) \(fixed(Double($0.centimetres) / 100, 2)) m" }.joined(separator: ", ")
+                         + " — library \(fixed(Double(s.lots.values.reduce(0) { $0 + $1.centimetres }) / 100, 2)) m")
             emit(lines.joined(separator: "\n"))
         }
     }

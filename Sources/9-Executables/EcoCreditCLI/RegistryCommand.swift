@@ -271,7 +271,12 @@ extension RegistryCommand {
                              "\(v.edition)\(v.reissued ? " 补发" : "")", VoucherRow.stateText(v.state) + (v.pledgee.map { " (pledged to \(publicView ? "—" : $0))" } ?? "")])
             }
             if csv { emit(rows.map { $0.map(CSVField.quote).joined(separator: ",") }.joined(separator: "\n")) }
-            else { emit(rows.map { $0.joined(separator: "\t") }.joined(separator: "\n")) }
+            else {
+                emit(rows.map { $0.joined(separator: "\t") }.joined(separator: "\n"))
+                let supply = Supply.vouchers(state)
+                emit("supply: " + supply.map { "\($0.state) \(VoucherUnits.text($0.baseUnits))" }.joined(separator: ", ")
+                     + " — issued \(VoucherUnits.text(state.issued.values.reduce(0, +))) units")
+            }
         }
     }
 }
