@@ -41,6 +41,42 @@ final class LedgerCrashTests: XCTestCase {
         }
     }
 
+    /// SIGKILL at the fixed points inside a command — after the event insert, after the projection
+    /// update, after COMMIT before the reply — on each back end: after each, the chain verifies and
+    /// the projection equals the replay; the command is there only if it committed; its retry with
+    /// the same key is applied once.
+    func testKilledAtFixedPoints() async throws {
+        guard FileManager.default.isExecutableFile(atPath: loader.path) else { return XCTFail("ecocredit-ledger-load is not built beside the tests") }
+        for backEnd in BackEnd.all() {
+            for point in ["after-insert", "after-projection", "after-commit"] {
+                let store = try await backEnd.fresh()
+                _ = try load(store.target, from: 0, count: 0, killAfter: nil)   // the voucher issued, no crash point armed
+                let p = Process()
+                p.executableURL = loader
+                p.arguments = store.target + ["--from", "0", "--count", "1"]
+                var env = ProcessInfo.processInfo.environment
+                env["ECOCREDIT_CRASH_AT"] = point
+                if env["ASAN_OPTIONS"] != nil { env["ASAN_OPTIONS"] = "detect_leaks=0" }
+                p.environment = env
+                p.standardOutput = FileHandle.nullDevice; p.standardError = FileHandle.nullDevice
+                try p.run(); p.waitUntilExit()
+                XCTAssertEqual(p.terminationReason, .uncaughtSignal, "\(backEnd.dialect) \(point)")
+                XCTAssertEqual(p.terminationStatus, SIGKILL, "\(backEnd.dialect) \(point)")
+                let ledger = try await store.open()
+                let verified = try await ledger.check()
+                guard case .success(let n) = verified else { XCTFail("\(backEnd.dialect) \(point): \(verified)"); continue }
+                // The issue (2 events, committed before the command) is there; the command only after COMMIT.
+                XCTAssertEqual(n, point == "after-commit" ? 3 : 2, "\(backEnd.dialect) \(point)")
+                let retry = try await ledger.run(LoadStream.command(0), by: LoadStream.holder, key: "load-0", at: LoadStream.at(0), rules: LoadStream.rules)
+                XCTAssertNil(retry.refusal, "\(backEnd.dialect) \(point)")
+                XCTAssertEqual(retry.replayed, point == "after-commit", "\(backEnd.dialect) \(point)")
+                XCTAssertEqual(retry.appended, [3], "\(backEnd.dialect) \(point): applied once")
+                let after = try await ledger.storedLog()
+                XCTAssertEqual(after.entries.count, 3, "\(backEnd.dialect) \(point)")
+            }
+        }
+    }
+
     func testKilledAtRandomMomentsLosesNothingAcknowledged() async throws {
         guard FileManager.default.isExecutableFile(atPath: loader.path) else { return XCTFail("ecocredit-ledger-load is not built beside the tests") }
         let seed = UInt64(ProcessInfo.processInfo.environment["ECOCREDIT_SEED"].flatMap { UInt64($0) } ?? 20261205)

@@ -96,5 +96,8 @@ final class LedgerPropertyTests: XCTestCase {
             }
         }, .truncated(expected: n, found: n - 1))
         XCTAssertNil(damage { _ in })
+        // An empty log verifies against the empty head (found crashing `ledger verify` on a new ledger).
+        XCTAssertEqual(try EventLog().verify(expectedHead: (0, EventLog.genesis)).count, 0)
+        XCTAssertThrowsError(try EventLog().verify(expectedHead: (0, [UInt8](repeating: 1, count: 32))))
     }
 }

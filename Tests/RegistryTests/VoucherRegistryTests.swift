@@ -27,6 +27,7 @@ struct Desk {
         for r in d.records { VoucherRules.apply(r, to: &state) }
         log.append(d.records)
         if let r = d.refusal, !LanguageScan.englishWords(r.message.zh).isEmpty { untranslated.append(r.message.zh) }
+        if let r = d.refusal { XCTAssertTrue(r.article.hasPrefix("JY Art. "), "\(r.code) cites \(r.article)") }   // every refusal names its article
         return d.refusal?.code
     }
 

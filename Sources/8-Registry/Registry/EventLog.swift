@@ -112,7 +112,8 @@ public struct EventLog: Sendable, Equatable {
         }
         if let h = expectedHead {
             guard UInt64(entries.count) >= h.seq else { throw Damage.truncated(expected: h.seq, found: UInt64(entries.count)) }
-            guard entries[Int(h.seq) - 1].hash == h.hash else { throw Damage.hash(at: h.seq) }
+            // An empty ledger's head is (0, genesis); event 0 does not exist to compare with.
+            guard h.seq == 0 ? h.hash == Self.genesis : entries[Int(h.seq) - 1].hash == h.hash else { throw Damage.hash(at: h.seq) }
         }
         return records
     }

@@ -105,8 +105,10 @@ public final class SQLiteLedger<D: RegistryDomain>: @unchecked Sendable {
                 try db.execute(sql: "INSERT INTO commands(actor, key, request, outcome) VALUES (?, ?, ?, ?)", arguments: [actor.id, key, request, stored])
                 return .commit
             }
-            if let pending { cache = pending }   // committed: the state as of the new head
-            CrashPoint.reach("after-commit")
+            if let pending {   // committed: the state as of the new head
+                cache = pending
+                CrashPoint.reach("after-commit")
+            }
             return outcome
         }
     }
