@@ -90,17 +90,7 @@ public enum VoucherRules {
             guard s.vouchers[number] == nil, s.pendingIssues[number] == nil, !number.isEmpty, !number.contains("/") else {
                 throw Refusal(.duplicateNumber, article: "JY Art. 18", zh: "生态券编号“\(number)”已存在或无效", en: "voucher number \(number) exists already or is not valid")
             }
-            guard source.issuable else {
-                throw Refusal(.notIssuable, article: "JY Art. 15–18", zh: "核查结果不可签发（\(source.reasons.joined(separator: "、"))）",
-                              en: "the check's quantity is not issuable (\(source.reasons.joined(separator: ", ")))")
-            }
-            guard source.rulebook == rules.rulebook else {
-                throw Refusal(.notIssuable, article: "JY Art. 19", zh: "核查所用规则库“\(source.rulebook)”与签发规则库“\(rules.rulebook)”不同",
-                              en: "the check used \(source.rulebook), the registry decides under \(rules.rulebook)")
-            }
-            guard source.quantity > 0 else {
-                throw Refusal(.quantityInvalid, article: "JY Art. 18", zh: "签发数量必须大于 0", en: "the quantity to issue must be positive")
-            }
+            try source.mustBeIssuable(under: rules.rulebook, articles: ("JY Art. 15–18", "JY Art. 19", "JY Art. 18"), noun: ("签发", "issue"))
             try inForce(rules, now)
             return [(.issuePrepared(number: number, holder: holder, landRightsHolder: landRightsHolder, source: source), "JY Art. 18")]
 

@@ -44,6 +44,25 @@ public struct IssueSource: Sendable, Equatable, Codable {
     }
 }
 
+extension IssueSource {
+    /// The guard both registries apply before anything is issued from a check (JY 15–19, SW 19–22):
+    /// the check's quantity is issuable, it was computed under the rulebook the registry decides
+    /// under, and it is positive. `articles`: (issuable, same rulebook, positive) as cited.
+    func mustBeIssuable(under rulebook: String, articles: (String, String, String), noun: (zh: String, en: String)) throws {
+        guard issuable else {
+            throw Refusal(.notIssuable, article: articles.0, zh: "核查结果不可\(noun.zh)（\(reasons.joined(separator: "、"))）",
+                          en: "the check's quantity is not issuable (\(reasons.joined(separator: ", ")))")
+        }
+        guard self.rulebook == rulebook else {
+            throw Refusal(.notIssuable, article: articles.1, zh: "核查所用规则库“\(self.rulebook)”与\(noun.zh)规则库“\(rulebook)”不同",
+                          en: "the check used \(self.rulebook), the registry decides under \(rulebook)")
+        }
+        guard quantity > 0 else {
+            throw Refusal(.quantityInvalid, article: articles.2, zh: "\(noun.zh)数量必须大于 0", en: "the quantity to \(noun.en) must be positive")
+        }
+    }
+}
+
 /// One voucher (a number and its certificate) over a range of serials of its issuance. A split
 /// makes a child voucher `{number}-{k}` over the top of the parent's range (registry-design §0.3).
 public struct Voucher: Sendable, Equatable {

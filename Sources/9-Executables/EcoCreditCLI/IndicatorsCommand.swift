@@ -92,13 +92,9 @@ extension IndicatorsCommand {
         @Option(help: "Your price in integer fen per metre.") var fenPerMetre: Int64
         func run() throws {
             let me = try options.actorValue()
-            var rng = SystemRandomNumberGenerator()
-            let nonce = hexadecimal((0..<32).map { _ in UInt8.random(in: 0...255, using: &rng) })
-            guard fenPerMetre > 0, let c = SealedBid.commitment(auction: auction, bidder: me.id, fenPerUnit: fenPerMetre, nonce: nonce) else {
-                throw ValidationError("--fen-per-metre must be positive")
-            }
-            try options.run(.commitBid(auction: auction, commitment: c))
-            emit("{\"auction\":\(JSONText.string(auction)),\"bidder\":\(JSONText.string(me.id)),\"commitment\":\"\(c)\",\"fenPerMetre\":\(fenPerMetre),\"nonce\":\"\(nonce)\"}")
+            let receipt = try BidReceipt(auction: auction, bidder: me.id, price: fenPerMetre, priceKey: "fenPerMetre")
+            try options.run(.commitBid(auction: auction, commitment: receipt.commitment))
+            emit(receipt.json)
         }
     }
     struct Reveal: ParsableCommand {

@@ -196,13 +196,9 @@ extension RegistryCommand {
             guard case .listed(let a)? = try VoucherLedger(path: options.ledger).state().vouchers[number]?.state else {
                 emitError("[REG.STATE_CONFLICT] 生态券“\(number)”未挂牌 / voucher \(number) is not listed"); throw ExitCode(Exit.failed)
             }
-            var rng = SystemRandomNumberGenerator()
-            let nonce = hexadecimal((0..<32).map { _ in UInt8.random(in: 0...255, using: &rng) })
-            guard fenPerUnit > 0, let c = SealedBid.commitment(auction: a.id, bidder: me.id, fenPerUnit: fenPerUnit, nonce: nonce) else {
-                throw ValidationError("--fen-per-unit must be positive")
-            }
-            try options.run(.commitBid(number: number, commitment: c))
-            emit("{\"auction\":\(JSONText.string(a.id)),\"bidder\":\(JSONText.string(me.id)),\"commitment\":\"\(c)\",\"fenPerUnit\":\(fenPerUnit),\"nonce\":\"\(nonce)\"}")
+            let receipt = try BidReceipt(auction: a.id, bidder: me.id, price: fenPerUnit, priceKey: "fenPerUnit")
+            try options.run(.commitBid(number: number, commitment: receipt.commitment))
+            emit(receipt.json)
         }
     }
     struct Reveal: ParsableCommand {
@@ -452,6 +448,22 @@ extension IssueSource {
                                rulebook: r.rulebook?.citation ?? "", quantity: q?.units ?? 0, issuable: q?.isIssuable ?? false, reasons: reasons,
                                rulebookSHA256: rulebookSHA256)
         }
+    }
+}
+
+/// A sealed bid made here: a fresh 32-byte nonce from the system's generator, the commitment
+/// (the only part sent to the ledger) and the receipt the bidder keeps to reveal after the close.
+struct BidReceipt {
+    let commitment: String
+    let json: String
+    init(auction: String, bidder: String, price: Int64, priceKey: String) throws {
+        var rng = SystemRandomNumberGenerator()
+        let nonce = hexadecimal((0..<32).map { _ in UInt8.random(in: 0...255, using: &rng) })
+        guard price > 0, let c = SealedBid.commitment(auction: auction, bidder: bidder, fenPerUnit: price, nonce: nonce) else {
+            throw ValidationError("the price must be positive")
+        }
+        commitment = c
+        json = "{\"auction\":\(JSONText.string(auction)),\"bidder\":\(JSONText.string(bidder)),\"commitment\":\"\(c)\",\"\(priceKey)\":\(price),\"nonce\":\"\(nonce)\"}"
     }
 }
 

@@ -99,15 +99,7 @@ public enum ShanweiIndicators: RegistryDomain {
             guard s.lots[id] == nil, s.pendingLots[id] == nil, !id.isEmpty, !id.contains("/"), !id.contains("#") else {
                 throw Refusal(.duplicateNumber, article: "SW Art. 22", zh: "指标编号“\(id)”已存在或无效", en: "indicator lot \(id) exists already or is not valid")
             }
-            guard source.issuable else {
-                throw Refusal(.notIssuable, article: "SW Art. 19–22", zh: "核查结果不可入库（\(source.reasons.joined(separator: "、"))）",
-                              en: "the check's quantity is not issuable (\(source.reasons.joined(separator: ", ")))")
-            }
-            guard source.rulebook == rules.rulebook else {
-                throw Refusal(.notIssuable, article: "SW Art. 19", zh: "核查所用规则库“\(source.rulebook)”与入库规则库“\(rules.rulebook)”不同",
-                              en: "the check used \(source.rulebook), the registry decides under \(rules.rulebook)")
-            }
-            guard source.quantity > 0 else { throw Refusal(.quantityInvalid, article: "SW Art. 22", zh: "入库长度必须大于 0", en: "the length to enter must be positive") }
+            try source.mustBeIssuable(under: rules.rulebook, articles: ("SW Art. 19–22", "SW Art. 19", "SW Art. 22"), noun: ("入库", "enter"))
             guard let type = rules.revenue.districts[funding.district] else {
                 throw Refusal(.unknownDistrict, article: "SW Art. 28", zh: "区县“\(funding.district)”不在规则库的收益分配表中",
                               en: "district \(funding.district) is not in the rulebook's revenue table (\(rules.revenue.districts.keys.sorted().joined(separator: ", ")))")
