@@ -30,6 +30,9 @@ lint:
 	@# The registry counts in integers only (fen, base units, centimetres): no floating point.
 	@if grep -rnE '\b(Double|Float|CGFloat|Decimal)\b' Sources/8-Registry; then echo "lint: floating point in the registry"; exit 1; \
 	  else echo "lint: no floating point in the registry"; fi
+	@# The rules know no storage and no geometry: no GRDB, PostgresNIO, GEOS, PROJ or GeoCore in Sources/8-Registry/Registry.
+	@if grep -rnE '^import (GRDB|PostgresNIO|CGEOS|CPROJ|CShapelib|GeoCore|Hummingbird)' Sources/8-Registry/Registry; then \
+	  echo "lint: the registry's rules import storage or geometry"; exit 1; else echo "lint: the registry's rules import no storage or geometry"; fi
 
 ## test: the whole suite (installs what it needs)
 test: deps lint

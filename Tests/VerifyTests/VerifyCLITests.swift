@@ -140,6 +140,8 @@ final class VerifyCLITests: XCTestCase {
         // In-city, co-funded 60 % social, Honghaiwan: investor 30 %, government 70 % → city 70 %, district 20 %, town 10 %.
         XCTAssertTrue(register.contains("SW-2026-001 city 7845331200, SW-2026-001 district 2241523200, SW-2026-001 town 1120761600, SW-2026-001 investor 4803264000 — total 16010880000 fen"), register)
         XCTAssertFalse(try run(["indicators", "register", ledger, "--public"]).out.contains("haiyun"), "bidders redacted in the public register")
+        let csv = try run(["indicators", "register", ledger, "--csv"]).out
+        XCTAssertTrue(csv.hasPrefix("lot,centimetres,district,social share,bundle sha256,rulebook,state\nSW-2026-001,50034,红海湾经济开发区,0.6,"), csv)
         XCTAssertEqual(try run(["ledger", "verify", ledger]).status, 0)
         // A signed checkpoint: the key made once (never overwritten), the head signed and stored,
         // the line saved by an auditor and checked later under the bureau's public key.

@@ -57,7 +57,7 @@ public actor PostgresLedger<D: RegistryDomain>: LedgerStore {
     }
 
     /// Runs one statement (no result rows wanted).
-    public func execute(_ sql: String) async throws {
+    private func execute(_ sql: String) async throws {
         _ = try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger).collect()
     }
 

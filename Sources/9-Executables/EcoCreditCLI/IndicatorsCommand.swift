@@ -219,11 +219,19 @@ extension IndicatorsCommand {
     /// The register: lots with their centimetres and state, auctions with their result, and the
     /// split of every settled sale; bidders are redacted with `--public`.
     struct Register: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "register", abstract: "Print the indicator register (lots, auctions, splits; bidders redacted with --public).")
+        static let configuration = CommandConfiguration(commandName: "register", abstract: "Print the indicator register (lots, auctions, splits; bidders redacted with --public; the lots as CSV with --csv).")
         @Argument var ledger: String
+        @Flag var csv = false
         @Flag(name: .customLong("public")) var publicView = false
         func run() throws {
             let s = try SQLiteLedger<ShanweiIndicators>(path: ledger).state()
+            if csv {
+                // One row per lot: no personal data (lots carry none; bidders and buyers are in the auctions).
+                let rows = [["lot", "centimetres", "district", "social share", "bundle sha256", "rulebook", "state"]]
+                    + s.lots.values.sorted { $0.id < $1.id }.map { [$0.id, "\($0.centimetres)", $0.funding.district, $0.funding.socialShare, $0.source.bundleSHA256, $0.source.rulebook, LotRow.stateText($0.state)] }
+                emit(rows.map { $0.map(CSVField.quote).joined(separator: ",") }.joined(separator: "\n"))
+                return
+            }
             var lines = ["lot\tmetres\tdistrict\tsocial share\tstate"]
             for l in s.lots.values.sorted(by: { $0.id < $1.id }) {
                 lines.append("\(l.id)\t\(fixed(Double(l.centimetres) / 100, 2)) m\t\(l.funding.district)\t\(l.funding.socialShare)\t\(LotRow.stateText(l.state))")
