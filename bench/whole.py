@@ -50,14 +50,18 @@ def main(ours_bin, peer_py, work, rounds):
         diff = max(abs(a - b) for a, b in zip(ow, pw)) if len(ow) == len(pw) else float("inf")
         oc = json.load(open(os.path.join(ours, "measurements.json")))["crossings"]["pairs"]
         pc = json.load(open(os.path.join(peer, "measurements.json")))["crossings"]["pairs"]
-        checks.append((shape, km, len(ow), diff, oc, pc))
-        if diff > 1e-6 or oc != pc:
-            sys.exit(f"{shape} {km} km: the programs disagree (widths differ by {diff} m; crossing pairs {oc} vs {pc})")
+        # The geodesic cross-check: our beach area (authalic sphere, Geodesic.shortEdgeRingArea)
+        # against Karney's (the peer's pyproj.Geod), to the bound the method states (1e-7 + 0.01 m²/ring).
+        ga = next(v["geodesic"] for v in json.load(open(os.path.join(ours, "measurements.json")))["values"] if v["id"] == "layer.beach.area_m2")
+        gk = json.load(open(os.path.join(peer, "measurements.json")))["geodesic_area_m2"]
+        checks.append((shape, km, len(ow), diff, oc, pc, abs(ga - gk) / gk))
+        if diff > 1e-6 or oc != pc or abs(ga - gk) > 1e-7 * gk + 0.01 * 10 * km:
+            sys.exit(f"{shape} {km} km: the programs disagree (widths differ by {diff} m; crossing pairs {oc} vs {pc}; geodesic areas {ga} vs {gk} m²)")
     med = statistics.median
     print(f"\n### The whole `ecocredit measure` against the peer's fastest pipeline (medians of {rounds} interleaved rounds, outputs on disk)\n")
     print("| workload | transects | peer (s) median [range] | ours (s) median [range] | peer ÷ ours | ours per km | peak memory peer / ours (MiB) |")
     print("|---|---|---|---|---|---|---|")
-    for (shape, km), (_, _, n, _, oc, _) in zip(workloads[:-1], checks):
+    for (shape, km), (_, _, n, _, oc, _, _) in zip(workloads[:-1], checks):
         x = res[(shape, km)]
         o, p = med(x["ours"]), med(x["peer"])
         print(f"| {shape} {km} km ({oc} crossing pairs) | {n} | {p:.2f} [{min(x['peer']):.2f}–{max(x['peer']):.2f}] | "
@@ -70,7 +74,7 @@ def main(ours_bin, peer_py, work, rounds):
         for shape in ("gentle", "wavy")) + "; with the start-up taken off: " + ", ".join(
         f"{shape} {(med(res[(shape, 1000)]['ours']) - s_o) / 10 / (med(res[(shape, 100)]['ours']) - s_o):.2f} (peer {(med(res[(shape, 1000)]['peer']) - s_p) / 10 / (med(res[(shape, 100)]['peer']) - s_p):.2f})"
         for shape in ("gentle", "wavy")))
-    print("\nSame numbers: " + "; ".join(f"{s} {k} km: widths agree to {d:.1e} m, {oc} crossing pairs both" for s, k, _, d, oc, _ in checks))
+    print("\nSame numbers: " + "; ".join(f"{s} {k} km: widths agree to {d:.1e} m, {oc} crossing pairs both, geodesic beach area within {g:.1e} of Karney's" for s, k, _, d, oc, _, g in checks))
     print("\n#### Where our time goes at 1000 km (`ecocredit measure --timings`, medians, s; process start-up and exit are the rest of the wall time)\n")
     names = []
     for shape in ("gentle", "wavy"):

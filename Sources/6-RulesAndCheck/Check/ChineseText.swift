@@ -112,7 +112,7 @@ public enum ChineseText {
     public static func geodesicMethod(_ english: String) -> String {
         english.hasPrefix("CGCS2000 ellipsoid") ? geodesicMethodZh : english
     }
-    public static let geodesicMethodZh = "CGCS2000 椭球（a = 6378137 m，f = 1/298.257222101），顶点经 PROJ 转换，边按测地线计算、不加密：面积用 Karney 算法；长度短于 100 m 的边用中纬度公式（与 Karney 相差小于 2·10⁻⁸ m），其余用 Karney 反算"
+    public static let geodesicMethodZh = "CGCS2000 椭球（a = 6378137 m，f = 1/298.257222101），顶点由高斯–克吕格平面坐标按克吕格级数（至 n⁶ 阶，Karney 2011；与 PROJ 横轴墨卡托算法相差小于 1·10⁻¹²°）换算，边按测地线计算、不加密：面积用 Karney 算法；长度短于 100 m 的边用中纬度公式（与 Karney 相差小于 2·10⁻⁸ m），其余用 Karney 反算"
 
     // MARK: Catalogue
 

@@ -9,12 +9,25 @@ public struct Geodesic: Sendable {
     public let semiMajorAxis: Double
     public let flattening: Double
     private let g: geod_geodesic
+    /// First eccentricity e, q at the pole (q_p) and the authalic radius R_q (m), for
+    /// `shortEdgeRingArea`.
+    private let e: Double, qPole: Double, authalicRadius: Double
 
     public init(semiMajorAxis a: Double, flattening f: Double) {
         semiMajorAxis = a; flattening = f
         var g = geod_geodesic()
         geod_init(&g, a, f)
         self.g = g
+        let e2 = f * (2 - f)
+        e = e2.squareRoot()
+        qPole = Self.q(1, e: e)
+        authalicRadius = a * (qPole / 2).squareRoot()
+    }
+
+    /// q(φ) of the authalic latitude, sin ξ = q(φ)/q_p (Snyder 1987, eq. 3-12), from sin φ.
+    private static func q(_ s: Double, e: Double) -> Double {
+        let e2 = e * e
+        return (1 - e2) * (s / (1 - e2 * s * s) - log((1 - e * s) / (1 + e * s)) / (2 * e))
     }
 
     /// CGCS2000 ellipsoid: a = 6378137 m, f = 1/298.257222101.
@@ -74,9 +87,56 @@ public struct Geodesic: Sendable {
     /// Edges shorter than this (m) are measured by the mid-latitude formula in `length`.
     public static let shortEdge = 100.0
 
-    /// Unsigned area (m²) enclosed by a ring (closed or not), by `geod_polygon` (the same sums
-    /// as `geod_polygonarea`, without copying the ring).
+    /// Unsigned area (m²) enclosed by a ring (closed or not), edges taken as geodesics. A ring
+    /// whose every edge is short (`shortEdgeRingArea`) is summed on the authalic sphere; any
+    /// other by Karney's `geod_polygon` (the same sums as `geod_polygonarea`, without copying).
     public func ringArea<C: RandomAccessCollection>(_ ring: C) -> Double where C.Element == XY {
+        if let a = shortEdgeRingArea(ring) { return a }
+        return karneyRingArea(ring)
+    }
+
+    /// The ring's area by the authalic sphere, or nil when an edge is not short (≥ 1e-4 rad
+    /// ≈ 640 m in latitude or longitude, or ≥ `shortEdge` m) or a vertex is above 80°.
+    ///
+    /// The ellipsoid's area between an edge and the equator is R_q² ∫ sin ξ dλ along the edge
+    /// (ξ the authalic latitude: the mapping to the sphere of radius R_q keeps areas, meridians
+    /// and the equator). The integral is the trapezoid over the edge plus the area between the
+    /// geodesic and its chord in the equal-area cylindrical plane, tan φₘ · Δx (Δx² + 3 Δy²) /
+    /// (12 R_q) for an edge of east and north extents Δx, Δy (m): a great circle bulges
+    /// poleward by its curvature there. Values are taken relative to the first vertex, so the
+    /// sum does not cancel large numbers. Against Karney's `geod_polygon`: within 1e-7 of the
+    /// area plus 0.01 m² per ring (Karney's own accuracy for small rings is of that order)
+    /// on seeded random rings of 1–100 m edges at 0–54°N, every `geodata/` bundle and the
+    /// 1 000 km bench shorelines (`GeodesicTests`); 15–30× faster.
+    public func shortEdgeRingArea<C: RandomAccessCollection>(_ ring: C) -> Double? where C.Element == XY {
+        var n = ring.count
+        if n > 1, ring.first == ring.last { n -= 1 }
+        guard n > 2 else { return 0 }
+        let rad = Double.pi / 180, r = authalicRadius
+        let first = ring.first!
+        let lambda0 = first.x * rad, sinXi0 = Self.q(sin(first.y * rad), e: e) / qPole
+        var sum = 0.0, curvature = 0.0
+        var prev = first, prevLambda = 0.0, prevSinXi = 0.0
+        var i = ring.startIndex
+        for k in 0..<n {
+            ring.formIndex(after: &i)
+            let p = k == n - 1 ? first : ring[i]
+            let dphi = (p.y - prev.y) * rad, dlambda = (p.x - prev.x) * rad
+            guard abs(dphi) < 1e-4, abs(dlambda) < 1e-4, abs(p.y) < 80 else { return nil }
+            let lambda = p.x * rad - lambda0
+            let sinXi = k == n - 1 ? 0 : Self.q(sin(p.y * rad), e: e) / qPole - sinXi0
+            sum += (lambda - prevLambda) * (sinXi + prevSinXi)
+            let phim = (p.y + prev.y) / 2 * rad
+            let dx = r * cos(phim) * dlambda, dy = r * dphi
+            guard dx * dx + dy * dy < Geodesic.shortEdge * Geodesic.shortEdge else { return nil }
+            curvature += tan(phim) * dx * (dx * dx + 3 * dy * dy)
+            prev = p; prevLambda = lambda; prevSinXi = sinXi
+        }
+        return abs(r * r * sum / 2 + curvature / (12 * r))
+    }
+
+    /// The ring's area by Karney's `geod_polygon`.
+    public func karneyRingArea<C: RandomAccessCollection>(_ ring: C) -> Double where C.Element == XY {
         var n = ring.count
         if n > 1, ring.first == ring.last { n -= 1 }
         guard n > 2 else { return 0 }

@@ -15,11 +15,16 @@ extension GeoJSON {
     /// `layer` (coordinates in `crs`) as a FeatureCollection in CGCS2000 longitude/latitude.
     /// Returns the file as pieces of bytes in order (write them one after the other).
     ///
-    /// `proj` converts the first run (one thread uses it while the caller waits, as in
-    /// `CoordinateTransformer.transformOnAllCores`); the other runs each open a context of their
-    /// own. A small layer (under `parallelFrom` coordinates) is one run: opening a PROJ context
-    /// reads proj.db, which costs more than converting a few thousand points.
+    /// Coordinates are converted by `LonLatConversion`: Krüger's series for a CGCS2000
+    /// Gauss–Krüger CRS (no context needed), else PROJ, where `proj` converts the first run (one
+    /// thread uses it while the caller waits) and the other runs each open a context of their
+    /// own. A small layer (under `parallelFrom` coordinates) is one run.
     public static func lonLatPieces(_ layer: VectorLayer, from crs: CRS, proj: ProjContext, parallelFrom: Int = 50_000) throws -> [[UInt8]] {
+        try lonLatPieces(layer, conversion: try LonLatConversion(from: crs, context: proj), proj: proj, parallelFrom: parallelFrom)
+    }
+
+    /// As above, with the conversion made once by the caller (for several layers of one CRS).
+    public static func lonLatPieces(_ layer: VectorLayer, conversion: LonLatConversion, proj: ProjContext, parallelFrom: Int = 50_000) throws -> [[UInt8]] {
         let features = layer.features, fields = layer.fields
         // `"name":` of every property, encoded once.
         let keys = fields.map { Array((JSONText.string($0.name) + ":").utf8) }
@@ -33,12 +38,10 @@ extension GeoJSON {
             for run in runs {
                 let range = bounds[run]..<bounds[run + 1]
                 guard !range.isEmpty else { continue }
-                let proj = run == 0 ? callers : try ProjContext()
-                let t = try CoordinateTransformer(from: crs, to: try CRS.epsg(4490, context: proj), context: proj)
                 var xy: [XY] = []
                 xy.reserveCapacity(weights[range].reduce(0, +))
                 for i in range { for s in features[i].geometry.sequences { xy += s.xy } }
-                try t.transform(&xy)
+                try conversion.convertHere(&xy, context: run == 0 ? callers : nil)
                 out.reserve(xy.count * 24 + range.count * (64 + 24 * fields.count))
                 var k = 0
                 for i in range {
