@@ -16,10 +16,15 @@ import Submission
 ///
 /// The target must be absent, empty, or a folder an earlier run wrote (it holds `index.json`);
 /// a symbolic link at the target is refused, never followed; nothing is written through one.
+///
+/// Files given as bytes are written and hashed on one background thread, in order, while the
+/// caller makes the next file's bytes (`BackgroundWrites`); each file's write-back to disk
+/// starts as soon as it is written, so `commit`'s `fsync`s mostly find it done.
 public struct OutputFolder {
     public let target: String
     let staging: String
     private(set) var files: [(name: String, bytes: Int, sha256: String)] = []
+    private let background = BackgroundWrites()
 
     /// Prepares the staging folder. Throws `OutputError` when the target cannot be used.
     public init(_ target: String) throws {
@@ -51,14 +56,18 @@ public struct OutputFolder {
     /// symbolic link can be in the way).
     public func path(_ name: String) -> String { (staging as NSString).appendingPathComponent(name) }
 
-    /// Writes `data` as `name`, hashing it on the way (index.json).
+    /// Writes `data` as `name`, hashing it on the way (index.json), on the background thread;
+    /// a failure is thrown by `commit`.
     public mutating func write(_ name: String, _ data: Data) throws {
-        try write(name) { emit in try data.withUnsafeBytes { try emit($0) } }
+        let target = path(name)
+        background.enqueue { try Self.writeFile(name, at: target) { emit in try data.withUnsafeBytes { try emit($0) } } }
     }
 
-    /// Writes the pieces one after the other as `name`, hashing them on the way.
+    /// Writes the pieces one after the other as `name`, hashing them on the way, on the
+    /// background thread; a failure is thrown by `commit`.
     public mutating func write(_ name: String, pieces: [[UInt8]]) throws {
-        try write(name) { emit in for p in pieces { try p.withUnsafeBytes { try emit($0) } } }
+        let target = path(name)
+        background.enqueue { try Self.writeFile(name, at: target) { emit in for p in pieces { try p.withUnsafeBytes { try emit($0) } } } }
     }
 
     /// Writes `name` through a sink that `body` fills piece by piece (a file too large to hold
@@ -76,10 +85,11 @@ public struct OutputFolder {
         files.append((name, total, hexadecimal(hash.finalize())))
     }
 
-    /// Creates `name` and lets `produce` hand it its bytes, buffer by buffer.
-    private mutating func write(_ name: String, _ produce: ((UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws {
+    /// Creates `name` at `target` and lets `produce` hand it its bytes, buffer by buffer;
+    /// returns its entry of index.json. Starts the file's write-back (`sync_file_range`).
+    private static func writeFile(_ name: String, at target: String,
+                                  _ produce: ((UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws -> (name: String, bytes: Int, sha256: String) {
         var fd: Int32 = -1
-        let target = path(name)
         ScratchFolders.shared.creating { fd = open(target, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644); return fd >= 0 }
         guard fd >= 0 else { throw OutputError.cannotWrite(path: target, detail: String(cString: strerror(errno))) }
         defer { close(fd) }
@@ -95,7 +105,17 @@ public struct OutputFolder {
             }
             total += buf.count
         }
-        files.append((name, total, hexadecimal(hash.finalize())))
+        startWriteBack(fd)
+        return (name, total, hexadecimal(hash.finalize()))
+    }
+
+    /// Asks the kernel to start writing `fd`'s dirty pages to disk now, without waiting
+    /// (`sync_file_range(SYNC_FILE_RANGE_WRITE)`, found at run time: Swift's Glibc module does
+    /// not export it). Only an early start: `commit` still `fsync`s every file.
+    private static func startWriteBack(_ fd: Int32) {
+        typealias SyncFileRange = @convention(c) (Int32, Int64, Int64, UInt32) -> Int32
+        guard let sym = dlsym(nil, "sync_file_range") else { return }
+        _ = unsafeBitCast(sym, to: SyncFileRange.self)(fd, 0, 0, 2 /* SYNC_FILE_RANGE_WRITE */)
     }
 
     /// Records a file some writer has put at `path(name)` (streamed writers write it themselves).
@@ -117,6 +137,7 @@ public struct OutputFolder {
 
     /// Writes `index.json`, flushes everything to disk, and puts the folder in the target's place.
     public mutating func commit(names: [String]) throws {
+        files += try background.finish()
         // Files written through `write` were hashed on the way; streamed ones are read back.
         for n in names where !files.contains(where: { $0.name == n }) { try record(n) }
         var index = "{\n  \"format\": \"ecocredit-output/1\",\n  \"files\": [\n"
@@ -124,7 +145,7 @@ public struct OutputFolder {
             "    {\"name\": \(JSONText.string(f.name)), \"bytes\": \(f.bytes), \"sha256\": \"\(f.sha256)\"}"
         }.joined(separator: ",\n")
         index += "\n  ]\n}\n"
-        try write("index.json", Data(index.utf8))
+        files.append(try Self.writeFile("index.json", at: path("index.json")) { emit in try Data(index.utf8).withUnsafeBytes { try emit($0) } })
         for n in names + ["index.json"] { syncFile(path(n)) }
         syncFile(staging)
         var st = stat()
@@ -157,8 +178,11 @@ public struct OutputFolder {
         }
     }
 
-    /// Removes the staging folder (after a failure).
-    public func discard() { ScratchFolders.shared.remove(staging) }
+    /// Removes the staging folder (after a failure), once the background writes have stopped.
+    public func discard() {
+        _ = try? background.finish()
+        ScratchFolders.shared.remove(staging)
+    }
 
     private func syncFile(_ p: String) {
         let fd = open(p, O_RDONLY | O_CLOEXEC)
@@ -192,6 +216,34 @@ public enum OutputError: CodedError, Sendable {
                          en: "\(p) holds files EcoCredit did not write (no index.json); choose an empty or new folder")
         case let .cannotWrite(p, d):
             return .init(zh: "“\(p)”无法写入；系统的原因见英文信息", en: "\(p): \(d)")
+        }
+    }
+}
+
+/// One background thread writing an output folder's files in the order given. The first
+/// failure stops the rest and is thrown by `finish`.
+final class BackgroundWrites: @unchecked Sendable {
+    typealias Entry = (name: String, bytes: Int, sha256: String)
+    private let queue = DispatchQueue(label: "ecocredit.output-writes")
+    private let lock = NSLock()
+    private var written: [Entry] = []
+    private var failure: Error? = nil
+
+    func enqueue(_ job: @escaping @Sendable () throws -> Entry) {
+        queue.async { [self] in
+            guard lock.withLock({ failure == nil }) else { return }
+            do { let e = try job(); lock.withLock { written.append(e) } }
+            catch { lock.withLock { failure = error } }
+        }
+    }
+
+    /// Waits for every write given so far; returns their entries or throws the first failure.
+    func finish() throws -> [Entry] {
+        queue.sync {}
+        return try lock.withLock {
+            if let failure { throw failure }
+            defer { written = [] }
+            return written
         }
     }
 }

@@ -30,10 +30,11 @@ public struct TransverseMercatorInverse: Sendable, Equatable {
     public let falseNorthing: Double
     /// k0 × the rectifying radius A, m (Karney eq. 14).
     let scaledRadius: Double
-    /// β_j: grid (ξ, η) → conformal sphere (ξ′, η′), j = 1…6.
-    let beta: [Double]
-    /// δ_j: conformal latitude χ → geodetic latitude φ, j = 1…6.
-    let delta: [Double]
+    /// β_j: grid (ξ, η) → conformal sphere (ξ′, η′), j = 1…6 (lanes 0–5; SIMD storage: no
+    /// reference counting in the per-point loop).
+    let beta: SIMD8<Double>
+    /// δ_j: conformal latitude χ → geodetic latitude φ, j = 1…6 (lanes 0–5).
+    let delta: SIMD8<Double>
 
     /// A projection with latitude of origin 0.
     /// - Parameters: `semiMajorAxis` in m; `inverseFlattening` 1/f; `centralMeridian` in radians;
@@ -52,22 +53,23 @@ public struct TransverseMercatorInverse: Sendable, Equatable {
             for k in c.indices.reversed() { s = s * n + c[k] }
             return s * pow(n, Double(power))
         }
-        beta = [
+        func lanes(_ v: [Double]) -> SIMD8<Double> { var x = SIMD8<Double>(); for (k, c) in v.enumerated() { x[k] = c }; return x }
+        beta = lanes([
             poly([1.0 / 2, -2.0 / 3, 37.0 / 96, -1.0 / 360, -81.0 / 512, 96199.0 / 604800], from: 1),
             poly([1.0 / 48, 1.0 / 15, -437.0 / 1440, 46.0 / 105, -1118711.0 / 3870720], from: 2),
             poly([17.0 / 480, -37.0 / 840, -209.0 / 4480, 5569.0 / 90720], from: 3),
             poly([4397.0 / 161280, -11.0 / 504, -830251.0 / 7257600], from: 4),
             poly([4583.0 / 161280, -108847.0 / 3991680], from: 5),
             poly([20648693.0 / 638668800], from: 6),
-        ]
-        delta = [
+        ])
+        delta = lanes([
             poly([2, -2.0 / 3, -2, 116.0 / 45, 26.0 / 45, -2854.0 / 675], from: 1),
             poly([7.0 / 3, -8.0 / 5, -227.0 / 45, 2704.0 / 315, 2323.0 / 945], from: 2),
             poly([56.0 / 15, -136.0 / 35, -1262.0 / 105, 73814.0 / 2835], from: 3),
             poly([4279.0 / 630, -332.0 / 35, -399572.0 / 14175], from: 4),
             poly([4174.0 / 315, -144838.0 / 6237], from: 5),
             poly([601676.0 / 22275], from: 6),
-        ]
+        ])
     }
 
     /// The inverse of `crs`'s own conversion, when it is a transverse Mercator with latitude of
@@ -110,21 +112,26 @@ public struct TransverseMercatorInverse: Sendable, Equatable {
         var (sR, sI) = (s2 * ch, c2 * sh)               // sin w
         var (pR, pI) = (0.0, 0.0)                       // sin 0w
         var dXi = 0.0, dEta = 0.0
-        for b in beta {
+        for k in 0..<6 {
+            let b = beta[k]
             dXi += b * sR; dEta += b * sI
             let nR = 2 * (cosR * sR - cosI * sI) - pR, nI = 2 * (cosR * sI + cosI * sR) - pI
             (pR, pI) = (sR, sI); (sR, sI) = (nR, nI)
         }
         let xi1 = xi - dXi, eta1 = eta - dEta
-        let sinhEta = sinh(eta1), cosXi = cos(xi1)
+        let e1 = exp(eta1), sinhEta = (e1 - 1 / e1) / 2
+        let sinXi = sin(xi1), cosXi = cos(xi1)
         let lambda = atan2(sinhEta, cosXi)
+        // χ = atan2(sin ξ′, r): its sine and cosine, and those of 2χ, without more calls.
         let r = (sinhEta * sinhEta + cosXi * cosXi).squareRoot()
-        let chi = atan2(sin(xi1), r)
+        let h = (sinXi * sinXi + r * r).squareRoot()
+        let sinChi = sinXi / h, cosChi = r / h
+        let chi = atan2(sinXi, r)
+        let sin2 = 2 * sinChi * cosChi, x2 = 2 * (cosChi * cosChi - sinChi * sinChi)
         // φ = χ + Σ δ_j sin(2jχ) (Clenshaw).
-        let x2 = 2 * cos(2 * chi)
         var u0 = 0.0, u1 = 0.0
-        for d in delta.reversed() { let t = x2 * u0 - u1 + d; u1 = u0; u0 = t }
-        let phi = chi + sin(2 * chi) * u0
+        for k in (0..<6).reversed() { let t = x2 * u0 - u1 + delta[k]; u1 = u0; u0 = t }
+        let phi = chi + sin2 * u0
         return XY((lon0 + lambda) * 180 / .pi, phi * 180 / .pi)
     }
 
