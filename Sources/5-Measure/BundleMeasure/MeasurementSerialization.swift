@@ -149,16 +149,20 @@ extension MeasurementReport {
     /// The transects as GeoJSON lines with their widths (longitude/latitude), as pieces of
     /// bytes in order (`GeoJSON.lonLatPieces`: on all cores, the transform batched).
     public func transectsGeoJSON(proj: ProjContext) throws -> [[UInt8]] {
-        let fields = [Field(name: "baseline", type: .character), Field(name: "part", type: .integer), Field(name: "station", type: .integer),
-                      Field(name: "width_m", type: .float), Field(name: "truncated", type: .logical), Field(name: "segment", type: .integer),
-                      Field(name: "nsm_m", type: .float)]
-        let features = transects.enumerated().map { i, r in
-            Feature(index: i, geometry: .lineString(CoordinateSequence([r.transect.start, r.transect.end])),
-                    attributes: [.string(r.baseline), .integer(Int64(r.transect.part)), .integer(Int64(r.transect.station)), .double(r.width),
-                                 .bool(r.truncated), r.run.map { .integer(Int64($0)) } ?? .null, r.change?.nsm.map { .double($0) } ?? .null])
-        }
-        return try GeoJSON.lonLatPieces(VectorLayer(name: "transects", path: "transects.geojson", format: .geojson, family: .line, fields: fields,
-                                                    features: features, crs: nil), from: try CRS.epsg(workingCRS, context: proj), proj: proj)
+        let rows = transects
+        return try GeoJSON.lonLatTwoPointLines(
+            name: "transects", count: rows.count, conversion: try LonLatConversion(from: try CRS.epsg(workingCRS, context: proj), context: proj), proj: proj,
+            ends: { (rows[$0].transect.start, rows[$0].transect.end) },
+            properties: { i, out in
+                let r = rows[i]
+                GeoJSON.appendProperty("\"baseline\":", .string(r.baseline), first: true, to: &out)
+                GeoJSON.appendProperty("\"part\":", .integer(Int64(r.transect.part)), to: &out)
+                GeoJSON.appendProperty("\"station\":", .integer(Int64(r.transect.station)), to: &out)
+                GeoJSON.appendProperty("\"width_m\":", .double(r.width), to: &out)
+                GeoJSON.appendProperty("\"truncated\":", .bool(r.truncated), to: &out)
+                GeoJSON.appendProperty("\"segment\":", r.run.map { .integer(Int64($0)) } ?? .null, to: &out)
+                GeoJSON.appendProperty("\"nsm_m\":", r.change?.nsm.map { .double($0) } ?? .null, to: &out)
+            })
     }
 
     /// Each layer as measured (working geometry back in longitude/latitude), by file name, as

@@ -70,19 +70,32 @@ public struct OutputFolder {
         background.enqueue { try Self.writeFile(name, at: target) { emit in for p in pieces { try p.withUnsafeBytes { try emit($0) } } } }
     }
 
-    /// Writes `name` through a sink that `body` fills piece by piece (a file too large to hold
-    /// whole), hashing it on the way.
-    public mutating func stream(_ name: String, _ body: (TextFileSink) throws -> Void) throws {
+    /// Makes `name`'s bytes with `produce` and writes them, both on the background thread (for
+    /// a file made serially, such as JSON: it is made while the caller makes the next file on
+    /// the other cores); a failure is thrown by `commit`.
+    public mutating func write(_ name: String, producing produce: @escaping @Sendable () throws -> [[UInt8]]) {
         let target = path(name)
-        var sink: TextFileSink? = nil
-        var failure: Error? = nil
-        ScratchFolders.shared.creating { do { sink = try TextFileSink(target) } catch { failure = error }; return sink != nil }
-        guard let sink else { throw OutputError.cannotWrite(path: target, detail: "\(failure.map { "\($0)" } ?? "cannot create")") }
-        var hash = SHA256(), total = 0
-        sink.observe = { hash.update(bufferPointer: $0); total += $0.count }
-        try body(sink)
-        try sink.close()
-        files.append((name, total, hexadecimal(hash.finalize())))
+        background.enqueue {
+            let pieces = try produce()
+            return try Self.writeFile(name, at: target) { emit in for p in pieces { try p.withUnsafeBytes { try emit($0) } } }
+        }
+    }
+
+    /// Writes `name` through a sink that `body` fills piece by piece (a file too large to hold
+    /// whole), hashing it on the way; on the background thread (a failure is thrown by `commit`).
+    public mutating func stream(_ name: String, _ body: @escaping @Sendable (TextFileSink) throws -> Void) {
+        let target = path(name)
+        background.enqueue {
+            var sink: TextFileSink? = nil
+            var failure: Error? = nil
+            ScratchFolders.shared.creating { do { sink = try TextFileSink(target) } catch { failure = error }; return sink != nil }
+            guard let sink else { throw OutputError.cannotWrite(path: target, detail: "\(failure.map { "\($0)" } ?? "cannot create")") }
+            var hash = SHA256(), total = 0
+            sink.observe = { hash.update(bufferPointer: $0); total += $0.count }
+            try body(sink)
+            try sink.close()
+            return (name, total, hexadecimal(hash.finalize()))
+        }
     }
 
     /// Creates `name` at `target` and lets `produce` hand it its bytes, buffer by buffer;

@@ -31,12 +31,14 @@ public enum Outputs {
             var names: [String] = [] {
                 didSet { if let last = names.last, names.count > oldValue.count { written?(last) } }
             }
-            try out.write("verification.json", Data(result.verification.json().utf8)); names.append("verification.json")
-            if let check = result.check { try out.write("check.json", Data(check.json().utf8)); names.append("check.json") }
+            // Files made serially are made on the writing thread, beside the next ones.
+            let verification = result.verification
+            out.write("verification.json") { [Array(verification.json().utf8)] }; names.append("verification.json")
+            if let check = result.check { out.write("check.json") { [Array(check.json().utf8)] }; names.append("check.json") }
             if let m = result.measurement, let set = result.set {
-                try out.stream("measurements.json") { try m.writeJSON(to: $0) }; names.append("measurements.json")
+                out.stream("measurements.json") { try m.writeJSON(to: $0) }; names.append("measurements.json")
                 try out.write("transects.csv", pieces: m.transectsCSVPieces()); names.append("transects.csv")
-                try out.write("crossings.csv", Data(m.crossingsCSV())); names.append("crossings.csv")
+                out.write("crossings.csv") { [m.crossingsCSV()] }; names.append("crossings.csv")
                 try out.write("transects.geojson", pieces: try m.transectsGeoJSON(proj: result.proj)); names.append("transects.geojson")
                 for (name, pieces) in try MeasurementReport.featuresGeoJSON(set, proj: result.proj) { try out.write(name, pieces: pieces); names.append(name) }
             }

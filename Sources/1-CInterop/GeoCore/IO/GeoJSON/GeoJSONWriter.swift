@@ -66,6 +66,57 @@ extension GeoJSON {
         return [head.bytes] + body + [Array("\n]}\n".utf8)]
     }
 
+    /// Two-point lines (`count` of them, in order) as a FeatureCollection in CGCS2000
+    /// longitude/latitude: the same bytes `lonLatPieces` writes for a layer of such lines whose
+    /// properties `properties(i, &out)` writes (the members, without braces), made on all cores
+    /// without a `Feature` per line. `ends(i)`: the line's two points in `crs`.
+    public static func lonLatTwoPointLines(name: String, count: Int, conversion: LonLatConversion, proj: ProjContext,
+                                           ends: @Sendable (Int) -> (XY, XY),
+                                           properties: @Sendable (Int, inout ByteText) -> Void) throws -> [[UInt8]] {
+        nonisolated(unsafe) let callers = proj
+        let runs = count < 25_000 ? 1 : 2 * Parallel.cores
+        let body = try Parallel.ranges(runs, workers: runs, minimumPerWorker: 1) { rr throws -> [UInt8] in
+            var out = ByteText(capacity: 0)
+            for run in rr {
+                let range = (count * run / runs)..<(count * (run + 1) / runs)
+                guard !range.isEmpty else { continue }
+                var xy: [XY] = []
+                xy.reserveCapacity(2 * range.count)
+                for i in range { let (a, b) = ends(i); xy.append(a); xy.append(b) }
+                try conversion.convertHere(&xy, context: run == 0 ? callers : nil)
+                out.reserve(range.count * 240)
+                var k = 0
+                for i in range {
+                    out.append(i == 0 ? "\n" as StaticString : ",\n")
+                    out.append("{\"type\":\"Feature\",\"properties\":{" as StaticString)
+                    properties(i, &out)
+                    out.append("},\"geometry\":{\"type\":\"LineString\",\"coordinates\":[" as StaticString)
+                    for j in 0..<2 {
+                        if j > 0 { out.append(byte: 0x2C) }
+                        out.append(byte: 0x5B); out.append(fixed: xy[k + j].x, decimals: lonLatDecimals); out.append(byte: 0x2C)
+                        out.append(fixed: xy[k + j].y, decimals: lonLatDecimals); out.append(byte: 0x5D)
+                    }
+                    k += 2
+                    out.append("]}}" as StaticString)
+                }
+            }
+            return out.bytes
+        }
+        var head = ByteText(capacity: 64)
+        head.append("{\"type\":\"FeatureCollection\"" as StaticString)
+        head.append(",\"name\":"); head.append(JSONText.string(name))
+        head.append(",\"features\":[" as StaticString)
+        return [head.bytes] + body + [Array("\n]}\n".utf8)]
+    }
+
+    /// A property `"name":value` (`key` already encoded as `"name":`), preceded by a comma
+    /// unless it is the first; values written as `lonLatPieces` writes attributes.
+    public static func appendProperty(_ key: StaticString, _ value: AttributeValue, first: Bool = false, to out: inout ByteText) {
+        if !first { out.append(byte: 0x2C) }
+        out.append(key)
+        appendValue(value, to: &out)
+    }
+
     /// Boundaries splitting `weights` into `pieces` contiguous runs of about equal total weight
     /// (first 0, last `weights.count`).
     static func balancedBounds(_ weights: [Int], pieces: Int) -> [Int] {
