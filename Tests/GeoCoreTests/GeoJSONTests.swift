@@ -132,6 +132,21 @@ final class ByteTextTests: XCTestCase {
         }
         var t = ByteText(capacity: 0); t.append(fixed: .nan, decimals: 9)
         XCTAssertEqual(String(decoding: t.bytes, as: UTF8.self), "null")
+        // Every precision 0–9 (and out-of-range ones, clamped) as the integer text of the scaled,
+        // rounded value with the point put back and trailing zeros dropped.
+        for v in values.prefix(5_000) + [123456789.123456789, -0.0000000001, 8.999999999e9] {
+            for d in -1...10 {
+                let k = max(0, min(9, d))
+                let q = Int64((v * pow(10, Double(k))).rounded())
+                var digits = String(q.magnitude)
+                if digits.count <= k { digits = String(repeating: "0", count: k - digits.count + 1) + digits }
+                var text = k == 0 ? digits : String(digits.dropLast(k)) + "." + String(digits.suffix(k))
+                if k > 0 { while text.hasSuffix("0") { text.removeLast() }; if text.hasSuffix(".") { text.removeLast() } }
+                if q < 0 { text = "-" + text }
+                var t = ByteText(capacity: 0); t.append(fixed: v, decimals: d)
+                XCTAssertEqual(String(decoding: t.bytes, as: UTF8.self), text, "\(v) with \(d) decimals")
+            }
+        }
     }
 
     func testNumbersAreGeoJSONs() {

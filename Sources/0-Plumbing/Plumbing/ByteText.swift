@@ -32,20 +32,26 @@ public struct ByteText: Sendable {
     /// `v` with at most `decimals` (≤ 9) decimals, trailing zeros dropped ("115.36291", "-0.5", "3"),
     /// computed in integers: no string is built. `null` when not finite or beyond ±9·10⁹.
     public mutating func append(fixed v: Double, decimals: Int) {
-        let scale = [1.0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9][max(0, min(9, decimals))]
-        let scaled = (v * scale).rounded()
+        let d = max(0, min(9, decimals))
+        var unit: UInt64 = 1
+        for _ in 0..<d { unit &*= 10 }
+        let scaled = (v * Double(unit)).rounded()
         guard scaled.isFinite, abs(scaled) < 9e18, abs(v) < 9e9 else { append("null" as StaticString); return }
-        let q = Int64(scaled), unit = Int64(scale)
-        if q < 0 { bytes.append(0x2D) }
-        let m = q.magnitude
-        append(Int(m / UInt64(unit)))
-        var frac = m % UInt64(unit), width = max(0, min(9, decimals))
-        guard frac != 0 else { return }
-        while frac % 10 == 0 { frac /= 10; width -= 1 }
-        bytes.append(0x2E)
-        var div: UInt64 = 1
-        for _ in 1..<max(1, width) { div *= 10 }
-        for _ in 0..<width { bytes.append(UInt8(truncatingIfNeeded: frac / div) &+ 0x30); frac %= div; div = max(1, div / 10) }
+        let q = Int64(scaled)
+        var whole = q.magnitude / unit, frac = q.magnitude % unit
+        // Digits from the last, into a buffer on the stack; appended in one copy.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { buf in
+            var i = 32
+            if frac != 0 {
+                var width = d
+                while frac % 10 == 0 { frac /= 10; width -= 1 }
+                for _ in 0..<width { i -= 1; buf[i] = UInt8(truncatingIfNeeded: frac % 10) &+ 0x30; frac /= 10 }
+                i -= 1; buf[i] = 0x2E
+            }
+            repeat { i -= 1; buf[i] = UInt8(truncatingIfNeeded: whole % 10) &+ 0x30; whole /= 10 } while whole > 0
+            if q < 0 { i -= 1; buf[i] = 0x2D }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buf[i..<32]))
+        }
     }
     /// `GeoJSON.number(d)`'s text (shortest round-trip; integers without a point; null if not finite).
     /// The standard library's shortest round-trip digits (`description`).
