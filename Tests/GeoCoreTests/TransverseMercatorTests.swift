@@ -74,3 +74,21 @@ final class TransverseMercatorTests: XCTestCase {
         XCTAssertEqual(all, grid.map(s.lonLat))
     }
 }
+
+/// Telling two definitions of one CRS apart from two CRSs, without proj.db's operation search.
+final class SameForCoordinatesTests: XCTestCase {
+    func testESRIPrjOfAZoneIsTheZoneAndNotItsNeighbour() throws {
+        let proj = try ProjContext()
+        for code in [4526, 4547, 4549, 4502] {
+            let epsg = try CRS.epsg(code, context: proj)
+            let esri = try CRS.fromWKT(try epsg.esriWKT(context: proj), context: proj)
+            XCTAssertTrue(try esri.isSameForCoordinates(as: epsg, context: proj), "EPSG:\(code)")
+            XCTAssertTrue(try CoordinateTransformer(from: esri, to: epsg, context: proj).isNoop, "EPSG:\(code): PROJ agrees")
+            let neighbour = try CRS.epsg(code + 1, context: proj)
+            XCTAssertFalse(try esri.isSameForCoordinates(as: neighbour, context: proj), "EPSG:\(code) vs \(code + 1)")
+        }
+        // Another datum with the same projection (Beijing 1954 GK CM 114E) is not the same numbers.
+        XCTAssertFalse(try CRS.epsg(2435, context: proj).isSameForCoordinates(as: try CRS.epsg(4547, context: proj), context: proj))
+        XCTAssertFalse(try CRS.epsg(4490, context: proj).isSameForCoordinates(as: try CRS.epsg(4326, context: proj), context: proj))
+    }
+}

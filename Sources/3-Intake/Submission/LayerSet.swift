@@ -144,8 +144,10 @@ public struct LayerSet: Sendable {
             var w = layer
             // A layer whose CRS is the working CRS in another dialect (the ESRI WKT1 of a `.prj`)
             // differs as a value but not for coordinates: PROJ's operation is a no-op, and the
-            // features are kept as read rather than passed through it.
-            if crs != working, case let t = try CoordinateTransformer(from: crs, to: working, context: proj), !t.isNoop {
+            // features are kept as read rather than passed through it. Equivalent definitions are
+            // told without asking proj.db for the operation.
+            if crs != working, !(try crs.isSameForCoordinates(as: working, context: proj)),
+               case let t = try CoordinateTransformer(from: crs, to: working, context: proj), !t.isNoop {
                 w.features = try layer.features.map { f in
                     // A non-finite coordinate cannot be transformed: keep it as read for verification to report.
                     if f.geometry.firstNonFiniteCoordinate != nil { return f }

@@ -117,6 +117,20 @@ public struct CRS: Sendable, Hashable, CustomStringConvertible {
         return Int(String(cString: code))
     }
 
+    /// Whether coordinates in this CRS and in `other` are the same numbers: both definitions,
+    /// normalised to easting/longitude first, are equivalent (names aside). Asks nothing of
+    /// proj.db, unlike finding the operation between them; false when PROJ cannot tell.
+    public func isSameForCoordinates(as other: CRS, context: ProjContext) throws -> Bool {
+        let ctx = context.handle
+        let a = try context.create(wkt, "proj_create"), b = try context.create(other.wkt, "proj_create")
+        defer { proj_destroy(a); proj_destroy(b) }
+        guard let na = proj_normalize_for_visualization(ctx, a) else { _ = context.log.take(); return false }
+        defer { proj_destroy(na) }
+        guard let nb = proj_normalize_for_visualization(ctx, b) else { _ = context.log.take(); return false }
+        defer { proj_destroy(nb) }
+        return proj_is_equivalent_to_with_ctx(ctx, na, nb, PJ_COMP_EQUIVALENT) != 0
+    }
+
     /// ESRI WKT1 text, as a `.prj` file holds it.
     public func esriWKT(context: ProjContext) throws -> String {
         let pj = try context.create(wkt, "proj_create")

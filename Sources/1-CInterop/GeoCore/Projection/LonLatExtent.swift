@@ -14,6 +14,8 @@ import Foundation
 /// box gives bounds, one vertex of each block gives a value actually reached, and only blocks
 /// whose bound could beat that value (less a 1e-9° margin against rounding) are transformed in
 /// full. The result equals the full transform's box (tested), at a few per cent of its cost.
+/// Points are converted by Krüger's series (`TransverseMercatorInverse`, within 1e-12° of PROJ)
+/// for a CGCS2000 Gauss–Krüger CRS: no operation is looked up in proj.db.
 /// Any other CRS, or points outside that region, are transformed in full.
 public enum LonLatExtent {
     /// Vertices per block.
@@ -27,8 +29,12 @@ public enum LonLatExtent {
     public static func of(_ points: [XY], crs: CRS, cgcs: CRS, context: ProjContext) throws -> Envelope? {
         guard !points.isEmpty else { return nil }
         if let zone = crs.gaussKruger, let env = Envelope(of: points), zone.monotoneRegion.contains(env) {
-            return try pruned(points, centralEasting: zone.centralEasting,
-                              transformer: CoordinateTransformer(from: crs, to: cgcs, context: context))
+            // Krüger's series when it applies (no operation search in proj.db), else PROJ.
+            if cgcs.epsg == 4490, let series = try LonLatConversion(from: crs, context: context).series {
+                return try pruned(points, centralEasting: zone.centralEasting) { try LonLatConversion.convert(&$0, by: series) }
+            }
+            let t = try CoordinateTransformer(from: crs, to: cgcs, context: context)
+            return try pruned(points, centralEasting: zone.centralEasting) { try t.transform(&$0) }
         }
         return try full(points, crs: crs, cgcs: cgcs, context: context)
     }
@@ -40,7 +46,7 @@ public enum LonLatExtent {
         return Envelope(of: all)
     }
 
-    static func pruned(_ points: [XY], centralEasting x0: Double, transformer: CoordinateTransformer) throws -> Envelope? {
+    static func pruned(_ points: [XY], centralEasting x0: Double, convert: (inout [XY]) throws -> Void) throws -> Envelope? {
         let blocks = stride(from: 0, to: points.count, by: block).map { $0..<min($0 + block, points.count) }
         // Per block: 4 corners, the top edge at the central meridian (clamped to the box), one vertex.
         let n = 6
@@ -52,7 +58,7 @@ public enum LonLatExtent {
             probe += [XY(e.minX, e.minY), XY(e.minX, e.maxY), XY(e.maxX, e.minY), XY(e.maxX, e.maxY),
                       XY(xc, e.maxY), points[r.lowerBound]]
         }
-        try transformer.transform(&probe)
+        try convert(&probe)
         // Bounds of each block: lon from the corners; lat from the corners and the top edge at x0.
         var lonLo: [Double] = [], lonHi: [Double] = [], latLo: [Double] = [], latHi: [Double] = []
         var reached = Envelope(of: stride(from: n - 1, to: probe.count, by: n).map { probe[$0] })!
@@ -68,7 +74,7 @@ public enum LonLatExtent {
             candidates.append(b)
         }
         var exact = candidates.flatMap { points[blocks[$0]] }
-        try transformer.transform(&exact)
+        try convert(&exact)
         if let e = Envelope(of: exact) { reached.include(e) }
         return reached
     }

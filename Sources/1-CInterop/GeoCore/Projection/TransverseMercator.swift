@@ -77,6 +77,27 @@ public struct TransverseMercatorInverse: Sendable, Equatable {
     /// (EPSG parameter codes 8801, 8802, 8805, 8806, 8807, converted to degrees and metres).
     public static func of(_ crs: CRS, context: ProjContext) throws -> TransverseMercatorInverse? {
         guard crs.kind == .projected, crs.semiMajorAxis > 0, crs.inverseFlattening > 0 else { return nil }
+        if let known = Found.shared.value(crs.wkt) { return known.series }
+        let series = try read(crs, context: context)
+        Found.shared.store(crs.wkt, series)
+        return series
+    }
+
+    /// What `of` found for each CRS (by its WKT), for the process: values only, bounded like
+    /// `CRSCache` (a server reads CRSs users send).
+    final class Found: @unchecked Sendable {
+        static let shared = Found()
+        private let lock = NSLock()
+        private var found: [String: TransverseMercatorInverse?] = [:]
+        func value(_ key: String) -> (series: TransverseMercatorInverse?, Void)? {
+            lock.withLock { found[key].map { ($0, ()) } }
+        }
+        func store(_ key: String, _ series: TransverseMercatorInverse?) {
+            lock.withLock { if found.count >= 256 { found.removeAll() }; found[key] = series }
+        }
+    }
+
+    static func read(_ crs: CRS, context: ProjContext) throws -> TransverseMercatorInverse? {
         let ctx = context.handle
         let pj = try context.create(crs.wkt, "proj_create")
         defer { proj_destroy(pj) }
@@ -183,17 +204,20 @@ public struct LonLatConversion: Sendable {
         try CoordinateTransformer(from: source, to: try CRS.epsg(4490, context: context), context: context).transformOnAllCores(&points)
     }
 
+    /// Converts `points` in place on this thread by `series`; throws for the first point it
+    /// cannot convert.
+    static func convert(_ points: inout [XY], by series: TransverseMercatorInverse) throws {
+        for i in points.indices {
+            let q = series.lonLat(points[i])
+            guard q.isFinite else { throw GeoError.proj(operation: "inverse transverse Mercator", messages: ["coordinate \(i) could not be transformed"]) }
+            points[i] = q
+        }
+    }
+
     /// Converts `points` in place on this thread. `context`: the PROJ path's context (one is
     /// made when nil); unused by the series.
     public func convertHere(_ points: inout [XY], context: ProjContext?) throws {
-        if let series {
-            for i in points.indices {
-                let q = series.lonLat(points[i])
-                guard q.isFinite else { throw GeoError.proj(operation: "inverse transverse Mercator", messages: ["coordinate \(i) could not be transformed"]) }
-                points[i] = q
-            }
-            return
-        }
+        if let series { try Self.convert(&points, by: series); return }
         let ctx = try context ?? ProjContext()
         try CoordinateTransformer(from: source, to: try CRS.epsg(4490, context: ctx), context: ctx).transform(&points)
     }
