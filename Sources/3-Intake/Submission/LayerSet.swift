@@ -14,10 +14,39 @@ public struct RoleLayer: Sendable {
     /// The CRS the source coordinates are taken in (the `.prj`'s, the manifest's, or CGCS2000
     /// for WGS 84 geographic data).
     public var sourceCRS: CRS
+    /// The working features in CGCS2000 longitude/latitude (degrees, longitude first), in the
+    /// same order: set by `LayerSet.withLonLat` before measuring, so that the geodesic
+    /// cross-check and the GeoJSON outputs convert each vertex once; nil until then.
+    public var lonLat: VectorLayer? = nil
 }
 
 /// All layers of a bundle in one working CRS (measurement-methods §0).
 public struct LayerSet: Sendable {
+    /// The same set with every layer's `lonLat` made (on all cores; one conversion for all
+    /// layers, `LonLatConversion`). For a set that verified: every coordinate is finite.
+    public func withLonLat(proj: ProjContext) throws -> LayerSet {
+        let conversion = try LonLatConversion(from: workingCRS, context: proj)
+        var points: [XY] = []
+        for l in layers { for f in l.working.features { for s in f.geometry.sequences { points += s.xy } } }
+        try conversion.convert(&points, context: proj)
+        var out = self, k = 0
+        let cgcs = try CRS.epsg(4490, context: proj)
+        for i in out.layers.indices {
+            var ll = out.layers[i].working
+            ll.features = ll.features.map { f in
+                var g = f
+                g.geometry = f.geometry.mapSequences { s in
+                    defer { k += s.count }
+                    return CoordinateSequence(Array(points[k..<k + s.count]), z: s.z, m: s.m)
+                }
+                return g
+            }
+            ll.crs = cgcs
+            out.layers[i].lonLat = ll
+        }
+        return out
+    }
+
     public var bundle: SubmissionBundle
     public var workingCRS: CRS
     /// Why this working CRS: "the one Gauss–Krüger CRS among the layers" or the zone formula.

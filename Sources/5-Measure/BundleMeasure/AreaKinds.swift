@@ -101,16 +101,18 @@ extension MeasureContext {
     /// Planar and geodesic size of every layer (§0 cross-check).
     mutating func layerSizes() throws {
         for role in Array(Set(set.layers.map(\.role))).sorted() {
-            let g = geometries(role)
+            let g = geometries(role), ll = lonLatGeometries(role)
             let lines = g.filter { $0.dimension == 1 }, polys = g.filter { $0.dimension == 2 }
+            let llLines = ll.map { ll in g.indices.filter { g[$0].dimension == 1 }.map { ll[$0] } }
+            let llPolys = ll.map { ll in g.indices.filter { g[$0].dimension == 2 }.map { ll[$0] } }
             if !lines.isEmpty {
                 // A baseline measured along already has its geodesic length (the same features).
                 let known = lines.count == g.count ? report.value("\(role).length_m")?.geodesic : nil
                 add(MeasuredValue(id: "layer.\(role).length_m", label: "\(role): total length", value: lines.reduce(0) { $0 + $1.planarLength }, unit: "m",
-                                  method: "§0 planar length, sum over features", layers: files(role), crs: crs, geodesic: try known ?? geodesic.length(lines), article: "§0"))
+                                  method: "§0 planar length, sum over features", layers: files(role), crs: crs, geodesic: try known ?? geodesic.length(lines, lonLat: llLines), article: "§0"))
             }
             if !polys.isEmpty {
-                let a = polys.reduce(0) { $0 + $1.planarArea }, ga = try geodesic.area(polys)
+                let a = polys.reduce(0) { $0 + $1.planarArea }, ga = try geodesic.area(polys, lonLat: llPolys)
                 add(MeasuredValue(id: "layer.\(role).area_m2", label: "\(role): total area", value: a, unit: "m²",
                                   method: "§0 planar area, sum over features", layers: files(role), crs: crs, geodesic: ga, article: "§0"))
                 add(MeasuredValue(id: "layer.\(role).area_mu", label: "\(role): total area", value: a / squareMetresPerMu, unit: "mu",

@@ -139,6 +139,16 @@ struct MeasureContext {
     }
     /// Their geometries (without copying the layer for each).
     func geometries(_ role: String) -> [Geometry] { set.layers(role).flatMap { $0.working.features.filter(Self.measurable).map(\.geometry) } }
+    /// The same geometries in longitude/latitude, when every layer of the role has them
+    /// (`LayerSet.withLonLat`); nil otherwise (the geodesic check then converts).
+    func lonLatGeometries(_ role: String) -> [Geometry]? {
+        var out: [Geometry] = []
+        for l in set.layers(role) {
+            guard let ll = l.lonLat, ll.features.count == l.working.features.count else { return nil }
+            for (w, g) in zip(l.working.features, ll.features) where Self.measurable(w) { out.append(g.geometry) }
+        }
+        return out
+    }
     static func measurable(_ f: Feature) -> Bool { !f.geometry.isEmpty && f.geometry.firstNonFiniteCoordinate == nil }
     /// The files of a role's layers, relative to the bundle (computed once: per-parcel values name them).
     func files(_ role: String) -> [String] { roleFiles[role] ?? [] }
@@ -178,7 +188,7 @@ struct MeasureContext {
         let layers = files(baselineRole) + files(featureRole)
         add(MeasuredValue(id: "\(baselineRole).length_m", label: "\(baselineRole) length", value: parts.reduce(0) { $0 + $1.planarLength }, unit: "m",
                           method: "§0 planar length in the working CRS", layers: files(baselineRole), featureIds: ids(baselineRole), crs: crs,
-                          geodesic: try geodesic.length(geometries(baselineRole)), article: article))
+                          geodesic: try geodesic.length(geometries(baselineRole), lonLat: lonLatGeometries(baselineRole)), article: article))
         let mean = addWidthStatistics(widths, transects.count, prefix: prefix, parameters: p, layers: layers, ids: ids(featureRole), article: article)
         try addAreaWidthCheck(dissolved, parts, mean: mean, prefix: prefix, parameters: p, layers: layers, ids: ids(featureRole), article: article)
         let runs = WidthMeasurer.runs(widths)

@@ -18,29 +18,31 @@ struct GeodesicCheck {
         self.proj = proj
     }
 
-    /// Total geodesic length of the line parts, m: vertices converted and geodesics computed on all cores.
-    func length(_ geometries: [Geometry]) throws -> Double {
+    /// Total geodesic length of the line parts, m: vertices converted and geodesics computed on
+    /// all cores. `lonLat`: the same geometries already in longitude/latitude (then nothing is
+    /// converted).
+    func length(_ geometries: [Geometry], lonLat: [Geometry]? = nil) throws -> Double {
         var points: [XY] = [], paths: [Range<Int>] = []
-        for g in geometries { for s in g.lineParts { paths.append(points.count..<points.count + s.count); points += s.xy } }
-        try toLonLat.convert(&points, context: proj)
+        for g in lonLat ?? geometries { for s in g.lineParts { paths.append(points.count..<points.count + s.count); points += s.xy } }
+        if lonLat == nil { try toLonLat.convert(&points, context: proj) }
         return Geodesic.cgcs2000.totalLength(points, paths: paths)
     }
 
-    /// Total geodesic area of the polygon parts, m².
-    func area(_ geometries: [Geometry]) throws -> Double { try areas(geometries).reduce(0, +) }
+    /// Total geodesic area of the polygon parts, m² (`lonLat` as for `length`).
+    func area(_ geometries: [Geometry], lonLat: [Geometry]? = nil) throws -> Double { try areas(geometries, lonLat: lonLat).reduce(0, +) }
 
     /// Geodesic area of each geometry (its polygon parts, holes subtracted), m²: vertices
     /// converted and areas computed on all cores.
-    func areas(_ geometries: [Geometry]) throws -> [Double] {
+    func areas(_ geometries: [Geometry], lonLat: [Geometry]? = nil) throws -> [Double] {
         var points: [XY] = [], polygons: [[Range<Int>]] = [], owner: [Range<Int>] = []
-        for g in geometries {
+        for g in lonLat ?? geometries {
             let first = polygons.count
             for rings in g.polygonParts {
                 polygons.append(rings.map { r in defer { points += r.xy }; return points.count..<points.count + r.count })
             }
             owner.append(first..<polygons.count)
         }
-        try toLonLat.convert(&points, context: proj)
+        if lonLat == nil { try toLonLat.convert(&points, context: proj) }
         let each = Geodesic.cgcs2000.areas(points, polygons: polygons)
         return owner.map { $0.reduce(0) { $0 + each[$1] } }
     }

@@ -169,9 +169,14 @@ extension MeasurementReport {
     /// pieces of bytes in order.
     public static func featuresGeoJSON(_ set: LayerSet, proj: ProjContext) throws -> [(name: String, pieces: [[UInt8]])] {
         try set.layers.map { l in
+            let name = "\(l.role)-\(l.source.name).geojson"
+            if var layer = l.lonLat {   // converted once already (`LayerSet.withLonLat`)
+                layer.name = l.source.name
+                return (name, try GeoJSON.lonLatPieces(layer, conversion: .unchanged(layer.crs ?? set.workingCRS), proj: proj))
+            }
             var layer = l.working
             layer.name = l.source.name
-            return ("\(l.role)-\(l.source.name).geojson", try GeoJSON.lonLatPieces(layer, from: set.workingCRS, proj: proj))
+            return (name, try GeoJSON.lonLatPieces(layer, from: set.workingCRS, proj: proj))
         }
     }
 }

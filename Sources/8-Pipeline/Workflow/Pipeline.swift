@@ -101,7 +101,7 @@ public enum Pipeline {
         }
         let (date, dateSource) = CheckDates.resolve(option: options.checkDate, manifest: bundle.manifest?.checkDate)
         let manifest = (bundle.manifest?.projectId, bundle.manifest?.rule, bundle.manifest?.kind)
-        guard !failed, let set = reading.completeSet else {
+        guard !failed, let verified = reading.completeSet else {
             let blocking = verification.findings.filter { $0.severity == .error }.map { ($0.code.rawValue, $0.message.zh, $0.message.en) }
             let check = stage >= .check
                 ? Checker.notAssessed(bundle: bundle.displayPath, manifest: manifest, rulebook: rulebook, date: date, dateSource: dateSource, blocking: blocking)
@@ -111,7 +111,10 @@ public enum Pipeline {
         }
         let measurement: MeasurementReport
         progress?(.measuring(0, 0))   // verification is over: measuring starts
+        let set: LayerSet
         do {
+            // Longitude/latitude once, for the geodesic cross-check and the GeoJSON outputs.
+            set = try verified.withLonLat(proj: proj)
             measurement = try BundleMeasurer.measure(set, rulebook: rulebook, vocabulary: try RuleLibrary.vocabulary(), geos: geos, proj: proj,
                                                      progress: progress.map { p in { done, total in p(.measuring(done, total)) } },
                                                      maxTransects: options.maxTransects)

@@ -187,19 +187,29 @@ public struct LonLatConversion: Sendable {
     /// The series, when it applies; nil: PROJ.
     public let series: TransverseMercatorInverse?
 
+    /// Coordinates already in CGCS2000 longitude/latitude: converting leaves them as they are.
+    let unchanged: Bool
+
     public init(from source: CRS, context: ProjContext) throws {
         self.source = source
         series = source.isCGCS2000 ? try TransverseMercatorInverse.of(source, context: context) : nil
+        unchanged = false
     }
+
+    private init(unchanged source: CRS) { self.source = source; series = nil; unchanged = true }
+
+    /// For coordinates already converted (`source`: the CGCS2000 geographic CRS they are in).
+    public static func unchanged(_ source: CRS) -> LonLatConversion { LonLatConversion(unchanged: source) }
 
     /// "Krüger series …" or "PROJ …", as reports state the conversion.
     public var method: String {
-        series == nil ? "converted by PROJ" : "converted by Krüger's series to order n⁶ (Karney 2011; agrees with PROJ's tmerc within 1e-12°)"
+        unchanged ? "already longitude/latitude" : series == nil ? "converted by PROJ" : "converted by Krüger's series to order n⁶ (Karney 2011; agrees with PROJ's tmerc within 1e-12°)"
     }
 
     /// Converts `points` in place, on all cores. `context`: used by the PROJ path on this
     /// thread (other workers make their own).
     public func convert(_ points: inout [XY], context: ProjContext) throws {
+        if unchanged { return }
         if let series { try series.convertOnAllCores(&points); return }
         try CoordinateTransformer(from: source, to: try CRS.epsg(4490, context: context), context: context).transformOnAllCores(&points)
     }
@@ -217,6 +227,7 @@ public struct LonLatConversion: Sendable {
     /// Converts `points` in place on this thread. `context`: the PROJ path's context (one is
     /// made when nil); unused by the series.
     public func convertHere(_ points: inout [XY], context: ProjContext?) throws {
+        if unchanged { return }
         if let series { try Self.convert(&points, by: series); return }
         let ctx = try context ?? ProjContext()
         try CoordinateTransformer(from: source, to: try CRS.epsg(4490, context: ctx), context: ctx).transform(&points)
