@@ -11,15 +11,18 @@ import Submission
 public enum BundleMeasurer {
     /// Called with (done, total) while transects are measured.
     public typealias Progress = (Int, Int) -> Void
+    /// Called with the name of each step of measuring as it ends (`--timings`).
+    public typealias Step = (String) -> Void
 
     /// `maxTransects`: the largest workload one run may take (`ParameterTable.maxTransects`; the
     /// fuzzer passes a smaller one so that it explores logic, not scale).
     public static func measure(_ set: LayerSet, rulebook: Rulebook, vocabulary: Vocabulary, geos: GEOSContext, proj: ProjContext,
-                               progress: Progress? = nil, maxTransects: Int = ParameterTable.maxTransects) throws -> MeasurementReport {
+                               progress: Progress? = nil, step: Step? = nil, maxTransects: Int = ParameterTable.maxTransects) throws -> MeasurementReport {
         let m = set.bundle.manifest
         let kind = m?.kind ?? inferKind(set, vocabulary: vocabulary)
         var ctx = try MeasureContext(set: set, rulebook: rulebook, vocabulary: vocabulary, geos: geos, proj: proj, maxTransects: maxTransects,
                                      parameters: MeasureParameters(kind: kind, manifest: m), progress: progress)
+        ctx.step = step
         ctx.report.kind = kind
         for (k, v) in (m?.declared ?? [:]).sorted(by: { $0.key < $1.key }) { ctx.report.declared[k] = v.displayText }
         switch kind {
@@ -32,7 +35,9 @@ public enum BundleMeasurer {
         case "land-supply": try ctx.parcels(supply: true)
         default: ctx.report.notes.append("kind \(kind ?? "none") is not one EcoCredit measures; only layer sizes are reported")
         }
+        ctx.step?("kind-specific values")
         try ctx.layerSizes()
+        ctx.step?("layer sizes and their geodesic check")
         return ctx.report
     }
 
@@ -106,6 +111,8 @@ struct MeasureContext {
     let params: MeasureParameters
     let geodesic: GeodesicCheck
     let progress: BundleMeasurer.Progress?
+    /// Names each step as it ends (`--timings`).
+    var step: BundleMeasurer.Step? = nil
     /// The most transects one baseline may need.
     var maxTransects = ParameterTable.maxTransects
     let roleFiles: [String: [String]]
@@ -181,21 +188,29 @@ struct MeasureContext {
         let tp = params.transect
         try refuseOversizedWorkload(parts, baselineRole, tp)
         let transects = TransectCaster.cast(parts, tp)
+        step?("transects (§1)")
         // The feature dissolved once (overlaps count once) for widths, the area cross-check and the inscribed circles.
         let dissolved = try DissolvedFeature(feature, geos: geos)
+        step?("dissolve")
         let widths = try measureWidths(transects, dissolved)
+        step?("widths (§2)")
         let p = ["transectSpacing_m": tp.spacing, "transectHalfLength_m": tp.halfLength, "smoothingWindow_m": tp.smoothingWindow]
         let layers = files(baselineRole) + files(featureRole)
         add(MeasuredValue(id: "\(baselineRole).length_m", label: "\(baselineRole) length", value: parts.reduce(0) { $0 + $1.planarLength }, unit: "m",
                           method: "§0 planar length in the working CRS", layers: files(baselineRole), featureIds: ids(baselineRole), crs: crs,
                           geodesic: try geodesic.length(geometries(baselineRole), lonLat: lonLatGeometries(baselineRole)), article: article))
         let mean = addWidthStatistics(widths, transects.count, prefix: prefix, parameters: p, layers: layers, ids: ids(featureRole), article: article)
+        step?("baseline length, width statistics")
         try addAreaWidthCheck(dissolved, parts, mean: mean, prefix: prefix, parameters: p, layers: layers, ids: ids(featureRole), article: article)
+        step?("area cross-check (§2)")
         let runs = WidthMeasurer.runs(widths)
         let members = runMembers(runs, widths)   // found once: segments and transect rows both need them
         try addSegments(runs, members, widths, dissolved, qualify: qualify)
+        step?("segments (§3)")
         addTransectRows(widths, members: members, baselineRole: baselineRole, featureRole: featureRole)
+        step?("transect rows")
         addCrossings(transects, parts, baselineRole: baselineRole)
+        step?("crossing transects")
         return (transects, widths)
     }
 

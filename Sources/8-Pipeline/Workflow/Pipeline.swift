@@ -38,7 +38,8 @@ public enum Pipeline {
 
     /// Progress by stage; `measuring` carries (done, total) transects.
     public enum Progress: Sendable {
-        case reading, verifying, measuring(Int, Int), checking
+        /// `measured`: a step of measuring ended (its name), for `--timings`.
+        case reading, verifying, measuring(Int, Int), measured(String), checking
     }
 
     /// What one run found. The GEOS and PROJ contexts it used belong to it (one thread).
@@ -115,8 +116,10 @@ public enum Pipeline {
         do {
             // Longitude/latitude once, for the geodesic cross-check and the GeoJSON outputs.
             set = try verified.withLonLat(proj: proj)
+            progress?(.measured("lon/lat of every layer"))
             measurement = try BundleMeasurer.measure(set, rulebook: rulebook, vocabulary: try RuleLibrary.vocabulary(), geos: geos, proj: proj,
                                                      progress: progress.map { p in { done, total in p(.measuring(done, total)) } },
+                                                     step: progress.map { p in { p(.measured($0)) } },
                                                      maxTransects: options.maxTransects)
         } catch {
             throw WorkflowError.measuring(bundle: bundle.displayPath, underlying: error)

@@ -121,7 +121,8 @@ final class StageClock: @unchecked Sendable {
         case .reading: mark("start-up")
         case .verifying: mark("read")
         case .measuring: if !measuring { measuring = true; mark("verify") }
-        case .checking: mark("measure")
+        case .measured(let step): mark("measure: " + step)
+        case .checking: mark("measure: the rest")
         }
     }
     func report() {
