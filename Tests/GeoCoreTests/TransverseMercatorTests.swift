@@ -51,6 +51,16 @@ final class TransverseMercatorTests: XCTestCase {
         // The meridian arc to 1e-6 of the quarter meridian: 10 001 965.729 m (GRS80/CGCS2000).
         XCTAssertEqual(s.lonLat(XY(500_000, 10_001_965.7293)).y, 90, accuracy: 1e-8)
         XCTAssertFalse(s.lonLat(XY(500_000 + 2.7 * 6_367_449, 0)).isFinite)
+        // Far outside any zone (the series' other branches: exp for sinh/cosh, sin/cos of ξ′
+        // directly) it still agrees with PROJ.
+        let wide = try CRS.epsg(4547, context: proj)
+        var far = [XY(114 + 20, 30), XY(114 - 35, 45), XY(114 + 60, 10)]
+        try CoordinateTransformer(from: try CRS.epsg(4490, context: proj), to: wide, context: proj).transform(&far)
+        var back = far
+        try CoordinateTransformer(from: wide, to: try CRS.epsg(4490, context: proj), context: proj).transform(&back)
+        for (g, p) in zip(far, back) {
+            XCTAssertEqual(s.lonLat(g).x, p.x, accuracy: 1e-9); XCTAssertEqual(s.lonLat(g).y, p.y, accuracy: 1e-9)
+        }
         XCTAssertFalse(s.lonLat(XY(.nan, 0)).isFinite)
         var pts = [XY(500_000, 0), XY(.infinity, 0)]
         XCTAssertThrowsError(try s.convertOnAllCores(&pts, minimumPerWorker: 1))

@@ -27,6 +27,7 @@ public struct LayerSet: Sendable {
     public func withLonLat(proj: ProjContext) throws -> LayerSet {
         let conversion = try LonLatConversion(from: workingCRS, context: proj)
         var points: [XY] = []
+        points.reserveCapacity(layers.reduce(0) { $0 + $1.working.features.reduce(0) { $0 + $1.geometry.coordinateCount } })
         for l in layers { for f in l.working.features { for s in f.geometry.sequences { points += s.xy } } }
         try conversion.convert(&points, context: proj)
         var out = self, k = 0

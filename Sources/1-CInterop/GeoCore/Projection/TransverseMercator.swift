@@ -127,8 +127,12 @@ public struct TransverseMercatorInverse: Sendable, Equatable {
         guard abs(eta) <= 2.6, xi.isFinite else { return XY(.infinity, .infinity) }
         // ξ′ + iη′ = ζ − Σ β_j sin(2jζ), ζ = ξ + iη: sin(2jζ) by the recurrence
         // sin((j+1)w) = 2 cos(w) sin(jw) − sin((j−1)w), w = 2ζ, in complex numbers.
-        let s2 = sin(2 * xi), c2 = cos(2 * xi)
-        let e = exp(2 * eta), sh = (e - 1 / e) / 2, ch = (e + 1 / e) / 2
+        // Four transcendental calls per point: sin ξ, cos ξ, and two arc tangents; the rest are
+        // double-angle identities and short series of the small quantities (|η| < 0.1 in any
+        // Gauss–Krüger zone; exp beyond that).
+        let sinXi0 = sin(xi), cosXi0 = cos(xi)
+        let s2 = 2 * sinXi0 * cosXi0, c2 = (cosXi0 - sinXi0) * (cosXi0 + sinXi0)
+        let (sh, ch) = Self.sinhCosh(2 * eta)
         let (cosR, cosI) = (c2 * ch, -s2 * sh)          // cos w
         var (sR, sI) = (s2 * ch, c2 * sh)               // sin w
         var (pR, pI) = (0.0, 0.0)                       // sin 0w
@@ -139,9 +143,17 @@ public struct TransverseMercatorInverse: Sendable, Equatable {
             let nR = 2 * (cosR * sR - cosI * sI) - pR, nI = 2 * (cosR * sI + cosI * sR) - pI
             (pR, pI) = (sR, sI); (sR, sI) = (nR, nI)
         }
-        let xi1 = xi - dXi, eta1 = eta - dEta
-        let e1 = exp(eta1), sinhEta = (e1 - 1 / e1) / 2
-        let sinXi = sin(xi1), cosXi = cos(xi1)
+        // ξ′ = ξ − dξ: with |dξ| < 1e-3 (every Gauss–Krüger zone), sin and cos of ξ′ from those
+        // of ξ (series of dξ to the 7th and 6th power: remainder below 1e-27); else directly.
+        let d = dXi, d2 = d * d
+        let sinXi: Double, cosXi: Double
+        if abs(d) < 1e-3 {
+            let sinD = d * (1 - d2 / 6 * (1 - d2 / 20 * (1 - d2 / 42))), cosD = 1 - d2 / 2 * (1 - d2 / 12 * (1 - d2 / 30))
+            sinXi = sinXi0 * cosD - cosXi0 * sinD; cosXi = cosXi0 * cosD + sinXi0 * sinD
+        } else {
+            sinXi = sin(xi - d); cosXi = cos(xi - d)
+        }
+        let sinhEta = Self.sinhCosh(eta - dEta).sinh
         let lambda = atan2(sinhEta, cosXi)
         // χ = atan2(sin ξ′, r): its sine and cosine, and those of 2χ, without more calls.
         let r = (sinhEta * sinhEta + cosXi * cosXi).squareRoot()
@@ -154,6 +166,20 @@ public struct TransverseMercatorInverse: Sendable, Equatable {
         for k in (0..<6).reversed() { let t = x2 * u0 - u1 + delta[k]; u1 = u0; u0 = t }
         let phi = chi + sin2 * u0
         return XY((lon0 + lambda) * 180 / .pi, phi * 180 / .pi)
+    }
+
+    /// sinh x and cosh x: Taylor series to x¹³ for |x| < 0.1 (remainder below 1e-18 of the
+    /// value), else from one exp.
+    @inline(__always)
+    static func sinhCosh(_ x: Double) -> (sinh: Double, cosh: Double) {
+        if abs(x) < 0.1 {
+            let x2 = x * x
+            let sh = x * (1 + x2 / 6 * (1 + x2 / 20 * (1 + x2 / 42 * (1 + x2 / 72 * (1 + x2 / 110 * (1 + x2 / 156))))))
+            let ch = 1 + x2 / 2 * (1 + x2 / 12 * (1 + x2 / 30 * (1 + x2 / 56 * (1 + x2 / 90 * (1 + x2 / 132)))))
+            return (sh, ch)
+        }
+        let e = exp(x)
+        return ((e - 1 / e) / 2, (e + 1 / e) / 2)
     }
 
     /// Converts `points` in place on all cores (in order; no context needed). Throws with the
