@@ -150,12 +150,16 @@ extension MeasurementReport {
     /// bytes in order (`GeoJSON.lonLatPieces`: on all cores, the transform batched).
     public func transectsGeoJSON(proj: ProjContext) throws -> [[UInt8]] {
         let rows = transects
+        // Each baseline's name as a JSON string once (a few names for 100 000 rows).
+        var names: [String: [UInt8]] = [:]
+        for r in rows where names[r.baseline] == nil { names[r.baseline] = Array(("\"baseline\":" + JSONText.string(r.baseline)).utf8) }
+        let baselines = names
         return try GeoJSON.lonLatTwoPointLines(
             name: "transects", count: rows.count, conversion: try LonLatConversion(from: try CRS.epsg(workingCRS, context: proj), context: proj), proj: proj,
             ends: { (rows[$0].transect.start, rows[$0].transect.end) },
             properties: { i, out in
                 let r = rows[i]
-                GeoJSON.appendProperty("\"baseline\":", .string(r.baseline), first: true, to: &out)
+                out.append(bytes: baselines[r.baseline]!)
                 GeoJSON.appendProperty("\"part\":", .integer(Int64(r.transect.part)), to: &out)
                 GeoJSON.appendProperty("\"station\":", .integer(Int64(r.transect.station)), to: &out)
                 GeoJSON.appendProperty("\"width_m\":", .double(r.width), to: &out)

@@ -42,12 +42,14 @@ public struct TransectCrossings: Sendable, Equatable {
         }.joined())
     }
 
-    /// Whether any two transects cross: stops at the first crossing found (the test of a
-    /// smoothing window needs no list).
+    /// Whether any two transects cross (the test of a smoothing window needs no list): on all
+    /// cores, each worker stopping at the first crossing in its range of transects.
     public static func anyCross(_ t: [Transect]) -> Bool {
-        var found = false
-        for i in t.indices where !found { scan(t, i) { _ in found = true; return false } }
-        return found
+        Parallel.ranges(t.count, minimumPerWorker: 4096) { range -> Bool in
+            var found = false
+            for i in range where !found { scan(t, i) { _ in found = true; return false } }
+            return found
+        }.contains(true)
     }
 
     /// Calls `crossing(j)` for each later transect j of i's part that crosses i, in order, while it returns true.
