@@ -101,6 +101,31 @@ final class TransectCrossingTests: XCTestCase {
         XCTAssertTrue(TransectCrossings(TransectCaster.cast(l, q)).pairs.isEmpty)
         // A straight baseline has none.
         XCTAssertTrue(TransectCrossings(TransectCaster.cast([CoordinateSequence([XY(0, 0), XY(1000, 0)])], p)).pairs.isEmpty)
+        // Probing near the first crossing gives the same window.
+        let first = crossings.runs[0].transect, t = TransectCaster.cast(l, p)
+        XCTAssertEqual(TransectCrossings.suggestedWindow(baseline: l, p, near: (t[first].part, t[first].station)), w)
+    }
+
+    /// The suggested window is the same whether each wider window is first probed near a
+    /// crossing or not, on seeded wavy baselines of several parts; a partial cast equals the
+    /// same stations of the whole cast.
+    func testProbedWindowEqualsFullSearchAndPartialCastsAreSlices() {
+        var rng = SeededGenerator.forTest("testProbedWindowEqualsFullSearch")
+        for trial in 0..<12 {
+            let parts = (0..<2).map { k -> CoordinateSequence in
+                let amp = rng.uniform(5, 80), wave = rng.uniform(60, 400)
+                return CoordinateSequence((0..<400).map { i in XY(Double(i) * 10, Double(k) * 5000 + amp * sin(Double(i) * 10 / wave * 2 * .pi)) })
+            }
+            let p = TransectParameters(spacing: 10, halfLength: rng.uniform(50, 300), smoothingWindow: 10)
+            let all = TransectCaster.cast(parts, p)
+            let part1 = all.filter { $0.part == 1 }
+            XCTAssertEqual(TransectCaster.cast(parts, p, part: 1, stations: 17..<123), Array(part1[17..<123]), "trial \(trial)")
+            XCTAssertEqual(TransectCaster.cast(parts, p, part: 1, stations: 390..<9000), Array(part1[390...]), "trial \(trial)")
+            let crossings = TransectCrossings(all)
+            guard let run = crossings.runs.first else { continue }
+            XCTAssertEqual(TransectCrossings.suggestedWindow(baseline: parts, p, near: (all[run.transect].part, all[run.transect].station)),
+                           TransectCrossings.suggestedWindow(baseline: parts, p), "trial \(trial)")
+        }
     }
 
     /// The runs are the pairs, found by brute force over every pair of transects, on wavy

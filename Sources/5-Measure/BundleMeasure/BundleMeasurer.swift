@@ -347,7 +347,9 @@ struct MeasureContext {
         }
         report.crossings = summary
         if !crossings.isEmpty {
-            report.suggestedSmoothingWindow_m = TransectCrossings.suggestedWindow(baseline: parts, params.transect)
+            let first = crossings.runs[0].transect
+            report.suggestedSmoothingWindow_m = TransectCrossings.suggestedWindow(baseline: parts, params.transect,
+                                                                                  near: (transects[first].part, transects[first].station))
             report.notes.append("\(summary.pairs) pairs of transects cross on tight bends (\(summary.transects) transects in \(stretches.count) stretches; crossings.csv lists them); "
                 + (report.suggestedSmoothingWindow_m.map { "a smoothing window of \(fixed($0)) m avoids it" } ?? "no smoothing window up to the part length avoids it"))
         }

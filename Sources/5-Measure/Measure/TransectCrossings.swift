@@ -104,15 +104,26 @@ public struct TransectCrossings: Sendable, Equatable {
     /// crossing, or nil when none does (the bend is tighter than h allows). Each window is
     /// tested for any crossing, stopping at the first: the crossings are listed only once, at
     /// the window used.
-    public static func suggestedWindow(baseline: [CoordinateSequence], _ p: TransectParameters) -> Double? {
+    ///
+    /// `near`: a station where transects crossed at the window asked for. Each wider window's
+    /// transects around it (±`probeStations`) are cast first: a crossing there settles that the
+    /// window does not avoid crossings without casting every transect; otherwise all are cast
+    /// and tested. The answer is the same with or without it.
+    public static func suggestedWindow(baseline: [CoordinateSequence], _ p: TransectParameters,
+                                       near probe: (part: Int, station: Int)? = nil) -> Double? {
         let longest = baseline.map(\.planarLength).max() ?? 0
         var w = max(p.smoothingWindow, p.spacing)
         for _ in 0..<8 {
             w *= 2
             guard w <= 2 * longest else { return nil }
             var q = p; q.smoothingWindow = w
+            if let probe, anyCross(TransectCaster.cast(baseline, q, part: probe.part,
+                                                        stations: max(0, probe.station - probeStations)..<(probe.station + probeStations))) { continue }
             if !anyCross(TransectCaster.cast(baseline, q)) { return w }
         }
         return nil
     }
+
+    /// Stations either side of the probe that `suggestedWindow` casts first.
+    static let probeStations = 256
 }

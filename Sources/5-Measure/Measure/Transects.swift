@@ -90,13 +90,22 @@ public enum TransectCaster {
         return out
     }
 
-    static func cast(part line: Polyline, index: Int, _ p: TransectParameters) -> [Transect] {
+    /// The transects of stations `stations` of part `index` alone: the same values as those
+    /// stations have in the whole cast (stations are independent).
+    public static func cast(_ parts: [CoordinateSequence], _ p: TransectParameters, part index: Int, stations: Range<Int>) -> [Transect] {
+        guard parts.indices.contains(index), parts[index].count >= 2 else { return [] }
+        return cast(part: Polyline(parts[index].xy), index: index, p, stations: stations)
+    }
+
+    static func cast(part line: Polyline, index: Int, _ p: TransectParameters, stations: Range<Int>? = nil) -> [Transect] {
         let L = line.length
         guard L > 0 else { return [] }
         let n = max(1, Int((L / p.spacing).rounded(.toNearestOrAwayFromZero)))
         let step = L / Double(n)
+        let wanted = (stations ?? 0..<n).clamped(to: 0..<n)
         // Stations are independent: cast on all cores, in station order.
-        return Array(Parallel.ranges(n, minimumPerWorker: 4096) { range -> [Transect] in
+        return Array(Parallel.ranges(wanted.count, minimumPerWorker: 4096) { local -> [Transect] in
+            let range = (wanted.lowerBound + local.lowerBound)..<(wanted.lowerBound + local.upperBound)
             // Stations advance along the line: three cursors (window start, station, window end)
             // walk forward instead of searching for each station.
             let t0 = (Double(range.lowerBound) + 0.5) * step
