@@ -49,11 +49,12 @@ enum CRSChecks {
     /// Swapped axes and coordinates outside China, from a layer's source coordinates in the
     /// CRS it is taken in. A layer with either is not used further.
     static func position(_ layer: VectorLayer, role: String, crs: CRS, proj: ProjContext, root: String) -> Finding? {
-        guard let env = Envelope(of: layer.finiteVertices), let cgcs = try? CRS.epsg(4490, context: proj),
-              let toLL = try? CoordinateTransformer(from: crs, to: cgcs, context: proj) else { return nil }
+        // Krüger's series for a CGCS2000 Gauss–Krüger CRS (no operation search in proj.db), else PROJ.
+        guard let env = Envelope(of: layer.finiteVertices), let toLL = try? LonLatConversion(from: crs, context: proj) else { return nil }
         func lonLat(_ p: XY) -> XY? {
-            guard let q = try? toLL.transform(p), q.isFinite else { return nil }
-            return q
+            var q = [p]
+            guard (try? toLL.convertHere(&q, context: proj)) != nil, q[0].isFinite else { return nil }
+            return q[0]
         }
         func inChina(_ p: XY) -> Bool { lonLat(p).map { china.contains($0) } ?? false }
         let c = env.center

@@ -56,21 +56,29 @@ struct Inspection {
 }
 
 /// Turns working-CRS points into finding locations (source CRS and CGCS2000 longitude/latitude).
+/// Made for every layer whether or not it has findings, so it asks proj.db for nothing unless
+/// it must: lon/lat by `LonLatConversion` (Krüger's series for the working CRS), and no
+/// transformer back to the source CRS when that is the working CRS in another dialect.
 struct Locator {
     let toSource: CoordinateTransformer?
-    let toLonLat: CoordinateTransformer
+    let toLonLat: LonLatConversion
+    let proj: ProjContext
     let sourceLabel: String
 
     init(layer: RoleLayer, working: CRS, cgcs: CRS, proj: ProjContext) throws {
-        toSource = layer.sourceCRS == working ? nil : try CoordinateTransformer(from: working, to: layer.sourceCRS, context: proj)
-        toLonLat = try CoordinateTransformer(from: working, to: cgcs, context: proj)
+        let same = try layer.sourceCRS == working || layer.sourceCRS.isSameForCoordinates(as: working, context: proj)
+        toSource = same ? nil : try CoordinateTransformer(from: working, to: layer.sourceCRS, context: proj)
+        toLonLat = try LonLatConversion(from: working, context: proj)
+        self.proj = proj
         sourceLabel = (layer.source.crs ?? layer.sourceCRS).label
     }
 
     func location(working p: XY) -> Finding.Location? {
         guard p.isFinite else { return nil }
         let s = (try? toSource?.transform(p)) ?? p
-        return Finding.Location(source: s, sourceCRS: sourceLabel, lonLat: try? toLonLat.transform(p))
+        var ll = [p]
+        let lonLat: XY? = (try? toLonLat.convertHere(&ll, context: proj)) != nil ? ll[0] : nil
+        return Finding.Location(source: s, sourceCRS: sourceLabel, lonLat: lonLat)
     }
 }
 
