@@ -114,13 +114,20 @@ extension MeasurementReport {
     public func transectsCSVPieces() -> [[UInt8]] {
         let header = "baseline,feature,part,station,arc_length_m,origin_x,origin_y,start_x,start_y,end_x,end_y,width_m,truncated,segment,nsm_m,epr_m_per_yr,sce_m,lrr_m_per_yr,lrr_ci95_m_per_yr,ambiguous\n"
         let rows = transects
+        // "baseline,feature," of each distinct pair, once (a few pairs for 100 000 rows).
+        var prefixes: [String: [UInt8]] = [:]
+        for r in rows where prefixes[r.baseline + "\u{0}" + r.feature] == nil {
+            prefixes[r.baseline + "\u{0}" + r.feature] = Array((r.baseline + "," + r.feature + ",").utf8)
+        }
+        let prefix = prefixes
         let runs = Parallel.ranges(rows.count, minimumPerWorker: 1024) { range in
             var out = ByteText(capacity: range.count * 200)
+            var last: (String, String, [UInt8])? = nil
             for i in range {
                 let r = rows[i], t = r.transect
-                func cell(_ s: String) { out.append(s); out.append(byte: 0x2C) }
                 func n(_ v: Double?) { if let v { out.append(number: v) }; out.append(byte: 0x2C) }
-                cell(r.baseline); cell(r.feature); out.append(t.part); out.append(byte: 0x2C); out.append(t.station); out.append(byte: 0x2C)
+                if last == nil || last!.0 != r.baseline || last!.1 != r.feature { last = (r.baseline, r.feature, prefix[r.baseline + "\u{0}" + r.feature]!) }
+                out.append(bytes: last!.2); out.append(t.part); out.append(byte: 0x2C); out.append(t.station); out.append(byte: 0x2C)
                 n(t.arcLength); n(t.origin.x); n(t.origin.y); n(t.start.x); n(t.start.y); n(t.end.x); n(t.end.y); n(r.width)
                 out.append(byte: r.truncated ? 0x31 : 0x30); out.append(byte: 0x2C)
                 if let run = r.run { out.append(run) }; out.append(byte: 0x2C)
