@@ -227,11 +227,6 @@ public struct LonLatConversion: Sendable {
     /// For coordinates already converted (`source`: the CGCS2000 geographic CRS they are in).
     public static func unchanged(_ source: CRS) -> LonLatConversion { LonLatConversion(unchanged: source) }
 
-    /// "Krüger series …" or "PROJ …", as reports state the conversion.
-    public var method: String {
-        unchanged ? "already longitude/latitude" : series == nil ? "converted by PROJ" : "converted by Krüger's series to order n⁶ (Karney 2011; agrees with PROJ's tmerc within 1e-12°)"
-    }
-
     /// Converts `points` in place, on all cores. `context`: used by the PROJ path on this
     /// thread (other workers make their own).
     public func convert(_ points: inout [XY], context: ProjContext) throws {
