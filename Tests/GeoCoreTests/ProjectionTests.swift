@@ -59,7 +59,7 @@ final class ProjectionTests: XCTestCase {
             let north = try fwd.transform(XY(Double(cm) + 0.3, peak - 1e-7))
             sets.append([XY(x0 - 50_000, 2_600_000), XY(x0 + 50_000, 2_600_000), XY(x0, 2_500_000), north].flatMap { Array(repeating: $0, count: 256) }
                         + (0..<256).map { XY(x0 - 1020 + Double($0) * 8, 2_600_000) })
-            let series = try XCTUnwrap(try TransverseMercatorInverse.of(crs, context: proj))
+            let series = try XCTUnwrap(crs.transverseMercator)
             for pts in sets {
                 let fast = try XCTUnwrap(try LonLatExtent.of(pts, crs: crs, cgcs: cgcs, context: proj))
                 // Exactly the box of every point converted by the series the pruned path uses…

@@ -16,7 +16,7 @@ final class TransverseMercatorTests: XCTestCase {
         for code in 4491...4554 {
             let crs = try CRS.epsg(code, context: proj)
             let zone = try XCTUnwrap(crs.gaussKruger)
-            let series = try XCTUnwrap(try TransverseMercatorInverse.of(crs, context: proj), "EPSG:\(code)")
+            let series = try XCTUnwrap(crs.transverseMercator, "EPSG:\(code)")
             XCTAssertEqual(series.centralMeridian, Double(zone.centralMeridian), accuracy: 1e-12)
             let toGrid = try CoordinateTransformer(from: cgcs, to: crs, context: proj)
             let half = zone.widthDegrees == 3 ? 1.6 : 3.1
@@ -44,7 +44,7 @@ final class TransverseMercatorTests: XCTestCase {
     /// has the meridian's longitude; the domain's edge and non-finite input give non-finite output.
     func testKnownPointsAndTheDomain() throws {
         let proj = try ProjContext()
-        let s = try XCTUnwrap(try TransverseMercatorInverse.of(try CRS.epsg(4547, context: proj), context: proj))
+        let s = try XCTUnwrap(try CRS.epsg(4547, context: proj).transverseMercator)
         XCTAssertEqual(s.falseEasting, 500_000); XCTAssertEqual(s.falseNorthing, 0); XCTAssertEqual(s.scale, 1)
         XCTAssertEqual(s.lonLat(XY(500_000, 0)).x, 114, accuracy: 1e-13); XCTAssertEqual(s.lonLat(XY(500_000, 0)).y, 0)
         XCTAssertEqual(s.lonLat(XY(500_000, 2_500_000)).x, 114, accuracy: 1e-13)
@@ -65,10 +65,10 @@ final class TransverseMercatorTests: XCTestCase {
         var pts = [XY(500_000, 0), XY(.infinity, 0)]
         XCTAssertThrowsError(try s.convertOnAllCores(&pts, minimumPerWorker: 1))
         // A zone-prefixed CRS carries its prefix in the false easting.
-        let prefixed = try XCTUnwrap(try TransverseMercatorInverse.of(try CRS.epsg(4526, context: proj), context: proj))
+        let prefixed = try XCTUnwrap(try CRS.epsg(4526, context: proj).transverseMercator)
         XCTAssertEqual(prefixed.falseEasting, 38_500_000)
         // Not a transverse Mercator, or not CGCS2000: PROJ is used.
-        XCTAssertNil(try TransverseMercatorInverse.of(try CRS.epsg(4490, context: proj), context: proj))
+        XCTAssertNil(try CRS.epsg(4490, context: proj).transverseMercator)
         XCTAssertNil(try LonLatConversion(from: try CRS.epsg(2435, context: proj), context: proj).series)   // Beijing 1954 GK
         XCTAssertNotNil(try LonLatConversion(from: try CRS.epsg(4547, context: proj), context: proj).series)
     }
@@ -76,7 +76,7 @@ final class TransverseMercatorTests: XCTestCase {
     /// On all cores, in order, the same as one point at a time.
     func testAllCoresEqualsOneByOne() throws {
         let proj = try ProjContext()
-        let s = try XCTUnwrap(try TransverseMercatorInverse.of(try CRS.epsg(4547, context: proj), context: proj))
+        let s = try XCTUnwrap(try CRS.epsg(4547, context: proj).transverseMercator)
         var rng = SeededGenerator.forTest("TransverseMercatorTests.allCores")
         let grid = (0..<50_000).map { _ in XY(rng.uniform(350_000, 650_000), rng.uniform(2_000_000, 3_000_000)) }
         var all = grid

@@ -18,6 +18,9 @@ public struct CRS: Sendable, Hashable, CustomStringConvertible {
     /// Semi-major axis (m) and inverse flattening of the ellipsoid.
     public let semiMajorAxis: Double
     public let inverseFlattening: Double
+    /// The inverse of its conversion by Krüger's series, when the CRS is a transverse Mercator
+    /// with latitude of origin 0 (`TransverseMercatorInverse`); nil otherwise.
+    public let transverseMercator: TransverseMercatorInverse?
 
     public var description: String { epsg.map { "EPSG:\($0) \(name)" } ?? name }
 
@@ -36,9 +39,11 @@ public struct CRS: Sendable, Hashable, CustomStringConvertible {
         return try CRS(pj: pj, knownEPSG: code, context: context)
     }
 
-    init(name: String, epsg: Int?, kind: Kind, datum: String, wkt: String, semiMajorAxis: Double, inverseFlattening: Double) {
+    init(name: String, epsg: Int?, kind: Kind, datum: String, wkt: String, semiMajorAxis: Double, inverseFlattening: Double,
+         transverseMercator: TransverseMercatorInverse? = nil) {
         self.name = name; self.epsg = epsg; self.kind = kind; self.datum = datum; self.wkt = wkt
         self.semiMajorAxis = semiMajorAxis; self.inverseFlattening = inverseFlattening
+        self.transverseMercator = transverseMercator
     }
 
     /// The CRS described by WKT in any dialect PROJ reads, including the ESRI WKT1 of a `.prj`.
@@ -99,6 +104,7 @@ public struct CRS: Sendable, Hashable, CustomStringConvertible {
         }
         semiMajorAxis = a
         inverseFlattening = invf
+        transverseMercator = kind == .projected ? TransverseMercatorInverse.read(pj, ctx, semiMajorAxis: a, inverseFlattening: invf) : nil
         epsg = knownEPSG ?? Self.identify(pj, context: context)
         _ = context.log.take()
     }

@@ -18,7 +18,7 @@ import Foundation
 /// Units: grid coordinates in metres, easting first (`XY.x` easting, `XY.y` northing);
 /// results in degrees, longitude first, on the CRS's own geodetic datum (for CGCS2000 zones:
 /// EPSG:4490).
-public struct TransverseMercatorInverse: Sendable, Equatable {
+public struct TransverseMercatorInverse: Sendable, Hashable {
     /// Central meridian, radians east (kept in radians and added before converting, as PROJ does).
     let lon0: Double
     /// Central meridian, degrees east.
@@ -72,36 +72,13 @@ public struct TransverseMercatorInverse: Sendable, Equatable {
         ])
     }
 
-    /// The inverse of `crs`'s own conversion, when it is a transverse Mercator with latitude of
-    /// origin 0 on an ellipsoid; nil for any other CRS. Parameters come from PROJ
-    /// (EPSG parameter codes 8801, 8802, 8805, 8806, 8807, converted to degrees and metres).
-    public static func of(_ crs: CRS, context: ProjContext) throws -> TransverseMercatorInverse? {
-        guard crs.kind == .projected, crs.semiMajorAxis > 0, crs.inverseFlattening > 0 else { return nil }
-        if let known = Found.shared.value(crs.wkt) { return known.series }
-        let series = try read(crs, context: context)
-        Found.shared.store(crs.wkt, series)
-        return series
-    }
-
-    /// What `of` found for each CRS (by its WKT), for the process: values only, bounded like
-    /// `CRSCache` (a server reads CRSs users send).
-    final class Found: @unchecked Sendable {
-        static let shared = Found()
-        private let lock = NSLock()
-        private var found: [String: TransverseMercatorInverse?] = [:]
-        func value(_ key: String) -> (series: TransverseMercatorInverse?, Void)? {
-            lock.withLock { found[key].map { ($0, ()) } }
-        }
-        func store(_ key: String, _ series: TransverseMercatorInverse?) {
-            lock.withLock { if found.count >= 256 { found.removeAll() }; found[key] = series }
-        }
-    }
-
-    static func read(_ crs: CRS, context: ProjContext) throws -> TransverseMercatorInverse? {
-        let ctx = context.handle
-        let pj = try context.create(crs.wkt, "proj_create")
-        defer { proj_destroy(pj) }
-        guard let op = proj_crs_get_coordoperation(ctx, pj) else { _ = context.log.take(); return nil }
+    /// The inverse of a projected CRS's own conversion (`pj`, a PROJ CRS object on `ctx`),
+    /// when it is a transverse Mercator with latitude of origin 0 on an ellipsoid of semi-major
+    /// axis `a` and inverse flattening `invf`; nil for any other. Parameters come from PROJ
+    /// (EPSG parameter codes 8801, 8802, 8805, 8806, 8807, converted to radians and metres).
+    /// Read once, when the `CRS` value is made (`CRS.transverseMercator`).
+    static func read(_ pj: OpaquePointer, _ ctx: OpaquePointer, semiMajorAxis a: Double, inverseFlattening invf: Double) -> TransverseMercatorInverse? {
+        guard a > 0, invf > 0, let op = proj_crs_get_coordoperation(ctx, pj) else { return nil }
         defer { proj_destroy(op) }
         var name: UnsafePointer<CChar>? = nil, auth: UnsafePointer<CChar>? = nil, code: UnsafePointer<CChar>? = nil
         guard proj_coordoperation_get_method_info(ctx, op, &name, &auth, &code) != 0,
@@ -113,10 +90,9 @@ public struct TransverseMercatorInverse: Sendable, Equatable {
                   let c = pcode.flatMap({ Int(String(cString: $0)) }) else { continue }
             values[c] = value * factor   // radians (angles), metres, unity
         }
-        _ = context.log.take()
         guard let lat0 = values[8801], lat0 == 0, let lon0 = values[8802], let k0 = values[8805],
               let fe = values[8806], let fn = values[8807] else { return nil }
-        return TransverseMercatorInverse(semiMajorAxis: crs.semiMajorAxis, inverseFlattening: crs.inverseFlattening,
+        return TransverseMercatorInverse(semiMajorAxis: a, inverseFlattening: invf,
                                          centralMeridianRadians: lon0, scale: k0, falseEasting: fe, falseNorthing: fn)
     }
 
@@ -218,7 +194,7 @@ public struct LonLatConversion: Sendable {
 
     public init(from source: CRS, context: ProjContext) throws {
         self.source = source
-        series = source.isCGCS2000 ? try TransverseMercatorInverse.of(source, context: context) : nil
+        series = source.isCGCS2000 ? source.transverseMercator : nil
         unchanged = false
     }
 
