@@ -59,11 +59,23 @@ extension GeoJSON {
             }
             return out.bytes
         }
+        return collection(name: layer.name, features: body)
+    }
+
+    /// A FeatureCollection named `name` around features already written (pieces in order, each
+    /// feature preceded by "\n" or ",\n").
+    static func collection(name: String, features: [[UInt8]]) -> [[UInt8]] {
         var head = ByteText(capacity: 64)
         head.append("{\"type\":\"FeatureCollection\"" as StaticString)
-        head.append(",\"name\":"); head.append(JSONText.string(layer.name))
+        head.append(",\"name\":"); head.append(JSONText.string(name))
         head.append(",\"features\":[" as StaticString)
-        return [head.bytes] + body + [Array("\n]}\n".utf8)]
+        return [head.bytes] + features + [Array("\n]}\n".utf8)]
+    }
+
+    /// A position `[lon,lat]` with `lonLatDecimals` decimals at most.
+    @inline(__always) static func appendPosition(_ p: XY, to out: inout ByteText) {
+        out.append(byte: 0x5B); out.append(fixed: p.x, decimals: lonLatDecimals); out.append(byte: 0x2C)
+        out.append(fixed: p.y, decimals: lonLatDecimals); out.append(byte: 0x5D)
     }
 
     /// Two-point lines (`count` of them, in order) as a FeatureCollection in CGCS2000
@@ -91,22 +103,14 @@ extension GeoJSON {
                     out.append("{\"type\":\"Feature\",\"properties\":{" as StaticString)
                     properties(i, &out)
                     out.append("},\"geometry\":{\"type\":\"LineString\",\"coordinates\":[" as StaticString)
-                    for j in 0..<2 {
-                        if j > 0 { out.append(byte: 0x2C) }
-                        out.append(byte: 0x5B); out.append(fixed: xy[k + j].x, decimals: lonLatDecimals); out.append(byte: 0x2C)
-                        out.append(fixed: xy[k + j].y, decimals: lonLatDecimals); out.append(byte: 0x5D)
-                    }
+                    appendPosition(xy[k], to: &out); out.append(byte: 0x2C); appendPosition(xy[k + 1], to: &out)
                     k += 2
                     out.append("]}}" as StaticString)
                 }
             }
             return out.bytes
         }
-        var head = ByteText(capacity: 64)
-        head.append("{\"type\":\"FeatureCollection\"" as StaticString)
-        head.append(",\"name\":"); head.append(JSONText.string(name))
-        head.append(",\"features\":[" as StaticString)
-        return [head.bytes] + body + [Array("\n]}\n".utf8)]
+        return collection(name: name, features: body)
     }
 
     /// A property `"name":value` (`key` already encoded as `"name":`), preceded by a comma
@@ -149,10 +153,7 @@ extension GeoJSON {
 
     /// A geometry whose converted coordinates are `lonLat[k...]`, in sequence order; advances `k`.
     static func appendGeometry(_ g: Geometry, lonLat: [XY], from k: inout Int, to out: inout ByteText) {
-        func pos(_ p: XY) {
-            out.append(byte: 0x5B); out.append(fixed: p.x, decimals: lonLatDecimals); out.append(byte: 0x2C)
-            out.append(fixed: p.y, decimals: lonLatDecimals); out.append(byte: 0x5D)
-        }
+        func pos(_ p: XY) { appendPosition(p, to: &out) }
         /// The next sequence's points; `reverse` writes them backwards.
         func seq(_ s: CoordinateSequence, ring: Int? = nil) {
             let n = s.count, base = k
