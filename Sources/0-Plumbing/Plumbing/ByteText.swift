@@ -54,10 +54,12 @@ public struct ByteText: Sendable {
         }
     }
     /// `GeoJSON.number(d)`'s text (shortest round-trip; integers without a point; null if not finite).
-    /// The standard library's shortest round-trip digits (`description`).
+    /// The standard library's shortest round-trip digits (`description`), written straight into
+    /// the buffer by `ShortestDecimal` for the values it covers.
     public mutating func append(number d: Double) {
         guard d.isFinite else { append("null" as StaticString); return }
-        if d == d.rounded(), abs(d) < 1e15 { append(String(Int64(d))); return }   // up to 15 digits: held without allocating
+        if d == d.rounded(), abs(d) < 1e15 { append(Int(d)); return }
+        if ShortestDecimal.write(d, into: &bytes) { return }
         append(d.description)
     }
 }
