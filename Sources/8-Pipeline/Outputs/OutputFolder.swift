@@ -159,8 +159,8 @@ public struct OutputFolder {
         }.joined(separator: ",\n")
         index += "\n  ]\n}\n"
         files.append(try Self.writeFile("index.json", at: path("index.json")) { emit in try Data(index.utf8).withUnsafeBytes { try emit($0) } })
-        for n in names + ["index.json"] { syncFile(path(n)) }
-        syncFile(staging)
+        for n in names + ["index.json"] { try syncFile(path(n)) }
+        syncFolder(staging)
         var st = stat()
         if lstat(target, &st) == 0 {
             try Self.exchange(staging, target)
@@ -170,7 +170,7 @@ public struct OutputFolder {
             guard rename(staging, target) == 0 else { throw OutputError.cannotWrite(path: target, detail: String(cString: strerror(errno))) }
             ScratchFolders.shared.forget(staging)
         }
-        syncFile(parentFolder(of: target))
+        syncFolder(parentFolder(of: target))
     }
 
     /// Swaps two paths in one step: Linux's `renameat2(RENAME_EXCHANGE)` (glibc 2.28+, found at
@@ -197,9 +197,23 @@ public struct OutputFolder {
         ScratchFolders.shared.remove(staging)
     }
 
-    private func syncFile(_ p: String) {
+    /// Flushes a folder's entries to disk, as far as the file system allows (some refuse `fsync`
+    /// on a folder with EINVAL): best effort.
+    private func syncFolder(_ p: String) {
         let fd = open(p, O_RDONLY | O_CLOEXEC)
         if fd >= 0 { fsync(fd); close(fd) }
+    }
+
+    /// Flushes the file `p` to disk; a failure (an I/O error, a full disk found late) is the output's
+    /// failure, with its path: nothing replaces the target.
+    private func syncFile(_ p: String) throws {
+        let fd = open(p, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw OutputError.cannotWrite(path: p, detail: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        while fsync(fd) != 0 {
+            if errno == EINTR { continue }
+            throw OutputError.cannotWrite(path: p, detail: String(cString: strerror(errno)))
+        }
     }
 }
 
