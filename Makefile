@@ -3,13 +3,15 @@ SHELL := /bin/bash
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEBS := libgeos-dev libproj-dev proj-data libshp-dev libsqlite3-dev valgrind pkg-config
+# `make serve` zips the samples and uploads them.
+DEBS += zip curl
 # The registry's second back end: a throw-away cluster for the tests (.ci/with-postgres.sh).
 DEBS += postgresql postgresql-contrib
 # For the annex's PDF and its browser test: headless Chromium, a CJK font, and poppler's pdftotext.
 DEBS += chromium fonts-noto-cjk poppler-utils
 BUNDLES := $(sort $(wildcard geodata/*/))
 
-.PHONY: deps build test run lint leakcheck fuzz geodata bench clean
+.PHONY: deps build test run serve lint leakcheck fuzz geodata bench clean
 
 ## deps: install the Debian packages (idempotent; apt-get update only when something is missing)
 deps:
@@ -61,6 +63,18 @@ run: build
 	@for b in $(BUNDLES); do n=$$(basename $$b); $(ECO) check $$b --json > out/check-$$n.json; st=$$?; \
 	  [ $$st -le 3 ] || exit 1; python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); q=[x for x in d["quantities"] if "[" not in x["id"]]; q=q[-1] if q else {}; print("%-24s %-8s %-16s %s%s" % (sys.argv[2], d["overall"], (q.get("units") is not None and "%s %s" % (("%%.%df" % q["decimals"]) % (q["units"] / 10**q["decimals"]), q["unit"])) or "—", q.get("status","—"), "".join("  [" + r["code"] + "]" for r in d.get("reasons", []))))' out/check-$$n.json $$n; done
 
+## serve: the HTTP service on 127.0.0.1:8080 (SERVE_PORT), data in out/service/; every geodata/
+## bundle is uploaded as a job once it is up. Stop it with Ctrl-C (graceful shutdown).
+SERVE_PORT ?= 8080
+serve: build
+	@mkdir -p out/service
+	@( for i in $$(seq 50); do curl -sf http://127.0.0.1:$(SERVE_PORT)/health >/dev/null && break; sleep 0.2; done; \
+	  for b in $(BUNDLES); do n=$$(basename $$b); (cd geodata && rm -f ../out/service/$$n.zip && zip -qr ../out/service/$$n.zip $$n) && \
+	    curl -s -X POST -H 'Content-Type: application/zip' --data-binary @out/service/$$n.zip "http://127.0.0.1:$(SERVE_PORT)/v1/jobs" \
+	    | python3 -c 'import json,sys; j=json.load(sys.stdin); print("job %s: %s" % (j["id"], sys.argv[1]))' $$n; done; \
+	  echo "open http://127.0.0.1:$(SERVE_PORT)/openapi.yaml; jobs at http://127.0.0.1:$(SERVE_PORT)/v1/jobs/ID" ) &
+	$(ECO) serve --port $(SERVE_PORT) --data out/service/data
+
 ## geodata: rebuild the synthetic sample bundles
 geodata: build
 	rm -rf geodata/*/
@@ -69,7 +83,8 @@ geodata: build
 ## leakcheck: AddressSanitizer + LeakSanitizer over the whole test suite
 leakcheck: deps
 	@# The ledger's PostgreSQL half runs in make test; here it skips with its notice.
-	env -u ECOCREDIT_REQUIRE_PG -u ECOCREDIT_TEST_PG_URL LSAN_OPTIONS=suppressions=$(CURDIR)/.ci/lsan.supp:print_suppressions=0 ASAN_OPTIONS=detect_leaks=1:fast_unwind_on_malloc=0 \
+	@# ECOCREDIT_CORE_ONLY: the service (Hummingbird, SwiftNIO) is left out of this build (Package.swift).
+	env -u ECOCREDIT_REQUIRE_PG -u ECOCREDIT_TEST_PG_URL ECOCREDIT_CORE_ONLY=1 LSAN_OPTIONS=suppressions=$(CURDIR)/.ci/lsan.supp:print_suppressions=0 ASAN_OPTIONS=detect_leaks=1:fast_unwind_on_malloc=0 \
 	  $(SWIFT) test --disable-swift-testing --sanitize=address --scratch-path .build-asan
 
 ## fuzz: libFuzzer (with AddressSanitizer) over the shapefile, DBF, GeoJSON, manifest and zip
@@ -79,7 +94,7 @@ leakcheck: deps
 ## .build-fuzz/artifacts/; copy it to fuzz/regressions/ (make test replays every file there).
 FUZZ_SECONDS ?= 60
 fuzz: deps
-	$(SWIFT) build -c release --scratch-path .build-fuzz --product EcoCreditFuzz \
+	ECOCREDIT_CORE_ONLY=1 $(SWIFT) build -c release --scratch-path .build-fuzz --product EcoCreditFuzz \
 	  -Xswiftc -sanitize=fuzzer,address -Xswiftc -DECOCREDIT_FUZZ
 	mkdir -p .build-fuzz/corpus .build-fuzz/artifacts
 	LSAN_OPTIONS=suppressions=$(CURDIR)/.ci/lsan-fuzz.supp:print_suppressions=0 \

@@ -5,6 +5,12 @@
 //   C) → Submission (bundles) → CLI.
 import PackageDescription
 
+// The service (`ecocredit serve`: Hummingbird) is left out when ECOCREDIT_CORE_ONLY is set: the
+// ASan leak check and the fuzz build cover the C boundary and the readers, which the service does
+// not touch (its jobs run in `ecocredit` worker processes), and they would otherwise build
+// SwiftNIO and Hummingbird again under the sanitizer.
+let coreOnly = Context.environment["ECOCREDIT_CORE_ONLY"] != nil
+
 let package = Package(
     name: "EcoCredit",
     platforms: [.macOS(.v13)],
@@ -22,7 +28,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
-    ],
+    ] + (coreOnly ? [] : [
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+    ]),
     targets: [
         // MARK: C libraries from Debian (libgeos-dev, libproj-dev, libshp-dev)
         .systemLibrary(name: "CGEOS", path: "Sources/1-CInterop/CGEOS", pkgConfig: "geos",
@@ -91,7 +102,7 @@ let package = Package(
             "GeoCore", "Submission", "Verify", "BundleMeasure", "Rules", "Check", "Annex", "Workflow", "Outputs", "Registry", "RegistryStore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Crypto", package: "swift-crypto"),
-        ], path: "Sources/9-Executables/EcoCreditCLI"),
+        ] + (coreOnly ? [] : ["Service"]), path: "Sources/9-Executables/EcoCreditCLI"),
         .executableTarget(name: "GeodataGenerator", dependencies: ["GeoCore", "SampleData"], path: "Sources/9-Executables/GeodataGenerator"),
         // Benchmarks (`make bench`): timing on synthetic workloads, never a test.
         .executableTarget(name: "EcoCreditBench", dependencies: ["GeoCore", "Submission", "Measure", "BundleMeasure", "Rules", "Verify", "SampleData"], path: "Tools/EcoCreditBench"),
@@ -114,6 +125,23 @@ let package = Package(
                                                      .product(name: "GRDB", package: "GRDB.swift"),
                                                      .product(name: "Crypto", package: "swift-crypto"),
                                                      .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
-    ],
+    ] + (coreOnly ? [] : [
+        // MARK: The service: HTTP on Hummingbird 2; jobs in the database, each run by an `ecocredit` worker process.
+        // No GEOS, PROJ or shapelib here: untrusted bundles are opened only in the worker.
+        .target(name: "Service", dependencies: ["Plumbing", "Registry", "RegistryStore",
+                                                .product(name: "Hummingbird", package: "hummingbird"),
+                                                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                                                .product(name: "HTTPTypes", package: "swift-http-types"),
+                                                .product(name: "Logging", package: "swift-log"),
+                                                .product(name: "GRDB", package: "GRDB.swift"),
+                                                .product(name: "Crypto", package: "swift-crypto")],
+                path: "Sources/9-Service/Service", resources: [.copy("Resources/openapi.yaml")]),
+        .testTarget(name: "ServiceTests", dependencies: ["Service", "Registry", "RegistryStore",
+                                                        .product(name: "Crypto", package: "swift-crypto"),
+                                                        .product(name: "Logging", package: "swift-log"),
+                                                        .product(name: "Hummingbird", package: "hummingbird"),
+                                                        .product(name: "HummingbirdTesting", package: "hummingbird"),
+                                                        .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+    ]),
     swiftLanguageModes: [.v6]
 )

@@ -5,19 +5,20 @@ import Submission
 import Workflow
 
 @main
-struct EcoCredit: ParsableCommand {
+struct EcoCredit: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ecocredit",
         abstract: "Geospatial validation of ecological-restoration credits (Shanwei coastline indicators, Jiangyin eco-vouchers).",
         version: "\(EcoCreditVersion.string) (GEOS \(GEOSContext.version), PROJ \(ProjContext.version))",
         subcommands: [VerifyCommand.self, MeasureCommand.self, CheckCommand.self, SplitCommand.self, AnnexCommand.self, Summary.self,
-                      RegistryCommand.self, IndicatorsCommand.self, LedgerCommand.self])
+                      RegistryCommand.self, IndicatorsCommand.self, LedgerCommand.self, JobCommand.self] + ServeCommands.all)
 
-    /// Signals remove scratch folders before exiting (`Signals`).
-    static func main() {
-        Signals.install()
+    /// Signals remove scratch folders before exiting (`Signals`); `serve` leaves them to its
+    /// service group, which shuts down gracefully.
+    static func main() async {
+        if CommandLine.arguments.dropFirst().first != "serve" { Signals.install() }
         keepFreedMemory()
-        main(nil)
+        await main(nil)
     }
 
     /// A run builds its outputs in buffers of megabytes, one after another. glibc gives each

@@ -1,0 +1,80 @@
+import ArgumentParser
+import Foundation
+import Outputs
+import Plumbing
+import Workflow
+
+/// `ecocredit job BUNDLE -o DIR`: one job of the service, in a worker process of its own.
+///
+/// The service never opens an uploaded bundle itself: it starts this command, which first limits
+/// its own address space and CPU time (`setrlimit`), then runs verify → measure → check → annex
+/// and writes every output into DIR (atomically, indexed with SHA-256: `Outputs.write`). A
+/// bundle that fails verification still gets DIR/verification.json with its findings. Progress
+/// goes to standard output as lines `stage NAME [PERCENT]` (verify, measure, check, annex), and
+/// a last line `done`; the exit status is the CLI's (`Exit`). A crash, a limit or a kill ends
+/// only this process.
+struct JobCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "job",
+        abstract: "Run one service job on a bundle in this process, with limits (started by `ecocredit serve`).",
+        shouldDisplay: false)
+
+    @Argument(help: "Bundle folder or .zip.")
+    var bundle: String
+    @Option(name: .shortAndLong, help: "Output folder (created).")
+    var output: String
+    @Option(help: "Language of the annex: zh or en.")
+    var lang: Language = .zh
+    @Option(help: "Largest address space, MiB (RLIMIT_AS).")
+    var maxMemoryMib: Int = 4096
+    @Option(help: "Largest CPU time, seconds (RLIMIT_CPU).")
+    var maxCpuSeconds: Int = 600
+
+    func run() throws {
+        WorkerLimits.apply(addressSpaceMiB: maxMemoryMib, cpuSeconds: maxCpuSeconds)
+        let reporter = StageReporter()
+        reporter.say("stage verify")
+        let time = ISO8601DateFormatter().string(from: Date())
+        let status: Int32 = try runPipeline(bundle, options: .init(), through: .check, progress: { reporter.progress($0) }) { r in
+            reporter.say("stage annex")
+            try Outputs.write(r, to: output, annex: r.check == nil ? nil : .init(lang: lang.rawValue, generatedAt: time, command: "ecocredit serve (job)", pdf: false))
+            if r.check == nil { return Exit.unusable }
+            return r.measurement == nil ? Exit.failed : Exit.ok
+        }
+        reporter.say("done")
+        if status != Exit.ok { throw ExitCode(status) }
+    }
+}
+
+/// Progress lines on standard output, flushed at once; measuring at most once per percent.
+final class StageReporter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var lastPercent = -1
+    func say(_ line: String) {
+        lock.lock(); defer { lock.unlock() }
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    }
+    func progress(_ p: Pipeline.Progress) {
+        switch p {
+        case .measuring(let done, let total):
+            let pct = total > 0 ? done * 100 / total : 0
+            lock.lock(); let fresh = pct != lastPercent; lastPercent = pct; lock.unlock()
+            if fresh { say("stage measure \(pct)") }
+        case .checking: say("stage check")
+        case .reading, .verifying, .measured: break
+        }
+    }
+}
+
+/// The worker's own limits, set before it reads anything.
+enum WorkerLimits {
+    static func apply(addressSpaceMiB: Int, cpuSeconds: Int) {
+        set(RLIMIT_AS, UInt64(max(64, addressSpaceMiB)) << 20)
+        set(RLIMIT_CPU, UInt64(max(1, cpuSeconds)))
+        set(RLIMIT_CORE, 0)
+    }
+    private static func set(_ resource: __rlimit_resource, _ value: UInt64) {
+        var limit = rlimit(rlim_cur: rlim_t(value), rlim_max: rlim_t(value))
+        _ = setrlimit(__rlimit_resource_t(resource.rawValue), &limit)
+    }
+}

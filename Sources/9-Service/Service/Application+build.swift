@@ -1,0 +1,58 @@
+import Foundation
+import Hummingbird
+import Logging
+import Plumbing
+
+/// What `ecocredit serve` is started with.
+public struct ServiceConfiguration: Sendable {
+    /// Address to listen on; loopback by default (the service has no accounts yet: see the README).
+    public var host: String
+    public var port: Int
+    /// The service's folder: `service.sqlite` (the job queue), `blobs/` (uploaded bundles),
+    /// `jobs/<id>/` (each job's outputs).
+    public var dataFolder: String
+    /// The `ecocredit` executable that runs each job (`ecocredit job`).
+    public var workerExecutable: String
+    /// Largest upload, bytes (registry-design §5 `maxBundleBytes`).
+    public var maxBundleBytes: Int
+    public var limits: WorkerLimits
+    /// Job workers in this process (0: accept and queue only).
+    public var workers: Int
+
+    public init(host: String = "127.0.0.1", port: Int = 8080, dataFolder: String, workerExecutable: String,
+                maxBundleBytes: Int = 256 << 20, limits: WorkerLimits = .init(), workers: Int = 1) {
+        self.host = host; self.port = port; self.dataFolder = dataFolder; self.workerExecutable = workerExecutable
+        self.maxBundleBytes = maxBundleBytes; self.limits = limits; self.workers = workers
+    }
+}
+
+/// The service's parts that routes use.
+public struct ServiceState: Sendable {
+    public let jobs: JobStore
+    public let blobs: BlobFolder
+    public let outputs: String
+    public let maxBundleBytes: Int
+
+    public init(dataFolder: String, maxBundleBytes: Int) throws {
+        try FileManager.default.createDirectory(atPath: dataFolder + "/jobs", withIntermediateDirectories: true)
+        jobs = try JobStore(path: dataFolder + "/service.sqlite")
+        blobs = try BlobFolder(path: dataFolder + "/blobs")
+        outputs = dataFolder + "/jobs"
+        self.maxBundleBytes = maxBundleBytes
+    }
+}
+
+/// The application: the router over the service's state, and the job workers as services of its
+/// service group (graceful shutdown on SIGTERM and SIGINT when run by `runService`).
+public func buildApplication(_ config: ServiceConfiguration, logger: Logger = Logger(label: "ecocredit")) throws -> some ApplicationProtocol {
+    let state = try ServiceState(dataFolder: config.dataFolder, maxBundleBytes: config.maxBundleBytes)
+    let router = buildRouter(state)
+    let workers = (0..<config.workers).map { _ in
+        JobWorker(store: state.jobs, blobs: state.blobs, outputs: state.outputs, executable: config.workerExecutable,
+                  limits: config.limits, logger: logger)
+    }
+    return Application(router: router,
+                       configuration: .init(address: .hostname(config.host, port: config.port), serverName: "ecocredit"),
+                       services: workers,
+                       logger: logger)
+}

@@ -1,0 +1,182 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Plumbing
+
+/// Every route of the service; `openapi.yaml` documents each one (ServiceTests checks both ways).
+public func buildRouter(_ state: ServiceState) -> Router<BasicRequestContext> {
+    let router = Router(context: BasicRequestContext.self)
+    router.add(middleware: SecurityHeadersMiddleware())
+    router.get("/health") { _, _ -> Response in
+        try json(["status": "ok", "version": EcoCreditVersion.string])
+    }
+    router.get("/openapi.yaml") { _, _ -> Response in
+        guard let url = Bundle.module.url(forResource: "openapi", withExtension: "yaml"), let data = FileManager.default.contents(atPath: url.path) else {
+            throw ServiceError.storage(detail: "openapi.yaml missing from the service's resources")
+        }
+        return bytes(data, type: "application/yaml; charset=utf-8")
+    }
+    JobRoutes(state: state).add(to: router.group("/v1/jobs"))
+    return router
+}
+
+/// The jobs API: upload a bundle, follow its job, fetch its outputs, cancel it.
+struct JobRoutes: Sendable {
+    let state: ServiceState
+
+    func add(to group: RouterGroup<BasicRequestContext>) {
+        group.post { request, _ -> Response in try await create(request) }
+        group.get(":id") { _, context -> Response in try status(try context.parameters.require("id")) }
+        group.delete(":id") { _, context -> Response in
+            let id = try context.parameters.require("id")
+            guard let job = try state.jobs.job(id) else { throw ServiceError.jobNotFound(id: id) }
+            guard job.state == .queued || job.state == .running else { throw ServiceError.jobFinished(id: id, state: job.state.rawValue) }
+            _ = try state.jobs.cancel(id)
+            return try status(id)
+        }
+        group.get(":id/report") { _, context -> Response in try report(try context.parameters.require("id")) }
+        group.get(":id/outputs/:name") { _, context -> Response in
+            try output(try context.parameters.require("id"), name: try context.parameters.require("name"))
+        }
+    }
+
+    /// POST /v1/jobs: the raw zip, streamed to the blob folder under the cap; 202 with the job.
+    func create(_ request: Request) async throws -> Response {
+        let type = request.headers[.contentType]
+        guard let type, type.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased() == "application/zip" else {
+            throw ServiceError.unsupportedMediaType(got: type)
+        }
+        let lang = request.uri.queryParameters.get("lang") == "en" ? "en" : "zh"
+        let stored = try await state.blobs.store(request.body, limit: state.maxBundleBytes)
+        let id = JobID.make()
+        _ = try state.jobs.enqueue(id: id, bundleSHA256: stored.sha256, bytes: stored.bytes, lang: lang)
+        var r = try status(id)
+        r.status = .accepted
+        r.headers[.location] = "/v1/jobs/" + id
+        return r
+    }
+
+    /// GET /v1/jobs/{id}: state, stage, percent, error, and the outputs once there are any.
+    func status(_ id: String) throws -> Response {
+        guard JobID.isWellFormed(id), let job = try state.jobs.job(id) else { throw ServiceError.jobNotFound(id: id) }
+        var body = JobView(job)
+        body.outputs = OutputIndex.names(in: JobWorker.outputFolder(state.outputs, job: id))
+        var r = try json(body)
+        if job.state == .queued || job.state == .running { r.headers[.retryAfter] = "1" }
+        return r
+    }
+
+    /// GET /v1/jobs/{id}/report: verification, measurements and check in one JSON object
+    /// (null where the job has none), the files' own bytes spliced in.
+    func report(_ id: String) throws -> Response {
+        guard JobID.isWellFormed(id), try state.jobs.job(id) != nil else { throw ServiceError.jobNotFound(id: id) }
+        let folder = JobWorker.outputFolder(state.outputs, job: id)
+        let names = OutputIndex.names(in: folder)
+        guard names.contains("verification.json") else { throw ServiceError.outputNotFound(job: id, name: "report") }
+        var out = Data("{\"check\":".utf8)
+        func part(_ name: String) -> Data {
+            names.contains(name) ? (FileManager.default.contents(atPath: folder + "/" + name) ?? Data("null".utf8)) : Data("null".utf8)
+        }
+        out += part("check.json")
+        out += Data(",\"measurements\":".utf8) + part("measurements.json")
+        out += Data(",\"verification\":".utf8) + part("verification.json") + Data("}".utf8)
+        return bytes(out, type: "application/json; charset=utf-8")
+    }
+
+    /// GET /v1/jobs/{id}/outputs/{name}: one file the job wrote, by a name its index.json lists
+    /// (the name is looked up, never joined to a path as sent).
+    func output(_ id: String, name: String) throws -> Response {
+        guard JobID.isWellFormed(id), try state.jobs.job(id) != nil else { throw ServiceError.jobNotFound(id: id) }
+        let folder = JobWorker.outputFolder(state.outputs, job: id)
+        guard let listed = OutputIndex.names(in: folder).first(where: { $0 == name }),
+              let data = FileManager.default.contents(atPath: folder + "/" + listed) else {
+            throw ServiceError.outputNotFound(job: id, name: name)
+        }
+        return bytes(data, type: OutputIndex.mediaType(listed))
+    }
+}
+
+/// A job as the API shows it.
+struct JobView: Codable, Sendable {
+    struct Failure: Codable, Sendable { var code: String; var zh: String; var en: String }
+    var id: String
+    var state: String
+    var stage: String?
+    var percent: Int
+    var bundleSHA256: String
+    var bundleBytes: Int64
+    var attempts: Int
+    var exitStatus: Int?
+    var error: Failure?
+    var outputs: [String] = []
+    var createdAtMs: Int64
+    var updatedAtMs: Int64
+
+    init(_ job: Job) {
+        id = job.id; state = job.state.rawValue; stage = job.stage; percent = job.percent
+        bundleSHA256 = job.bundleSHA256; bundleBytes = job.bundleBytes; attempts = job.attempts; exitStatus = job.exitStatus
+        error = job.errorCode.map { Failure(code: $0, zh: job.errorZh ?? "", en: job.errorEn ?? "") }
+        createdAtMs = job.createdAtMs; updatedAtMs = job.updatedAtMs
+    }
+}
+
+/// Job identifiers: 128 random bits, hexadecimal (not guessable from another job's).
+enum JobID {
+    static func make() -> String {
+        var g = SystemRandomNumberGenerator()
+        return (0..<2).map { _ in String(g.next() as UInt64, radix: 16).leftPadded(16) }.joined()
+    }
+    static func isWellFormed(_ id: String) -> Bool {
+        id.utf8.count == 32 && id.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
+    }
+}
+
+/// The files a job's outputs folder holds, from its index.json (written last, atomically).
+enum OutputIndex {
+    static func names(in folder: String) -> [String] {
+        guard let data = FileManager.default.contents(atPath: folder + "/index.json"),
+              let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let files = json["files"] as? [[String: Any]] else { return [] }
+        return files.compactMap { $0["name"] as? String }.filter { !$0.contains("/") && !$0.hasPrefix(".") }
+    }
+    static func mediaType(_ name: String) -> String {
+        if name.hasSuffix(".json") { return "application/json; charset=utf-8" }
+        if name.hasSuffix(".geojson") { return "application/geo+json; charset=utf-8" }
+        if name.hasSuffix(".csv") { return "text/csv; charset=utf-8" }
+        if name.hasSuffix(".html") { return "text/html; charset=utf-8" }
+        if name.hasSuffix(".pdf") { return "application/pdf" }
+        return "application/octet-stream"
+    }
+}
+
+/// CSP `default-src 'self'` and the usual hardening headers on every response.
+struct SecurityHeadersMiddleware: RouterMiddleware {
+    typealias Context = BasicRequestContext
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var r: Response
+        do {
+            r = try await next(request, context)
+        } catch let e as any HTTPResponseError {
+            // Refusals carry the same headers as answers.
+            r = try e.response(from: request, context: context)
+        }
+        r.headers[.contentSecurityPolicy] = "default-src 'self'"
+        r.headers[.xContentTypeOptions] = "nosniff"
+        r.headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
+        return r
+    }
+}
+
+func json<T: Encodable>(_ value: T) throws -> Response {
+    bytes(try JSONEncoder.service.encode(value), type: "application/json; charset=utf-8")
+}
+
+func bytes(_ data: Data, type: String) -> Response {
+    var headers = HTTPFields()
+    headers[.contentType] = type
+    return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+}
+
+extension String {
+    func leftPadded(_ n: Int) -> String { count >= n ? self : String(repeating: "0", count: n - count) + self }
+}

@@ -1,0 +1,101 @@
+import Foundation
+import Hummingbird
+import Plumbing
+
+/// Why the service refused a request. Each case has a stable code (the CLI's codes where the
+/// same thing is meant), an HTTP status, and its message in both languages; the body of every
+/// refusal is `{code, zh, en, article}` (article: the rule or design clause that asks for it).
+public enum ServiceError: CodedError, HTTPResponseError, Sendable, Equatable {
+    /// The upload went over `limit` bytes; refused while streaming (413).
+    case bundleTooLarge(limit: Int)
+    /// The upload's Content-Type is not application/zip (415).
+    case unsupportedMediaType(got: String?)
+    /// An empty upload (400).
+    case emptyBundle
+    /// No such job, or not one the caller may see (404).
+    case jobNotFound(id: String)
+    /// The job has no such output yet, or never will (404).
+    case outputNotFound(job: String, name: String)
+    /// The job has ended and cannot be cancelled (409).
+    case jobFinished(id: String, state: String)
+    /// The job store or blob folder failed (500): the detail is for the log.
+    case storage(detail: String)
+
+    public var code: String {
+        switch self {
+        case .bundleTooLarge: return "HTTP.BUNDLE_TOO_LARGE"
+        case .unsupportedMediaType: return "HTTP.UNSUPPORTED_MEDIA_TYPE"
+        case .emptyBundle: return "HTTP.EMPTY_BUNDLE"
+        case .jobNotFound: return "JOB.NOT_FOUND"
+        case .outputNotFound: return "JOB.OUTPUT_NOT_FOUND"
+        case .jobFinished: return "JOB.FINISHED"
+        case .storage: return "SERVICE.STORAGE"
+        }
+    }
+
+    public var status: HTTPResponse.Status {
+        switch self {
+        case .bundleTooLarge: return .contentTooLarge
+        case .unsupportedMediaType: return .unsupportedMediaType
+        case .emptyBundle: return .badRequest
+        case .jobNotFound, .outputNotFound: return .notFound
+        case .jobFinished: return .conflict
+        case .storage: return .internalServerError
+        }
+    }
+
+    /// The clause of registry-design §5 the refusal follows.
+    public var article: String? {
+        switch self {
+        case .bundleTooLarge, .unsupportedMediaType, .emptyBundle: return "registry-design §5 Uploads and jobs"
+        case .jobNotFound, .outputNotFound, .jobFinished: return "registry-design §5 /v1/jobs"
+        case .storage: return nil
+        }
+    }
+
+    public var message: Bilingual {
+        switch self {
+        case .bundleTooLarge(let limit):
+            return .init(zh: "上传的数据包超过 \(limit) 字节的上限，已在接收过程中拒绝", en: "the bundle is over the limit of \(limit) bytes; refused while it was being received")
+        case .unsupportedMediaType(let got):
+            return .init(zh: "上传须为 application/zip（收到：\(got ?? "无")）", en: "the upload must be application/zip (got: \(got ?? "none"))")
+        case .emptyBundle:
+            return .init(zh: "上传内容为空", en: "the upload is empty")
+        case .jobNotFound(let id):
+            return .init(zh: "没有作业“\(id)”", en: "no job \(id)")
+        case .outputNotFound(let job, let name):
+            return .init(zh: "作业“\(job)”没有输出“\(name)”", en: "job \(job) has no output \(name)")
+        case .jobFinished(let id, let state):
+            return .init(zh: "作业“\(id)”已结束（\(state)），不能取消", en: "job \(id) has ended (\(state)) and cannot be cancelled")
+        case .storage:
+            return .init(zh: "服务的存储出错；已记录在日志中", en: "the service's storage failed; the detail is in its log")
+        }
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        try Refusal(code: code, zh: message.zh, en: message.en, article: article).response(status: status)
+    }
+}
+
+/// The body of every refusal: `{code, zh, en, article}`.
+public struct Refusal: Codable, Sendable, Equatable {
+    public var code: String
+    public var zh: String
+    public var en: String
+    public var article: String?
+
+    func response(status: HTTPResponse.Status) throws -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json; charset=utf-8"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try JSONEncoder.service.encode(self))))
+    }
+}
+
+extension JSONEncoder {
+    /// Sorted keys: the same reply, byte for byte, for the same state.
+    static var service: JSONEncoder {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys]
+        return e
+    }
+}

@@ -1,0 +1,266 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import XCTest
+import ZIPFoundation
+@testable import Service
+
+/// The service in process (HummingbirdTesting's router framework, with the application's job
+/// workers running as its services): uploads streamed under a cap, jobs run by real
+/// `ecocredit job` worker processes to their reports, refusals with their codes, and workers
+/// that crash or run too long failing their own job only.
+final class ServiceTests: XCTestCase {
+    static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+
+    /// The built `ecocredit` next to the test bundle.
+    static var executable: String {
+        var dir = Bundle(for: ServiceTests.self).bundleURL
+        while !FileManager.default.fileExists(atPath: dir.appendingPathComponent("ecocredit").path), dir.path != "/" {
+            dir = dir.deletingLastPathComponent()
+        }
+        return dir.appendingPathComponent("ecocredit").path
+    }
+
+    func temporaryFolder() throws -> String {
+        let d = FileManager.default.temporaryDirectory.appendingPathComponent("ecocredit-service-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: d) }
+        return d
+    }
+
+    /// A zip of `geodata/NAME` (entries under the bundle's name), plus `extra` entries.
+    func zipped(_ name: String, extra: [(String, Entry.EntryType, Data)] = []) throws -> Data {
+        let path = try temporaryFolder() + "/\(name).zip"
+        let archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .create)
+        let base = URL(fileURLWithPath: Self.repo + "/geodata")
+        for f in try FileManager.default.contentsOfDirectory(atPath: Self.repo + "/geodata/" + name).sorted() {
+            try archive.addEntry(with: name + "/" + f, relativeTo: base, compressionMethod: .deflate)
+        }
+        for (p, type, data) in extra {
+            try archive.addEntry(with: p, type: type, uncompressedSize: Int64(data.count), compressionMethod: .deflate,
+                                 provider: { pos, size in data.subdata(in: Int(pos)..<Int(pos) + size) })
+        }
+        return try Data(contentsOf: URL(fileURLWithPath: path))
+    }
+
+    func app(data: String, executable: String = ServiceTests.executable, maxBytes: Int = 64 << 20,
+             limits: WorkerLimits = .init(wallSeconds: 120, cpuSeconds: 240, memoryMiB: 4096), workers: Int = 1) throws -> some ApplicationProtocol {
+        var logger = Logger(label: "service-test")
+        logger.logLevel = .warning
+        return try buildApplication(.init(dataFolder: data, workerExecutable: executable, maxBundleBytes: maxBytes, limits: limits, workers: workers),
+                                    logger: logger)
+    }
+
+    static let zipHeaders: HTTPFields = [.contentType: "application/zip"]
+
+    static func decode<T: Decodable>(_ type: T.Type, _ response: TestResponse) throws -> T {
+        try JSONDecoder().decode(T.self, from: Data(buffer: response.body))
+    }
+
+    /// Polls the job until it has ended (or 120 s pass).
+    static func waitForEnd(_ client: some TestClientProtocol, _ id: String) async throws -> JobView {
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline {
+            let job = try await client.execute(uri: "/v1/jobs/\(id)", method: .get) { try Self.decode(JobView.self, $0) }
+            if !["queued", "running"].contains(job.state) { return job }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        XCTFail("job \(id) did not end within 120 s")
+        throw CancellationError()
+    }
+
+    // MARK: - Contract
+
+    func testHealthAndTheDocument() async throws {
+        let app = try app(data: try temporaryFolder(), workers: 0)
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/health", method: .get) { r in
+                XCTAssertEqual(r.status, .ok)
+                XCTAssertEqual(r.headers[.contentSecurityPolicy], "default-src 'self'")
+                let body = try JSONSerialization.jsonObject(with: Data(buffer: r.body)) as? [String: String]
+                XCTAssertEqual(body?["status"], "ok")
+            }
+            try await client.execute(uri: "/openapi.yaml", method: .get) { r in
+                XCTAssertEqual(r.status, .ok)
+                XCTAssertTrue(String(buffer: r.body).hasPrefix("openapi: 3.1.0"))
+            }
+        }
+    }
+
+    /// Every route the router has is in openapi.yaml, and every path and method there is a route.
+    func testEveryRouteIsDocumentedAndEveryDocumentedOperationExists() throws {
+        let state = try ServiceState(dataFolder: try temporaryFolder(), maxBundleBytes: 1)
+        let routes = Set(buildRouter(state).routes.map { "\($0.method.rawValue) \(Self.normalised($0.path.description))" })
+        let yaml = try String(contentsOfFile: Self.repo + "/Sources/9-Service/Service/Resources/openapi.yaml", encoding: .utf8)
+        var documented = Set<String>(), path: String?
+        for line in yaml.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("  /"), line.hasSuffix(":") { path = String(line.dropFirst(2).dropLast()); continue }
+            if !line.hasPrefix(" ") { path = nil }
+            let t = line.trimmingCharacters(in: .whitespaces)
+            if let path, line.hasPrefix("    "), !line.hasPrefix("     "), ["get:", "post:", "put:", "patch:", "delete:"].contains(t) {
+                documented.insert("\(t.dropLast().uppercased()) \(Self.normalised(path))")
+            }
+        }
+        XCTAssertFalse(documented.isEmpty)
+        XCTAssertEqual(routes.subtracting(documented), [], "routes missing from openapi.yaml")
+        XCTAssertEqual(documented.subtracting(routes), [], "documented operations with no route")
+    }
+
+    /// "/v1/jobs/{id}" and "/v1/jobs/:id" both as "/v1/jobs/{}".
+    static func normalised(_ p: String) -> String {
+        "/" + p.split(separator: "/").map { $0.hasPrefix(":") || $0.hasPrefix("{") ? "{}" : String($0) }.joined(separator: "/")
+    }
+
+    // MARK: - Jobs
+
+    /// A contractor's upload of a sample bundle runs through a worker process to a report with
+    /// the same findings, measurements and verdicts as `ecocredit annex` on the folder, and the
+    /// outputs (annex.html among them) are served by name.
+    func testUploadRunsItsJobToTheReport() async throws {
+        let data = try temporaryFolder()
+        let zip = try zipped("shanwei-beach")
+        let app = try app(data: data)
+        try await app.test(.router) { client in
+            let created = try await client.execute(uri: "/v1/jobs?lang=zh", method: .post, headers: Self.zipHeaders, body: ByteBuffer(bytes: zip)) { r in
+                XCTAssertEqual(r.status, .accepted)
+                XCTAssertNotNil(r.headers[.location])
+                return try Self.decode(JobView.self, r)
+            }
+            XCTAssertEqual(created.bundleBytes, Int64(zip.count))
+            XCTAssertEqual(created.state, "queued")
+            let job = try await Self.waitForEnd(client, created.id)
+            XCTAssertEqual(job.state, "done", "\(job)")
+            XCTAssertEqual(job.percent, 100)
+            XCTAssertTrue(job.outputs.contains("annex.html") && job.outputs.contains("check.json") && job.outputs.contains("measurements.json"), "\(job.outputs)")
+            try await client.execute(uri: "/v1/jobs/\(job.id)/report", method: .get) { r in
+                XCTAssertEqual(r.status, .ok)
+                let report = try JSONSerialization.jsonObject(with: Data(buffer: r.body)) as! [String: Any]
+                let check = report["check"] as! [String: Any]
+                XCTAssertNotNil(check["overall"])
+                XCTAssertNotNil(report["measurements"] as? [String: Any])
+                XCTAssertEqual((report["verification"] as? [String: Any])?["exitStatus"] as? Int, 0)
+                // The bundle is named by its SHA-256; nothing of the server's folders shows.
+                XCTAssertEqual(check["bundle"] as? String, created.bundleSHA256 + ".zip")
+            }
+            try await client.execute(uri: "/v1/jobs/\(job.id)/outputs/annex.html", method: .get) { r in
+                XCTAssertEqual(r.status, .ok)
+                XCTAssertEqual(r.headers[.contentType], "text/html; charset=utf-8")
+                XCTAssertTrue(String(buffer: r.body).contains("<html"))
+            }
+            // Names are looked up in the job's index, never joined to a path as sent.
+            for name in ["..%2F..%2Fservice.sqlite", "index.json.missing", ".hidden"] {
+                try await client.execute(uri: "/v1/jobs/\(job.id)/outputs/\(name)", method: .get) { r in
+                    XCTAssertEqual(r.status, .notFound)
+                    XCTAssertEqual(try Self.decode(Refusal.self, r).code, "JOB.OUTPUT_NOT_FOUND")
+                }
+            }
+            // The same upload again: one blob, a second job.
+            let again = try await client.execute(uri: "/v1/jobs", method: .post, headers: Self.zipHeaders, body: ByteBuffer(bytes: zip)) { try Self.decode(JobView.self, $0) }
+            XCTAssertEqual(again.bundleSHA256, created.bundleSHA256)
+            XCTAssertNotEqual(again.id, created.id)
+            _ = try await Self.waitForEnd(client, again.id)
+        }
+        let blobs = try FileManager.default.contentsOfDirectory(atPath: data + "/blobs")
+        XCTAssertEqual(blobs, [created(zip) + ".zip"], "one blob named by its SHA-256, no part files left")
+    }
+
+    private func created(_ zip: Data) -> String {
+        var h = Crypto256(); h.update(zip); return h.hex
+    }
+
+    /// An upload over the cap is refused with 413 and its code; nothing is stored. A wrong
+    /// Content-Type is 415, an empty body 400, an unknown job 404, cancelling an ended job 409.
+    func testRefusalsCarryTheirCodes() async throws {
+        let data = try temporaryFolder()
+        let app = try app(data: data, maxBytes: 4096, workers: 0)
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/v1/jobs", method: .post, headers: Self.zipHeaders, body: ByteBuffer(bytes: [UInt8](repeating: 7, count: 10_000))) { r in
+                XCTAssertEqual(r.status, .contentTooLarge)
+                XCTAssertEqual(r.headers[.contentSecurityPolicy], "default-src 'self'", "refusals carry the same headers")
+                let refusal = try Self.decode(Refusal.self, r)
+                XCTAssertEqual(refusal.code, "HTTP.BUNDLE_TOO_LARGE")
+                XCTAssertTrue(refusal.zh.contains("4096") && refusal.en.contains("4096"))
+                XCTAssertNotNil(refusal.article)
+            }
+            try await client.execute(uri: "/v1/jobs", method: .post, headers: [.contentType: "text/plain"], body: ByteBuffer(string: "hello")) { r in
+                XCTAssertEqual(r.status, .unsupportedMediaType)
+                XCTAssertEqual(try Self.decode(Refusal.self, r).code, "HTTP.UNSUPPORTED_MEDIA_TYPE")
+            }
+            try await client.execute(uri: "/v1/jobs", method: .post, headers: Self.zipHeaders, body: ByteBuffer()) { r in
+                XCTAssertEqual(r.status, .badRequest)
+                XCTAssertEqual(try Self.decode(Refusal.self, r).code, "HTTP.EMPTY_BUNDLE")
+            }
+            for uri in ["/v1/jobs/0123456789abcdef0123456789abcdef", "/v1/jobs/../../etc", "/v1/jobs/0123456789abcdef0123456789abcdef/report"] {
+                try await client.execute(uri: uri, method: .get) { r in XCTAssertEqual(r.status, .notFound, uri) }
+            }
+            // Queued (no workers here), cancelled, then cancelling again is a conflict.
+            let job = try await client.execute(uri: "/v1/jobs", method: .post, headers: Self.zipHeaders, body: ByteBuffer(bytes: [1, 2, 3])) { try Self.decode(JobView.self, $0) }
+            try await client.execute(uri: "/v1/jobs/\(job.id)", method: .delete) { r in
+                XCTAssertEqual(r.status, .ok)
+                XCTAssertEqual(try Self.decode(JobView.self, r).state, "cancelled")
+            }
+            try await client.execute(uri: "/v1/jobs/\(job.id)", method: .delete) { r in
+                XCTAssertEqual(r.status, .conflict)
+                XCTAssertEqual(try Self.decode(Refusal.self, r).code, "JOB.FINISHED")
+            }
+        }
+        let left = try FileManager.default.contentsOfDirectory(atPath: data + "/blobs")
+        XCTAssertEqual(left.filter { $0.hasSuffix(".part") }, [], "no part file left behind")
+        XCTAssertEqual(left.count, 1, "only the 3-byte upload is stored: \(left)")
+    }
+
+    /// Hostile zips (a path that climbs out, a symlink) fail their job with the ZIP.* finding,
+    /// and their findings are served; the service goes on to run the next job.
+    func testHostileZipsFailTheirJobWithTheirFinding() async throws {
+        let app = try app(data: try temporaryFolder())
+        let cases: [(String, Data)] = [
+            ("ZIP.UNSAFE_PATH", try zipped("shanwei-eco-seawall", extra: [("../../evil.txt", .file, Data("owned".utf8))])),
+            ("ZIP.SYMLINK", try zipped("shanwei-eco-seawall", extra: [("shanwei-eco-seawall/link", .symlink, Data("/etc/passwd".utf8))])),
+        ]
+        try await app.test(.router) { client in
+            for (code, zip) in cases {
+                let created = try await client.execute(uri: "/v1/jobs", method: .post, headers: Self.zipHeaders, body: ByteBuffer(bytes: zip)) { try Self.decode(JobView.self, $0) }
+                let job = try await Self.waitForEnd(client, created.id)
+                XCTAssertEqual(job.state, "failed")
+                XCTAssertEqual(job.error?.code, code)
+                XCTAssertEqual(job.exitStatus, 2)
+                try await client.execute(uri: "/v1/jobs/\(job.id)/report", method: .get) { r in
+                    let report = try JSONSerialization.jsonObject(with: Data(buffer: r.body)) as! [String: Any]
+                    let findings = (report["verification"] as! [String: Any])["findings"] as! [[String: Any]]
+                    XCTAssertTrue(findings.contains { $0["code"] as? String == code }, "\(findings)")
+                    XCTAssertTrue(report["check"] is NSNull)
+                }
+            }
+            try await client.execute(uri: "/health", method: .get) { XCTAssertEqual($0.status, .ok) }
+        }
+    }
+
+    /// A worker that dies on a signal fails its job with JOB.WORKER_CRASHED; one that runs over
+    /// the wall-time limit is killed and fails with JOB.TIMEOUT; the service keeps serving.
+    func testWorkersThatCrashOrHangFailOnlyTheirJob() async throws {
+        let folder = try temporaryFolder()
+        for (name, script, code) in [("crash", "#!/bin/sh\nkill -9 $$\n", "JOB.WORKER_CRASHED"),
+                                     ("hang", "#!/bin/sh\nexec sleep 60\n", "JOB.TIMEOUT")] {
+            let worker = folder + "/" + name + ".sh"
+            try script.write(toFile: worker, atomically: true, encoding: .utf8)
+            chmod(worker, 0o755)
+            let app = try app(data: try temporaryFolder(), executable: worker, limits: .init(wallSeconds: 1, cpuSeconds: 5, memoryMiB: 512))
+            try await app.test(.router) { client in
+                let created = try await client.execute(uri: "/v1/jobs", method: .post, headers: Self.zipHeaders, body: ByteBuffer(bytes: [0x50, 0x4B])) { try Self.decode(JobView.self, $0) }
+                let job = try await Self.waitForEnd(client, created.id)
+                XCTAssertEqual(job.state, "failed", name)
+                XCTAssertEqual(job.error?.code, code, name)
+                try await client.execute(uri: "/health", method: .get) { XCTAssertEqual($0.status, .ok) }
+            }
+        }
+    }
+}
+
+/// SHA-256 for the test's expectations (swift-crypto, as the service).
+import Crypto
+struct Crypto256 {
+    var h = SHA256()
+    mutating func update(_ d: Data) { h.update(data: d) }
+    var hex: String { h.finalize().map { String(format: "%02x", $0) }.joined() }
+}
