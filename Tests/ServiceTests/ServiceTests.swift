@@ -4,6 +4,7 @@ import HummingbirdTesting
 import Logging
 import XCTest
 import ZIPFoundation
+import Registry
 @testable import Service
 
 /// The service in process (HummingbirdTesting's router framework, with the application's job
@@ -52,17 +53,26 @@ final class ServiceTests: XCTestCase {
                                     logger: logger)
     }
 
-    static let zipHeaders: HTTPFields = [.contentType: "application/zip"]
+    /// A bearer token for `actor` in the service at `data`.
+    static func token(_ data: String, _ actor: String, _ role: Role) throws -> String {
+        try TokenStore(try ServiceDatabase(path: data + "/service.sqlite")).create(for: Actor(actor, role), days: 1)
+    }
+
+    static func auth(_ token: String, zip: Bool = false) -> HTTPFields {
+        var h: HTTPFields = [.authorization: "Bearer " + token]
+        if zip { h[.contentType] = "application/zip" }
+        return h
+    }
 
     static func decode<T: Decodable>(_ type: T.Type, _ response: TestResponse) throws -> T {
         try JSONDecoder().decode(T.self, from: Data(buffer: response.body))
     }
 
     /// Polls the job until it has ended (or 120 s pass).
-    static func waitForEnd(_ client: some TestClientProtocol, _ id: String) async throws -> JobView {
+    static func waitForEnd(_ client: some TestClientProtocol, _ id: String, _ get: HTTPFields) async throws -> JobView {
         let deadline = Date().addingTimeInterval(120)
         while Date() < deadline {
-            let job = try await client.execute(uri: "/v1/jobs/\(id)", method: .get) { try Self.decode(JobView.self, $0) }
+            let job = try await client.execute(uri: "/v1/jobs/\(id)", method: .get, headers: get) { try Self.decode(JobView.self, $0) }
             if !["queued", "running"].contains(job.state) { return job }
             try await Task.sleep(for: .milliseconds(200))
         }
@@ -112,6 +122,82 @@ final class ServiceTests: XCTestCase {
         "/" + p.split(separator: "/").map { $0.hasPrefix(":") || $0.hasPrefix("{") ? "{}" : String($0) }.joined(separator: "/")
     }
 
+    // MARK: - Accounts and roles
+
+    /// Every route × every role and no account: the policy table has an entry for each route
+    /// (deny by default), and the service answers 401 without an account and 403 for a role the
+    /// entry does not admit — and neither where it admits the caller.
+    func testEveryRouteTimesEveryRoleFollowsThePolicy() async throws {
+        let data = try temporaryFolder()
+        let state = try ServiceState(dataFolder: data, maxBundleBytes: 1 << 20)
+        let routes = buildRouter(state).routes.map { (method: $0.method, path: $0.path.description) }
+        XCTAssertFalse(routes.isEmpty)
+        for r in routes {
+            XCTAssertNotNil(Policy.table[Policy.key(method: r.method.rawValue, path: r.path)], "no policy for \(r): deny by default")
+        }
+        let roles = Role.allCases.filter { $0 != .system && $0 != .public }
+        var made: [Role: String] = [:]
+        for role in roles { made[role] = try Self.token(data, "actor-\(role.rawValue)", role) }
+        let tokens = made
+        let app = try app(data: data, workers: 0)
+        try await app.test(.router) { client in
+            for r in routes {
+                let access = Policy.table[Policy.key(method: r.method.rawValue, path: r.path)]!
+                let uri = "/" + r.path.split(separator: "/").map { $0.hasPrefix(":") ? "0123456789abcdef0123456789abcdef" : String($0) }.joined(separator: "/")
+                for role in [nil] + roles.map(Optional.some) {
+                    var headers: HTTPFields = [.contentType: "application/zip"]
+                    if let role { headers[.authorization] = "Bearer " + tokens[role]! }
+                    let status = try await client.execute(uri: uri, method: r.method, headers: headers, body: ByteBuffer(bytes: [1])) { $0.status }
+                    let admitted: Bool
+                    switch access {
+                    case .anyone: admitted = true
+                    case .roles(let set): admitted = role.map { set.contains($0) } ?? false
+                    }
+                    if admitted {
+                        XCTAssertFalse([.unauthorized, .forbidden].contains(status), "\(r) as \(role?.rawValue ?? "anonymous"): \(status)")
+                    } else {
+                        XCTAssertEqual(status, role == nil ? .unauthorized : .forbidden, "\(r) as \(role?.rawValue ?? "anonymous")")
+                    }
+                }
+            }
+            // A token that is not one, and a revoked one, are 401.
+            try await client.execute(uri: "/v1/jobs/0123456789abcdef0123456789abcdef", method: .get, headers: [.authorization: "Bearer eco_forged"]) {
+                XCTAssertEqual($0.status, .unauthorized)
+                XCTAssertEqual(try Self.decode(Refusal.self, $0).code, "AUTH.REQUIRED")
+            }
+            XCTAssertEqual(try TokenStore(state.database).revoke(actorID: "actor-OFF"), 1)
+            try await client.execute(uri: "/v1/jobs/0123456789abcdef0123456789abcdef", method: .get, headers: Self.auth(tokens[.officer]!)) {
+                XCTAssertEqual($0.status, .unauthorized)
+            }
+        }
+    }
+
+    /// A contractor sees only their own jobs: another contractor gets the same 404 as for a job
+    /// that does not exist, on every job route; officers and auditors see every job.
+    func testAContractorCannotSeeAnothersJob() async throws {
+        let data = try temporaryFolder()
+        let app = try app(data: data, workers: 0)
+        let a = try Self.token(data, "contractor-a", .holder), b = try Self.token(data, "contractor-b", .holder)
+        let officer = try Self.token(data, "officer-1", .officer), auditor = try Self.token(data, "auditor-1", .auditor)
+        try await app.test(.router) { client in
+            let job = try await client.execute(uri: "/v1/jobs", method: .post, headers: Self.auth(a, zip: true), body: ByteBuffer(bytes: [1, 2, 3])) {
+                try Self.decode(JobView.self, $0)
+            }
+            for (method, path) in [(HTTPRequest.Method.get, ""), (.get, "/report"), (.get, "/outputs/annex.html"), (.delete, "")] {
+                try await client.execute(uri: "/v1/jobs/\(job.id)\(path)", method: method, headers: Self.auth(b)) {
+                    XCTAssertEqual($0.status, .notFound, "\(method) \(path)")
+                    XCTAssertTrue(["JOB.NOT_FOUND", "JOB.OUTPUT_NOT_FOUND"].contains(try Self.decode(Refusal.self, $0).code))
+                }
+            }
+            for t in [a, officer, auditor] {
+                try await client.execute(uri: "/v1/jobs/\(job.id)", method: .get, headers: Self.auth(t)) { XCTAssertEqual($0.status, .ok) }
+            }
+            // The auditor reads but may not cancel; the owner may.
+            try await client.execute(uri: "/v1/jobs/\(job.id)", method: .delete, headers: Self.auth(auditor)) { XCTAssertEqual($0.status, .forbidden) }
+            try await client.execute(uri: "/v1/jobs/\(job.id)", method: .delete, headers: Self.auth(a)) { XCTAssertEqual($0.status, .ok) }
+        }
+    }
+
     // MARK: - Jobs
 
     /// A contractor's upload of a sample bundle runs through a worker process to a report with
@@ -121,19 +207,21 @@ final class ServiceTests: XCTestCase {
         let data = try temporaryFolder()
         let zip = try zipped("shanwei-beach")
         let app = try app(data: data)
+        let con = try Self.token(data, "contractor-1", .holder)
+        let zipHeaders = Self.auth(con, zip: true), get = Self.auth(con)
         try await app.test(.router) { client in
-            let created = try await client.execute(uri: "/v1/jobs?lang=zh", method: .post, headers: Self.zipHeaders, body: ByteBuffer(bytes: zip)) { r in
+            let created = try await client.execute(uri: "/v1/jobs?lang=zh", method: .post, headers: zipHeaders, body: ByteBuffer(bytes: zip)) { r in
                 XCTAssertEqual(r.status, .accepted)
                 XCTAssertNotNil(r.headers[.location])
                 return try Self.decode(JobView.self, r)
             }
             XCTAssertEqual(created.bundleBytes, Int64(zip.count))
             XCTAssertEqual(created.state, "queued")
-            let job = try await Self.waitForEnd(client, created.id)
+            let job = try await Self.waitForEnd(client, created.id, get)
             XCTAssertEqual(job.state, "done", "\(job)")
             XCTAssertEqual(job.percent, 100)
             XCTAssertTrue(job.outputs.contains("annex.html") && job.outputs.contains("check.json") && job.outputs.contains("measurements.json"), "\(job.outputs)")
-            try await client.execute(uri: "/v1/jobs/\(job.id)/report", method: .get) { r in
+            try await client.execute(uri: "/v1/jobs/\(job.id)/report", method: .get, headers: get) { r in
                 XCTAssertEqual(r.status, .ok)
                 let report = try JSONSerialization.jsonObject(with: Data(buffer: r.body)) as! [String: Any]
                 let check = report["check"] as! [String: Any]
@@ -143,23 +231,23 @@ final class ServiceTests: XCTestCase {
                 // The bundle is named by its SHA-256; nothing of the server's folders shows.
                 XCTAssertEqual(check["bundle"] as? String, created.bundleSHA256 + ".zip")
             }
-            try await client.execute(uri: "/v1/jobs/\(job.id)/outputs/annex.html", method: .get) { r in
+            try await client.execute(uri: "/v1/jobs/\(job.id)/outputs/annex.html", method: .get, headers: get) { r in
                 XCTAssertEqual(r.status, .ok)
                 XCTAssertEqual(r.headers[.contentType], "text/html; charset=utf-8")
                 XCTAssertTrue(String(buffer: r.body).contains("<html"))
             }
             // Names are looked up in the job's index, never joined to a path as sent.
             for name in ["..%2F..%2Fservice.sqlite", "index.json.missing", ".hidden"] {
-                try await client.execute(uri: "/v1/jobs/\(job.id)/outputs/\(name)", method: .get) { r in
+                try await client.execute(uri: "/v1/jobs/\(job.id)/outputs/\(name)", method: .get, headers: get) { r in
                     XCTAssertEqual(r.status, .notFound)
                     XCTAssertEqual(try Self.decode(Refusal.self, r).code, "JOB.OUTPUT_NOT_FOUND")
                 }
             }
             // The same upload again: one blob, a second job.
-            let again = try await client.execute(uri: "/v1/jobs", method: .post, headers: Self.zipHeaders, body: ByteBuffer(bytes: zip)) { try Self.decode(JobView.self, $0) }
+            let again = try await client.execute(uri: "/v1/jobs", method: .post, headers: zipHeaders, body: ByteBuffer(bytes: zip)) { try Self.decode(JobView.self, $0) }
             XCTAssertEqual(again.bundleSHA256, created.bundleSHA256)
             XCTAssertNotEqual(again.id, created.id)
-            _ = try await Self.waitForEnd(client, again.id)
+            _ = try await Self.waitForEnd(client, again.id, get)
         }
         let blobs = try FileManager.default.contentsOfDirectory(atPath: data + "/blobs")
         XCTAssertEqual(blobs, [created(zip) + ".zip"], "one blob named by its SHA-256, no part files left")
@@ -174,8 +262,10 @@ final class ServiceTests: XCTestCase {
     func testRefusalsCarryTheirCodes() async throws {
         let data = try temporaryFolder()
         let app = try app(data: data, maxBytes: 4096, workers: 0)
+        let con = try Self.token(data, "contractor-1", .holder)
+        let zipHeaders = Self.auth(con, zip: true), get = Self.auth(con)
         try await app.test(.router) { client in
-            try await client.execute(uri: "/v1/jobs", method: .post, headers: Self.zipHeaders, body: ByteBuffer(bytes: [UInt8](repeating: 7, count: 10_000))) { r in
+            try await client.execute(uri: "/v1/jobs", method: .post, headers: zipHeaders, body: ByteBuffer(bytes: [UInt8](repeating: 7, count: 10_000))) { r in
                 XCTAssertEqual(r.status, .contentTooLarge)
                 XCTAssertEqual(r.headers[.contentSecurityPolicy], "default-src 'self'", "refusals carry the same headers")
                 let refusal = try Self.decode(Refusal.self, r)
@@ -183,24 +273,24 @@ final class ServiceTests: XCTestCase {
                 XCTAssertTrue(refusal.zh.contains("4096") && refusal.en.contains("4096"))
                 XCTAssertNotNil(refusal.article)
             }
-            try await client.execute(uri: "/v1/jobs", method: .post, headers: [.contentType: "text/plain"], body: ByteBuffer(string: "hello")) { r in
+            try await client.execute(uri: "/v1/jobs", method: .post, headers: [.contentType: "text/plain", .authorization: "Bearer " + con], body: ByteBuffer(string: "hello")) { r in
                 XCTAssertEqual(r.status, .unsupportedMediaType)
                 XCTAssertEqual(try Self.decode(Refusal.self, r).code, "HTTP.UNSUPPORTED_MEDIA_TYPE")
             }
-            try await client.execute(uri: "/v1/jobs", method: .post, headers: Self.zipHeaders, body: ByteBuffer()) { r in
+            try await client.execute(uri: "/v1/jobs", method: .post, headers: zipHeaders, body: ByteBuffer()) { r in
                 XCTAssertEqual(r.status, .badRequest)
                 XCTAssertEqual(try Self.decode(Refusal.self, r).code, "HTTP.EMPTY_BUNDLE")
             }
             for uri in ["/v1/jobs/0123456789abcdef0123456789abcdef", "/v1/jobs/../../etc", "/v1/jobs/0123456789abcdef0123456789abcdef/report"] {
-                try await client.execute(uri: uri, method: .get) { r in XCTAssertEqual(r.status, .notFound, uri) }
+                try await client.execute(uri: uri, method: .get, headers: get) { r in XCTAssertEqual(r.status, .notFound, uri) }
             }
             // Queued (no workers here), cancelled, then cancelling again is a conflict.
-            let job = try await client.execute(uri: "/v1/jobs", method: .post, headers: Self.zipHeaders, body: ByteBuffer(bytes: [1, 2, 3])) { try Self.decode(JobView.self, $0) }
-            try await client.execute(uri: "/v1/jobs/\(job.id)", method: .delete) { r in
+            let job = try await client.execute(uri: "/v1/jobs", method: .post, headers: zipHeaders, body: ByteBuffer(bytes: [1, 2, 3])) { try Self.decode(JobView.self, $0) }
+            try await client.execute(uri: "/v1/jobs/\(job.id)", method: .delete, headers: get) { r in
                 XCTAssertEqual(r.status, .ok)
                 XCTAssertEqual(try Self.decode(JobView.self, r).state, "cancelled")
             }
-            try await client.execute(uri: "/v1/jobs/\(job.id)", method: .delete) { r in
+            try await client.execute(uri: "/v1/jobs/\(job.id)", method: .delete, headers: get) { r in
                 XCTAssertEqual(r.status, .conflict)
                 XCTAssertEqual(try Self.decode(Refusal.self, r).code, "JOB.FINISHED")
             }
@@ -213,19 +303,22 @@ final class ServiceTests: XCTestCase {
     /// Hostile zips (a path that climbs out, a symlink) fail their job with the ZIP.* finding,
     /// and their findings are served; the service goes on to run the next job.
     func testHostileZipsFailTheirJobWithTheirFinding() async throws {
-        let app = try app(data: try temporaryFolder())
+        let data = try temporaryFolder()
+        let app = try app(data: data)
+        let con = try Self.token(data, "contractor-1", .holder)
+        let zipHeaders = Self.auth(con, zip: true), get = Self.auth(con)
         let cases: [(String, Data)] = [
             ("ZIP.UNSAFE_PATH", try zipped("shanwei-eco-seawall", extra: [("../../evil.txt", .file, Data("owned".utf8))])),
             ("ZIP.SYMLINK", try zipped("shanwei-eco-seawall", extra: [("shanwei-eco-seawall/link", .symlink, Data("/etc/passwd".utf8))])),
         ]
         try await app.test(.router) { client in
             for (code, zip) in cases {
-                let created = try await client.execute(uri: "/v1/jobs", method: .post, headers: Self.zipHeaders, body: ByteBuffer(bytes: zip)) { try Self.decode(JobView.self, $0) }
-                let job = try await Self.waitForEnd(client, created.id)
+                let created = try await client.execute(uri: "/v1/jobs", method: .post, headers: zipHeaders, body: ByteBuffer(bytes: zip)) { try Self.decode(JobView.self, $0) }
+                let job = try await Self.waitForEnd(client, created.id, get)
                 XCTAssertEqual(job.state, "failed")
                 XCTAssertEqual(job.error?.code, code)
                 XCTAssertEqual(job.exitStatus, 2)
-                try await client.execute(uri: "/v1/jobs/\(job.id)/report", method: .get) { r in
+                try await client.execute(uri: "/v1/jobs/\(job.id)/report", method: .get, headers: get) { r in
                     let report = try JSONSerialization.jsonObject(with: Data(buffer: r.body)) as! [String: Any]
                     let findings = (report["verification"] as! [String: Any])["findings"] as! [[String: Any]]
                     XCTAssertTrue(findings.contains { $0["code"] as? String == code }, "\(findings)")
@@ -245,10 +338,13 @@ final class ServiceTests: XCTestCase {
             let worker = folder + "/" + name + ".sh"
             try script.write(toFile: worker, atomically: true, encoding: .utf8)
             chmod(worker, 0o755)
-            let app = try app(data: try temporaryFolder(), executable: worker, limits: .init(wallSeconds: 1, cpuSeconds: 5, memoryMiB: 512))
+            let data = try temporaryFolder()
+            let app = try app(data: data, executable: worker, limits: .init(wallSeconds: 1, cpuSeconds: 5, memoryMiB: 512))
+            let con = try Self.token(data, "contractor-1", .holder)
+            let zipHeaders = Self.auth(con, zip: true), get = Self.auth(con)
             try await app.test(.router) { client in
-                let created = try await client.execute(uri: "/v1/jobs", method: .post, headers: Self.zipHeaders, body: ByteBuffer(bytes: [0x50, 0x4B])) { try Self.decode(JobView.self, $0) }
-                let job = try await Self.waitForEnd(client, created.id)
+                let created = try await client.execute(uri: "/v1/jobs", method: .post, headers: zipHeaders, body: ByteBuffer(bytes: [0x50, 0x4B])) { try Self.decode(JobView.self, $0) }
+                let job = try await Self.waitForEnd(client, created.id, get)
                 XCTAssertEqual(job.state, "failed", name)
                 XCTAssertEqual(job.error?.code, code, name)
                 try await client.execute(uri: "/health", method: .get) { XCTAssertEqual($0.status, .ok) }

@@ -5,7 +5,7 @@ import Foundation
 /// sanitizer and fuzz builds leave it out).
 enum ServeCommands {
     #if canImport(Service)
-    static let all: [any ParsableCommand.Type] = [ServeCommand.self]
+    static let all: [any ParsableCommand.Type] = [ServeCommand.self, AdminCommand.self]
     #else
     static let all: [any ParsableCommand.Type] = []
     #endif
@@ -13,6 +13,7 @@ enum ServeCommands {
 
 #if canImport(Service)
 import Logging
+import Registry
 import Service
 
 /// `ecocredit serve`: the HTTP service (Hummingbird 2) over a data folder.
@@ -48,6 +49,46 @@ struct ServeCommand: AsyncParsableCommand {
     /// This executable's path (/proc/self/exe): the workers are the same binary.
     static func ownExecutable() -> String {
         (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    }
+}
+#endif
+
+#if canImport(Service)
+/// `ecocredit admin token create|revoke`: the service's accounts, on its data folder.
+struct AdminCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "admin", abstract: "Manage the service's access tokens.",
+        subcommands: [TokenCreate.self, TokenRevoke.self])
+
+    struct TokenCreate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "token-create",
+            abstract: "Make a bearer token for an actor and role; prints it once (only its SHA-256 is stored).")
+        @Option(help: "The service's data folder.") var data = "ecocredit-data"
+        @Option(help: "The actor's id (an account name).") var actor: String
+        @Option(help: "The role: OFF, CHK, CON, OPS, BANK, AUD.") var role: String
+        @Option(help: "Days the token is valid.") var days = 90
+        func run() throws {
+            guard let r = Role(rawValue: role), r != .system, r != .public else {
+                throw ValidationError("--role must be one of OFF, CHK, CON, OPS, BANK, AUD")
+            }
+            guard !actor.isEmpty, actor.utf8.count <= 64, !actor.contains(where: { $0.isWhitespace || $0 == ":" }) else {
+                throw ValidationError("--actor must be 1–64 characters without spaces or colons")
+            }
+            try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
+            let token = try TokenStore(try ServiceDatabase(path: data + "/service.sqlite")).create(for: Actor(actor, r), days: days)
+            emit(token)
+        }
+    }
+
+    struct TokenRevoke: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "token-revoke", abstract: "Revoke every token of an actor.")
+        @Option(help: "The service's data folder.") var data = "ecocredit-data"
+        @Option(help: "The actor's id.") var actor: String
+        func run() throws {
+            let n = try TokenStore(try ServiceDatabase(path: data + "/service.sqlite")).revoke(actorID: actor)
+            emit("revoked \(n) token(s) of \(actor)")
+        }
     }
 }
 #endif

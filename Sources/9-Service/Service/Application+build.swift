@@ -28,14 +28,18 @@ public struct ServiceConfiguration: Sendable {
 
 /// The service's parts that routes use.
 public struct ServiceState: Sendable {
+    public let database: ServiceDatabase
     public let jobs: JobStore
+    public let tokens: TokenStore
     public let blobs: BlobFolder
     public let outputs: String
     public let maxBundleBytes: Int
 
     public init(dataFolder: String, maxBundleBytes: Int) throws {
         try FileManager.default.createDirectory(atPath: dataFolder + "/jobs", withIntermediateDirectories: true)
-        jobs = try JobStore(path: dataFolder + "/service.sqlite")
+        database = try ServiceDatabase(path: dataFolder + "/service.sqlite")
+        jobs = JobStore(database)
+        tokens = TokenStore(database)
         blobs = try BlobFolder(path: dataFolder + "/blobs")
         outputs = dataFolder + "/jobs"
         self.maxBundleBytes = maxBundleBytes

@@ -5,6 +5,8 @@ import GRDB
 public struct Job: Codable, Sendable, Equatable, FetchableRecord {
     public enum State: String, Codable, Sendable { case queued, running, done, failed, cancelled }
     public var id: String
+    /// The account that uploaded the bundle (its actor id).
+    public var owner: String
     public var state: State
     /// The stage the worker last reported: verify, measure, check, annex.
     public var stage: String?
@@ -25,32 +27,27 @@ public struct Job: Codable, Sendable, Equatable, FetchableRecord {
     public var errorEn: String?
 
     enum CodingKeys: String, CodingKey {
-        case id, state, stage, percent, lang, attempts
+        case id, owner, state, stage, percent, lang, attempts
         case bundleSHA256 = "bundle_sha256", bundleBytes = "bundle_bytes", createdAtMs = "created_at_ms", updatedAtMs = "updated_at_ms"
         case exitStatus = "exit_status", errorCode = "error_code", errorZh = "error_zh", errorEn = "error_en"
     }
 }
 
-/// The job queue, in SQLite (GRDB, WAL): jobs are claimed one at a time under SQLite's write
-/// lock (`BEGIN IMMEDIATE`) with a lease; a worker renews its lease while its job runs, and a job
-/// whose lease ran out (its instance died) is claimed again, up to `maxAttempts` times. Only the
-/// holder of the current lease can record a job's progress or end (compare-and-set on the lease),
-/// so a job has one stored result however many claims it took.
+/// The service's own database (`service.sqlite`, GRDB in WAL mode): the job queue and the
+/// accounts' tokens. Not the registry's ledger, which is a file of its own.
 ///
 /// `@unchecked Sendable`: GRDB's `DatabasePool` is thread-safe; the class owns no other state.
-public final class JobStore: @unchecked Sendable {
+public final class ServiceDatabase: @unchecked Sendable {
     let db: DatabasePool
-    public let maxAttempts: Int
 
-    /// Opens (creating when absent) the store at `path`.
-    public init(path: String, maxAttempts: Int = 3) throws {
+    /// Opens (creating when absent) the database at `path` and brings its schema up to date.
+    public init(path: String) throws {
         var config = Configuration()
         config.busyMode = .timeout(10)
         config.prepareDatabase { db in try db.execute(sql: "PRAGMA foreign_keys = ON") }
         db = try DatabasePool(path: path, configuration: config)
-        // WAL's default of NORMAL can lose the last commits on power loss; a job acknowledged stays.
+        // WAL's default of NORMAL can lose the last commits on power loss; what was acknowledged stays.
         try db.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
-        self.maxAttempts = maxAttempts
         try Self.migrator.migrate(db)
     }
 
@@ -70,19 +67,43 @@ public final class JobStore: @unchecked Sendable {
                 CREATE INDEX jobs_claim ON jobs(state, created_at_ms);
                 """)
         }
+        m.registerMigration("accounts-v1") { db in
+            try db.execute(sql: """
+                ALTER TABLE jobs ADD COLUMN owner TEXT NOT NULL DEFAULT '';
+                CREATE TABLE tokens(
+                  sha256 TEXT PRIMARY KEY, actor TEXT NOT NULL, role TEXT NOT NULL,
+                  created_at_ms INTEGER NOT NULL, expires_at_ms INTEGER NOT NULL, revoked INTEGER NOT NULL DEFAULT 0
+                ) STRICT;
+                """)
+        }
         return m
+    }
+}
+
+/// The job queue: jobs are claimed one at a time under SQLite's write lock (`BEGIN IMMEDIATE`)
+/// with a lease; a worker renews its lease while its job runs, and a job whose lease ran out
+/// (its instance died) is claimed again, up to `maxAttempts` times. Only the holder of the
+/// current lease can record a job's progress or end (compare-and-set on the lease), so a job has
+/// one stored result however many claims it took.
+public struct JobStore: Sendable {
+    let db: DatabasePool
+    public let maxAttempts: Int
+
+    public init(_ database: ServiceDatabase, maxAttempts: Int = 3) {
+        db = database.db
+        self.maxAttempts = maxAttempts
     }
 
     static func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 
     /// Queues a job for the stored bundle `sha256`.
-    public func enqueue(id: String, bundleSHA256: String, bytes: Int64, lang: String) throws -> Job {
+    public func enqueue(id: String, owner: String, bundleSHA256: String, bytes: Int64, lang: String) throws -> Job {
         let t = Self.now()
         return try db.write { db in
             try db.execute(sql: """
-                INSERT INTO jobs(id, state, bundle_sha256, bundle_bytes, lang, created_at_ms, updated_at_ms)
-                VALUES (?, 'queued', ?, ?, ?, ?, ?)
-                """, arguments: [id, bundleSHA256, bytes, lang, t, t])
+                INSERT INTO jobs(id, owner, state, bundle_sha256, bundle_bytes, lang, created_at_ms, updated_at_ms)
+                VALUES (?, ?, 'queued', ?, ?, ?, ?, ?)
+                """, arguments: [id, owner, bundleSHA256, bytes, lang, t, t])
             return try Job.fetchOne(db, sql: "SELECT * FROM jobs WHERE id = ?", arguments: [id])!
         }
     }

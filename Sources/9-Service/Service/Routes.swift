@@ -2,11 +2,13 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Plumbing
+import Registry
 
 /// Every route of the service; `openapi.yaml` documents each one (ServiceTests checks both ways).
-public func buildRouter(_ state: ServiceState) -> Router<BasicRequestContext> {
-    let router = Router(context: BasicRequestContext.self)
+public func buildRouter(_ state: ServiceState) -> Router<ServiceContext> {
+    let router = Router(context: ServiceContext.self)
     router.add(middleware: SecurityHeadersMiddleware())
+    router.add(middleware: AuthMiddleware(tokens: state.tokens))
     router.get("/health") { _, _ -> Response in
         try json(["status": "ok", "version": EcoCreditVersion.string])
     }
@@ -24,24 +26,35 @@ public func buildRouter(_ state: ServiceState) -> Router<BasicRequestContext> {
 struct JobRoutes: Sendable {
     let state: ServiceState
 
-    func add(to group: RouterGroup<BasicRequestContext>) {
-        group.post { request, _ -> Response in try await create(request) }
-        group.get(":id") { _, context -> Response in try status(try context.parameters.require("id")) }
-        group.delete(":id") { _, context -> Response in
-            let id = try context.parameters.require("id")
-            guard let job = try state.jobs.job(id) else { throw ServiceError.jobNotFound(id: id) }
-            guard job.state == .queued || job.state == .running else { throw ServiceError.jobFinished(id: id, state: job.state.rawValue) }
-            _ = try state.jobs.cancel(id)
-            return try status(id)
+    func add(to group: RouterGroup<ServiceContext>) {
+        group.post { request, context -> Response in try await create(request, by: try context.requireActor()) }
+        group.get(":id") { _, context -> Response in
+            try status(try visibleJob(try context.parameters.require("id"), to: try context.requireActor()))
         }
-        group.get(":id/report") { _, context -> Response in try report(try context.parameters.require("id")) }
+        group.delete(":id") { _, context -> Response in
+            let job = try visibleJob(try context.parameters.require("id"), to: try context.requireActor())
+            guard job.state == .queued || job.state == .running else { throw ServiceError.jobFinished(id: job.id, state: job.state.rawValue) }
+            guard let cancelled = try state.jobs.cancel(job.id) else { throw ServiceError.jobNotFound(id: job.id) }
+            return try status(cancelled)
+        }
+        group.get(":id/report") { _, context -> Response in
+            try report(try visibleJob(try context.parameters.require("id"), to: try context.requireActor()))
+        }
         group.get(":id/outputs/:name") { _, context -> Response in
-            try output(try context.parameters.require("id"), name: try context.parameters.require("name"))
+            try output(try visibleJob(try context.parameters.require("id"), to: try context.requireActor()), name: try context.parameters.require("name"))
         }
     }
 
+    /// The job, when `actor` may see it: its owner, or an officer, approver or auditor. Anyone
+    /// else gets the same 404 as for a job that does not exist (no existence leak).
+    func visibleJob(_ id: String, to actor: Actor) throws -> Job {
+        guard JobID.isWellFormed(id), let job = try state.jobs.job(id),
+              job.owner == actor.id || Policy.seesAllJobs.contains(actor.role) else { throw ServiceError.jobNotFound(id: id) }
+        return job
+    }
+
     /// POST /v1/jobs: the raw zip, streamed to the blob folder under the cap; 202 with the job.
-    func create(_ request: Request) async throws -> Response {
+    func create(_ request: Request, by actor: Actor) async throws -> Response {
         let type = request.headers[.contentType]
         guard let type, type.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased() == "application/zip" else {
             throw ServiceError.unsupportedMediaType(got: type)
@@ -49,18 +62,17 @@ struct JobRoutes: Sendable {
         let lang = request.uri.queryParameters.get("lang") == "en" ? "en" : "zh"
         let stored = try await state.blobs.store(request.body, limit: state.maxBundleBytes)
         let id = JobID.make()
-        _ = try state.jobs.enqueue(id: id, bundleSHA256: stored.sha256, bytes: stored.bytes, lang: lang)
-        var r = try status(id)
+        let job = try state.jobs.enqueue(id: id, owner: actor.id, bundleSHA256: stored.sha256, bytes: stored.bytes, lang: lang)
+        var r = try status(job)
         r.status = .accepted
         r.headers[.location] = "/v1/jobs/" + id
         return r
     }
 
     /// GET /v1/jobs/{id}: state, stage, percent, error, and the outputs once there are any.
-    func status(_ id: String) throws -> Response {
-        guard JobID.isWellFormed(id), let job = try state.jobs.job(id) else { throw ServiceError.jobNotFound(id: id) }
+    func status(_ job: Job) throws -> Response {
         var body = JobView(job)
-        body.outputs = OutputIndex.names(in: JobWorker.outputFolder(state.outputs, job: id))
+        body.outputs = OutputIndex.names(in: JobWorker.outputFolder(state.outputs, job: job.id))
         var r = try json(body)
         if job.state == .queued || job.state == .running { r.headers[.retryAfter] = "1" }
         return r
@@ -68,8 +80,8 @@ struct JobRoutes: Sendable {
 
     /// GET /v1/jobs/{id}/report: verification, measurements and check in one JSON object
     /// (null where the job has none), the files' own bytes spliced in.
-    func report(_ id: String) throws -> Response {
-        guard JobID.isWellFormed(id), try state.jobs.job(id) != nil else { throw ServiceError.jobNotFound(id: id) }
+    func report(_ job: Job) throws -> Response {
+        let id = job.id
         let folder = JobWorker.outputFolder(state.outputs, job: id)
         let names = OutputIndex.names(in: folder)
         guard names.contains("verification.json") else { throw ServiceError.outputNotFound(job: id, name: "report") }
@@ -85,8 +97,8 @@ struct JobRoutes: Sendable {
 
     /// GET /v1/jobs/{id}/outputs/{name}: one file the job wrote, by a name its index.json lists
     /// (the name is looked up, never joined to a path as sent).
-    func output(_ id: String, name: String) throws -> Response {
-        guard JobID.isWellFormed(id), try state.jobs.job(id) != nil else { throw ServiceError.jobNotFound(id: id) }
+    func output(_ job: Job, name: String) throws -> Response {
+        let id = job.id
         let folder = JobWorker.outputFolder(state.outputs, job: id)
         guard let listed = OutputIndex.names(in: folder).first(where: { $0 == name }),
               let data = FileManager.default.contents(atPath: folder + "/" + listed) else {
@@ -151,7 +163,7 @@ enum OutputIndex {
 
 /// CSP `default-src 'self'` and the usual hardening headers on every response.
 struct SecurityHeadersMiddleware: RouterMiddleware {
-    typealias Context = BasicRequestContext
+    typealias Context = ServiceContext
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var r: Response
         do {
@@ -179,4 +191,12 @@ func bytes(_ data: Data, type: String) -> Response {
 
 extension String {
     func leftPadded(_ n: Int) -> String { count >= n ? self : String(repeating: "0", count: n - count) + self }
+}
+
+extension ServiceContext {
+    /// The authenticated actor (the policy admitted the request, so there is one where needed).
+    func requireActor() throws -> Actor {
+        guard let actor else { throw ServiceError.unauthenticated }
+        return actor
+    }
 }

@@ -18,6 +18,10 @@ public enum ServiceError: CodedError, HTTPResponseError, Sendable, Equatable {
     case outputNotFound(job: String, name: String)
     /// The job has ended and cannot be cancelled (409).
     case jobFinished(id: String, state: String)
+    /// No valid bearer token where the operation needs an account (401).
+    case unauthenticated
+    /// The caller's role may not do this (403).
+    case forbidden(role: String)
     /// The job store or blob folder failed (500): the detail is for the log.
     case storage(detail: String)
 
@@ -30,6 +34,8 @@ public enum ServiceError: CodedError, HTTPResponseError, Sendable, Equatable {
         case .outputNotFound: return "JOB.OUTPUT_NOT_FOUND"
         case .jobFinished: return "JOB.FINISHED"
         case .storage: return "SERVICE.STORAGE"
+        case .unauthenticated: return "AUTH.REQUIRED"
+        case .forbidden: return "AUTH.FORBIDDEN"
         }
     }
 
@@ -41,6 +47,8 @@ public enum ServiceError: CodedError, HTTPResponseError, Sendable, Equatable {
         case .jobNotFound, .outputNotFound: return .notFound
         case .jobFinished: return .conflict
         case .storage: return .internalServerError
+        case .unauthenticated: return .unauthorized
+        case .forbidden: return .forbidden
         }
     }
 
@@ -50,6 +58,7 @@ public enum ServiceError: CodedError, HTTPResponseError, Sendable, Equatable {
         case .bundleTooLarge, .unsupportedMediaType, .emptyBundle: return "registry-design §5 Uploads and jobs"
         case .jobNotFound, .outputNotFound, .jobFinished: return "registry-design §5 /v1/jobs"
         case .storage: return nil
+        case .unauthenticated, .forbidden: return "registry-design §5 Authentication; §3 test 35 (deny by default)"
         }
     }
 
@@ -69,6 +78,10 @@ public enum ServiceError: CodedError, HTTPResponseError, Sendable, Equatable {
             return .init(zh: "作业“\(id)”已结束（\(state)），不能取消", en: "job \(id) has ended (\(state)) and cannot be cancelled")
         case .storage:
             return .init(zh: "服务的存储出错；已记录在日志中", en: "the service's storage failed; the detail is in its log")
+        case .unauthenticated:
+            return .init(zh: "需要有效的访问令牌（Authorization: Bearer …）", en: "a valid access token is needed (Authorization: Bearer …)")
+        case .forbidden(let role):
+            return .init(zh: "角色 \(role) 无权执行此操作", en: "role \(role) may not do this")
         }
     }
 

@@ -1,0 +1,123 @@
+import Crypto
+import Foundation
+import GRDB
+import Hummingbird
+import Registry
+
+/// Bearer tokens for programs and people: 32 random bytes, base64url, shown once when made
+/// (`ecocredit admin token create`) and stored only as their SHA-256, with the actor (id and
+/// role) they act as and an expiry.
+public struct TokenStore: Sendable {
+    let db: DatabasePool
+    public init(_ database: ServiceDatabase) { db = database.db }
+
+    /// Makes a token for `actor`, valid for `days`; returns the token (not stored).
+    public func create(for actor: Actor, days: Int) throws -> String {
+        var g = SystemRandomNumberGenerator()
+        let raw = (0..<32).map { _ in UInt8.random(in: 0...255, using: &g) }
+        let token = "eco_" + Data(raw).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        let t = JobStore.now()
+        try db.write { db in
+            try db.execute(sql: "INSERT INTO tokens(sha256, actor, role, created_at_ms, expires_at_ms) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [Self.hash(token), actor.id, actor.role.rawValue, t, t + Int64(days) * 86_400_000])
+        }
+        return token
+    }
+
+    /// The actor a token acts as; nil when unknown, expired or revoked.
+    public func actor(for token: String) throws -> Actor? {
+        let now = JobStore.now()
+        return try db.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT actor, role FROM tokens WHERE sha256 = ? AND revoked = 0 AND expires_at_ms > ?",
+                                             arguments: [Self.hash(token), now]),
+                  let role = Role(rawValue: row["role"]) else { return nil }
+            return Actor(row["actor"], role)
+        }
+    }
+
+    /// Revokes every token of `actorID`; returns how many.
+    public func revoke(actorID: String) throws -> Int {
+        try db.write { db in
+            try db.execute(sql: "UPDATE tokens SET revoked = 1 WHERE actor = ? AND revoked = 0", arguments: [actorID])
+            return db.changesCount
+        }
+    }
+
+    static func hash(_ token: String) -> String { SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined() }
+}
+
+/// The request context: Hummingbird's core, and the actor the request authenticated as.
+public struct ServiceContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// Nil for an anonymous request.
+    public var actor: Actor?
+    public init(source: Source) {
+        coreContext = .init(source: source)
+        actor = nil
+    }
+}
+
+/// Who may call each operation, deny by default: an operation with no entry is refused to
+/// everyone (ServiceTests enumerates every route × every role against this table). The registry
+/// checks the actor again on every command, so no route can skip it.
+public enum Policy {
+    public enum Access: Sendable, Equatable {
+        /// Anyone, without an account (the public register, health, the contract).
+        case anyone
+        /// Accounts with one of these roles.
+        case roles(Set<Role>)
+    }
+
+    /// "METHOD /path/{param}" → access.
+    public static let table: [String: Access] = [
+        "GET /health": .anyone,
+        "GET /openapi.yaml": .anyone,
+        "POST /v1/jobs": .roles([.holder, .officer]),
+        "GET /v1/jobs/{id}": .roles(jobReaders),
+        "DELETE /v1/jobs/{id}": .roles([.holder, .officer]),
+        "GET /v1/jobs/{id}/report": .roles(jobReaders),
+        "GET /v1/jobs/{id}/outputs/{name}": .roles(jobReaders),
+    ]
+
+    /// Contractors see their own jobs; officers, approvers and auditors every job.
+    static let jobReaders: Set<Role> = [.holder, .officer, .approver, .auditor]
+    /// Roles that see every job, not only their own.
+    static let seesAllJobs: Set<Role> = [.officer, .approver, .auditor]
+
+    /// The table's key for a route: parameters written `{name}`.
+    public static func key(method: String, path: String) -> String {
+        method + " /" + path.split(separator: "/").map { $0.hasPrefix(":") ? "{" + $0.dropFirst() + "}" : String($0) }.joined(separator: "/")
+    }
+}
+
+/// Authenticates (`Authorization: Bearer …`) and authorises every request against `Policy`.
+/// 401 AUTH.REQUIRED without a valid token where one is needed, 403 AUTH.FORBIDDEN for a role
+/// the operation does not admit; an operation missing from the table is refused to all.
+struct AuthMiddleware: RouterMiddleware {
+    typealias Context = ServiceContext
+    let tokens: TokenStore
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        if let header = request.headers[.authorization] {
+            let parts = header.split(separator: " ", maxSplits: 1)
+            guard parts.count == 2, parts[0].lowercased() == "bearer", let actor = try tokens.actor(for: String(parts[1])) else {
+                throw ServiceError.unauthenticated
+            }
+            context.actor = actor
+        }
+        // No route matched: the router's 404, whoever asks.
+        guard let endpoint = context.endpointPath else { return try await next(request, context) }
+        switch Policy.table[Policy.key(method: request.method.rawValue, path: endpoint)] {
+        case .anyone?:
+            break
+        case .roles(let roles)?:
+            guard let actor = context.actor else { throw ServiceError.unauthenticated }
+            guard roles.contains(actor.role) else { throw ServiceError.forbidden(role: actor.role.rawValue) }
+        case nil:
+            throw ServiceError.forbidden(role: context.actor?.role.rawValue ?? "anonymous")
+        }
+        return try await next(request, context)
+    }
+}
