@@ -128,7 +128,7 @@ let package = Package(
     ] + (coreOnly ? [] : [
         // MARK: The service: HTTP on Hummingbird 2; jobs in the database, each run by an `ecocredit` worker process.
         // No GEOS, PROJ or shapelib here: untrusted bundles are opened only in the worker.
-        .target(name: "Service", dependencies: ["Plumbing", "Registry", "RegistryStore",
+        .target(name: "Service", dependencies: ["Plumbing", "Rules", "Registry", "RegistryStore",
                                                 .product(name: "Hummingbird", package: "hummingbird"),
                                                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                                                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -141,6 +141,7 @@ let package = Package(
                                                         .product(name: "Logging", package: "swift-log"),
                                                         .product(name: "Hummingbird", package: "hummingbird"),
                                                         .product(name: "HummingbirdTesting", package: "hummingbird"),
+                                                        .product(name: "HTTPTypes", package: "swift-http-types"),
                                                         .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
     ]),
     swiftLanguageModes: [.v6]

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
@@ -21,28 +22,6 @@ final class ServiceTests: XCTestCase {
             dir = dir.deletingLastPathComponent()
         }
         return dir.appendingPathComponent("ecocredit").path
-    }
-
-    func temporaryFolder() throws -> String {
-        let d = FileManager.default.temporaryDirectory.appendingPathComponent("ecocredit-service-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
-        addTeardownBlock { try? FileManager.default.removeItem(atPath: d) }
-        return d
-    }
-
-    /// A zip of `geodata/NAME` (entries under the bundle's name), plus `extra` entries.
-    func zipped(_ name: String, extra: [(String, Entry.EntryType, Data)] = []) throws -> Data {
-        let path = try temporaryFolder() + "/\(name).zip"
-        let archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .create)
-        let base = URL(fileURLWithPath: Self.repo + "/geodata")
-        for f in try FileManager.default.contentsOfDirectory(atPath: Self.repo + "/geodata/" + name).sorted() {
-            try archive.addEntry(with: name + "/" + f, relativeTo: base, compressionMethod: .deflate)
-        }
-        for (p, type, data) in extra {
-            try archive.addEntry(with: p, type: type, uncompressedSize: Int64(data.count), compressionMethod: .deflate,
-                                 provider: { pos, size in data.subdata(in: Int(pos)..<Int(pos) + size) })
-        }
-        return try Data(contentsOf: URL(fileURLWithPath: path))
     }
 
     func app(data: String, executable: String = ServiceTests.executable, maxBytes: Int = 64 << 20,
@@ -163,7 +142,7 @@ final class ServiceTests: XCTestCase {
             // A token that is not one, and a revoked one, are 401.
             try await client.execute(uri: "/v1/jobs/0123456789abcdef0123456789abcdef", method: .get, headers: [.authorization: "Bearer eco_forged"]) {
                 XCTAssertEqual($0.status, .unauthorized)
-                XCTAssertEqual(try Self.decode(Refusal.self, $0).code, "AUTH.REQUIRED")
+                XCTAssertEqual(try Self.decode(ErrorBody.self, $0).code, "AUTH.REQUIRED")
             }
             XCTAssertEqual(try TokenStore(state.database).revoke(actorID: "actor-OFF"), 1)
             try await client.execute(uri: "/v1/jobs/0123456789abcdef0123456789abcdef", method: .get, headers: Self.auth(tokens[.officer]!)) {
@@ -186,7 +165,7 @@ final class ServiceTests: XCTestCase {
             for (method, path) in [(HTTPRequest.Method.get, ""), (.get, "/report"), (.get, "/outputs/annex.html"), (.delete, "")] {
                 try await client.execute(uri: "/v1/jobs/\(job.id)\(path)", method: method, headers: Self.auth(b)) {
                     XCTAssertEqual($0.status, .notFound, "\(method) \(path)")
-                    XCTAssertTrue(["JOB.NOT_FOUND", "JOB.OUTPUT_NOT_FOUND"].contains(try Self.decode(Refusal.self, $0).code))
+                    XCTAssertTrue(["JOB.NOT_FOUND", "JOB.OUTPUT_NOT_FOUND"].contains(try Self.decode(ErrorBody.self, $0).code))
                 }
             }
             for t in [a, officer, auditor] {
@@ -240,7 +219,7 @@ final class ServiceTests: XCTestCase {
             for name in ["..%2F..%2Fservice.sqlite", "index.json.missing", ".hidden"] {
                 try await client.execute(uri: "/v1/jobs/\(job.id)/outputs/\(name)", method: .get, headers: get) { r in
                     XCTAssertEqual(r.status, .notFound)
-                    XCTAssertEqual(try Self.decode(Refusal.self, r).code, "JOB.OUTPUT_NOT_FOUND")
+                    XCTAssertEqual(try Self.decode(ErrorBody.self, r).code, "JOB.OUTPUT_NOT_FOUND")
                 }
             }
             // The same upload again: one blob, a second job.
@@ -268,18 +247,18 @@ final class ServiceTests: XCTestCase {
             try await client.execute(uri: "/v1/jobs", method: .post, headers: zipHeaders, body: ByteBuffer(bytes: [UInt8](repeating: 7, count: 10_000))) { r in
                 XCTAssertEqual(r.status, .contentTooLarge)
                 XCTAssertEqual(r.headers[.contentSecurityPolicy], "default-src 'self'", "refusals carry the same headers")
-                let refusal = try Self.decode(Refusal.self, r)
+                let refusal = try Self.decode(ErrorBody.self, r)
                 XCTAssertEqual(refusal.code, "HTTP.BUNDLE_TOO_LARGE")
                 XCTAssertTrue(refusal.zh.contains("4096") && refusal.en.contains("4096"))
                 XCTAssertNotNil(refusal.article)
             }
             try await client.execute(uri: "/v1/jobs", method: .post, headers: [.contentType: "text/plain", .authorization: "Bearer " + con], body: ByteBuffer(string: "hello")) { r in
                 XCTAssertEqual(r.status, .unsupportedMediaType)
-                XCTAssertEqual(try Self.decode(Refusal.self, r).code, "HTTP.UNSUPPORTED_MEDIA_TYPE")
+                XCTAssertEqual(try Self.decode(ErrorBody.self, r).code, "HTTP.UNSUPPORTED_MEDIA_TYPE")
             }
             try await client.execute(uri: "/v1/jobs", method: .post, headers: zipHeaders, body: ByteBuffer()) { r in
                 XCTAssertEqual(r.status, .badRequest)
-                XCTAssertEqual(try Self.decode(Refusal.self, r).code, "HTTP.EMPTY_BUNDLE")
+                XCTAssertEqual(try Self.decode(ErrorBody.self, r).code, "HTTP.EMPTY_BUNDLE")
             }
             for uri in ["/v1/jobs/0123456789abcdef0123456789abcdef", "/v1/jobs/../../etc", "/v1/jobs/0123456789abcdef0123456789abcdef/report"] {
                 try await client.execute(uri: uri, method: .get, headers: get) { r in XCTAssertEqual(r.status, .notFound, uri) }
@@ -292,7 +271,7 @@ final class ServiceTests: XCTestCase {
             }
             try await client.execute(uri: "/v1/jobs/\(job.id)", method: .delete, headers: get) { r in
                 XCTAssertEqual(r.status, .conflict)
-                XCTAssertEqual(try Self.decode(Refusal.self, r).code, "JOB.FINISHED")
+                XCTAssertEqual(try Self.decode(ErrorBody.self, r).code, "JOB.FINISHED")
             }
         }
         let left = try FileManager.default.contentsOfDirectory(atPath: data + "/blobs")
@@ -359,4 +338,29 @@ struct Crypto256 {
     var h = SHA256()
     mutating func update(_ d: Data) { h.update(data: d) }
     var hex: String { h.finalize().map { String(format: "%02x", $0) }.joined() }
+}
+
+extension XCTestCase {
+    func temporaryFolder() throws -> String {
+        let d = FileManager.default.temporaryDirectory.appendingPathComponent("ecocredit-service-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: d) }
+        return d
+    }
+
+    /// A zip of `geodata/NAME` (entries under the bundle's name), plus `extra` entries.
+    func zipped(_ name: String, extra: [(String, Entry.EntryType, Data)] = []) throws -> Data {
+        let path = try temporaryFolder() + "/\(name).zip"
+        let archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .create)
+        let base = URL(fileURLWithPath: ServiceTests.repo + "/geodata")
+        for f in try FileManager.default.contentsOfDirectory(atPath: ServiceTests.repo + "/geodata/" + name).sorted() {
+            try archive.addEntry(with: name + "/" + f, relativeTo: base, compressionMethod: .deflate)
+        }
+        for (p, type, data) in extra {
+            try archive.addEntry(with: p, type: type, uncompressedSize: Int64(data.count), compressionMethod: .deflate,
+                                 provider: { pos, size in data.subdata(in: Int(pos)..<Int(pos) + size) })
+        }
+        return try Data(contentsOf: URL(fileURLWithPath: path))
+    }
+
 }

@@ -113,6 +113,14 @@ public final class SQLiteLedger<D: RegistryDomain>: @unchecked Sendable {
         }
     }
 
+    /// The chain's head: the last sequence number and its hash (0 and 32 zero bytes when empty).
+    public func head() throws -> (seq: UInt64, hash: [UInt8]) {
+        try db.read { db in
+            let row = try Row.fetchOne(db, sql: "SELECT seq, hash FROM ledger_head WHERE id = 1")!
+            return (UInt64(row["seq"] as Int64), [UInt8](row["hash"] as Data))
+        }
+    }
+
     /// The registry as the stored projection holds it (readers).
     public func state() throws -> D.State { try db.read { try Self.load($0).state } }
 

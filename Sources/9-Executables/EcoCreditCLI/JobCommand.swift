@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Outputs
 import Plumbing
+import Rules
 import Workflow
 
 /// `ecocredit job BUNDLE -o DIR`: one job of the service, in a worker process of its own.
@@ -29,17 +30,32 @@ struct JobCommand: ParsableCommand {
     var maxMemoryMib: Int = 4096
     @Option(help: "Largest CPU time, seconds (RLIMIT_CPU).")
     var maxCpuSeconds: Int = 600
+    @Option(help: "A bureau's rulebook file; repeat for several rules. The one for the bundle's rule applies, else the shipped one.")
+    var rulebook: [String] = []
 
     func run() throws {
         WorkerLimits.apply(addressSpaceMiB: maxMemoryMib, cpuSeconds: maxCpuSeconds)
         let reporter = StageReporter()
         reporter.say("stage verify")
         let time = ISO8601DateFormatter().string(from: Date())
-        let status: Int32 = try runPipeline(bundle, options: .init(), through: .check, progress: { reporter.progress($0) }) { r in
-            reporter.say("stage annex")
-            try Outputs.write(r, to: output, annex: r.check == nil ? nil : .init(lang: lang.rawValue, generatedAt: time, command: "ecocredit serve (job)", pdf: false))
-            if r.check == nil { return Exit.unusable }
-            return r.measurement == nil ? Exit.failed : Exit.ok
+        // The bureau's rulebook for the bundle's rule: each file in turn (one whose rule is not the
+        // bundle's is passed over), then the shipped one.
+        let candidates: [String?] = rulebook.map { $0 } + [nil]
+        var status = Exit.ok
+        for (i, file) in candidates.enumerated() {
+            do {
+                status = try Pipeline.withBundle(bundle, options: .init(rulebookFile: file), through: .check, progress: { reporter.progress($0) }) { r in
+                    reporter.say("stage annex")
+                    try Outputs.write(r, to: output, annex: r.check == nil ? nil : .init(lang: lang.rawValue, generatedAt: time, command: "ecocredit serve (job)", pdf: false))
+                    if r.check == nil { return Exit.unusable }
+                    return r.measurement == nil ? Exit.failed : Exit.ok
+                }
+                break
+            } catch RulesError.ruleMismatch(_, _) where i < candidates.count - 1 {
+                continue
+            } catch {
+                throw reported(error, path: bundle, rulebook: file)
+            }
         }
         reporter.say("done")
         if status != Exit.ok { throw ExitCode(status) }

@@ -34,6 +34,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Wall-time limit per job, seconds.") var jobSeconds: Double = 600
     @Option(help: "Memory limit per job worker, MiB.") var jobMemoryMib = 4096
     @Option(help: "Job workers in this process (0: queue only).") var workers = 1
+    @Option(help: "A bureau's rulebook file in force (repeat for each rule; default: the shipped ones).") var rulebook: [String] = []
 
     func run() async throws {
         var logger = Logger(label: "ecocredit.serve")
@@ -41,7 +42,8 @@ struct ServeCommand: AsyncParsableCommand {
         let config = ServiceConfiguration(
             host: host, port: port, dataFolder: data, workerExecutable: ServeCommand.ownExecutable(),
             maxBundleBytes: maxBundleMib << 20,
-            limits: .init(wallSeconds: jobSeconds, cpuSeconds: Int(jobSeconds * 2), memoryMiB: jobMemoryMib), workers: workers)
+            limits: .init(wallSeconds: jobSeconds, cpuSeconds: Int(jobSeconds * 2), memoryMiB: jobMemoryMib), workers: workers,
+            rulebookFiles: rulebook)
         let app = try buildApplication(config, logger: logger)
         try await app.runService()
     }

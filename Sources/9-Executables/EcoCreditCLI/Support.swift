@@ -57,16 +57,20 @@ func runPipeline<T>(_ path: String, options: Pipeline.Options, through stage: Pi
                     progress: (@Sendable (Pipeline.Progress) -> Void)? = nil, _ body: (Pipeline.Result) throws -> T) throws -> T {
     do {
         return try Pipeline.withBundle(path, options: options, through: stage, progress: progress, body)
-    } catch let e as RulesError {
-        emitError(e, context: options.rulebookFile ?? path); throw ExitCode(Exit.rulebook)
-    } catch let e as OutputError {
-        emitError(e); throw ExitCode(Exit.output)
-    } catch let e as WorkflowError {
-        emitError(e); throw ExitCode(Exit.unusable)
-    } catch let e as ExitCode {
-        throw e
-    } catch let e as GeoError {
-        emitError(e, context: path); throw ExitCode(Exit.unusable)
+    } catch {
+        throw reported(error, path: path, rulebook: options.rulebookFile)
+    }
+}
+
+/// A pipeline error as the user sees it: its coded message on standard error and the exit status
+/// it ends with (errors of other kinds pass through unchanged).
+func reported(_ error: any Error, path: String, rulebook: String?) -> any Error {
+    switch error {
+    case let e as RulesError: emitError(e, context: rulebook ?? path); return ExitCode(Exit.rulebook)
+    case let e as OutputError: emitError(e); return ExitCode(Exit.output)
+    case let e as WorkflowError: emitError(e); return ExitCode(Exit.unusable)
+    case let e as GeoError: emitError(e, context: path); return ExitCode(Exit.unusable)
+    default: return error
     }
 }
 

@@ -78,6 +78,14 @@ public enum Policy {
         "DELETE /v1/jobs/{id}": .roles([.holder, .officer]),
         "GET /v1/jobs/{id}/report": .roles(jobReaders),
         "GET /v1/jobs/{id}/outputs/{name}": .roles(jobReaders),
+        // The public register: anyone, personal data redacted.
+        "GET /v1/register/summary": .anyone,
+        "GET /v1/jy/vouchers": .anyone,
+        "GET /v1/jy/vouchers/{number}": .anyone,
+        "GET /v1/ledger/head": .anyone,
+        // Registry commands: the registry decides which role may do what (and refuses the rest).
+        "POST /v1/jy/commands": .roles([.officer, .approver, .holder, .platform, .pledgee]),
+        "POST /v1/jy/issues": .roles([.officer]),
     ]
 
     /// Contractors see their own jobs; officers, approvers and auditors every job.

@@ -2,6 +2,9 @@ import Foundation
 import Hummingbird
 import Logging
 import Plumbing
+import Registry
+import RegistryStore
+import Rules
 
 /// What `ecocredit serve` is started with.
 public struct ServiceConfiguration: Sendable {
@@ -18,9 +21,13 @@ public struct ServiceConfiguration: Sendable {
     public var limits: WorkerLimits
     /// Job workers in this process (0: accept and queue only).
     public var workers: Int
+    /// The bureaux' rulebook files in force (none: the shipped ones). Jobs check under the one
+    /// for their bundle's rule; the voucher registry trades under the Jiangyin one.
+    public var rulebookFiles: [String]
 
     public init(host: String = "127.0.0.1", port: Int = 8080, dataFolder: String, workerExecutable: String,
-                maxBundleBytes: Int = 256 << 20, limits: WorkerLimits = .init(), workers: Int = 1) {
+                maxBundleBytes: Int = 256 << 20, limits: WorkerLimits = .init(), workers: Int = 1, rulebookFiles: [String] = []) {
+        self.rulebookFiles = rulebookFiles
         self.host = host; self.port = port; self.dataFolder = dataFolder; self.workerExecutable = workerExecutable
         self.maxBundleBytes = maxBundleBytes; self.limits = limits; self.workers = workers
     }
@@ -31,15 +38,21 @@ public struct ServiceState: Sendable {
     public let database: ServiceDatabase
     public let jobs: JobStore
     public let tokens: TokenStore
+    /// The Jiangyin eco-voucher registry (`registry-jy.sqlite`) and the trading rules in force.
+    public let vouchers: SQLiteLedger<JiangyinVouchers>
+    public let voucherRules: VoucherTradingRules
     public let blobs: BlobFolder
     public let outputs: String
     public let maxBundleBytes: Int
 
-    public init(dataFolder: String, maxBundleBytes: Int) throws {
+    public init(dataFolder: String, maxBundleBytes: Int, rulebookFiles: [String] = []) throws {
         try FileManager.default.createDirectory(atPath: dataFolder + "/jobs", withIntermediateDirectories: true)
         database = try ServiceDatabase(path: dataFolder + "/service.sqlite")
         jobs = JobStore(database)
         tokens = TokenStore(database)
+        vouchers = try SQLiteLedger<JiangyinVouchers>(path: dataFolder + "/registry-jy.sqlite")
+        let books = try rulebookFiles.map(RuleLibrary.rulebook(file:))
+        voucherRules = try VoucherTradingRules(try books.first { $0.id == .jiangyinEcoVoucher } ?? RuleLibrary.rulebook(for: .jiangyinEcoVoucher))
         blobs = try BlobFolder(path: dataFolder + "/blobs")
         outputs = dataFolder + "/jobs"
         self.maxBundleBytes = maxBundleBytes
@@ -49,11 +62,11 @@ public struct ServiceState: Sendable {
 /// The application: the router over the service's state, and the job workers as services of its
 /// service group (graceful shutdown on SIGTERM and SIGINT when run by `runService`).
 public func buildApplication(_ config: ServiceConfiguration, logger: Logger = Logger(label: "ecocredit")) throws -> some ApplicationProtocol {
-    let state = try ServiceState(dataFolder: config.dataFolder, maxBundleBytes: config.maxBundleBytes)
+    let state = try ServiceState(dataFolder: config.dataFolder, maxBundleBytes: config.maxBundleBytes, rulebookFiles: config.rulebookFiles)
     let router = buildRouter(state)
     let workers = (0..<config.workers).map { _ in
         JobWorker(store: state.jobs, blobs: state.blobs, outputs: state.outputs, executable: config.workerExecutable,
-                  limits: config.limits, logger: logger)
+                  limits: config.limits, rulebookFiles: config.rulebookFiles, logger: logger)
     }
     return Application(router: router,
                        configuration: .init(address: .hostname(config.host, port: config.port), serverName: "ecocredit"),

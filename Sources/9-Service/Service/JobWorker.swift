@@ -26,15 +26,16 @@ public struct JobWorker: Service {
     let outputs: String
     let executable: String
     let limits: WorkerLimits
+    let rulebookFiles: [String]
     let owner: String
     let lease: TimeInterval
     let poll: Duration
     let logger: Logger
 
-    public init(store: JobStore, blobs: BlobFolder, outputs: String, executable: String, limits: WorkerLimits,
+    public init(store: JobStore, blobs: BlobFolder, outputs: String, executable: String, limits: WorkerLimits, rulebookFiles: [String] = [],
                 owner: String = "worker-" + UUID().uuidString, lease: TimeInterval = 30, poll: Duration = .milliseconds(250), logger: Logger) {
         self.store = store; self.blobs = blobs; self.outputs = outputs; self.executable = executable
-        self.limits = limits; self.owner = owner; self.lease = lease; self.poll = poll; self.logger = logger
+        self.limits = limits; self.rulebookFiles = rulebookFiles.map { URL(fileURLWithPath: $0).path }; self.owner = owner; self.lease = lease; self.poll = poll; self.logger = logger
     }
 
     public func run() async throws {
@@ -55,7 +56,7 @@ public struct JobWorker: Service {
     public static func outputFolder(_ outputs: String, job: String) -> String { outputs + "/" + job }
 
     func runJob(_ job: Job) async {
-        let run = WorkerRun(job: job, store: store, owner: owner, lease: lease, limits: limits, logger: logger,
+        let run = WorkerRun(job: job, store: store, owner: owner, lease: lease, limits: limits, rulebookFiles: rulebookFiles, logger: logger,
                             executable: executable, bundle: blobs.file(sha256: job.bundleSHA256) ?? "",
                             output: Self.outputFolder(outputs, job: job.id))
         let ending = await withCheckedContinuation { (c: CheckedContinuation<WorkerRun.Ending, Never>) in
@@ -82,6 +83,7 @@ struct WorkerRun: Sendable {
     let owner: String
     let lease: TimeInterval
     let limits: WorkerLimits
+    let rulebookFiles: [String]
     let logger: Logger
     let executable: String
     let bundle: String
@@ -95,6 +97,7 @@ struct WorkerRun: Sendable {
         process.currentDirectoryURL = URL(fileURLWithPath: (bundle as NSString).deletingLastPathComponent)
         process.arguments = ["job", (bundle as NSString).lastPathComponent, "-o", output, "--lang", job.lang,
                              "--max-memory-mib", String(limits.memoryMiB), "--max-cpu-seconds", String(limits.cpuSeconds)]
+            + rulebookFiles.flatMap { ["--rulebook", $0] }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err

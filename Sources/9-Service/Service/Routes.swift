@@ -19,6 +19,7 @@ public func buildRouter(_ state: ServiceState) -> Router<ServiceContext> {
         return bytes(data, type: "application/yaml; charset=utf-8")
     }
     JobRoutes(state: state).add(to: router.group("/v1/jobs"))
+    VoucherRoutes(ledger: state.vouchers, rules: state.voucherRules, jobs: state.jobs, outputs: state.outputs, blobs: state.blobs).add(to: router)
     return router
 }
 

@@ -18,6 +18,10 @@ public enum ServiceError: CodedError, HTTPResponseError, Sendable, Equatable {
     case outputNotFound(job: String, name: String)
     /// The job has ended and cannot be cancelled (409).
     case jobFinished(id: String, state: String)
+    /// A registry command without an Idempotency-Key header (400).
+    case idempotencyKeyMissing
+    /// A request body that is not the JSON the operation takes (400).
+    case badBody(detail: String)
     /// No valid bearer token where the operation needs an account (401).
     case unauthenticated
     /// The caller's role may not do this (403).
@@ -35,6 +39,8 @@ public enum ServiceError: CodedError, HTTPResponseError, Sendable, Equatable {
         case .jobFinished: return "JOB.FINISHED"
         case .storage: return "SERVICE.STORAGE"
         case .unauthenticated: return "AUTH.REQUIRED"
+        case .idempotencyKeyMissing: return "HTTP.IDEMPOTENCY_KEY_MISSING"
+        case .badBody: return "HTTP.BAD_BODY"
         case .forbidden: return "AUTH.FORBIDDEN"
         }
     }
@@ -48,6 +54,7 @@ public enum ServiceError: CodedError, HTTPResponseError, Sendable, Equatable {
         case .jobFinished: return .conflict
         case .storage: return .internalServerError
         case .unauthenticated: return .unauthorized
+        case .idempotencyKeyMissing, .badBody: return .badRequest
         case .forbidden: return .forbidden
         }
     }
@@ -59,6 +66,7 @@ public enum ServiceError: CodedError, HTTPResponseError, Sendable, Equatable {
         case .jobNotFound, .outputNotFound, .jobFinished: return "registry-design §5 /v1/jobs"
         case .storage: return nil
         case .unauthenticated, .forbidden: return "registry-design §5 Authentication; §3 test 35 (deny by default)"
+        case .idempotencyKeyMissing, .badBody: return "registry-design §5 Conventions"
         }
     }
 
@@ -78,6 +86,10 @@ public enum ServiceError: CodedError, HTTPResponseError, Sendable, Equatable {
             return .init(zh: "作业“\(id)”已结束（\(state)），不能取消", en: "job \(id) has ended (\(state)) and cannot be cancelled")
         case .storage:
             return .init(zh: "服务的存储出错；已记录在日志中", en: "the service's storage failed; the detail is in its log")
+        case .idempotencyKeyMissing:
+            return .init(zh: "登记簿操作须带 Idempotency-Key 请求头", en: "a registry command needs an Idempotency-Key header")
+        case .badBody(let detail):
+            return .init(zh: "请求正文不是此操作接受的 JSON；细节见英文信息", en: "the body is not the JSON this operation takes: \(detail)")
         case .unauthenticated:
             return .init(zh: "需要有效的访问令牌（Authorization: Bearer …）", en: "a valid access token is needed (Authorization: Bearer …)")
         case .forbidden(let role):
@@ -86,16 +98,18 @@ public enum ServiceError: CodedError, HTTPResponseError, Sendable, Equatable {
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        try Refusal(code: code, zh: message.zh, en: message.en, article: article).response(status: status)
+        try ErrorBody(code: code, zh: message.zh, en: message.en, article: article).response(status: status)
     }
 }
 
 /// The body of every refusal: `{code, zh, en, article}`.
-public struct Refusal: Codable, Sendable, Equatable {
+public struct ErrorBody: Codable, Sendable, Equatable {
     public var code: String
     public var zh: String
     public var en: String
     public var article: String?
+    /// The registry's head when it refused (registry routes only).
+    public var ledgerSeq: UInt64? = nil
 
     func response(status: HTTPResponse.Status) throws -> Response {
         var headers = HTTPFields()

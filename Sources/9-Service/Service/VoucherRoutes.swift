@@ -1,0 +1,194 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Plumbing
+import Registry
+import RegistryStore
+import Rules
+
+/// The Jiangyin eco-voucher registry over HTTP: the public register (supply per state, every
+/// voucher, redacted), the ledger's head and events, and every registry command — each POST
+/// with an `Idempotency-Key` (the same key and body → the stored reply; the same key with another
+/// body → 422), every reply carrying the ledger's sequence number. The registry decides: the
+/// routes only authenticate, read the body and map its refusals to HTTP statuses.
+struct VoucherRoutes: Sendable {
+    let ledger: SQLiteLedger<JiangyinVouchers>
+    let rules: VoucherTradingRules
+    let jobs: JobStore
+    let outputs: String
+    let blobs: BlobFolder
+
+    func add(to router: Router<ServiceContext>) {
+        router.get("/v1/register/summary") { _, _ -> Response in try summary() }
+        router.get("/v1/jy/vouchers") { _, context -> Response in
+            let state = try ledger.state()
+            return try json(VoucherList(ledgerSeq: try ledger.head().seq,
+                                        vouchers: state.vouchers.keys.sorted().map { Self.view(state.vouchers[$0]!, to: context.actor) }))
+        }
+        router.get("/v1/jy/vouchers/:number") { _, context -> Response in
+            let number = try context.parameters.require("number")
+            guard let v = try ledger.state().vouchers[number] else { throw RegistryRefusal.unknown(number: number, seq: try ledger.head().seq) }
+            return try json(Self.view(v, to: context.actor))
+        }
+        router.get("/v1/ledger/head") { _, _ -> Response in
+            let h = try ledger.head()
+            return try json(LedgerHead(registry: JiangyinVouchers.name, ledgerSeq: h.seq, hash: hexadecimal(h.hash)))
+        }
+        router.post("/v1/jy/commands") { request, context -> Response in
+            let actor = try context.requireActor()
+            let body = try await request.body.collect(upTo: 64 << 10)
+            let command: VoucherCommand
+            do { command = try JSONDecoder().decode(VoucherCommand.self, from: body) } catch {
+                throw ServiceError.badBody(detail: "\(error)")
+            }
+            if case .prepareIssue = command { throw ServiceError.badBody(detail: "an issue is prepared from a job: POST /v1/jy/issues") }
+            return try run(command, by: actor, key: try Self.idempotencyKey(request))
+        }
+        router.post("/v1/jy/issues") { request, context -> Response in
+            let actor = try context.requireActor()
+            let key = try Self.idempotencyKey(request)
+            let body = try await request.body.collect(upTo: 16 << 10)
+            let issue: IssueRequest
+            do { issue = try JSONDecoder().decode(IssueRequest.self, from: body) } catch { throw ServiceError.badBody(detail: "\(error)") }
+            return try run(.prepareIssue(number: issue.number, holder: issue.holder, landRightsHolder: issue.landRightsHolder,
+                                         source: try source(ofJob: issue.job, by: actor)), by: actor, key: key)
+        }
+    }
+
+    /// GET /v1/register/summary: supply per state (base units: 1/10 000 of a voucher unit), the
+    /// number of vouchers and the ledger's head. No personal data.
+    func summary() throws -> Response {
+        let state = try ledger.state(), head = try ledger.head()
+        return try json(RegisterSummary(registry: JiangyinVouchers.name, ledgerSeq: head.seq, head: hexadecimal(head.hash),
+                                        vouchers: state.vouchers.count,
+                                        supply: Supply.vouchers(state).map { .init(state: $0.state, baseUnits: $0.baseUnits) }))
+    }
+
+    /// Runs a command and answers with the outcome and the ledger's head.
+    func run(_ command: VoucherCommand, by actor: Actor, key: String) throws -> Response {
+        let outcome = try ledger.execute(command, by: actor, key: key, at: Instant(milliseconds: JobStore.now()), rules: rules)
+        let seq = try ledger.head().seq
+        if let code = outcome.refusal {
+            throw RegistryRefusal(code: code, zh: outcome.refusalZh ?? "", en: outcome.refusalEn ?? "", article: outcome.article, ledgerSeq: seq)
+        }
+        return try json(CommandReply(ledgerSeq: seq, appended: outcome.appended, replayed: outcome.replayed))
+    }
+
+    /// The issue source of a job the actor may see: its check's voucher quantity, the stored
+    /// bundle's SHA-256 (the bundle is copied into the ledger, never deleted: I10) and the rulebook.
+    func source(ofJob id: String, by actor: Actor) throws -> IssueSource {
+        guard JobID.isWellFormed(id), let job = try jobs.job(id), job.owner == actor.id || Policy.seesAllJobs.contains(actor.role) else {
+            throw ServiceError.jobNotFound(id: id)
+        }
+        let folder = JobWorker.outputFolder(outputs, job: id)
+        guard job.state == .done, OutputIndex.names(in: folder).contains("check.json"),
+              let data = FileManager.default.contents(atPath: folder + "/check.json"),
+              let check = try? JSONDecoder().decode(CheckSummary.self, from: data) else {
+            throw ServiceError.outputNotFound(job: id, name: "check.json")
+        }
+        guard let path = blobs.file(sha256: job.bundleSHA256), let bytes = FileManager.default.contents(atPath: path) else {
+            throw ServiceError.storage(detail: "job \(id): its bundle is missing from the blob folder")
+        }
+        let stored = try ledger.storeBlob([UInt8](bytes))
+        let q = check.quantities.first { $0.id == "vouchers" }
+        let reasons: [String]
+        if let q { reasons = q.status == "issuable" && q.reasons.isEmpty ? [] : q.reasons.isEmpty ? ["CHECK.\(q.status.uppercased())"] : q.reasons.map(\.code) }
+        else { reasons = ["CHECK.NO_QUANTITY vouchers"] }
+        return IssueSource(job: "job \(id) \(check.checkDate ?? "")", bundleSHA256: stored, rulebook: check.rulebook ?? "",
+                           quantity: q?.units ?? 0, issuable: q != nil && reasons.isEmpty, reasons: reasons, rulebookSHA256: nil)
+    }
+
+    static func idempotencyKey(_ request: Request) throws -> String {
+        guard let key = request.headers[HTTPField.Name("Idempotency-Key")!], !key.isEmpty, key.utf8.count <= 200 else {
+            throw ServiceError.idempotencyKeyMissing
+        }
+        return key
+    }
+
+    /// A voucher as the caller may see it: the holder, the land-rights holder and the pledgee
+    /// only to the holder and pledgee themselves and to officers, approvers and auditors.
+    static func view(_ v: Voucher, to actor: Actor?) -> VoucherRow {
+        var row = VoucherRow(v)
+        let sees = actor.map { [.officer, .approver, .auditor].contains($0.role) || $0.id == v.holder || $0.id == v.pledgee } ?? false
+        if !sees { row.holder = ""; row.pledgee = row.pledgee.map { _ in "" } }
+        return row
+    }
+}
+
+/// What POST /v1/jy/issues takes.
+struct IssueRequest: Codable, Sendable {
+    var number: String
+    var holder: String
+    var landRightsHolder: String
+    /// The job whose check gives the quantity.
+    var job: String
+}
+
+/// The part of check.json an issue reads.
+struct CheckSummary: Decodable {
+    struct Quantity: Decodable {
+        struct Reason: Decodable { var code: String }
+        var id: String
+        var units: Int64?
+        var status: String
+        var reasons: [Reason]
+    }
+    var quantities: [Quantity]
+    var checkDate: String?
+    var rulebook: String?
+}
+
+struct CommandReply: Codable, Sendable {
+    var ledgerSeq: UInt64
+    var appended: [UInt64]
+    var replayed: Bool
+}
+
+struct LedgerHead: Codable, Sendable {
+    var registry: String
+    var ledgerSeq: UInt64
+    var hash: String
+}
+
+struct VoucherList: Codable, Sendable {
+    var ledgerSeq: UInt64
+    var vouchers: [VoucherRow]
+}
+
+struct RegisterSummary: Codable, Sendable {
+    struct Line: Codable, Sendable { var state: String; var baseUnits: Int64 }
+    var registry: String
+    var ledgerSeq: UInt64
+    var head: String
+    var vouchers: Int
+    var supply: [Line]
+}
+
+/// A registry refusal as HTTP: 403 for role and maker–checker refusals, 404 for an unknown
+/// voucher — and for a voucher the caller does not hold, with the same body (no existence leak) —
+/// 422 for a reused idempotency key or a malformed value, 409 for the rest (the state forbids it).
+struct RegistryRefusal: Error, HTTPResponseError {
+    var code: String, zh: String, en: String, article: String?, ledgerSeq: UInt64
+
+    static func unknown(number: String, seq: UInt64) -> RegistryRefusal {
+        RegistryRefusal(code: "REG.UNKNOWN_VOUCHER", zh: "", en: "", article: nil, ledgerSeq: seq)
+    }
+
+    var status: HTTPResponse.Status {
+        switch code {
+        case "REG.ROLE_NOT_ALLOWED", "REG.SAME_OFFICER": return .forbidden
+        case "REG.UNKNOWN_VOUCHER", "REG.NOT_HOLDER", "REG.UNKNOWN_PURCHASE_PLAN", "REG.NOTHING_PREPARED": return .notFound
+        case "REG.IDEMPOTENCY_MISMATCH", "REG.QUANTITY_INVALID", "REG.BID_INVALID", "REG.SCHEDULE_INVALID", "REG.REFERENCE_MISSING",
+             "REG.MONEY_OVERFLOW", "REG.PRICE_OUT_OF_BOUNDS", "REG.BELOW_MINIMUM_PRICE": return .unprocessableContent
+        default: return .conflict
+        }
+    }
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        // Not the holder: told exactly what an unknown number is told, byte for byte.
+        let body = code == "REG.NOT_HOLDER" || code == "REG.UNKNOWN_VOUCHER"
+            ? ErrorBody(code: "REG.UNKNOWN_VOUCHER", zh: "没有此编号的生态券", en: "no such voucher", article: nil, ledgerSeq: ledgerSeq)
+            : ErrorBody(code: code, zh: zh, en: en, article: article, ledgerSeq: ledgerSeq)
+        return try body.response(status: status)
+    }
+}

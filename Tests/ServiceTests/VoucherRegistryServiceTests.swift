@@ -1,0 +1,102 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Registry
+import XCTest
+@testable import Service
+
+/// The Jiangyin registry over HTTP: an issue prepared from a contractor's job and approved by a
+/// second officer, idempotency keys, the redacted public register, and no existence leak.
+final class VoucherRegistryServiceTests: XCTestCase {
+    static let book = ServiceTests.repo + "/tools/registry-scenario/jiangyin-bureau-test.json"
+
+    func testIssueFromAJobThenTheRegisterOverHTTP() async throws {
+        let data = try temporaryFolder()
+        var logger = Logger(label: "service-test"); logger.logLevel = .warning
+        let app = try buildApplication(.init(dataFolder: data, workerExecutable: ServiceTests.executable, rulebookFiles: [Self.book]), logger: logger)
+        let coop = try ServiceTests.token(data, "coop", .holder), builder = try ServiceTests.token(data, "builder", .holder)
+        let off = try ServiceTests.token(data, "off-wang", .officer), offAsChecker = try ServiceTests.token(data, "off-wang", .approver)
+        let chk = try ServiceTests.token(data, "chk-li", .approver)
+        let zip = try zipped("jiangyin-restoration")
+        @Sendable func post(_ token: String, key: String?, _ body: String) -> HTTPFields {
+            var h = ServiceTests.auth(token); h[.contentType] = "application/json"
+            if let key { h[HTTPField.Name("Idempotency-Key")!] = key }
+            return h
+        }
+        try await app.test(.router) { client in
+            let created = try await client.execute(uri: "/v1/jobs", method: .post, headers: ServiceTests.auth(coop, zip: true), body: ByteBuffer(bytes: zip)) {
+                try ServiceTests.decode(JobView.self, $0)
+            }
+            let job = try await ServiceTests.waitForEnd(client, created.id, ServiceTests.auth(coop))
+            XCTAssertEqual(job.state, "done", "\(job)")
+
+            let issue = #"{"number":"JY-1","holder":"coop","landRightsHolder":"village","job":"\#(job.id)"}"#
+            let first = try await client.execute(uri: "/v1/jy/issues", method: .post, headers: post(off, key: "k1", issue), body: ByteBuffer(string: issue)) { r in
+                XCTAssertEqual(r.status, .ok, String(buffer: r.body))
+                return try ServiceTests.decode(CommandReply.self, r)
+            }
+            XCTAssertFalse(first.appended.isEmpty)
+            XCTAssertEqual(first.ledgerSeq, first.appended.last)
+            // The same key and body: the stored reply; another body under the key: 422; no key: 400.
+            try await client.execute(uri: "/v1/jy/issues", method: .post, headers: post(off, key: "k1", issue), body: ByteBuffer(string: issue)) { r in
+                let again = try ServiceTests.decode(CommandReply.self, r)
+                XCTAssertTrue(again.replayed)
+                XCTAssertEqual(again.appended, first.appended)
+            }
+            let other = issue.replacingOccurrences(of: "village", with: "town")
+            try await client.execute(uri: "/v1/jy/issues", method: .post, headers: post(off, key: "k1", other), body: ByteBuffer(string: other)) { r in
+                XCTAssertEqual(r.status, .unprocessableContent)
+                XCTAssertEqual(try ServiceTests.decode(ErrorBody.self, r).code, "REG.IDEMPOTENCY_MISMATCH")
+            }
+            try await client.execute(uri: "/v1/jy/issues", method: .post, headers: post(off, key: nil, issue), body: ByteBuffer(string: issue)) { r in
+                XCTAssertEqual(r.status, .badRequest)
+                XCTAssertEqual(try ServiceTests.decode(ErrorBody.self, r).code, "HTTP.IDEMPOTENCY_KEY_MISSING")
+            }
+            // Maker ≠ checker: the preparing officer cannot approve under an approver's role.
+            let approve = #"{"approveIssue":{"number":"JY-1"}}"#
+            try await client.execute(uri: "/v1/jy/commands", method: .post, headers: post(offAsChecker, key: "a1", approve), body: ByteBuffer(string: approve)) { r in
+                XCTAssertEqual(r.status, .forbidden)
+                XCTAssertEqual(try ServiceTests.decode(ErrorBody.self, r).code, "REG.SAME_OFFICER")
+            }
+            let approved = try await client.execute(uri: "/v1/jy/commands", method: .post, headers: post(chk, key: "a2", approve), body: ByteBuffer(string: approve)) { r in
+                XCTAssertEqual(r.status, .ok, String(buffer: r.body))
+                return try ServiceTests.decode(CommandReply.self, r)
+            }
+            // The public register: supply per state without an account, the holder redacted.
+            let summary = try await client.execute(uri: "/v1/register/summary", method: .get) { try ServiceTests.decode(RegisterSummary.self, $0) }
+            XCTAssertEqual(summary.vouchers, 1)
+            XCTAssertEqual(summary.ledgerSeq, approved.ledgerSeq)
+            XCTAssertEqual(summary.supply.map(\.state), ["held"])
+            XCTAssertGreaterThan(summary.supply[0].baseUnits, 0)
+            let anonymous = try await client.execute(uri: "/v1/jy/vouchers", method: .get) { try ServiceTests.decode(VoucherList.self, $0) }
+            XCTAssertEqual(anonymous.vouchers.map(\.holder), [""])
+            XCTAssertEqual(anonymous.vouchers[0].last - anonymous.vouchers[0].first + 1, summary.supply[0].baseUnits)
+            let own = try await client.execute(uri: "/v1/jy/vouchers/JY-1", method: .get, headers: ServiceTests.auth(coop)) { try ServiceTests.decode(VoucherRow.self, $0) }
+            XCTAssertEqual(own.holder, "coop")
+            try await client.execute(uri: "/v1/ledger/head", method: .get) { r in
+                XCTAssertEqual(try ServiceTests.decode(LedgerHead.self, r).ledgerSeq, approved.ledgerSeq)
+            }
+            // Another contractor acting on the voucher gets the 404 of a voucher that does not exist, byte for byte.
+            func surrender(_ n: String) -> String { #"{"surrender":{"number":"\#(n)","quantity":10000,"landRef":"GY-1"}}"# }
+            let notTheirs = try await client.execute(uri: "/v1/jy/commands", method: .post, headers: post(builder, key: "s1", surrender("JY-1")),
+                                                     body: ByteBuffer(string: surrender("JY-1"))) { r -> String in
+                XCTAssertEqual(r.status, .notFound)
+                return String(buffer: r.body)
+            }
+            let none = try await client.execute(uri: "/v1/jy/commands", method: .post, headers: post(builder, key: "s2", surrender("JY-404")),
+                                                body: ByteBuffer(string: surrender("JY-404"))) { r -> String in
+                XCTAssertEqual(r.status, .notFound)
+                return String(buffer: r.body)
+            }
+            XCTAssertEqual(notTheirs, none)
+            XCTAssertTrue(none.contains("REG.UNKNOWN_VOUCHER"))
+            // A body that is not a command is 400 with its code.
+            try await client.execute(uri: "/v1/jy/commands", method: .post, headers: post(builder, key: "b1", "{}"), body: ByteBuffer(string: "{\"fly\":{}}")) { r in
+                XCTAssertEqual(r.status, .badRequest)
+                XCTAssertEqual(try ServiceTests.decode(ErrorBody.self, r).code, "HTTP.BAD_BODY")
+            }
+        }
+    }
+}
