@@ -33,6 +33,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
     ]),
     targets: [
         // MARK: C libraries from Debian (libgeos-dev, libproj-dev, libshp-dev)
@@ -132,10 +133,12 @@ let package = Package(
                                                 .product(name: "Hummingbird", package: "hummingbird"),
                                                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                                                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                                                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                                                .product(name: "Mustache", package: "swift-mustache"),
                                                 .product(name: "Logging", package: "swift-log"),
                                                 .product(name: "GRDB", package: "GRDB.swift"),
                                                 .product(name: "Crypto", package: "swift-crypto")],
-                path: "Sources/9-Service/Service", resources: [.copy("Resources/openapi.yaml")]),
+                path: "Sources/9-Service/Service", resources: [.copy("Resources/openapi.yaml"), .copy("Resources/pages")]),
         .testTarget(name: "ServiceTests", dependencies: ["Service", "Registry", "RegistryStore",
                                                         .product(name: "Crypto", package: "swift-crypto"),
                                                         .product(name: "Logging", package: "swift-log"),

@@ -35,15 +35,17 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Memory limit per job worker, MiB.") var jobMemoryMib = 4096
     @Option(help: "Job workers in this process (0: queue only).") var workers = 1
     @Option(help: "A bureau's rulebook file in force (repeat for each rule; default: the shipped ones).") var rulebook: [String] = []
+    @Flag(help: "Mark session cookies Secure (when served over HTTPS behind a TLS terminator).") var secureCookies = false
 
     func run() async throws {
         var logger = Logger(label: "ecocredit.serve")
         logger.logLevel = .info
-        let config = ServiceConfiguration(
+        var config = ServiceConfiguration(
             host: host, port: port, dataFolder: data, workerExecutable: ServeCommand.ownExecutable(),
             maxBundleBytes: maxBundleMib << 20,
             limits: .init(wallSeconds: jobSeconds, cpuSeconds: Int(jobSeconds * 2), memoryMiB: jobMemoryMib), workers: workers,
             rulebookFiles: rulebook)
+        config.secureCookies = secureCookies
         let app = try buildApplication(config, logger: logger)
         try await app.runService()
     }
@@ -60,7 +62,7 @@ struct ServeCommand: AsyncParsableCommand {
 struct AdminCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "admin", abstract: "Manage the service's access tokens.",
-        subcommands: [TokenCreate.self, TokenRevoke.self])
+        subcommands: [TokenCreate.self, TokenRevoke.self, UserCreate.self])
 
     struct TokenCreate: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -80,6 +82,29 @@ struct AdminCommand: ParsableCommand {
             try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
             let token = try TokenStore(try ServiceDatabase(path: data + "/service.sqlite")).create(for: Actor(actor, r), days: days)
             emit(token)
+        }
+    }
+
+    struct UserCreate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "user-create",
+            abstract: "Create or reset a person's account for the pages; the password is read from standard input (bcrypt-hashed).")
+        @Option(help: "The service's data folder.") var data = "ecocredit-data"
+        @Option(help: "The account (actor id).") var actor: String
+        @Option(help: "The role: OFF, CHK, CON, OPS, BANK, AUD.") var role: String
+        func run() throws {
+            guard let r = Role(rawValue: role), r != .system, r != .public else {
+                throw ValidationError("--role must be one of OFF, CHK, CON, OPS, BANK, AUD")
+            }
+            guard !actor.isEmpty, actor.utf8.count <= 64, !actor.contains(where: { $0.isWhitespace || $0 == ":" }) else {
+                throw ValidationError("--actor must be 1–64 characters without spaces or colons")
+            }
+            guard let password = readLine(strippingNewline: true), password.count >= 12 else {
+                throw ValidationError("the password (standard input, one line) must have at least 12 characters")
+            }
+            try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
+            try SessionStore(try ServiceDatabase(path: data + "/service.sqlite")).setUser(Actor(actor, r), password: password)
+            emit("account \(actor) (\(r.rawValue)) set")
         }
     }
 

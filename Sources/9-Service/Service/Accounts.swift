@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import GRDB
 import Hummingbird
+import HTTPTypes
 import Registry
 
 /// Bearer tokens for programs and people: 32 random bytes, base64url, shown once when made
@@ -52,9 +53,12 @@ public struct ServiceContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// Nil for an anonymous request.
     public var actor: Actor?
+    /// The session's CSRF token when the request came with a session cookie (pages embed it).
+    public var csrf: String?
     public init(source: Source) {
         coreContext = .init(source: source)
         actor = nil
+        csrf = nil
     }
 }
 
@@ -83,6 +87,14 @@ public enum Policy {
         "GET /v1/jy/vouchers": .anyone,
         "GET /v1/jy/vouchers/{number}": .anyone,
         "GET /v1/ledger/head": .anyone,
+        // The pages and their files; the upload page sends anonymous visitors to sign in.
+        "GET /": .anyone,
+        "GET /register.csv": .anyone,
+        "GET /login": .anyone,
+        "GET /upload": .anyone,
+        "GET /static/{file}": .anyone,
+        "POST /v1/sessions": .anyone,
+        "DELETE /v1/sessions": .roles(Set(Role.allCases)),
         // Registry commands: the registry decides which role may do what (and refuses the rest).
         "POST /v1/jy/commands": .roles([.officer, .approver, .holder, .platform, .pledgee]),
         "POST /v1/jy/issues": .roles([.officer]),
@@ -99,12 +111,17 @@ public enum Policy {
     }
 }
 
-/// Authenticates (`Authorization: Bearer …`) and authorises every request against `Policy`.
-/// 401 AUTH.REQUIRED without a valid token where one is needed, 403 AUTH.FORBIDDEN for a role
-/// the operation does not admit; an operation missing from the table is refused to all.
+/// Authenticates — `Authorization: Bearer …` for programs, the session cookie for the pages —
+/// and authorises every request against `Policy`. 401 AUTH.REQUIRED without a valid token or
+/// session where one is needed, 403 AUTH.FORBIDDEN for a role the operation does not admit, 403
+/// AUTH.CSRF for a state change from a session without its CSRF token; an operation missing
+/// from the table is refused to all.
 struct AuthMiddleware: RouterMiddleware {
     typealias Context = ServiceContext
     let tokens: TokenStore
+    let sessions: SessionStore
+
+    static let cookieName = "eco_session"
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
@@ -114,6 +131,15 @@ struct AuthMiddleware: RouterMiddleware {
                 throw ServiceError.unauthenticated
             }
             context.actor = actor
+        } else if let cookie = request.cookies[Self.cookieName]?.value, let (actor, csrf) = try sessions.session(cookie) {
+            context.actor = actor
+            context.csrf = csrf
+            // A state change from a page must carry the session's CSRF token (SameSite=Strict too).
+            if ![.get, .head].contains(request.method) {
+                guard let sent = request.headers[HTTPField.Name("X-CSRF-Token")!], SessionStore.same(sent, csrf) else {
+                    throw ServiceError.csrf
+                }
+            }
         }
         // No route matched: the router's 404, whoever asks.
         guard let endpoint = context.endpointPath else { return try await next(request, context) }

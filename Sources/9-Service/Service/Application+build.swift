@@ -21,6 +21,8 @@ public struct ServiceConfiguration: Sendable {
     public var limits: WorkerLimits
     /// Job workers in this process (0: accept and queue only).
     public var workers: Int
+    /// Sessions cookies only over HTTPS (behind a TLS terminator); off for plain loopback.
+    public var secureCookies: Bool = false
     /// The bureaux' rulebook files in force (none: the shipped ones). Jobs check under the one
     /// for their bundle's rule; the voucher registry trades under the Jiangyin one.
     public var rulebookFiles: [String]
@@ -38,6 +40,8 @@ public struct ServiceState: Sendable {
     public let database: ServiceDatabase
     public let jobs: JobStore
     public let tokens: TokenStore
+    public let sessions: SessionStore
+    let pages: Pages
     /// The Jiangyin eco-voucher registry (`registry-jy.sqlite`) and the trading rules in force.
     public let vouchers: SQLiteLedger<JiangyinVouchers>
     public let voucherRules: VoucherTradingRules
@@ -45,13 +49,15 @@ public struct ServiceState: Sendable {
     public let outputs: String
     public let maxBundleBytes: Int
 
-    public init(dataFolder: String, maxBundleBytes: Int, rulebookFiles: [String] = []) throws {
+    public init(dataFolder: String, maxBundleBytes: Int, rulebookFiles: [String] = [], secureCookies: Bool = false) throws {
         try FileManager.default.createDirectory(atPath: dataFolder + "/jobs", withIntermediateDirectories: true)
         database = try ServiceDatabase(path: dataFolder + "/service.sqlite")
         jobs = JobStore(database)
         tokens = TokenStore(database)
         vouchers = try SQLiteLedger<JiangyinVouchers>(path: dataFolder + "/registry-jy.sqlite")
         let books = try rulebookFiles.map(RuleLibrary.rulebook(file:))
+        sessions = SessionStore(database)
+        pages = try Pages(vouchers: vouchers, sessions: sessions, secureCookies: secureCookies)
         voucherRules = try VoucherTradingRules(try books.first { $0.id == .jiangyinEcoVoucher } ?? RuleLibrary.rulebook(for: .jiangyinEcoVoucher))
         blobs = try BlobFolder(path: dataFolder + "/blobs")
         outputs = dataFolder + "/jobs"
@@ -62,7 +68,7 @@ public struct ServiceState: Sendable {
 /// The application: the router over the service's state, and the job workers as services of its
 /// service group (graceful shutdown on SIGTERM and SIGINT when run by `runService`).
 public func buildApplication(_ config: ServiceConfiguration, logger: Logger = Logger(label: "ecocredit")) throws -> some ApplicationProtocol {
-    let state = try ServiceState(dataFolder: config.dataFolder, maxBundleBytes: config.maxBundleBytes, rulebookFiles: config.rulebookFiles)
+    let state = try ServiceState(dataFolder: config.dataFolder, maxBundleBytes: config.maxBundleBytes, rulebookFiles: config.rulebookFiles, secureCookies: config.secureCookies)
     let router = buildRouter(state)
     let workers = (0..<config.workers).map { _ in
         JobWorker(store: state.jobs, blobs: state.blobs, outputs: state.outputs, executable: config.workerExecutable,

@@ -76,6 +76,15 @@ public final class ServiceDatabase: @unchecked Sendable {
                 ) STRICT;
                 """)
         }
+        m.registerMigration("sessions-v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE users(actor TEXT PRIMARY KEY, role TEXT NOT NULL, password_hash TEXT NOT NULL, created_at_ms INTEGER NOT NULL) STRICT;
+                CREATE TABLE sessions(
+                  sha256 TEXT PRIMARY KEY, actor TEXT NOT NULL, role TEXT NOT NULL, csrf TEXT NOT NULL,
+                  created_at_ms INTEGER NOT NULL, expires_at_ms INTEGER NOT NULL
+                ) STRICT;
+                """)
+        }
         return m
     }
 }

@@ -8,7 +8,7 @@ import Registry
 public func buildRouter(_ state: ServiceState) -> Router<ServiceContext> {
     let router = Router(context: ServiceContext.self)
     router.add(middleware: SecurityHeadersMiddleware())
-    router.add(middleware: AuthMiddleware(tokens: state.tokens))
+    router.add(middleware: AuthMiddleware(tokens: state.tokens, sessions: state.sessions))
     router.get("/health") { _, _ -> Response in
         try json(["status": "ok", "version": EcoCreditVersion.string])
     }
@@ -19,6 +19,7 @@ public func buildRouter(_ state: ServiceState) -> Router<ServiceContext> {
         return bytes(data, type: "application/yaml; charset=utf-8")
     }
     JobRoutes(state: state).add(to: router.group("/v1/jobs"))
+    state.pages.add(to: router)
     VoucherRoutes(ledger: state.vouchers, rules: state.voucherRules, jobs: state.jobs, outputs: state.outputs, blobs: state.blobs).add(to: router)
     return router
 }

@@ -26,6 +26,10 @@ public enum ServiceError: CodedError, HTTPResponseError, Sendable, Equatable {
     case unauthenticated
     /// The caller's role may not do this (403).
     case forbidden(role: String)
+    /// A state change from a page session without the session's CSRF token (403).
+    case csrf
+    /// Wrong account or password (401; the same answer for both).
+    case loginFailed
     /// The job store or blob folder failed (500): the detail is for the log.
     case storage(detail: String)
 
@@ -42,6 +46,8 @@ public enum ServiceError: CodedError, HTTPResponseError, Sendable, Equatable {
         case .idempotencyKeyMissing: return "HTTP.IDEMPOTENCY_KEY_MISSING"
         case .badBody: return "HTTP.BAD_BODY"
         case .forbidden: return "AUTH.FORBIDDEN"
+        case .csrf: return "AUTH.CSRF"
+        case .loginFailed: return "AUTH.LOGIN_FAILED"
         }
     }
 
@@ -55,7 +61,8 @@ public enum ServiceError: CodedError, HTTPResponseError, Sendable, Equatable {
         case .storage: return .internalServerError
         case .unauthenticated: return .unauthorized
         case .idempotencyKeyMissing, .badBody: return .badRequest
-        case .forbidden: return .forbidden
+        case .forbidden, .csrf: return .forbidden
+        case .loginFailed: return .unauthorized
         }
     }
 
@@ -65,7 +72,7 @@ public enum ServiceError: CodedError, HTTPResponseError, Sendable, Equatable {
         case .bundleTooLarge, .unsupportedMediaType, .emptyBundle: return "registry-design §5 Uploads and jobs"
         case .jobNotFound, .outputNotFound, .jobFinished: return "registry-design §5 /v1/jobs"
         case .storage: return nil
-        case .unauthenticated, .forbidden: return "registry-design §5 Authentication; §3 test 35 (deny by default)"
+        case .unauthenticated, .forbidden, .csrf, .loginFailed: return "registry-design §5 Authentication; §3 test 35 (deny by default)"
         case .idempotencyKeyMissing, .badBody: return "registry-design §5 Conventions"
         }
     }
@@ -94,6 +101,10 @@ public enum ServiceError: CodedError, HTTPResponseError, Sendable, Equatable {
             return .init(zh: "需要有效的访问令牌（Authorization: Bearer …）", en: "a valid access token is needed (Authorization: Bearer …)")
         case .forbidden(let role):
             return .init(zh: "角色 \(role) 无权执行此操作", en: "role \(role) may not do this")
+        case .csrf:
+            return .init(zh: "页面提交缺少本会话的 CSRF 令牌", en: "a change from a page needs its session's CSRF token")
+        case .loginFailed:
+            return .init(zh: "账号或密码不正确", en: "wrong account or password")
         }
     }
 

@@ -1,0 +1,157 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Mustache
+import Plumbing
+import Registry
+import RegistryStore
+
+/// The pages people use, server-rendered with Mustache (the annex's engine), bilingual, with no
+/// external assets (CSP `default-src 'self'`): the public register (no script), sign-in, and the
+/// pre-acceptance upload (one plain script, static/upload.js). Sign-in opens a session cookie
+/// (HttpOnly, SameSite=Strict); every change a page makes carries the session's CSRF token.
+struct Pages: Sendable {
+    let vouchers: SQLiteLedger<JiangyinVouchers>
+    let sessions: SessionStore
+    let library: MustacheLibrary
+    let secureCookies: Bool
+
+    init(vouchers: SQLiteLedger<JiangyinVouchers>, sessions: SessionStore, secureCookies: Bool) throws {
+        self.vouchers = vouchers; self.sessions = sessions; self.secureCookies = secureCookies
+        var library = MustacheLibrary()
+        for name in ["register", "login", "upload"] {
+            library.register(try MustacheTemplate(string: try Self.resource(name + ".mustache")), named: name)
+        }
+        self.library = library
+    }
+
+    static func resource(_ name: String) throws -> String {
+        guard let dir = Bundle.module.resourceURL, let data = FileManager.default.contents(atPath: dir.appendingPathComponent("pages/" + name).path) else {
+            throw ServiceError.storage(detail: "page resource \(name) missing")
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    func add(to router: Router<ServiceContext>) {
+        router.get("/") { _, _ -> Response in try html(try library.render(try registerPage(), withTemplate: "register") ?? "") }
+        router.get("/register.csv") { _, _ -> Response in try registerCSV() }
+        router.get("/login") { request, _ -> Response in
+            let next = Self.safeNext(request.uri.queryParameters.get("next"))
+            return try html(library.render(["failed": request.uri.queryParameters.get("failed") != nil, "next": next], withTemplate: "login") ?? "")
+        }
+        router.get("/upload") { _, context -> Response in
+            guard let actor = context.actor, let csrf = context.csrf else { return Self.redirect("/login?next=/upload") }
+            return try html(library.render(["csrf": csrf, "actor": actor.id, "role": actor.role.rawValue], withTemplate: "upload") ?? "")
+        }
+        router.get("/static/:file") { _, context -> Response in
+            let file = try context.parameters.require("file")
+            guard let type = Self.staticFiles[file] else { throw HTTPError(.notFound) }
+            var r = bytes(Data(try Self.resource(file).utf8), type: type)
+            r.headers[.cacheControl] = "no-cache"
+            return r
+        }
+        router.post("/v1/sessions") { request, _ -> Response in try await login(request) }
+        router.delete("/v1/sessions") { request, _ -> Response in
+            if let cookie = request.cookies[AuthMiddleware.cookieName]?.value { try sessions.logout(cookie) }
+            var r = Response(status: .noContent)
+            r.setCookie(Cookie(name: AuthMiddleware.cookieName, value: "", maxAge: 0, path: "/", secure: secureCookies, httpOnly: true, sameSite: .strict))
+            return r
+        }
+    }
+
+    static let staticFiles = ["upload.js": "text/javascript; charset=utf-8", "style.css": "text/css; charset=utf-8"]
+
+    /// POST /v1/sessions: `{actor, password}` as JSON (programs: 200 with the CSRF token) or as
+    /// the sign-in form (people: 303 to the page they came for, or back with the failure shown).
+    func login(_ request: Request) async throws -> Response {
+        let body = try await request.body.collect(upTo: 8 << 10)
+        let form = request.headers[.contentType]?.hasPrefix("application/x-www-form-urlencoded") ?? false
+        var fields: [String: String] = [:]
+        if form {
+            for pair in String(buffer: body).split(separator: "&") {
+                let kv = pair.split(separator: "=", maxSplits: 1).map { String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "" }
+                if kv.count == 2 { fields[kv[0]] = kv[1] }
+            }
+        } else {
+            guard let json = try? JSONDecoder().decode([String: String].self, from: body) else { throw ServiceError.badBody(detail: "expected {actor, password}") }
+            fields = json
+        }
+        guard let id = fields["actor"], let password = fields["password"], let (session, csrf, actor) = try sessions.login(actor: id, password: password) else {
+            if form { return Self.redirect("/login?failed=1&next=" + (Self.safeNext(fields["next"]).addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")) }
+            throw ServiceError.loginFailed
+        }
+        let cookie = Cookie(name: AuthMiddleware.cookieName, value: session, maxAge: Int(sessions.lifetime), path: "/",
+                            secure: secureCookies, httpOnly: true, sameSite: .strict)
+        var r = form ? Self.redirect(Self.safeNext(fields["next"])) : try json(SessionReply(actor: actor.id, role: actor.role.rawValue, csrf: csrf))
+        r.setCookie(cookie)
+        return r
+    }
+
+    /// Only a path on this site (never another origin) is a place to go after signing in.
+    static func safeNext(_ next: String?) -> String {
+        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\"), next.utf8.count < 200 else { return "/upload" }
+        return next
+    }
+
+    static func redirect(_ to: String) -> Response {
+        var r = Response(status: .seeOther)
+        r.headers[.location] = to
+        return r
+    }
+
+    /// What the register page shows: the same numbers as GET /v1/register/summary.
+    func registerPage() throws -> [String: Any] {
+        let state = try vouchers.state(), head = try vouchers.head()
+        let supply = Supply.vouchers(state)
+        let total = supply.reduce(Int64(0)) { $0 + $1.baseUnits }
+        return [
+            "ledgerSeq": head.seq, "head": hexadecimal(head.hash), "vouchers": state.vouchers.count,
+            "supply": supply.map { ["state": $0.state, "stateZh": Self.stateZh[$0.state] ?? $0.state, "units": Self.units($0.baseUnits), "baseUnits": $0.baseUnits] as [String: Any] },
+            "totalUnits": Self.units(total), "totalBaseUnits": total,
+            "rows": state.vouchers.keys.sorted().map { n -> [String: Any] in
+                let v = VoucherRow(state.vouchers[n]!)
+                return ["number": v.number, "first": v.first, "last": v.last, "units": Self.units(v.last - v.first + 1),
+                        "edition": v.edition, "reissued": v.reissued, "state": v.state]
+            },
+        ]
+    }
+
+    /// GET /register.csv: every voucher as the register page shows it (no personal data).
+    func registerCSV() throws -> Response {
+        let state = try vouchers.state()
+        var out = "number,first_serial,last_serial,units,edition,reissued,state\n"
+        for n in state.vouchers.keys.sorted() {
+            let v = VoucherRow(state.vouchers[n]!)
+            out += [v.number, String(v.first), String(v.last), Self.units(v.last - v.first + 1), String(v.edition), v.reissued ? "补发" : "", v.state]
+                .map(Self.csvField).joined(separator: ",") + "\n"
+        }
+        return bytes(Data(out.utf8), type: "text/csv; charset=utf-8")
+    }
+
+    static func csvField(_ s: String) -> String {
+        // Quoted when needed; a leading =, +, - or @ is defused for spreadsheets.
+        var t = s
+        if let f = t.first, "=+-@".contains(f) { t = "'" + t }
+        return t.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + t.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : t
+    }
+
+    /// Base units (1/10 000) as units with four decimals, in integers.
+    static func units(_ base: Int64) -> String {
+        let sign = base < 0 ? "-" : "", m = base.magnitude
+        let frac = String(m % 10_000)
+        return sign + String(m / 10_000) + "." + String(repeating: "0", count: 4 - frac.count) + frac
+    }
+
+    static let stateZh = ["held": "持有", "held, pledged": "持有（已质押）", "pending holder change": "待变更持有人", "surrendered": "已上缴",
+                          "cancelled": "已注销", "loss noticed": "已挂失", "listed": "挂牌中"]
+}
+
+struct SessionReply: Codable, Sendable {
+    var actor: String
+    var role: String
+    var csrf: String
+}
+
+func html(_ text: String) throws -> Response {
+    bytes(Data(text.utf8), type: "text/html; charset=utf-8")
+}

@@ -1,0 +1,116 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Registry
+import XCTest
+@testable import Service
+
+/// The pages in process: the register page's totals are the API's, sign-in opens a session
+/// cookie that the API accepts with its CSRF token only, and no page takes a visitor elsewhere.
+final class PagesTests: XCTestCase {
+    func app(_ data: String) throws -> some ApplicationProtocol {
+        var logger = Logger(label: "pages-test"); logger.logLevel = .warning
+        return try buildApplication(.init(dataFolder: data, workerExecutable: ServiceTests.executable, workers: 0,
+                                          rulebookFiles: [VoucherRegistryServiceTests.book]), logger: logger)
+    }
+
+    func testRegisterPageShowsTheAPIsTotalsWithoutScript() async throws {
+        let data = try temporaryFolder()
+        // A voucher in the register: prepared and approved through the ledger itself.
+        let state = try ServiceState(dataFolder: data, maxBundleBytes: 1, rulebookFiles: [VoucherRegistryServiceTests.book])
+        let rules = state.voucherRules
+        let source = IssueSource(job: "test", bundleSHA256: String(repeating: "a", count: 64), rulebook: "jiangyin-eco-voucher bureau-test-2025", quantity: 123_456, issuable: true, reasons: [])
+        let t = Instant(milliseconds: JobStore.now())
+        let prepared = try state.vouchers.execute(.prepareIssue(number: "JY-9", holder: "coop", landRightsHolder: "village", source: source), by: Actor("off-a", .officer), key: "p", at: t, rules: rules)
+        let approved = try state.vouchers.execute(.approveIssue(number: "JY-9"), by: Actor("chk-b", .approver), key: "a", at: t, rules: rules)
+        XCTAssertNil(prepared.refusal, "\(prepared)")
+        XCTAssertNil(approved.refusal, "\(approved)")
+        let app = try app(data)
+        try await app.test(.router) { client in
+            let summary = try await client.execute(uri: "/v1/register/summary", method: .get) { try ServiceTests.decode(RegisterSummary.self, $0) }
+            try await client.execute(uri: "/", method: .get) { r in
+                XCTAssertEqual(r.status, .ok)
+                XCTAssertEqual(r.headers[.contentSecurityPolicy], "default-src 'self'")
+                let page = String(buffer: r.body)
+                XCTAssertFalse(page.contains("<script"), "the register page needs no script")
+                XCTAssertTrue(page.contains("江阴生态券公开登记簿"))
+                XCTAssertFalse(page.contains("coop"), "no holder on the public page")
+                for line in summary.supply { XCTAssertTrue(page.contains("data-base-units=\"\(line.baseUnits)\""), "\(line)") }
+                let total = summary.supply.reduce(Int64(0)) { $0 + $1.baseUnits }
+                XCTAssertTrue(page.contains("<th class=\"n\" id=\"total-base-units\">\(total)</th>"))
+                XCTAssertTrue(page.contains("id=\"ledger-seq\">\(summary.ledgerSeq)<"))
+            }
+            XCTAssertEqual(summary.ledgerSeq, approved.appended.last)
+            XCTAssertEqual(summary.supply.first?.baseUnits, 123_456)
+            try await client.execute(uri: "/register.csv", method: .get) { r in
+                XCTAssertEqual(String(buffer: r.body), "number,first_serial,last_serial,units,edition,reissued,state\nJY-9,1,123456,12.3456,1,,held\n")
+            }
+            for file in ["upload.js", "style.css"] {
+                try await client.execute(uri: "/static/\(file)", method: .get) { XCTAssertEqual($0.status, .ok) }
+            }
+            try await client.execute(uri: "/static/..%2Fopenapi.yaml", method: .get) { XCTAssertEqual($0.status, .notFound) }
+        }
+    }
+
+    func testSignInSessionAndCSRF() async throws {
+        let data = try temporaryFolder()
+        let sessions = SessionStore(try ServiceDatabase(path: data + "/service.sqlite"))
+        try sessions.setUser(Actor("coop", .holder), password: "correct horse battery")
+        let app = try app(data)
+        try await app.test(.router) { client in
+            // Without a session the upload page sends the visitor to sign in.
+            try await client.execute(uri: "/upload", method: .get) { r in
+                XCTAssertEqual(r.status, .seeOther)
+                XCTAssertEqual(r.headers[.location], "/login?next=/upload")
+            }
+            // A wrong password and an unknown account get the same answer.
+            var refusals: [String] = []
+            for body in [#"{"actor":"coop","password":"wrong"}"#, #"{"actor":"nobody","password":"wrong"}"#] {
+                refusals.append(try await client.execute(uri: "/v1/sessions", method: .post, headers: [.contentType: "application/json"], body: ByteBuffer(string: body)) { r in
+                    XCTAssertEqual(r.status, .unauthorized)
+                    return String(buffer: r.body)
+                })
+            }
+            XCTAssertEqual(refusals[0], refusals[1])
+            // The form: 303 to the page asked for, never to another site.
+            let form = "actor=coop&password=correct+horse+battery&next=%2F%2Fevil.example"
+            try await client.execute(uri: "/v1/sessions", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: form)) { r in
+                XCTAssertEqual(r.status, .seeOther)
+                XCTAssertEqual(r.headers[.location], "/upload")
+                let cookie = r.headers[.setCookie] ?? ""
+                XCTAssertTrue(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), cookie)
+            }
+            let signedIn = try await client.execute(uri: "/v1/sessions", method: .post, headers: [.contentType: "application/json"],
+                                                    body: ByteBuffer(string: #"{"actor":"coop","password":"correct horse battery"}"#)) { r -> (cookie: String, csrf: String) in
+                XCTAssertEqual(r.status, .ok)
+                let reply = try ServiceTests.decode(SessionReply.self, r)
+                let set = r.headers[.setCookie] ?? ""
+                return (String(set.prefix { $0 != ";" }), reply.csrf)
+            }
+            let cookie: HTTPFields = [.cookie: signedIn.cookie]
+            try await client.execute(uri: "/upload", method: .get, headers: cookie) { r in
+                XCTAssertEqual(r.status, .ok)
+                let page = String(buffer: r.body)
+                XCTAssertTrue(page.contains("<meta name=\"csrf-token\" content=\"\(signedIn.csrf)\">"))
+                XCTAssertTrue(page.contains("<script src=\"/static/upload.js\" defer></script>"))
+            }
+            // A change under the session needs its CSRF token.
+            var upload = cookie; upload[.contentType] = "application/zip"
+            try await client.execute(uri: "/v1/jobs", method: .post, headers: upload, body: ByteBuffer(bytes: [1, 2, 3])) { r in
+                XCTAssertEqual(r.status, .forbidden)
+                XCTAssertEqual(try ServiceTests.decode(ErrorBody.self, r).code, "AUTH.CSRF")
+            }
+            upload[HTTPField.Name("X-CSRF-Token")!] = signedIn.csrf
+            try await client.execute(uri: "/v1/jobs", method: .post, headers: upload, body: ByteBuffer(bytes: [1, 2, 3])) { r in
+                XCTAssertEqual(r.status, .accepted)
+                XCTAssertEqual(try ServiceTests.decode(JobView.self, r).state, "queued")
+            }
+            // Signing out ends the session everywhere.
+            var out = cookie; out[HTTPField.Name("X-CSRF-Token")!] = signedIn.csrf
+            try await client.execute(uri: "/v1/sessions", method: .delete, headers: out) { XCTAssertEqual($0.status, .noContent) }
+            try await client.execute(uri: "/upload", method: .get, headers: cookie) { XCTAssertEqual($0.status, .seeOther) }
+        }
+    }
+}
