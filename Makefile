@@ -48,6 +48,9 @@ test: deps lint
 	@# The bench workloads (tools/workloads: 10 km of the gentle and the wavy shoreline) against
 	@# 0.4.0's facts recorded before the output and crossing changes of issue #19.
 	python3 tools/results_facts.py check .build/debug/ecocredit tools/results-0.4.0
+	@# The pages in Debian's headless Chromium against a live `ecocredit serve` (upload, officer
+	@# desk, public register); screenshots kept in out/browser/ as the test's artifacts.
+	python3 tools/browser_test.py .build/debug/ecocredit out/browser
 
 ## run: the main job on geodata/, with the binary built once: verify every sample bundle, measure
 ## each into out/measure/NAME/, write its annex into out/annex/NAME/, then one table of every

@@ -96,6 +96,12 @@ final class PagesTests: XCTestCase {
                 XCTAssertTrue(page.contains("<meta name=\"csrf-token\" content=\"\(signedIn.csrf)\">"))
                 XCTAssertTrue(page.contains("<script src=\"/static/upload.js\" defer></script>"))
             }
+            // The officer desk is for officers and approvers.
+            try await client.execute(uri: "/desk", method: .get, headers: cookie) { r in
+                XCTAssertEqual(r.status, .forbidden)
+                XCTAssertEqual(try ServiceTests.decode(ErrorBody.self, r).code, "AUTH.FORBIDDEN")
+            }
+            try await client.execute(uri: "/desk", method: .get) { XCTAssertEqual($0.headers[.location], "/login?next=/desk") }
             // A change under the session needs its CSRF token.
             var upload = cookie; upload[.contentType] = "application/zip"
             try await client.execute(uri: "/v1/jobs", method: .post, headers: upload, body: ByteBuffer(bytes: [1, 2, 3])) { r in

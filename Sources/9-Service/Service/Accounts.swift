@@ -93,6 +93,8 @@ public enum Policy {
         "GET /login": .anyone,
         "GET /upload": .anyone,
         "GET /static/{file}": .anyone,
+        "GET /favicon.ico": .anyone,
+        "GET /desk": .anyone,
         "POST /v1/sessions": .anyone,
         "DELETE /v1/sessions": .roles(Set(Role.allCases)),
         // Registry commands: the registry decides which role may do what (and refuses the rest).
@@ -134,16 +136,18 @@ struct AuthMiddleware: RouterMiddleware {
         } else if let cookie = request.cookies[Self.cookieName]?.value, let (actor, csrf) = try sessions.session(cookie) {
             context.actor = actor
             context.csrf = csrf
-            // A state change from a page must carry the session's CSRF token (SameSite=Strict too).
-            if ![.get, .head].contains(request.method) {
-                guard let sent = request.headers[HTTPField.Name("X-CSRF-Token")!], SessionStore.same(sent, csrf) else {
-                    throw ServiceError.csrf
-                }
-            }
         }
         // No route matched: the router's 404, whoever asks.
         guard let endpoint = context.endpointPath else { return try await next(request, context) }
-        switch Policy.table[Policy.key(method: request.method.rawValue, path: endpoint)] {
+        let access = Policy.table[Policy.key(method: request.method.rawValue, path: endpoint)]
+        // A change made as a session's actor must carry the session's CSRF token (SameSite=Strict
+        // too); operations open to anyone (signing in) do not act as the session.
+        if context.csrf != nil, access != .anyone, ![.get, .head].contains(request.method) {
+            guard let sent = request.headers[HTTPField.Name("X-CSRF-Token")!], let csrf = context.csrf, SessionStore.same(sent, csrf) else {
+                throw ServiceError.csrf
+            }
+        }
+        switch access {
         case .anyone?:
             break
         case .roles(let roles)?:

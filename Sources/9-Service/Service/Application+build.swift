@@ -57,10 +57,10 @@ public struct ServiceState: Sendable {
         vouchers = try SQLiteLedger<JiangyinVouchers>(path: dataFolder + "/registry-jy.sqlite")
         let books = try rulebookFiles.map(RuleLibrary.rulebook(file:))
         sessions = SessionStore(database)
-        pages = try Pages(vouchers: vouchers, sessions: sessions, secureCookies: secureCookies)
         voucherRules = try VoucherTradingRules(try books.first { $0.id == .jiangyinEcoVoucher } ?? RuleLibrary.rulebook(for: .jiangyinEcoVoucher))
         blobs = try BlobFolder(path: dataFolder + "/blobs")
         outputs = dataFolder + "/jobs"
+        pages = try Pages(vouchers: vouchers, jobs: jobs, outputs: outputs, sessions: sessions, secureCookies: secureCookies)
         self.maxBundleBytes = maxBundleBytes
     }
 }

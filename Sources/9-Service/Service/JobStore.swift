@@ -117,6 +117,11 @@ public struct JobStore: Sendable {
         }
     }
 
+    /// The latest jobs, newest first (the officer desk).
+    public func recent(limit: Int) throws -> [Job] {
+        try db.read { try Job.fetchAll($0, sql: "SELECT * FROM jobs ORDER BY created_at_ms DESC, id LIMIT ?", arguments: [limit]) }
+    }
+
     public func job(_ id: String) throws -> Job? {
         try db.read { try Job.fetchOne($0, sql: "SELECT * FROM jobs WHERE id = ?", arguments: [id]) }
     }

@@ -12,14 +12,16 @@ import RegistryStore
 /// (HttpOnly, SameSite=Strict); every change a page makes carries the session's CSRF token.
 struct Pages: Sendable {
     let vouchers: SQLiteLedger<JiangyinVouchers>
+    let jobs: JobStore
+    let outputs: String
     let sessions: SessionStore
     let library: MustacheLibrary
     let secureCookies: Bool
 
-    init(vouchers: SQLiteLedger<JiangyinVouchers>, sessions: SessionStore, secureCookies: Bool) throws {
-        self.vouchers = vouchers; self.sessions = sessions; self.secureCookies = secureCookies
+    init(vouchers: SQLiteLedger<JiangyinVouchers>, jobs: JobStore, outputs: String, sessions: SessionStore, secureCookies: Bool) throws {
+        self.vouchers = vouchers; self.jobs = jobs; self.outputs = outputs; self.sessions = sessions; self.secureCookies = secureCookies
         var library = MustacheLibrary()
-        for name in ["register", "login", "upload"] {
+        for name in ["register", "login", "upload", "desk"] {
             library.register(try MustacheTemplate(string: try Self.resource(name + ".mustache")), named: name)
         }
         self.library = library
@@ -43,6 +45,12 @@ struct Pages: Sendable {
             guard let actor = context.actor, let csrf = context.csrf else { return Self.redirect("/login?next=/upload") }
             return try html(library.render(["csrf": csrf, "actor": actor.id, "role": actor.role.rawValue], withTemplate: "upload") ?? "")
         }
+        router.get("/desk") { _, context -> Response in
+            guard let actor = context.actor, let csrf = context.csrf else { return Self.redirect("/login?next=/desk") }
+            guard [.officer, .approver].contains(actor.role) else { throw ServiceError.forbidden(role: actor.role.rawValue) }
+            return try html(library.render(try deskPage(actor: actor, csrf: csrf), withTemplate: "desk") ?? "")
+        }
+        router.get("/favicon.ico") { _, _ -> Response in Response(status: .noContent) }
         router.get("/static/:file") { _, context -> Response in
             let file = try context.parameters.require("file")
             guard let type = Self.staticFiles[file] else { throw HTTPError(.notFound) }
@@ -59,7 +67,24 @@ struct Pages: Sendable {
         }
     }
 
-    static let staticFiles = ["upload.js": "text/javascript; charset=utf-8", "style.css": "text/css; charset=utf-8"]
+    static let staticFiles = ["upload.js": "text/javascript; charset=utf-8", "desk.js": "text/javascript; charset=utf-8",
+                              "style.css": "text/css; charset=utf-8"]
+
+    /// The officer desk: the latest jobs, and the issues prepared and awaiting a second officer.
+    func deskPage(actor: Actor, csrf: String) throws -> [String: Any] {
+        let state = try vouchers.state()
+        return [
+            "csrf": csrf, "actor": actor.id, "role": actor.role.rawValue,
+            "jobs": try jobs.recent(limit: 50).map { j -> [String: Any] in
+                ["id": j.id, "owner": j.owner, "state": j.state.rawValue, "error": j.errorCode as Any,
+                 "annex": OutputIndex.names(in: JobWorker.outputFolder(outputs, job: j.id)).contains("annex.html")]
+            },
+            "pending": state.pendingIssues.keys.sorted().map { n -> [String: Any] in
+                let p = state.pendingIssues[n]!
+                return ["number": n, "units": Self.units(p.source.quantity), "preparedBy": p.preparedBy, "job": p.source.job]
+            },
+        ]
+    }
 
     /// POST /v1/sessions: `{actor, password}` as JSON (programs: 200 with the CSRF token) or as
     /// the sign-in form (people: 303 to the page they came for, or back with the failure shown).

@@ -59,8 +59,8 @@
       $("verdict").textContent = "结论 Verdict: " + check.overall;
       for (const c of check.results) {
         const short = c.verdict === "fail" && typeof c.value === "number" && typeof c.threshold === "number" ? Math.abs(c.threshold - c.value).toFixed(2) + " " + (c.unit || "") : "";
-        row("criteria", [c.label.zh + " / " + c.label.en, c.subject, typeof c.value === "number" ? c.value.toFixed(2) + " " + (c.unit || "") : c.value,
-                         c.comparison + " " + c.threshold, c.verdict, short, c.article], c.verdict);
+        row("criteria", [c.label.zh + " / " + c.label.en, c.subject, typeof c.value === "number" ? c.value.toFixed(2) + " " + (c.unit || "") : (c.value == null ? "" : c.value),
+                         c.comparison != null && c.threshold != null ? c.comparison + " " + c.threshold : "", c.verdict, short, c.article], c.verdict);
       }
       for (const q of check.quantities) {
         const v = q.units == null ? "—" : (q.units / Math.pow(10, q.decimals)).toFixed(q.decimals) + " " + q.unit;
