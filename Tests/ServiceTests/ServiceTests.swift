@@ -289,6 +289,8 @@ final class ServiceTests: XCTestCase {
         let cases: [(String, Data)] = [
             ("ZIP.UNSAFE_PATH", try zipped("shanwei-eco-seawall", extra: [("../../evil.txt", .file, Data("owned".utf8))])),
             ("ZIP.SYMLINK", try zipped("shanwei-eco-seawall", extra: [("shanwei-eco-seawall/link", .symlink, Data("/etc/passwd".utf8))])),
+            // A zip bomb: 40 MiB of zeros in a few KiB.
+            ("ZIP.COMPRESSION_RATIO", try zipped("shanwei-eco-seawall", extra: [("shanwei-eco-seawall/bomb.bin", .file, Data(count: 40 << 20))])),
         ]
         try await app.test(.router) { client in
             for (code, zip) in cases {
@@ -306,6 +308,49 @@ final class ServiceTests: XCTestCase {
             }
             try await client.execute(uri: "/health", method: .get) { XCTAssertEqual($0.status, .ok) }
         }
+    }
+
+    /// A live `ecocredit serve`: 256 MiB streamed at a 16 MiB cap is refused with 413 while it
+    /// streams, the server's peak resident memory stays under 64 MiB above what it had before,
+    /// no part file is left, and the server keeps serving.
+    func testAnUploadOverTheCapIsRefusedWhileStreamingInBoundedMemory() throws {
+        let data = try temporaryFolder()
+        let token = try Self.token(data, "contractor-1", .holder)
+        let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in(); address.sin_family = sa_family_t(AF_INET); address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) } }
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socket, $0, &length) } }
+        let port = Int(UInt16(bigEndian: address.sin_port)); close(socket)
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: Self.executable)
+        server.arguments = ["serve", "--port", String(port), "--data", data, "--max-bundle-mib", "16", "--workers", "0"]
+        server.standardOutput = FileHandle.nullDevice; server.standardError = FileHandle.nullDevice
+        try server.run()
+        defer { server.terminate(); server.waitUntilExit() }
+        func sh(_ script: String) throws -> String {
+            let p = Process(); p.executableURL = URL(fileURLWithPath: "/bin/sh"); p.arguments = ["-c", script]
+            let out = Pipe(); p.standardOutput = out; try p.run(); p.waitUntilExit()
+            return String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        }
+        let health = "curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:\(port)/health"
+        var up = false
+        for _ in 0..<100 where !up { up = try sh(health) == "200"; if !up { usleep(100_000) } }
+        XCTAssertTrue(up, "the server did not start")
+        func peakMiB() throws -> Double {
+            let status = try String(contentsOfFile: "/proc/\(server.processIdentifier)/status", encoding: .utf8)
+            let line = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") } ?? ""
+            return Double(line.split(separator: " ").dropFirst().first ?? "0")! / 1024
+        }
+        let before = try peakMiB()
+        let code = try sh("head -c \(256 << 20) /dev/zero | curl -s -o /dev/null -w '%{http_code}' -H 'Expect:' -H 'Content-Type: application/zip' " +
+                          "-H 'Authorization: Bearer \(token)' --data-binary @- http://127.0.0.1:\(port)/v1/jobs")
+        let after = try peakMiB()
+        print("413 while streaming: server peak RSS \(before) MiB before, \(after) MiB after 256 MiB at a 16 MiB cap")
+        XCTAssertEqual(code, "413")
+        XCTAssertLessThan(after - before, 64, "peak memory grew by \(after - before) MiB")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: data + "/blobs"), [])
+        XCTAssertEqual(try sh(health), "200")
     }
 
     /// A worker that dies on a signal fails its job with JOB.WORKER_CRASHED; one that runs over
