@@ -51,6 +51,8 @@ test: deps lint
 	@# The pages in Debian's headless Chromium against a live `ecocredit serve` (upload, officer
 	@# desk, public register); screenshots kept in out/browser/ as the test's artifacts.
 	python3 tools/browser_test.py .build/debug/ecocredit out/browser
+	@# The contract: schemathesis against the live service's own /openapi.yaml.
+	tools/contract_test.sh .build/debug/ecocredit
 
 ## run: the main job on geodata/, with the binary built once: verify every sample bundle, measure
 ## each into out/measure/NAME/, write its annex into out/annex/NAME/, then one table of every
