@@ -3,15 +3,15 @@ SHELL := /bin/bash
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEBS := libgeos-dev libproj-dev proj-data libshp-dev libsqlite3-dev valgrind pkg-config
-# `make serve` zips the samples and uploads them.
-DEBS += zip curl
+# `make serve` zips the samples and uploads them; `make load` drives the service with wrk.
+DEBS += zip curl wrk sqlite3
 # The registry's second back end: a throw-away cluster for the tests (.ci/with-postgres.sh).
 DEBS += postgresql postgresql-contrib
 # For the annex's PDF and its browser test: headless Chromium, a CJK font, and poppler's pdftotext.
 DEBS += chromium fonts-noto-cjk poppler-utils
 BUNDLES := $(sort $(wildcard geodata/*/))
 
-.PHONY: deps build test run serve lint leakcheck fuzz geodata bench clean
+.PHONY: deps build test run serve load lint leakcheck fuzz geodata bench clean
 
 ## deps: install the Debian packages (idempotent; apt-get update only when something is missing)
 deps:
@@ -83,6 +83,13 @@ serve: build
 	    | python3 -c 'import json,sys; j=json.load(sys.stdin); print("job %s: %s" % (j["id"], sys.argv[1]))' $$n; done; \
 	  echo "open http://127.0.0.1:$(SERVE_PORT)/openapi.yaml; jobs at http://127.0.0.1:$(SERVE_PORT)/v1/jobs/ID" ) &
 	$(ECO) serve --port $(SERVE_PORT) --data out/service/data
+
+## load: a bounded load test of the service on loopback (release build): 50 clients reading the
+## public register and 4 uploading bundles at once for LOAD_SECONDS (60); throughput, p50/p99,
+## errors, jobs done and the server's peak memory (tools/load_test.sh). Not a test.
+load: deps
+	$(SWIFT) build -c release --product ecocredit
+	tools/load_test.sh .build/release/ecocredit
 
 ## geodata: rebuild the synthetic sample bundles
 geodata: build
