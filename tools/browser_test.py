@@ -6,7 +6,9 @@
 
 A contractor signs in and uploads a geodata/ zip on the upload page and sees the upload and
 stage progress, then the Chinese results with the verdicts and the annex link; an officer
-prepares an issue from that job on the officer desk and a second officer approves it; the public
+prepares an issue from that job on the officer desk and a second officer approves it; the holder
+lists the voucher and a bidder commits a sealed bid from the trading page (nonce and commitment
+made by Web Crypto, the receipt offered for download) and reveals it after the close; the public
 register page's totals equal GET /v1/register/summary. No console errors, no uncaught
 exceptions, no CSP violations; CJK glyphs render (two different characters draw differently,
 which missing-glyph boxes do not). Screenshots of every page go to ARTIFACT_FOLDER.
@@ -166,7 +168,7 @@ def main(binary, artifacts):
     work = tempfile.mkdtemp(prefix="ecocredit-browser-")
     data = os.path.join(work, "data")
     book = os.path.join(REPO, "tools/registry-scenario/jiangyin-bureau-test.json")
-    accounts = [("coop", "CON"), ("off-wang", "OFF"), ("chk-li", "CHK")]
+    accounts = [("coop", "CON"), ("off-wang", "OFF"), ("chk-li", "CHK"), ("dev-a", "CON")]
     for actor, role in accounts:
         subprocess.run([binary, "admin", "user-create", "--data", data, "--actor", actor, "--role", role],
                        input=b"browser-test-password\n", check=True, stdout=subprocess.DEVNULL)
@@ -240,7 +242,41 @@ def main(binary, artifacts):
         checker.screenshot(os.path.join(artifacts, "desk-approved.png"))
         problems += checker.problems()
 
-        # 3. The public register page's totals equal the API's.
+        # 3. Trading: the holder lists the voucher (API, its token) for a few seconds; a bidder commits a
+        # sealed bid from the page (nonce and commitment made by Web Crypto), gets the receipt, and
+        # reveals it from the page after the close.
+        token = subprocess.run([binary, "admin", "token-create", "--data", data, "--actor", "coop", "--role", "CON", "--days", "1"],
+                               check=True, capture_output=True, text=True).stdout.strip()
+        now = int(time.time() * 1000)
+        listing = {"list": {"number": "JY-2026-001", "askingFenPerUnit": 260000, "opens": {"milliseconds": now}, "closes": {"milliseconds": now + 12000}}}
+        req = urllib.request.Request(base + "/v1/jy/commands", data=json.dumps(listing).encode(), method="POST",
+                                     headers={"Authorization": "Bearer " + token, "Content-Type": "application/json", "Idempotency-Key": "list-1"})
+        with urllib.request.urlopen(req, timeout=30) as r:
+            json.load(r)
+        cdp.send("Storage.clearCookies", {})
+        trade = Page(cdp)
+        sign_in(trade, "dev-a", "/trading")
+        trade.eval("document.querySelector('tr[data-number=\"JY-2026-001\"] input.bid-price').value = '270000';"
+                   "document.querySelector('tr[data-number=\"JY-2026-001\"] button.bid').click(); true")
+        trade.wait("document.getElementById('trade-result').dataset.state !== 'idle' && document.getElementById('trade-result').dataset.state", "the bid")
+        if trade.eval("document.getElementById('trade-result').dataset.state") != "ok" or trade.eval("document.getElementById('receipt-link').hidden"):
+            raise SystemExit("browser test: the bid was refused: " + trade.eval("document.getElementById('trade-result').textContent"))
+        receipt = trade.eval("document.getElementById('receipt-link').download")
+        trade.screenshot(os.path.join(artifacts, "trading-bid.png"))
+        time.sleep(max(0, (now + 12500 - time.time() * 1000) / 1000))
+        trade.goto(base + "/trading")
+        trade.eval("document.querySelector('tr[data-number=\"JY-2026-001\"] button.reveal').click(); true")
+        trade.wait("document.getElementById('trade-result').dataset.state !== 'idle' && document.getElementById('trade-result').dataset.state", "the reveal")
+        if trade.eval("document.getElementById('trade-result').dataset.state") != "ok":
+            raise SystemExit("browser test: the reveal was refused: " + trade.eval("document.getElementById('trade-result').textContent"))
+        trade.goto(base + "/trading")
+        counts = trade.eval("document.querySelector('tr[data-number=\"JY-2026-001\"] td:nth-child(6)').textContent")
+        trade.screenshot(os.path.join(artifacts, "trading-revealed.png"))
+        if counts.strip() != "1/1":
+            raise SystemExit(f"browser test: the listing shows {counts!r} bids/revealed, expected 1/1")
+        problems += trade.problems()
+
+        # 4. The public register page's totals equal the API's.
         register = Page(cdp)
         register.goto(base + "/")
         register.screenshot(os.path.join(artifacts, "register.png"))
@@ -256,7 +292,7 @@ def main(binary, artifacts):
         if problems:
             raise SystemExit("browser test: console errors:\n  " + "\n  ".join(problems))
         print(f"browser test: upload → {verdict.strip()}, {criteria} criteria, quantity {quantities}; issue JY-2026-001 prepared by off-wang, "
-              f"approved by chk-li; register total {total} base units at ledger seq {seq} = API; no console errors; CJK renders; "
+              f"approved by chk-li; listed, a sealed bid committed ({receipt}) and revealed from the page; register total {total} base units at ledger seq {seq} = API; no console errors; CJK renders; "
               f"screenshots in {artifacts}")
     finally:
         if cdp:

@@ -95,6 +95,7 @@ public enum Policy {
         "GET /static/{file}": .anyone,
         "GET /favicon.ico": .anyone,
         "GET /desk": .anyone,
+        "GET /trading": .anyone,
         "POST /v1/sessions": .anyone,
         "DELETE /v1/sessions": .roles(Set(Role.allCases)),
         // Registry commands: the registry decides which role may do what (and refuses the rest).

@@ -21,7 +21,7 @@ struct Pages: Sendable {
     init(vouchers: SQLiteLedger<JiangyinVouchers>, jobs: JobStore, outputs: String, sessions: SessionStore, secureCookies: Bool) throws {
         self.vouchers = vouchers; self.jobs = jobs; self.outputs = outputs; self.sessions = sessions; self.secureCookies = secureCookies
         var library = MustacheLibrary()
-        for name in ["register", "login", "upload", "desk"] {
+        for name in ["register", "login", "upload", "desk", "trading"] {
             library.register(try MustacheTemplate(string: try Self.resource(name + ".mustache")), named: name)
         }
         self.library = library
@@ -50,6 +50,9 @@ struct Pages: Sendable {
             guard [.officer, .approver].contains(actor.role) else { throw ServiceError.forbidden(role: actor.role.rawValue) }
             return try html(library.render(try deskPage(actor: actor, csrf: csrf), withTemplate: "desk") ?? "")
         }
+        router.get("/trading") { _, context -> Response in
+            try html(library.render(try tradingPage(actor: context.actor, csrf: context.csrf), withTemplate: "trading") ?? "")
+        }
         router.get("/favicon.ico") { _, _ -> Response in Response(status: .noContent) }
         router.get("/static/:file") { _, context -> Response in
             let file = try context.parameters.require("file")
@@ -68,7 +71,28 @@ struct Pages: Sendable {
     }
 
     static let staticFiles = ["upload.js": "text/javascript; charset=utf-8", "desk.js": "text/javascript; charset=utf-8",
+                              "trading.js": "text/javascript; charset=utf-8",
                               "style.css": "text/css; charset=utf-8"]
+
+    /// The listings: every voucher listed for resale by sealed bids, with its schedule and how
+    /// many bids were committed and revealed (never who bid what before the reveal); a bid form
+    /// for a signed-in contractor who is not the seller.
+    func tradingPage(actor: Actor?, csrf: String?) throws -> [String: Any] {
+        let state = try vouchers.state()
+        var listings: [[String: Any]] = []
+        for n in state.vouchers.keys.sorted() {
+            guard case .listed(let a) = state.vouchers[n]!.state else { continue }
+            listings.append([
+                "number": n, "auction": a.id, "asking": a.askingFenPerUnit, "closes": a.closes.description, "revealEnds": a.revealEnds.description,
+                "closesMs": a.closes.milliseconds, "revealEndsMs": a.revealEnds.milliseconds,
+                "bids": a.bids.count, "revealed": a.bids.filter { $0.revealed != nil }.count,
+                "canBid": actor.map { $0.role == .holder && $0.id != a.seller } ?? false,
+            ])
+        }
+        var page: [String: Any] = ["csrf": csrf ?? "", "listings": listings]
+        if let actor { page["actor"] = actor.id; page["role"] = actor.role.rawValue }
+        return page
+    }
 
     /// The officer desk: the latest jobs, and the issues prepared and awaiting a second officer.
     func deskPage(actor: Actor, csrf: String) throws -> [String: Any] {
