@@ -58,30 +58,45 @@ struct ServeCommand: AsyncParsableCommand {
 #endif
 
 #if canImport(Service)
-/// `ecocredit admin token create|revoke`: the service's accounts, on its data folder.
+/// `ecocredit admin token-create | token-revoke | user-create`: the service's accounts, on its data folder.
 struct AdminCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "admin", abstract: "Manage the service's access tokens.",
+        commandName: "admin", abstract: "Manage the service's access tokens and people's accounts.",
         subcommands: [TokenCreate.self, TokenRevoke.self, UserCreate.self])
 
-    struct TokenCreate: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "token-create",
-            abstract: "Make a bearer token for an actor and role; prints it once (only its SHA-256 is stored).")
+    /// The data folder and the account a command is about.
+    struct AccountOptions: ParsableArguments {
         @Option(help: "The service's data folder.") var data = "ecocredit-data"
         @Option(help: "The actor's id (an account name).") var actor: String
         @Option(help: "The role: OFF, CHK, CON, OPS, BANK, AUD.") var role: String
-        @Option(help: "Days the token is valid.") var days = 90
-        func run() throws {
+
+        /// The actor, checked: a known role that people and programs may hold, a short id.
+        func validated() throws -> Actor {
             guard let r = Role(rawValue: role), r != .system, r != .public else {
                 throw ValidationError("--role must be one of OFF, CHK, CON, OPS, BANK, AUD")
             }
             guard !actor.isEmpty, actor.utf8.count <= 64, !actor.contains(where: { $0.isWhitespace || $0 == ":" }) else {
                 throw ValidationError("--actor must be 1–64 characters without spaces or colons")
             }
+            return Actor(actor, r)
+        }
+
+        /// The service database, created with its folder when absent.
+        func database() throws -> ServiceDatabase {
             try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
-            let token = try TokenStore(try ServiceDatabase(path: data + "/service.sqlite")).create(for: Actor(actor, r), days: days)
-            emit(token)
+            return try ServiceDatabase(path: data + "/service.sqlite")
+        }
+    }
+
+    struct TokenCreate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "token-create",
+            abstract: "Make a bearer token for an actor and role; prints it once (only its SHA-256 is stored).")
+        @OptionGroup var account: AccountOptions
+        @Option(help: "Days the token is valid.") var days = 90
+        func run() throws {
+            let actor = try account.validated()
+            emit(try TokenStore(try account.database()).create(for: actor, days: days))
         }
     }
 
@@ -89,22 +104,14 @@ struct AdminCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "user-create",
             abstract: "Create or reset a person's account for the pages; the password is read from standard input (bcrypt-hashed).")
-        @Option(help: "The service's data folder.") var data = "ecocredit-data"
-        @Option(help: "The account (actor id).") var actor: String
-        @Option(help: "The role: OFF, CHK, CON, OPS, BANK, AUD.") var role: String
+        @OptionGroup var account: AccountOptions
         func run() throws {
-            guard let r = Role(rawValue: role), r != .system, r != .public else {
-                throw ValidationError("--role must be one of OFF, CHK, CON, OPS, BANK, AUD")
-            }
-            guard !actor.isEmpty, actor.utf8.count <= 64, !actor.contains(where: { $0.isWhitespace || $0 == ":" }) else {
-                throw ValidationError("--actor must be 1–64 characters without spaces or colons")
-            }
+            let actor = try account.validated()
             guard let password = readLine(strippingNewline: true), password.count >= 12 else {
                 throw ValidationError("the password (standard input, one line) must have at least 12 characters")
             }
-            try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
-            try SessionStore(try ServiceDatabase(path: data + "/service.sqlite")).setUser(Actor(actor, r), password: password)
-            emit("account \(actor) (\(r.rawValue)) set")
+            try SessionStore(try account.database()).setUser(actor, password: password)
+            emit("account \(actor.id) (\(actor.role.rawValue)) set")
         }
     }
 

@@ -56,8 +56,7 @@ public struct JobWorker: Service {
     public static func outputFolder(_ outputs: String, job: String) -> String { outputs + "/" + job }
 
     func runJob(_ job: Job) async {
-        let run = WorkerRun(job: job, store: store, owner: owner, lease: lease, limits: limits, rulebookFiles: rulebookFiles, logger: logger,
-                            executable: executable, bundle: blobs.file(sha256: job.bundleSHA256) ?? "",
+        let run = WorkerRun(worker: self, job: job, bundle: blobs.file(sha256: job.bundleSHA256) ?? "",
                             output: Self.outputFolder(outputs, job: job.id))
         let ending = await withCheckedContinuation { (c: CheckedContinuation<WorkerRun.Ending, Never>) in
             Thread.detachNewThread { c.resume(returning: run.execute()) }
@@ -78,26 +77,25 @@ struct WorkerRun: Sendable {
         var exitStatus: Int?
         var error: (code: String, zh: String, en: String)?
     }
+    /// The worker's configuration: store, owner, lease, limits, rulebooks, executable.
+    let worker: JobWorker
     let job: Job
-    let store: JobStore
-    let owner: String
-    let lease: TimeInterval
-    let limits: WorkerLimits
-    let rulebookFiles: [String]
-    let logger: Logger
-    let executable: String
     let bundle: String
     let output: String
+    var store: JobStore { worker.store }
+    var owner: String { worker.owner }
+    var lease: TimeInterval { worker.lease }
+    var limits: WorkerLimits { worker.limits }
 
     func execute() -> Ending {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
+        process.executableURL = URL(fileURLWithPath: worker.executable)
         // Run in the blob folder with the blob's own name, so that the reports name the bundle
         // by its SHA-256 and show nothing of the server's folders.
         process.currentDirectoryURL = URL(fileURLWithPath: (bundle as NSString).deletingLastPathComponent)
         process.arguments = ["job", (bundle as NSString).lastPathComponent, "-o", output, "--lang", job.lang,
                              "--max-memory-mib", String(limits.memoryMiB), "--max-cpu-seconds", String(limits.cpuSeconds)]
-            + rulebookFiles.flatMap { ["--rulebook", $0] }
+            + worker.rulebookFiles.flatMap { ["--rulebook", $0] }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
