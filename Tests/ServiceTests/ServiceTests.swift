@@ -213,6 +213,8 @@ final class ServiceTests: XCTestCase {
             try await client.execute(uri: "/v1/jobs/\(job.id)/outputs/annex.html", method: .get, headers: get) { r in
                 XCTAssertEqual(r.status, .ok)
                 XCTAssertEqual(r.headers[.contentType], "text/html; charset=utf-8")
+                // The annex styles itself and runs nothing.
+                XCTAssertEqual(r.headers[.contentSecurityPolicy], "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox")
                 XCTAssertTrue(String(buffer: r.body).contains("<html"))
             }
             // Names are looked up in the job's index, never joined to a path as sent.
@@ -283,7 +285,10 @@ final class ServiceTests: XCTestCase {
     /// and their findings are served; the service goes on to run the next job.
     func testHostileZipsFailTheirJobWithTheirFinding() async throws {
         let data = try temporaryFolder()
-        let app = try app(data: data)
+        // Given relative to the working directory, as `make serve` gives it: the workers run in the
+        // blob folder, so the service makes it absolute.
+        let depth = FileManager.default.currentDirectoryPath.split(separator: "/").count
+        let app = try app(data: String(repeating: "../", count: depth) + data.dropFirst())
         let con = try Self.token(data, "contractor-1", .holder)
         let zipHeaders = Self.auth(con, zip: true), get = Self.auth(con)
         let cases: [(String, Data)] = [

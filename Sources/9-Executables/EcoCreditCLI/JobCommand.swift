@@ -34,7 +34,7 @@ struct JobCommand: ParsableCommand {
     var rulebook: [String] = []
 
     func run() throws {
-        WorkerLimits.apply(addressSpaceMiB: maxMemoryMib, cpuSeconds: maxCpuSeconds)
+        OwnLimits.apply(addressSpaceMiB: maxMemoryMib, cpuSeconds: maxCpuSeconds)
         let reporter = StageReporter()
         reporter.say("stage verify")
         let time = ISO8601DateFormatter().string(from: Date())
@@ -82,8 +82,8 @@ final class StageReporter: @unchecked Sendable {
     }
 }
 
-/// The worker's own limits, set before it reads anything.
-enum WorkerLimits {
+/// The worker's own limits, set before it reads anything (the service's `WorkerLimits` are what it is given).
+enum OwnLimits {
     static func apply(addressSpaceMiB: Int, cpuSeconds: Int) {
         set(RLIMIT_AS, UInt64(max(64, addressSpaceMiB)) << 20)
         set(RLIMIT_CPU, UInt64(max(1, cpuSeconds)))

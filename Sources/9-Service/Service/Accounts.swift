@@ -3,6 +3,7 @@ import Foundation
 import GRDB
 import Hummingbird
 import HTTPTypes
+import Plumbing
 import Registry
 
 /// Bearer tokens for programs and people: 32 random bytes, base64url, shown once when made
@@ -45,7 +46,7 @@ public struct TokenStore: Sendable {
         }
     }
 
-    static func hash(_ token: String) -> String { SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined() }
+    static func hash(_ token: String) -> String { hexadecimal(SHA256.hash(data: Data(token.utf8))) }
 }
 
 /// The request context: Hummingbird's core, and the actor the request authenticated as.

@@ -49,7 +49,9 @@ public struct ServiceState: Sendable {
     public let outputs: String
     public let maxBundleBytes: Int
 
-    public init(dataFolder: String, maxBundleBytes: Int, rulebookFiles: [String] = [], secureCookies: Bool = false) throws {
+    public init(dataFolder given: String, maxBundleBytes: Int, rulebookFiles: [String] = [], secureCookies: Bool = false) throws {
+        // Absolute: the workers run in the blob folder and write to the job folders by path.
+        let dataFolder = URL(fileURLWithPath: given).standardizedFileURL.path
         try FileManager.default.createDirectory(atPath: dataFolder + "/jobs", withIntermediateDirectories: true)
         database = try ServiceDatabase(path: dataFolder + "/service.sqlite")
         jobs = JobStore(database)

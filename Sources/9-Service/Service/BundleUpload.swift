@@ -47,7 +47,7 @@ public struct BlobFolder: Sendable {
         guard total > 0 else { throw ServiceError.emptyBundle }
         guard fsync(fd) == 0 else { throw ServiceError.storage(detail: "\(part): \(String(cString: strerror(errno)))") }
         close(fd); closed = true
-        let sha = hash.finalize().map { String(format: "%02x", $0) }.joined()
+        let sha = hexadecimal(hash.finalize())
         let target = file(sha256: sha)!
         // The same bytes uploaded twice are one blob; the first copy stays.
         if access(target, F_OK) != 0, rename(part, target) != 0 {

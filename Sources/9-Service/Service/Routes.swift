@@ -106,7 +106,13 @@ struct JobRoutes: Sendable {
               let data = FileManager.default.contents(atPath: folder + "/" + listed) else {
             throw ServiceError.outputNotFound(job: id, name: name)
         }
-        return bytes(data, type: OutputIndex.mediaType(listed))
+        var r = bytes(data, type: OutputIndex.mediaType(listed))
+        if listed.hasSuffix(".html") {
+            // The annex is self-contained: its own style sheet, SVG maps, no script. It may style
+            // itself and nothing else (sandboxed: no script, no form, no other origin).
+            r.headers[.contentSecurityPolicy] = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox"
+        }
+        return r
     }
 }
 
@@ -163,7 +169,8 @@ enum OutputIndex {
     }
 }
 
-/// CSP `default-src 'self'` and the usual hardening headers on every response.
+/// CSP `default-src 'self'` (unless the route set a stricter one) and the usual hardening
+/// headers on every response.
 struct SecurityHeadersMiddleware: RouterMiddleware {
     typealias Context = ServiceContext
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -174,7 +181,7 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
             // Refusals carry the same headers as answers.
             r = try e.response(from: request, context: context)
         }
-        r.headers[.contentSecurityPolicy] = "default-src 'self'"
+        if r.headers[.contentSecurityPolicy] == nil { r.headers[.contentSecurityPolicy] = "default-src 'self'" }
         r.headers[.xContentTypeOptions] = "nosniff"
         r.headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
         return r
