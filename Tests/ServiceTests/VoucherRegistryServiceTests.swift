@@ -78,6 +78,17 @@ final class VoucherRegistryServiceTests: XCTestCase {
             try await client.execute(uri: "/v1/ledger/head", method: .get) { r in
                 XCTAssertEqual(try ServiceTests.decode(LedgerHead.self, r).ledgerSeq, approved.ledgerSeq)
             }
+            // The event log: its chain for anyone, its payloads (names) only for officers and auditors.
+            let publicLog = try await client.execute(uri: "/v1/ledger/events?after=0&limit=10", method: .get) { try ServiceTests.decode(EventPage.self, $0) }
+            XCTAssertTrue(publicLog.redacted)
+            XCTAssertEqual(publicLog.events.map(\.seq), Array(1...approved.ledgerSeq))
+            XCTAssertTrue(publicLog.events.allSatisfy { $0.payload == nil })
+            XCTAssertEqual(Swift.zip(publicLog.events.dropFirst(), publicLog.events).map { $0.prev == $1.hash }, Array(repeating: true, count: publicLog.events.count - 1))
+            let officerLog = try await client.execute(uri: "/v1/ledger/events", method: .get, headers: ServiceTests.auth(off)) { try ServiceTests.decode(EventPage.self, $0) }
+            XCTAssertFalse(officerLog.redacted)
+            XCTAssertTrue(officerLog.events.contains { $0.payload?.contains("coop") ?? false })
+            let coopLog = try await client.execute(uri: "/v1/ledger/events", method: .get, headers: ServiceTests.auth(coop)) { try ServiceTests.decode(EventPage.self, $0) }
+            XCTAssertTrue(coopLog.redacted)
             // Another contractor acting on the voucher gets the 404 of a voucher that does not exist, byte for byte.
             func surrender(_ n: String) -> String { #"{"surrender":{"number":"\#(n)","quantity":10000,"landRef":"GY-1"}}"# }
             let notTheirs = try await client.execute(uri: "/v1/jy/commands", method: .post, headers: post(builder, key: "s1", surrender("JY-1")),

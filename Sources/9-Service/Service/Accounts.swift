@@ -88,6 +88,7 @@ public enum Policy {
         "GET /v1/jy/vouchers": .anyone,
         "GET /v1/jy/vouchers/{number}": .anyone,
         "GET /v1/ledger/head": .anyone,
+        "GET /v1/ledger/events": .anyone,
         // The pages and their files; the upload page sends anonymous visitors to sign in.
         "GET /": .anyone,
         "GET /register.csv": .anyone,

@@ -78,15 +78,16 @@ struct Pages: Sendable {
     /// many bids were committed and revealed (never who bid what before the reveal); a bid form
     /// for a signed-in contractor who is not the seller.
     func tradingPage(actor: Actor?, csrf: String?) throws -> [String: Any] {
-        let state = try vouchers.state()
+        let state = try vouchers.state(), now = Instant(milliseconds: JobStore.now())
         var listings: [[String: Any]] = []
         for n in state.vouchers.keys.sorted() {
             guard case .listed(let a) = state.vouchers[n]!.state else { continue }
+            let bidder = actor.map { $0.role == .holder && $0.id != a.seller } ?? false
             listings.append([
                 "number": n, "auction": a.id, "asking": a.askingFenPerUnit, "closes": a.closes.description, "revealEnds": a.revealEnds.description,
                 "closesMs": a.closes.milliseconds, "revealEndsMs": a.revealEnds.milliseconds,
                 "bids": a.bids.count, "revealed": a.bids.filter { $0.revealed != nil }.count,
-                "canBid": actor.map { $0.role == .holder && $0.id != a.seller } ?? false,
+                "canBid": bidder && now < a.closes, "canReveal": bidder && now >= a.closes && now < a.revealEnds,
             ])
         }
         var page: [String: Any] = ["csrf": csrf ?? "", "listings": listings]
@@ -100,8 +101,10 @@ struct Pages: Sendable {
         return [
             "csrf": csrf, "actor": actor.id, "role": actor.role.rawValue,
             "jobs": try jobs.recent(limit: 50).map { j -> [String: Any] in
-                ["id": j.id, "owner": j.owner, "state": j.state.rawValue, "error": j.errorCode as Any,
-                 "annex": OutputIndex.names(in: JobWorker.outputFolder(outputs, job: j.id)).contains("annex.html")]
+                var row: [String: Any] = ["id": j.id, "owner": j.owner, "state": j.state.rawValue,
+                                          "annex": OutputIndex.names(in: JobWorker.outputFolder(outputs, job: j.id)).contains("annex.html")]
+                if let code = j.errorCode { row["error"] = code }
+                return row
             },
             "pending": state.pendingIssues.keys.sorted().map { n -> [String: Any] in
                 let p = state.pendingIssues[n]!

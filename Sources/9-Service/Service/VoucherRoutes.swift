@@ -34,6 +34,11 @@ struct VoucherRoutes: Sendable {
             let h = try ledger.head()
             return try json(LedgerHead(registry: JiangyinVouchers.name, ledgerSeq: h.seq, hash: hexadecimal(h.hash)))
         }
+        router.get("/v1/ledger/events") { request, context -> Response in
+            try events(after: request.uri.queryParameters.get("after").flatMap(UInt64.init) ?? 0,
+                       limit: min(1000, max(1, request.uri.queryParameters.get("limit").flatMap(Int.init) ?? 100)),
+                       full: context.actor.map { [.auditor, .officer, .approver].contains($0.role) } ?? false)
+        }
         router.post("/v1/jy/commands") { request, context -> Response in
             let actor = try context.requireActor()
             let body = try await request.body.collect(upTo: 64 << 10)
@@ -62,6 +67,19 @@ struct VoucherRoutes: Sendable {
         return try json(RegisterSummary(registry: JiangyinVouchers.name, ledgerSeq: head.seq, head: hexadecimal(head.hash),
                                         vouchers: state.vouchers.count,
                                         supply: Supply.vouchers(state).map { .init(state: $0.state, baseUnits: $0.baseUnits) }))
+    }
+
+    /// GET /v1/ledger/events: the hash-chained log after `after`, at most `limit` events. Every
+    /// event's sequence number, type, previous hash and hash for anyone (the chain's shape, and
+    /// its head to compare with a signed checkpoint); the payload — names of holders, bidders,
+    /// officers — only to auditors, officers and approvers.
+    func events(after: UInt64, limit: Int, full: Bool) throws -> Response {
+        let log = try ledger.log()
+        let page = log.entries.lazy.filter { $0.seq > after }.prefix(limit).map { e in
+            LedgerEvent(seq: e.seq, type: e.type, prev: hexadecimal(e.prev), hash: hexadecimal(e.hash),
+                        payload: full ? String(decoding: e.payload, as: UTF8.self) : nil)
+        }
+        return try json(EventPage(registry: JiangyinVouchers.name, ledgerSeq: log.entries.last?.seq ?? 0, redacted: !full, events: Array(page)))
     }
 
     /// Runs a command and answers with the outcome and the ledger's head.
@@ -148,6 +166,22 @@ struct LedgerHead: Codable, Sendable {
     var registry: String
     var ledgerSeq: UInt64
     var hash: String
+}
+
+struct LedgerEvent: Codable, Sendable {
+    var seq: UInt64
+    var type: String
+    var prev: String
+    var hash: String
+    /// The event's canonical JSON (what the hash covers); nil when redacted.
+    var payload: String?
+}
+
+struct EventPage: Codable, Sendable {
+    var registry: String
+    var ledgerSeq: UInt64
+    var redacted: Bool
+    var events: [LedgerEvent]
 }
 
 struct VoucherList: Codable, Sendable {
