@@ -300,3 +300,14 @@ final class VoucherRegistryTests: XCTestCase {
 enum ProjectionRowText {
     static func of(_ v: Voucher) -> String { JiangyinVouchers.row(v.number, in: { var s = VoucherRegistry(); s.vouchers[v.number] = v; return s }()) ?? "" }
 }
+
+/// Why a checked quantity cannot be issued: the one rule the CLI and the service share.
+final class IssueBlockerTests: XCTestCase {
+    func testBlockersOfACheckedQuantity() {
+        XCTAssertEqual(IssueSource.blockers(quantity: "vouchers", status: "issuable", reasonCodes: []), [])
+        XCTAssertEqual(IssueSource.blockers(quantity: "vouchers", status: "issuable", reasonCodes: ["RULES.EXAMPLE_COEFFICIENTS"]), ["RULES.EXAMPLE_COEFFICIENTS"])
+        XCTAssertEqual(IssueSource.blockers(quantity: "vouchers", status: "not-issuable", reasonCodes: []), ["CHECK.NOT-ISSUABLE"])
+        XCTAssertEqual(IssueSource.blockers(quantity: "vouchers", status: "reference-only", reasonCodes: ["RULES.NO_EFFECTIVE_PERIOD"]), ["RULES.NO_EFFECTIVE_PERIOD"])
+        XCTAssertEqual(IssueSource.blockers(quantity: "vouchers", status: nil, reasonCodes: []), ["CHECK.NO_QUANTITY vouchers"])
+    }
+}

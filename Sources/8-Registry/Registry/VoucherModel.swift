@@ -158,3 +158,14 @@ public struct VoucherRegistry: Sendable, Equatable {
     public var issued: [String: Int64] = [:]
     public init() {}
 }
+
+extension IssueSource {
+    /// Why a checked quantity cannot be issued: the codes of the check's reasons; else, when its
+    /// status is not `issuable`, `CHECK.<STATUS>`; `CHECK.NO_QUANTITY <id>` when the check has no
+    /// such quantity; empty when it can be issued. One rule for the CLI and the service.
+    public static func blockers(quantity id: String, status: String?, reasonCodes: [String]) -> [String] {
+        guard let status else { return ["CHECK.NO_QUANTITY \(id)"] }
+        if !reasonCodes.isEmpty { return reasonCodes }
+        return status == "issuable" ? [] : ["CHECK.\(status.uppercased())"]
+    }
+}

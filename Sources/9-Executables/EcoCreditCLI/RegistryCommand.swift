@@ -441,9 +441,7 @@ extension IssueSource {
         try runPipeline(bundle, options: .init(rulebookFile: rulebookFile), through: .check) { r -> IssueSource in
             // Why not issuable: the quantity's reason codes, else its status ("CHECK.NOT-ASSESSED"), else no quantity at all.
             let q = r.check?.quantities.first { $0.id == id }
-            let reasons: [String]
-            if let q { reasons = q.isIssuable ? [] : q.reasons.isEmpty ? ["CHECK.\(q.status.rawValue.uppercased())"] : q.reasons.map(\.code) }
-            else { reasons = ["CHECK.NO_QUANTITY \(id)"] }
+            let reasons = IssueSource.blockers(quantity: id, status: q?.status.rawValue, reasonCodes: q?.reasons.map(\.code) ?? [])
             return IssueSource(job: "check \(r.path) \(r.check?.checkDate ?? "")", bundleSHA256: bundleSHA256,
                                rulebook: r.rulebook?.citation ?? "", quantity: q?.units ?? 0, issuable: q?.isIssuable ?? false, reasons: reasons,
                                rulebookSHA256: rulebookSHA256)

@@ -18,7 +18,7 @@ public struct BlobFolder: Sendable {
 
     /// Where the bundle with this SHA-256 is (the name is checked to be 64 hexadecimal digits).
     public func file(sha256: String) -> String? {
-        guard sha256.count == 64, sha256.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) else { return nil }
+        guard isLowerHex(sha256, digits: 64) else { return nil }
         return path + "/" + sha256 + ".zip"
     }
 
@@ -55,4 +55,10 @@ public struct BlobFolder: Sendable {
         }
         return (sha, Int64(total))
     }
+}
+
+/// True when `s` is exactly `digits` lower-case hexadecimal digits (job ids, blob names: the only
+/// client text the service turns into a file name).
+func isLowerHex(_ s: String, digits: Int) -> Bool {
+    s.utf8.count == digits && s.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
 }

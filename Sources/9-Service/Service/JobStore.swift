@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Registry
 
 /// One pre-acceptance job: an uploaded bundle run through verify → measure → check → annex.
 public struct Job: Codable, Sendable, Equatable, FetchableRecord {
@@ -120,6 +121,14 @@ public struct JobStore: Sendable {
     /// The latest jobs, newest first (the officer desk).
     public func recent(limit: Int) throws -> [Job] {
         try db.read { try Job.fetchAll($0, sql: "SELECT * FROM jobs ORDER BY created_at_ms DESC, id LIMIT ?", arguments: [limit]) }
+    }
+
+    /// The job, when `actor` may see it: its owner, or an officer, approver or auditor. Anyone
+    /// else gets the same 404 as for a job that does not exist (no existence leak).
+    public func job(_ id: String, visibleTo actor: Actor) throws -> Job {
+        guard JobID.isWellFormed(id), let job = try job(id),
+              job.owner == actor.id || Policy.seesAllJobs.contains(actor.role) else { throw ServiceError.jobNotFound(id: id) }
+        return job
     }
 
     public func job(_ id: String) throws -> Job? {

@@ -47,13 +47,7 @@ struct JobRoutes: Sendable {
         }
     }
 
-    /// The job, when `actor` may see it: its owner, or an officer, approver or auditor. Anyone
-    /// else gets the same 404 as for a job that does not exist (no existence leak).
-    func visibleJob(_ id: String, to actor: Actor) throws -> Job {
-        guard JobID.isWellFormed(id), let job = try state.jobs.job(id),
-              job.owner == actor.id || Policy.seesAllJobs.contains(actor.role) else { throw ServiceError.jobNotFound(id: id) }
-        return job
-    }
+    func visibleJob(_ id: String, to actor: Actor) throws -> Job { try state.jobs.job(id, visibleTo: actor) }
 
     /// POST /v1/jobs: the raw zip, streamed to the blob folder under the cap; 202 with the job.
     func create(_ request: Request, by actor: Actor) async throws -> Response {
@@ -146,9 +140,7 @@ enum JobID {
         var g = SystemRandomNumberGenerator()
         return (0..<2).map { _ in String(g.next() as UInt64, radix: 16).leftPadded(16) }.joined()
     }
-    static func isWellFormed(_ id: String) -> Bool {
-        id.utf8.count == 32 && id.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
-    }
+    static func isWellFormed(_ id: String) -> Bool { isLowerHex(id, digits: 32) }
 }
 
 /// The files a job's outputs folder holds, from its index.json (written last, atomically).

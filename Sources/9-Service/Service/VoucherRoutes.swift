@@ -95,9 +95,7 @@ struct VoucherRoutes: Sendable {
     /// The issue source of a job the actor may see: its check's voucher quantity, the stored
     /// bundle's SHA-256 (the bundle is copied into the ledger, never deleted: I10) and the rulebook.
     func source(ofJob id: String, by actor: Actor) throws -> IssueSource {
-        guard JobID.isWellFormed(id), let job = try jobs.job(id), job.owner == actor.id || Policy.seesAllJobs.contains(actor.role) else {
-            throw ServiceError.jobNotFound(id: id)
-        }
+        let job = try jobs.job(id, visibleTo: actor)
         let folder = JobWorker.outputFolder(outputs, job: id)
         guard job.state == .done, OutputIndex.names(in: folder).contains("check.json"),
               let data = FileManager.default.contents(atPath: folder + "/check.json"),
@@ -109,9 +107,7 @@ struct VoucherRoutes: Sendable {
         }
         let stored = try ledger.storeBlob([UInt8](bytes))
         let q = check.quantities.first { $0.id == "vouchers" }
-        let reasons: [String]
-        if let q { reasons = q.status == "issuable" && q.reasons.isEmpty ? [] : q.reasons.isEmpty ? ["CHECK.\(q.status.uppercased())"] : q.reasons.map(\.code) }
-        else { reasons = ["CHECK.NO_QUANTITY vouchers"] }
+        let reasons = IssueSource.blockers(quantity: "vouchers", status: q?.status, reasonCodes: q?.reasons.map(\.code) ?? [])
         return IssueSource(job: "job \(id) \(check.checkDate ?? "")", bundleSHA256: stored, rulebook: check.rulebook ?? "",
                            quantity: q?.units ?? 0, issuable: q != nil && reasons.isEmpty, reasons: reasons, rulebookSHA256: nil)
     }
