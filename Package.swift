@@ -103,7 +103,7 @@ let package = Package(
             "GeoCore", "Submission", "Verify", "BundleMeasure", "Rules", "Check", "Annex", "Workflow", "Outputs", "Registry", "RegistryStore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Crypto", package: "swift-crypto"),
-        ] + (coreOnly ? [] : ["Service"]), path: "Sources/9-Executables/EcoCreditCLI"),
+        ] + (coreOnly ? [] : ["Service", "RegistryPostgres"]), path: "Sources/9-Executables/EcoCreditCLI"),
         .executableTarget(name: "GeodataGenerator", dependencies: ["GeoCore", "SampleData"], path: "Sources/9-Executables/GeodataGenerator"),
         // Benchmarks (`make bench`): timing on synthetic workloads, never a test.
         .executableTarget(name: "EcoCreditBench", dependencies: ["GeoCore", "Submission", "Measure", "BundleMeasure", "Rules", "Verify", "SampleData"], path: "Tools/EcoCreditBench"),
@@ -129,7 +129,8 @@ let package = Package(
     ] + (coreOnly ? [] : [
         // MARK: The service: HTTP on Hummingbird 2; jobs in the database, each run by an `ecocredit` worker process.
         // No GEOS, PROJ or shapelib here: untrusted bundles are opened only in the worker.
-        .target(name: "Service", dependencies: ["Plumbing", "Rules", "Registry", "RegistryStore",
+        .target(name: "Service", dependencies: ["Plumbing", "Rules", "Registry", "RegistryStore", "RegistryPostgres",
+                                                .product(name: "PostgresNIO", package: "postgres-nio"),
                                                 .product(name: "Hummingbird", package: "hummingbird"),
                                                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                                                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -139,7 +140,8 @@ let package = Package(
                                                 .product(name: "GRDB", package: "GRDB.swift"),
                                                 .product(name: "Crypto", package: "swift-crypto")],
                 path: "Sources/9-Service/Service", resources: [.copy("Resources/openapi.yaml"), .copy("Resources/pages")]),
-        .testTarget(name: "ServiceTests", dependencies: ["Service", "Registry", "RegistryStore",
+        .testTarget(name: "ServiceTests", dependencies: ["Service", "Registry", "RegistryStore", "RegistryPostgres",
+                                                        .product(name: "PostgresNIO", package: "postgres-nio"),
                                                         .product(name: "Crypto", package: "swift-crypto"),
                                                         .product(name: "Logging", package: "swift-log"),
                                                         .product(name: "Hummingbird", package: "hummingbird"),

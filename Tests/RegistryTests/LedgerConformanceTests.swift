@@ -116,6 +116,34 @@ final class LedgerConformanceTests: XCTestCase {
         }
     }
 
+    /// The readers' snapshot: the state the log replays to with its head, on every back end;
+    /// another handle's append (another instance) moves it — the kept replay is not served stale.
+    func testSnapshotIsTheReplayAtTheHeadAndFollowsOtherHandlesAppends() async throws {
+        for backEnd in BackEnd.all() {
+            let store = try await backEnd.fresh()
+            let reader = try await store.open(), writer = try await store.open()
+            let empty = try await reader.snapshot()
+            XCTAssertEqual(empty.seq, 0, "\(backEnd.dialect)")
+            XCTAssertEqual(empty.hash, [UInt8](repeating: 0, count: 32), "\(backEnd.dialect)")
+            try await issue(writer, "JY-1", 10_000, at: t0)
+            let first = try await reader.snapshot()
+            let head = try await writer.currentHead()
+            let replay = try await writer.currentState()
+            XCTAssertEqual(first.seq, 2, "\(backEnd.dialect)")
+            XCTAssertEqual(first.seq, head.seq, "\(backEnd.dialect)")
+            XCTAssertEqual(first.hash, head.hash, "\(backEnd.dialect)")
+            XCTAssertEqual(first.state, replay, "\(backEnd.dialect)")
+            let kept = try await reader.snapshot()
+            XCTAssertEqual(kept, first, "\(backEnd.dialect)")
+            _ = try await writer.run(.surrender(number: "JY-1", quantity: 2_500, landRef: "GY-1"), by: Desk.alice, key: "s", at: t0, rules: Desk.rules)
+            let moved = try await reader.snapshot()
+            let movedReplay = try await writer.currentState()
+            XCTAssertEqual(moved.seq, 5, "\(backEnd.dialect)")
+            XCTAssertEqual(moved.state, movedReplay, "\(backEnd.dialect)")
+            XCTAssertNotEqual(moved.state, first.state, "\(backEnd.dialect)")
+        }
+    }
+
     func testEventsAreAppendOnlyAndTamperingIsFound() async throws {
         for backEnd in BackEnd.all() {
             let t0 = self.t0

@@ -23,8 +23,8 @@ final class PagesTests: XCTestCase {
         let rules = state.voucherRules
         let source = IssueSource(job: "test", bundleSHA256: String(repeating: "a", count: 64), rulebook: "jiangyin-eco-voucher bureau-test-2025", quantity: 123_456, issuable: true, reasons: [])
         let t = Instant(milliseconds: JobStore.now())
-        let prepared = try state.vouchers.execute(.prepareIssue(number: "JY-9", holder: "coop", landRightsHolder: "village", source: source), by: Actor("off-a", .officer), key: "p", at: t, rules: rules)
-        let approved = try state.vouchers.execute(.approveIssue(number: "JY-9"), by: Actor("chk-b", .approver), key: "a", at: t, rules: rules)
+        let prepared = try await state.vouchers.run(.prepareIssue(number: "JY-9", holder: "coop", landRightsHolder: "village", source: source), by: Actor("off-a", .officer), key: "p", at: t, rules: rules)
+        let approved = try await state.vouchers.run(.approveIssue(number: "JY-9"), by: Actor("chk-b", .approver), key: "a", at: t, rules: rules)
         XCTAssertNil(prepared.refusal, "\(prepared)")
         XCTAssertNil(approved.refusal, "\(approved)")
         let app = try app(data)
@@ -56,8 +56,8 @@ final class PagesTests: XCTestCase {
 
     func testSignInSessionAndCSRF() async throws {
         let data = try temporaryFolder()
-        let sessions = SessionStore(try ServiceDatabase(path: data + "/service.sqlite"))
-        try sessions.setUser(Actor("coop", .holder), password: "correct horse battery")
+        let sessions = SessionStore(try SQLiteServiceStore(path: data + "/service.sqlite"))
+        try await sessions.setUser(Actor("coop", .holder), password: "correct horse battery")
         let app = try app(data)
         try await app.test(.router) { client in
             // Without a session the upload page sends the visitor to sign in.

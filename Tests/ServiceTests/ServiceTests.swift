@@ -33,8 +33,8 @@ final class ServiceTests: XCTestCase {
     }
 
     /// A bearer token for `actor` in the service at `data`.
-    static func token(_ data: String, _ actor: String, _ role: Role) throws -> String {
-        try TokenStore(try ServiceDatabase(path: data + "/service.sqlite")).create(for: Actor(actor, role), days: 1)
+    static func token(_ data: String, _ actor: String, _ role: Role) async throws -> String {
+        try await TokenStore(try SQLiteServiceStore(path: data + "/service.sqlite")).create(for: Actor(actor, role), days: 1)
     }
 
     static func auth(_ token: String, zip: Bool = false) -> HTTPFields {
@@ -116,7 +116,7 @@ final class ServiceTests: XCTestCase {
         }
         let roles = Role.allCases.filter { $0 != .system && $0 != .public }
         var made: [Role: String] = [:]
-        for role in roles { made[role] = try Self.token(data, "actor-\(role.rawValue)", role) }
+        for role in roles { made[role] = try await Self.token(data, "actor-\(role.rawValue)", role) }
         let tokens = made
         let app = try app(data: data, workers: 0)
         try await app.test(.router) { client in
@@ -144,7 +144,8 @@ final class ServiceTests: XCTestCase {
                 XCTAssertEqual($0.status, .unauthorized)
                 XCTAssertEqual(try Self.decode(ErrorBody.self, $0).code, "AUTH.REQUIRED")
             }
-            XCTAssertEqual(try TokenStore(state.database).revoke(actorID: "actor-OFF"), 1)
+            let revoked = try await TokenStore(state.store).revoke(actorID: "actor-OFF")
+            XCTAssertEqual(revoked, 1)
             try await client.execute(uri: "/v1/jobs/0123456789abcdef0123456789abcdef", method: .get, headers: Self.auth(tokens[.officer]!)) {
                 XCTAssertEqual($0.status, .unauthorized)
             }
@@ -156,8 +157,8 @@ final class ServiceTests: XCTestCase {
     func testAContractorCannotSeeAnothersJob() async throws {
         let data = try temporaryFolder()
         let app = try app(data: data, workers: 0)
-        let a = try Self.token(data, "contractor-a", .holder), b = try Self.token(data, "contractor-b", .holder)
-        let officer = try Self.token(data, "officer-1", .officer), auditor = try Self.token(data, "auditor-1", .auditor)
+        let a = try await Self.token(data, "contractor-a", .holder), b = try await Self.token(data, "contractor-b", .holder)
+        let officer = try await Self.token(data, "officer-1", .officer), auditor = try await Self.token(data, "auditor-1", .auditor)
         try await app.test(.router) { client in
             let job = try await client.execute(uri: "/v1/jobs", method: .post, headers: Self.auth(a, zip: true), body: ByteBuffer(bytes: [1, 2, 3])) {
                 try Self.decode(JobView.self, $0)
@@ -186,7 +187,7 @@ final class ServiceTests: XCTestCase {
         let data = try temporaryFolder()
         let zip = try zipped("shanwei-beach")
         let app = try app(data: data)
-        let con = try Self.token(data, "contractor-1", .holder)
+        let con = try await Self.token(data, "contractor-1", .holder)
         let zipHeaders = Self.auth(con, zip: true), get = Self.auth(con)
         try await app.test(.router) { client in
             let created = try await client.execute(uri: "/v1/jobs?lang=zh", method: .post, headers: zipHeaders, body: ByteBuffer(bytes: zip)) { r in
@@ -243,7 +244,7 @@ final class ServiceTests: XCTestCase {
     func testRefusalsCarryTheirCodes() async throws {
         let data = try temporaryFolder()
         let app = try app(data: data, maxBytes: 4096, workers: 0)
-        let con = try Self.token(data, "contractor-1", .holder)
+        let con = try await Self.token(data, "contractor-1", .holder)
         let zipHeaders = Self.auth(con, zip: true), get = Self.auth(con)
         try await app.test(.router) { client in
             try await client.execute(uri: "/v1/jobs", method: .post, headers: zipHeaders, body: ByteBuffer(bytes: [UInt8](repeating: 7, count: 10_000))) { r in
@@ -289,7 +290,7 @@ final class ServiceTests: XCTestCase {
         // blob folder, so the service makes it absolute.
         let depth = FileManager.default.currentDirectoryPath.split(separator: "/").count
         let app = try app(data: String(repeating: "../", count: depth) + data.dropFirst())
-        let con = try Self.token(data, "contractor-1", .holder)
+        let con = try await Self.token(data, "contractor-1", .holder)
         let zipHeaders = Self.auth(con, zip: true), get = Self.auth(con)
         let cases: [(String, Data)] = [
             ("ZIP.UNSAFE_PATH", try zipped("shanwei-eco-seawall", extra: [("../../evil.txt", .file, Data("owned".utf8))])),
@@ -318,9 +319,9 @@ final class ServiceTests: XCTestCase {
     /// A live `ecocredit serve`: 256 MiB streamed at a 16 MiB cap is refused with 413 while it
     /// streams, the server's peak resident memory stays under 64 MiB above what it had before,
     /// no part file is left, and the server keeps serving.
-    func testAnUploadOverTheCapIsRefusedWhileStreamingInBoundedMemory() throws {
+    func testAnUploadOverTheCapIsRefusedWhileStreamingInBoundedMemory() async throws {
         let data = try temporaryFolder()
-        let token = try Self.token(data, "contractor-1", .holder)
+        let token = try await Self.token(data, "contractor-1", .holder)
         let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_in(); address.sin_family = sa_family_t(AF_INET); address.sin_addr.s_addr = inet_addr("127.0.0.1")
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
@@ -369,7 +370,7 @@ final class ServiceTests: XCTestCase {
             chmod(worker, 0o755)
             let data = try temporaryFolder()
             let app = try app(data: data, executable: worker, limits: .init(wallSeconds: 1, cpuSeconds: 5, memoryMiB: 512))
-            let con = try Self.token(data, "contractor-1", .holder)
+            let con = try await Self.token(data, "contractor-1", .holder)
             let zipHeaders = Self.auth(con, zip: true), get = Self.auth(con)
             try await app.test(.router) { client in
                 let created = try await client.execute(uri: "/v1/jobs", method: .post, headers: zipHeaders, body: ByteBuffer(bytes: [0x50, 0x4B])) { try Self.decode(JobView.self, $0) }

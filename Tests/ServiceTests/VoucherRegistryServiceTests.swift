@@ -16,9 +16,9 @@ final class VoucherRegistryServiceTests: XCTestCase {
         let data = try temporaryFolder()
         var logger = Logger(label: "service-test"); logger.logLevel = .warning
         let app = try buildApplication(.init(dataFolder: data, workerExecutable: ServiceTests.executable, rulebookFiles: [Self.book]), logger: logger)
-        let coop = try ServiceTests.token(data, "coop", .holder), builder = try ServiceTests.token(data, "builder", .holder)
-        let off = try ServiceTests.token(data, "off-wang", .officer), offAsChecker = try ServiceTests.token(data, "off-wang", .approver)
-        let chk = try ServiceTests.token(data, "chk-li", .approver)
+        let coop = try await ServiceTests.token(data, "coop", .holder), builder = try await ServiceTests.token(data, "builder", .holder)
+        let off = try await ServiceTests.token(data, "off-wang", .officer), offAsChecker = try await ServiceTests.token(data, "off-wang", .approver)
+        let chk = try await ServiceTests.token(data, "chk-li", .approver)
         let zip = try zipped("jiangyin-restoration")
         @Sendable func post(_ token: String, key: String?, _ body: String) -> HTTPFields {
             var h = ServiceTests.auth(token); h[.contentType] = "application/json"

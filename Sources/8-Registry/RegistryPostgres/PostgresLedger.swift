@@ -205,6 +205,31 @@ public actor PostgresLedger<D: RegistryDomain>: LedgerStore {
     }
 
     public func currentState() async throws -> D.State { try await loadLog().replay(D.self) }
+
+    public func currentHead() async throws -> (seq: UInt64, hash: [UInt8]) {
+        let head = try await connection.query("SELECT seq, hash FROM ledger_head WHERE id = 1", logger: logger).collect().first!.decode((Int64, Data).self)
+        return (UInt64(head.0), [UInt8](head.1))
+    }
+
+    /// The registry and its head in one REPEATABLE READ snapshot; the last replay (a write's or
+    /// a read's) is reused while the head has not moved, so readers replay once per append.
+    public func snapshot() async throws -> LedgerSnapshot<D.State> {
+        try await execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        do {
+            let head = try await connection.query("SELECT seq, hash FROM ledger_head WHERE id = 1", logger: logger).collect().first!.decode((Int64, Data).self)
+            let seq = UInt64(head.0), hash = [UInt8](head.1)
+            let state: D.State
+            if let c = cache, c.seq == seq, c.hash == hash { state = c.state } else {
+                state = try await loadLog().replay(D.self)
+                cache = (seq, hash, state)
+            }
+            try await execute("COMMIT")
+            return LedgerSnapshot(seq: seq, hash: hash, state: state)
+        } catch {
+            try? await execute("ROLLBACK")
+            throw error
+        }
+    }
     public func storedLog() async throws -> EventLog { try await loadLog() }
 
     /// The chain against the head, the projection against the replay — read in one REPEATABLE

@@ -105,6 +105,15 @@ public enum LedgerStep<D: RegistryDomain> {
     }
 }
 
+/// A registry's state with the chain head it was replayed to.
+public struct LedgerSnapshot<State: Sendable & Equatable>: Sendable, Equatable {
+    /// The head's sequence number (0: empty) and hash (32 zero bytes when empty).
+    public var seq: UInt64
+    public var hash: [UInt8]
+    public var state: State
+    public init(seq: UInt64, hash: [UInt8], state: State) { (self.seq, self.hash, self.state) = (seq, hash, state) }
+}
+
 /// A ledger of one registry on some back end, as the conformance suite, the CLI and the service
 /// use it. Every write runs under the one append lock (SQLite: `BEGIN IMMEDIATE`; PostgreSQL: the
 /// head row `FOR UPDATE`) and is acknowledged only once durable.
@@ -115,6 +124,11 @@ public protocol LedgerStore<Domain>: Sendable {
     func run(_ command: Domain.Command, by actor: Actor, key: String, at now: Instant, rules: Domain.Rules) async throws -> LedgerOutcome
     /// The registry the stored log replays to.
     func currentState() async throws -> Domain.State
+    /// The registry and the head it replays to, read together (readers of the register: a
+    /// back end keeps the last replay and replays again only when the head moved).
+    func snapshot() async throws -> LedgerSnapshot<Domain.State>
+    /// The chain's head: the last sequence number and its hash (0 and 32 zero bytes when empty).
+    func currentHead() async throws -> (seq: UInt64, hash: [UInt8])
     /// The stored log, in sequence order.
     func storedLog() async throws -> EventLog
     /// The chain against its head and its signed checkpoints, and the projection against the replay.

@@ -13,8 +13,8 @@ import Registry
 /// Each command replays the log to decide on the current state (the registry's load is dozens
 /// of commands a day); the projection table is what readers and `verify` compare with the replay.
 ///
-/// `@unchecked Sendable`: the only mutable member, `cache`, is read and written only inside
-/// GRDB's serial writer (`writeWithoutTransaction`), one closure at a time.
+/// `@unchecked Sendable`: the mutable member `cache` is read and written only inside GRDB's
+/// serial writer (`writeWithoutTransaction`), one closure at a time; `snapshotCache` is locked.
 public final class SQLiteLedger<D: RegistryDomain>: @unchecked Sendable {
     let db: DatabaseQueue
     public let path: String
@@ -22,6 +22,8 @@ public final class SQLiteLedger<D: RegistryDomain>: @unchecked Sendable {
     /// finds the same head uses it instead of replaying the log again (another process's append
     /// moves the head, and the next command replays).
     private var cache: (seq: Int64, hash: Data, state: D.State)?
+    /// The readers' last replay (`snapshot()`), kept while the head does not move.
+    private let snapshotCache = Locked<LedgerSnapshot<D.State>?>(nil)
 
     /// Opens (creating when absent) the ledger at `path`.
     /// `durable: false` (tests of logic only) leaves fsync to the OS (`synchronous = OFF`); the
@@ -121,6 +123,19 @@ public final class SQLiteLedger<D: RegistryDomain>: @unchecked Sendable {
         }
     }
 
+    /// The registry and its head read in one transaction; the last replay is kept and reused
+    /// while the head has not moved (the register's readers replay once per append, not per read).
+    public func readSnapshot() throws -> LedgerSnapshot<D.State> {
+        try db.read { db in
+            let row = try Row.fetchOne(db, sql: "SELECT seq, hash FROM ledger_head WHERE id = 1")!
+            let seq = UInt64(row["seq"] as Int64), hash = [UInt8](row["hash"] as Data)
+            if let c = snapshotCache.value, c.seq == seq, c.hash == hash { return c }
+            let s = LedgerSnapshot(seq: seq, hash: hash, state: try Self.load(db).state)
+            snapshotCache.value = s
+            return s
+        }
+    }
+
     /// The registry as the stored projection holds it (readers).
     public func state() throws -> D.State { try db.read { try Self.load($0).state } }
 
@@ -207,6 +222,8 @@ extension SQLiteLedger: LedgerStore {
         try execute(command, by: actor, key: key, at: now, rules: rules)
     }
     public func currentState() async throws -> D.State { try state() }
+    public func snapshot() async throws -> LedgerSnapshot<D.State> { try readSnapshot() }
+    public func currentHead() async throws -> (seq: UInt64, hash: [UInt8]) { try head() }
     public func storedLog() async throws -> EventLog { try log() }
     public func check() async throws -> Result<Int, LedgerFinding> { try verify() }
 }

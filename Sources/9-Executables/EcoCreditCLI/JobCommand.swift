@@ -32,11 +32,18 @@ struct JobCommand: ParsableCommand {
     var maxCpuSeconds: Int = 600
     @Option(help: "A bureau's rulebook file; repeat for several rules. The one for the bundle's rule applies, else the shipped one.")
     var rulebook: [String] = []
+    @Option(help: "The serving process: when it dies (even by SIGKILL), this job ends at once.")
+    var parentPid: Int32?
 
     func run() throws {
         OwnLimits.apply(addressSpaceMiB: maxMemoryMib, cpuSeconds: maxCpuSeconds)
+        if let parentPid { OrphanWatch.start(parent: parentPid) }
         let reporter = StageReporter()
         reporter.say("stage verify")
+        // Fault injection for the multi-instance test (a job still running when its instance is
+        // killed): ECOCREDIT_WORKER_HOLD_MS holds the worker that long after it started. Unset
+        // outside that test; does nothing then.
+        if let hold = ProcessInfo.processInfo.environment["ECOCREDIT_WORKER_HOLD_MS"].flatMap(UInt32.init) { usleep(min(hold, 60_000) * 1000) }
         let time = ISO8601DateFormatter().string(from: Date())
         // The bureau's rulebook for the bundle's rule: each file in turn (one whose rule is not the
         // bundle's is passed over), then the shipped one.
@@ -78,6 +85,21 @@ final class StageReporter: @unchecked Sendable {
             if fresh { say("stage measure \(pct)") }
         case .checking: say("stage check")
         case .reading, .verifying, .measured: break
+        }
+    }
+}
+
+/// Ends the worker when its serving process is gone (the parent changed: it died and the worker
+/// was re-parented). Without it a worker orphaned by a killed instance would finish a job that
+/// another instance is already running again after the lease ran out.
+enum OrphanWatch {
+    static func start(parent: Int32) {
+        if getppid() != parent { _exit(137) }
+        Thread.detachNewThread {
+            while true {
+                usleep(200_000)
+                if getppid() != parent { _exit(137) }
+            }
         }
     }
 }

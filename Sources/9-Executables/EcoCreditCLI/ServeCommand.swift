@@ -14,7 +14,22 @@ enum ServeCommands {
 #if canImport(Service)
 import Logging
 import Registry
+import RegistryPostgres
 import Service
+
+/// `--postgres URL`, shared by `serve` and `admin`: PostgreSQL instead of the data folder's SQLite.
+struct StorageOptions: ParsableArguments {
+    @Option(help: "A PostgreSQL URL (postgres://user[:password]@host[:port]/database): the job queue, accounts, sessions and the registry there, for several instances. Default: SQLite in --data.")
+    var postgres: String?
+
+    func storage() throws -> ServiceStorage {
+        guard let postgres else { return .sqlite }
+        guard let location = PostgresLocation(url: postgres) else {
+            throw ValidationError("--postgres must be postgres://user[:password]@host[:port]/database")
+        }
+        return .postgres(location)
+    }
+}
 
 /// `ecocredit serve`: the HTTP service (Hummingbird 2) over a data folder.
 struct ServeCommand: AsyncParsableCommand {
@@ -22,8 +37,9 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Serve the pre-acceptance API: upload a zipped bundle, follow its job, fetch its results.",
         discussion: """
-        Listens on --host (default 127.0.0.1: the service has no accounts yet) and --port. Keeps its job queue, uploaded \
-        bundles and each job's outputs in --data. Each job runs in an `ecocredit job` worker process with limits on wall time, \
+        Listens on --host (default 127.0.0.1) and --port. Keeps uploaded bundles and each job's outputs in --data, and \
+        its job queue, accounts, sessions and the Jiangyin registry there in SQLite, or with --postgres in one PostgreSQL \
+        database that several instances share (give them one --data folder: a shared file system). Each job runs in an `ecocredit job` worker process with limits on wall time, \
         CPU and memory. SIGTERM or SIGINT stops taking work and shuts down gracefully. /openapi.yaml describes every route.
         """)
 
@@ -36,6 +52,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Job workers in this process (0: queue only).") var workers = 1
     @Option(help: "A bureau's rulebook file in force (repeat for each rule; default: the shipped ones).") var rulebook: [String] = []
     @Flag(help: "Mark session cookies Secure (when served over HTTPS behind a TLS terminator).") var secureCookies = false
+    @Option(help: "Seconds a job is held without a heartbeat before another worker may take it.") var leaseSeconds: Double = 30
+    @OptionGroup var storage: StorageOptions
 
     func run() async throws {
         var logger = Logger(label: "ecocredit.serve")
@@ -46,8 +64,10 @@ struct ServeCommand: AsyncParsableCommand {
             limits: .init(wallSeconds: jobSeconds, cpuSeconds: Int(jobSeconds * 2), memoryMiB: jobMemoryMib), workers: workers,
             rulebookFiles: rulebook)
         config.secureCookies = secureCookies
-        let app = try buildApplication(config, logger: logger)
-        try await app.runService()
+        config.storage = try storage.storage()
+        guard leaseSeconds >= 1 else { throw ValidationError("--lease-seconds must be at least 1") }
+        config.leaseSeconds = leaseSeconds
+        try await runService(config, logger: logger)
     }
 
     /// This executable's path (/proc/self/exe): the workers are the same binary.
@@ -59,7 +79,7 @@ struct ServeCommand: AsyncParsableCommand {
 
 #if canImport(Service)
 /// `ecocredit admin token-create | token-revoke | user-create`: the service's accounts, on its data folder.
-struct AdminCommand: ParsableCommand {
+struct AdminCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "admin", abstract: "Manage the service's access tokens and people's accounts.",
         subcommands: [TokenCreate.self, TokenRevoke.self, UserCreate.self])
@@ -69,6 +89,7 @@ struct AdminCommand: ParsableCommand {
         @Option(help: "The service's data folder.") var data = "ecocredit-data"
         @Option(help: "The actor's id (an account name).") var actor: String
         @Option(help: "The role: OFF, CHK, CON, OPS, BANK, AUD.") var role: String
+        @OptionGroup var storage: StorageOptions
 
         /// The actor, checked: a known role that people and programs may hold, a short id.
         func validated() throws -> Actor {
@@ -81,46 +102,43 @@ struct AdminCommand: ParsableCommand {
             return Actor(actor, r)
         }
 
-        /// The service database, created with its folder when absent.
-        func database() throws -> ServiceDatabase {
-            try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
-            return try ServiceDatabase(path: data + "/service.sqlite")
-        }
     }
 
-    struct TokenCreate: ParsableCommand {
+    struct TokenCreate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "token-create",
             abstract: "Make a bearer token for an actor and role; prints it once (only its SHA-256 is stored).")
         @OptionGroup var account: AccountOptions
         @Option(help: "Days the token is valid.") var days = 90
-        func run() throws {
-            let actor = try account.validated()
-            emit(try TokenStore(try account.database()).create(for: actor, days: days))
+        func run() async throws {
+            let actor = try account.validated(), days = days
+            emit(try await withServiceStore(try account.storage.storage(), dataFolder: account.data) { try await TokenStore($0).create(for: actor, days: days) })
         }
     }
 
-    struct UserCreate: ParsableCommand {
+    struct UserCreate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "user-create",
             abstract: "Create or reset a person's account for the pages; the password is read from standard input (bcrypt-hashed).")
         @OptionGroup var account: AccountOptions
-        func run() throws {
+        func run() async throws {
             let actor = try account.validated()
             guard let password = readLine(strippingNewline: true), password.count >= 12 else {
                 throw ValidationError("the password (standard input, one line) must have at least 12 characters")
             }
-            try SessionStore(try account.database()).setUser(actor, password: password)
+            try await withServiceStore(try account.storage.storage(), dataFolder: account.data) { try await SessionStore($0).setUser(actor, password: password) }
             emit("account \(actor.id) (\(actor.role.rawValue)) set")
         }
     }
 
-    struct TokenRevoke: ParsableCommand {
+    struct TokenRevoke: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "token-revoke", abstract: "Revoke every token of an actor.")
         @Option(help: "The service's data folder.") var data = "ecocredit-data"
         @Option(help: "The actor's id.") var actor: String
-        func run() throws {
-            let n = try TokenStore(try ServiceDatabase(path: data + "/service.sqlite")).revoke(actorID: actor)
+        @OptionGroup var storage: StorageOptions
+        func run() async throws {
+            let actor = actor
+            let n = try await withServiceStore(try storage.storage(), dataFolder: data) { try await TokenStore($0).revoke(actorID: actor) }
             emit("revoked \(n) token(s) of \(actor)")
         }
     }

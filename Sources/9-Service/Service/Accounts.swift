@@ -1,6 +1,5 @@
 import Crypto
 import Foundation
-import GRDB
 import Hummingbird
 import HTTPTypes
 import Plumbing
@@ -10,40 +9,28 @@ import Registry
 /// (`ecocredit admin token create`) and stored only as their SHA-256, with the actor (id and
 /// role) they act as and an expiry.
 public struct TokenStore: Sendable {
-    let db: DatabasePool
-    public init(_ database: ServiceDatabase) { db = database.db }
+    let store: any ServiceStore
+    public init(_ store: any ServiceStore) { self.store = store }
 
     /// Makes a token for `actor`, valid for `days`; returns the token (not stored).
-    public func create(for actor: Actor, days: Int) throws -> String {
-        var g = SystemRandomNumberGenerator()
-        let raw = (0..<32).map { _ in UInt8.random(in: 0...255, using: &g) }
-        let token = "eco_" + Data(raw).base64EncodedString().replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-        let t = JobStore.now()
-        try db.write { db in
-            try db.execute(sql: "INSERT INTO tokens(sha256, actor, role, created_at_ms, expires_at_ms) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [Self.hash(token), actor.id, actor.role.rawValue, t, t + Int64(days) * 86_400_000])
-        }
+    public func create(for actor: Actor, days: Int) async throws -> String {
+        let token = "eco_" + Self.randomToken()
+        try await store.insertToken(sha256: Self.hash(token), actor: actor, validForMs: Int64(days) * 86_400_000)
         return token
     }
 
     /// The actor a token acts as; nil when unknown, expired or revoked.
-    public func actor(for token: String) throws -> Actor? {
-        let now = JobStore.now()
-        return try db.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT actor, role FROM tokens WHERE sha256 = ? AND revoked = 0 AND expires_at_ms > ?",
-                                             arguments: [Self.hash(token), now]),
-                  let role = Role(rawValue: row["role"]) else { return nil }
-            return Actor(row["actor"], role)
-        }
-    }
+    public func actor(for token: String) async throws -> Actor? { try await store.tokenActor(sha256: Self.hash(token)) }
 
     /// Revokes every token of `actorID`; returns how many.
-    public func revoke(actorID: String) throws -> Int {
-        try db.write { db in
-            try db.execute(sql: "UPDATE tokens SET revoked = 1 WHERE actor = ? AND revoked = 0", arguments: [actorID])
-            return db.changesCount
-        }
+    public func revoke(actorID: String) async throws -> Int { try await store.revokeTokens(actor: actorID) }
+
+    /// 32 random bytes, base64url.
+    static func randomToken() -> String {
+        var g = SystemRandomNumberGenerator()
+        let raw = (0..<32).map { _ in UInt8.random(in: 0...255, using: &g) }
+        return Data(raw).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
     }
 
     static func hash(_ token: String) -> String { hexadecimal(SHA256.hash(data: Data(token.utf8))) }
@@ -132,11 +119,11 @@ struct AuthMiddleware: RouterMiddleware {
         var context = context
         if let header = request.headers[.authorization] {
             let parts = header.split(separator: " ", maxSplits: 1)
-            guard parts.count == 2, parts[0].lowercased() == "bearer", let actor = try tokens.actor(for: String(parts[1])) else {
+            guard parts.count == 2, parts[0].lowercased() == "bearer", let actor = try await tokens.actor(for: String(parts[1])) else {
                 throw ServiceError.unauthenticated
             }
             context.actor = actor
-        } else if let cookie = request.cookies[Self.cookieName]?.value, let (actor, csrf) = try sessions.session(cookie) {
+        } else if let cookie = request.cookies[Self.cookieName]?.value, let (actor, csrf) = try await sessions.session(cookie) {
             context.actor = actor
             context.csrf = csrf
         }

@@ -2,13 +2,24 @@ import Foundation
 import Hummingbird
 import Logging
 import Plumbing
+import PostgresNIO
 import Registry
+import RegistryPostgres
 import RegistryStore
 import Rules
 
+/// Where the service keeps its rows and the registry's ledger.
+public enum ServiceStorage: Sendable, Equatable {
+    /// One instance: `service.sqlite` and `registry-jy.sqlite` in the data folder.
+    case sqlite
+    /// Several instances on one PostgreSQL database (the service's tables and the Jiangyin
+    /// ledger's), sharing the data folder for uploaded bundles and job outputs.
+    case postgres(PostgresLocation)
+}
+
 /// What `ecocredit serve` is started with.
 public struct ServiceConfiguration: Sendable {
-    /// Address to listen on; loopback by default (the service has no accounts yet: see the README).
+    /// Address to listen on; loopback by default (put a TLS terminator in front to serve beyond it).
     public var host: String
     public var port: Int
     /// The service's folder: `service.sqlite` (the job queue), `blobs/` (uploaded bundles),
@@ -26,6 +37,10 @@ public struct ServiceConfiguration: Sendable {
     /// The bureaux' rulebook files in force (none: the shipped ones). Jobs check under the one
     /// for their bundle's rule; the voucher registry trades under the Jiangyin one.
     public var rulebookFiles: [String]
+    /// SQLite in the data folder (the default) or PostgreSQL.
+    public var storage: ServiceStorage = .sqlite
+    /// How long a claimed job is held without a heartbeat before another worker may take it, seconds.
+    public var leaseSeconds: Double = 30
 
     public init(host: String = "127.0.0.1", port: Int = 8080, dataFolder: String, workerExecutable: String,
                 maxBundleBytes: Int = 256 << 20, limits: WorkerLimits = .init(), workers: Int = 1, rulebookFiles: [String] = []) {
@@ -37,47 +52,107 @@ public struct ServiceConfiguration: Sendable {
 
 /// The service's parts that routes use.
 public struct ServiceState: Sendable {
-    public let database: ServiceDatabase
+    public let store: any ServiceStore
     public let jobs: JobStore
     public let tokens: TokenStore
     public let sessions: SessionStore
     let pages: Pages
-    /// The Jiangyin eco-voucher registry (`registry-jy.sqlite`) and the trading rules in force.
-    public let vouchers: SQLiteLedger<JiangyinVouchers>
+    /// The Jiangyin eco-voucher registry and the trading rules in force.
+    public let vouchers: any LedgerStore<JiangyinVouchers>
     public let voucherRules: VoucherTradingRules
     public let blobs: BlobFolder
     public let outputs: String
     public let maxBundleBytes: Int
 
+    /// The service on SQLite in `dataFolder` (`service.sqlite`, `registry-jy.sqlite`).
     public init(dataFolder given: String, maxBundleBytes: Int, rulebookFiles: [String] = [], secureCookies: Bool = false) throws {
+        let dataFolder = Self.absolute(given)
+        try FileManager.default.createDirectory(atPath: dataFolder, withIntermediateDirectories: true)
+        try self.init(dataFolder: dataFolder, store: try SQLiteServiceStore(path: dataFolder + "/service.sqlite"),
+                      vouchers: try SQLiteLedger<JiangyinVouchers>(path: dataFolder + "/registry-jy.sqlite"),
+                      maxBundleBytes: maxBundleBytes, rulebookFiles: rulebookFiles, secureCookies: secureCookies)
+    }
+
+    /// The service over a store and a ledger (SQLite or PostgreSQL), with files in `dataFolder`.
+    public init(dataFolder given: String, store: any ServiceStore, vouchers: any LedgerStore<JiangyinVouchers>,
+                maxBundleBytes: Int, rulebookFiles: [String] = [], secureCookies: Bool = false) throws {
         // Absolute: the workers run in the blob folder and write to the job folders by path.
-        let dataFolder = URL(fileURLWithPath: given).standardizedFileURL.path
+        let dataFolder = Self.absolute(given)
         try FileManager.default.createDirectory(atPath: dataFolder + "/jobs", withIntermediateDirectories: true)
-        database = try ServiceDatabase(path: dataFolder + "/service.sqlite")
-        jobs = JobStore(database)
-        tokens = TokenStore(database)
-        vouchers = try SQLiteLedger<JiangyinVouchers>(path: dataFolder + "/registry-jy.sqlite")
+        self.store = store
+        jobs = JobStore(store)
+        tokens = TokenStore(store)
+        sessions = SessionStore(store)
+        self.vouchers = vouchers
         let books = try rulebookFiles.map(RuleLibrary.rulebook(file:))
-        sessions = SessionStore(database)
         voucherRules = try VoucherTradingRules(try books.first { $0.id == .jiangyinEcoVoucher } ?? RuleLibrary.rulebook(for: .jiangyinEcoVoucher))
         blobs = try BlobFolder(path: dataFolder + "/blobs")
         outputs = dataFolder + "/jobs"
         pages = try Pages(vouchers: vouchers, jobs: jobs, outputs: outputs, sessions: sessions, secureCookies: secureCookies)
         self.maxBundleBytes = maxBundleBytes
     }
+
+    static func absolute(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.path }
 }
 
-/// The application: the router over the service's state, and the job workers as services of its
-/// service group (graceful shutdown on SIGTERM and SIGINT when run by `runService`).
-public func buildApplication(_ config: ServiceConfiguration, logger: Logger = Logger(label: "ecocredit")) throws -> some ApplicationProtocol {
-    let state = try ServiceState(dataFolder: config.dataFolder, maxBundleBytes: config.maxBundleBytes, rulebookFiles: config.rulebookFiles, secureCookies: config.secureCookies)
+/// The application over a state: the router, and the job workers as services of its service
+/// group (graceful shutdown on SIGTERM and SIGINT when run by `runService`).
+public func buildApplication(_ config: ServiceConfiguration, state: ServiceState, logger: Logger = Logger(label: "ecocredit")) -> some ApplicationProtocol {
     let router = buildRouter(state)
     let workers = (0..<config.workers).map { _ in
         JobWorker(store: state.jobs, blobs: state.blobs, outputs: state.outputs, executable: config.workerExecutable,
-                  limits: config.limits, rulebookFiles: config.rulebookFiles, logger: logger)
+                  limits: config.limits, rulebookFiles: config.rulebookFiles, lease: config.leaseSeconds, logger: logger)
     }
     return Application(router: router,
                        configuration: .init(address: .hostname(config.host, port: config.port), serverName: "ecocredit"),
                        services: workers,
                        logger: logger)
+}
+
+/// The application on SQLite in the configuration's data folder (one instance; the tests).
+public func buildApplication(_ config: ServiceConfiguration, logger: Logger = Logger(label: "ecocredit")) throws -> some ApplicationProtocol {
+    let state = try ServiceState(dataFolder: config.dataFolder, maxBundleBytes: config.maxBundleBytes, rulebookFiles: config.rulebookFiles, secureCookies: config.secureCookies)
+    return buildApplication(config, state: state, logger: logger)
+}
+
+/// Runs the service until SIGTERM or SIGINT. On PostgreSQL, the connection pool runs around the
+/// application (started first, stopped after the last request and job), the schema is brought up
+/// to date (safe when several instances start at once), and the ledger opened.
+public func runService(_ config: ServiceConfiguration, logger: Logger) async throws {
+    switch config.storage {
+    case .sqlite:
+        try await buildApplication(config, logger: logger).runService()
+    case .postgres(let location):
+        let client = PostgresServiceStore.client(location, connections: 16)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await client.run() }
+            let store = PostgresServiceStore(client: client, logger: logger)
+            try await store.migrate()
+            let vouchers = try await PostgresLedger<JiangyinVouchers>.open(location)
+            let state = try ServiceState(dataFolder: config.dataFolder, store: store, vouchers: vouchers, maxBundleBytes: config.maxBundleBytes,
+                                         rulebookFiles: config.rulebookFiles, secureCookies: config.secureCookies)
+            try await buildApplication(config, state: state, logger: logger).runService()
+            await vouchers.close()
+            group.cancelAll()
+        }
+    }
+}
+
+/// Runs `body` with the service's store on `storage` (the `admin` commands).
+public func withServiceStore<T: Sendable>(_ storage: ServiceStorage, dataFolder: String,
+                                         _ body: @Sendable (any ServiceStore) async throws -> T) async throws -> T {
+    switch storage {
+    case .sqlite:
+        try FileManager.default.createDirectory(atPath: dataFolder, withIntermediateDirectories: true)
+        return try await body(try SQLiteServiceStore(path: dataFolder + "/service.sqlite"))
+    case .postgres(let location):
+        let client = PostgresServiceStore.client(location, connections: 1)
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { await client.run(); return nil }
+            defer { group.cancelAll() }
+            let store = PostgresServiceStore(client: client, logger: Logger(label: "ecocredit.admin"))
+            try await store.migrate()
+            return try await body(store)
+        }
+    }
 }

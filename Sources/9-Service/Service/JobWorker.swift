@@ -41,7 +41,7 @@ public struct JobWorker: Service {
     public func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
-                if let job = try store.claim(owner: owner, lease: lease) {
+                if let job = try await store.claim(owner: owner, lease: lease) {
                     await runJob(job)
                     continue
                 }
@@ -62,7 +62,7 @@ public struct JobWorker: Service {
             Thread.detachNewThread { c.resume(returning: run.execute()) }
         }
         do {
-            _ = try store.finish(job.id, owner: owner, state: ending.state, exitStatus: ending.exitStatus, error: ending.error)
+            _ = try await store.finish(job.id, owner: owner, state: ending.state, exitStatus: ending.exitStatus, error: ending.error)
         } catch {
             logger.error("job \(job.id): could not record its end: \(error)")
         }
@@ -75,7 +75,7 @@ struct WorkerRun: Sendable {
     struct Ending: Sendable {
         var state: Job.State
         var exitStatus: Int?
-        var error: (code: String, zh: String, en: String)?
+        var error: JobFailure?
     }
     /// The worker's configuration: store, owner, lease, limits, rulebooks, executable.
     let worker: JobWorker
@@ -93,7 +93,10 @@ struct WorkerRun: Sendable {
         // Run in the blob folder with the blob's own name, so that the reports name the bundle
         // by its SHA-256 and show nothing of the server's folders.
         process.currentDirectoryURL = URL(fileURLWithPath: (bundle as NSString).deletingLastPathComponent)
+        // --parent-pid: the worker ends itself when this process dies (killed -9 too), so a job whose
+        // instance died is not finished by an orphan while another instance runs it again.
         process.arguments = ["job", (bundle as NSString).lastPathComponent, "-o", output, "--lang", job.lang,
+                             "--parent-pid", String(getpid()),
                              "--max-memory-mib", String(limits.memoryMiB), "--max-cpu-seconds", String(limits.cpuSeconds)]
             + worker.rulebookFiles.flatMap { ["--rulebook", $0] }
         let out = Pipe(), err = Pipe()
@@ -101,7 +104,7 @@ struct WorkerRun: Sendable {
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
         do { try process.run() } catch {
-            return Ending(state: .failed, error: ("JOB.WORKER_START", "无法启动处理进程", "the worker could not be started: \(error)"))
+            return Ending(state: .failed, error: JobFailure("JOB.WORKER_START", "无法启动处理进程", "the worker could not be started: \(error)"))
         }
         let pid = process.processIdentifier
         let watch = Watch()
@@ -118,7 +121,8 @@ struct WorkerRun: Sendable {
                     let words = line.split(separator: " ")
                     guard words.first == "stage", words.count >= 2 else { continue }
                     let percent = words.count >= 3 ? Int(words[2]) : (words[1] == "verify" ? 0 : nil)
-                    if (try? store.progress(job.id, owner: owner, stage: String(words[1]), percent: percent, lease: lease)) == false {
+                    let stage = String(words[1])
+                    if (try? blocking { try await store.progress(job.id, owner: owner, stage: stage, percent: percent, lease: lease) }) == false {
                         watch.mark(.lostLease); kill(pid, SIGKILL)
                     }
                 }
@@ -134,13 +138,13 @@ struct WorkerRun: Sendable {
             }
         }
         errReader.start()
-        // Heartbeat and wall clock: renew the lease every few seconds even when the worker says nothing.
-        let started = Date()
+        // Heartbeat and wall clock: renew the lease (a third of it at most apart) even when the worker says nothing.
+        let started = Date(), beat = min(2, lease / 3)
         let timer = DispatchSource.makeTimerSource(queue: .global())
-        timer.schedule(deadline: .now() + 2, repeating: 2)
+        timer.schedule(deadline: .now() + beat, repeating: beat)
         timer.setEventHandler {
             if Date().timeIntervalSince(started) > limits.wallSeconds { watch.mark(.timeout); kill(pid, SIGKILL); return }
-            if (try? store.progress(job.id, owner: owner, stage: nil, percent: nil, lease: lease)) == false { watch.mark(.lostLease); kill(pid, SIGKILL) }
+            if (try? blocking { try await store.progress(job.id, owner: owner, stage: nil, percent: nil, lease: lease) }) == false { watch.mark(.lostLease); kill(pid, SIGKILL) }
         }
         timer.resume()
         process.waitUntilExit()
@@ -150,15 +154,15 @@ struct WorkerRun: Sendable {
 
         switch (process.terminationReason, watch.reason) {
         case (_, .lostLease?):
-            return Ending(state: .cancelled, error: ("JOB.CANCELLED", "作业已取消或已由其他实例接手", "the job was cancelled or taken over by another instance"))
+            return Ending(state: .cancelled, error: JobFailure("JOB.CANCELLED", "作业已取消或已由其他实例接手", "the job was cancelled or taken over by another instance"))
         case (_, .timeout?):
-            return Ending(state: .failed, error: ("JOB.TIMEOUT", "处理超过 \(Int(limits.wallSeconds)) 秒，已终止", "the worker ran over \(Int(limits.wallSeconds)) s and was stopped"))
+            return Ending(state: .failed, error: JobFailure("JOB.TIMEOUT", "处理超过 \(Int(limits.wallSeconds)) 秒，已终止", "the worker ran over \(Int(limits.wallSeconds)) s and was stopped"))
         case (.uncaughtSignal, nil):
             let sig = process.terminationStatus
             if sig == SIGXCPU {
-                return Ending(state: .failed, error: ("JOB.CPU_LIMIT", "处理超过 \(limits.cpuSeconds) 秒 CPU 时间，已终止", "the worker used over \(limits.cpuSeconds) s of CPU and was stopped"))
+                return Ending(state: .failed, error: JobFailure("JOB.CPU_LIMIT", "处理超过 \(limits.cpuSeconds) 秒 CPU 时间，已终止", "the worker used over \(limits.cpuSeconds) s of CPU and was stopped"))
             }
-            return Ending(state: .failed, error: ("JOB.WORKER_CRASHED", "处理进程异常退出（信号 \(sig)），可能超出 \(limits.memoryMiB) MiB 内存上限",
+            return Ending(state: .failed, error: JobFailure("JOB.WORKER_CRASHED", "处理进程异常退出（信号 \(sig)），可能超出 \(limits.memoryMiB) MiB 内存上限",
                                                   "the worker ended on signal \(sig) (a crash, a kill, or over its \(limits.memoryMiB) MiB memory limit): \(detail)"))
         case (.exit, nil):
             let status = Int(process.terminationStatus)
@@ -169,13 +173,13 @@ struct WorkerRun: Sendable {
             case 2:
                 let code = Self.firstErrorCode(in: output) ?? "BUNDLE.UNUSABLE"
                 return Ending(state: .failed, exitStatus: status,
-                              error: (code, "数据包无法使用；发现项见 verification.json", "the bundle cannot be used; the findings are in verification.json"))
+                              error: JobFailure(code, "数据包无法使用；发现项见 verification.json", "the bundle cannot be used; the findings are in verification.json"))
             default:
                 return Ending(state: .failed, exitStatus: status,
-                              error: ("JOB.WORKER_FAILED", "处理进程以状态 \(status) 结束", "the worker ended with status \(status): \(detail)"))
+                              error: JobFailure("JOB.WORKER_FAILED", "处理进程以状态 \(status) 结束", "the worker ended with status \(status): \(detail)"))
             }
         @unknown default:
-            return Ending(state: .failed, error: ("JOB.WORKER_CRASHED", "处理进程异常退出", "the worker ended abnormally: \(detail)"))
+            return Ending(state: .failed, error: JobFailure("JOB.WORKER_CRASHED", "处理进程异常退出", "the worker ended abnormally: \(detail)"))
         }
     }
 

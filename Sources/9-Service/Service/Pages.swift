@@ -11,14 +11,14 @@ import RegistryStore
 /// pre-acceptance upload (one plain script, static/upload.js). Sign-in opens a session cookie
 /// (HttpOnly, SameSite=Strict); every change a page makes carries the session's CSRF token.
 struct Pages: Sendable {
-    let vouchers: SQLiteLedger<JiangyinVouchers>
+    let vouchers: any LedgerStore<JiangyinVouchers>
     let jobs: JobStore
     let outputs: String
     let sessions: SessionStore
     let library: MustacheLibrary
     let secureCookies: Bool
 
-    init(vouchers: SQLiteLedger<JiangyinVouchers>, jobs: JobStore, outputs: String, sessions: SessionStore, secureCookies: Bool) throws {
+    init(vouchers: any LedgerStore<JiangyinVouchers>, jobs: JobStore, outputs: String, sessions: SessionStore, secureCookies: Bool) throws {
         self.vouchers = vouchers; self.jobs = jobs; self.outputs = outputs; self.sessions = sessions; self.secureCookies = secureCookies
         var library = MustacheLibrary()
         for name in ["register", "login", "upload", "desk", "trading"] {
@@ -35,8 +35,8 @@ struct Pages: Sendable {
     }
 
     func add(to router: Router<ServiceContext>) {
-        router.get("/") { _, _ -> Response in try html(try library.render(try registerPage(), withTemplate: "register") ?? "") }
-        router.get("/register.csv") { _, _ -> Response in try registerCSV() }
+        router.get("/") { _, _ -> Response in try html(library.render(try await registerPage(), withTemplate: "register") ?? "") }
+        router.get("/register.csv") { _, _ -> Response in try await registerCSV() }
         router.get("/login") { request, _ -> Response in
             let next = Self.safeNext(request.uri.queryParameters.get("next"))
             return try html(library.render(["failed": request.uri.queryParameters.get("failed") != nil, "next": next], withTemplate: "login") ?? "")
@@ -48,10 +48,10 @@ struct Pages: Sendable {
         router.get("/desk") { _, context -> Response in
             guard let actor = context.actor, let csrf = context.csrf else { return Self.redirect("/login?next=/desk") }
             guard [.officer, .approver].contains(actor.role) else { throw ServiceError.forbidden(role: actor.role.rawValue) }
-            return try html(library.render(try deskPage(actor: actor, csrf: csrf), withTemplate: "desk") ?? "")
+            return try html(library.render(try await deskPage(actor: actor, csrf: csrf), withTemplate: "desk") ?? "")
         }
         router.get("/trading") { _, context -> Response in
-            try html(library.render(try tradingPage(actor: context.actor, csrf: context.csrf), withTemplate: "trading") ?? "")
+            try html(library.render(try await tradingPage(actor: context.actor, csrf: context.csrf), withTemplate: "trading") ?? "")
         }
         router.get("/favicon.ico") { _, _ -> Response in Response(status: .noContent) }
         router.get("/static/:file") { _, context -> Response in
@@ -63,7 +63,7 @@ struct Pages: Sendable {
         }
         router.post("/v1/sessions") { request, _ -> Response in try await login(request) }
         router.delete("/v1/sessions") { request, _ -> Response in
-            if let cookie = request.cookies[AuthMiddleware.cookieName]?.value { try sessions.logout(cookie) }
+            if let cookie = request.cookies[AuthMiddleware.cookieName]?.value { try await sessions.logout(cookie) }
             var r = Response(status: .noContent)
             r.setCookie(Cookie(name: AuthMiddleware.cookieName, value: "", maxAge: 0, path: "/", secure: secureCookies, httpOnly: true, sameSite: .strict))
             return r
@@ -77,8 +77,8 @@ struct Pages: Sendable {
     /// The listings: every voucher listed for resale by sealed bids, with its schedule and how
     /// many bids were committed and revealed (never who bid what before the reveal); a bid form
     /// for a signed-in contractor who is not the seller.
-    func tradingPage(actor: Actor?, csrf: String?) throws -> [String: Any] {
-        let state = try vouchers.state(), now = Instant(milliseconds: JobStore.now())
+    func tradingPage(actor: Actor?, csrf: String?) async throws -> [String: Any] {
+        let state = try await vouchers.snapshot().state, now = Instant(milliseconds: JobStore.now())
         var listings: [[String: Any]] = []
         for n in state.vouchers.keys.sorted() {
             guard case .listed(let a) = state.vouchers[n]!.state else { continue }
@@ -96,11 +96,12 @@ struct Pages: Sendable {
     }
 
     /// The officer desk: the latest jobs, and the issues prepared and awaiting a second officer.
-    func deskPage(actor: Actor, csrf: String) throws -> [String: Any] {
-        let state = try vouchers.state()
+    func deskPage(actor: Actor, csrf: String) async throws -> [String: Any] {
+        let state = try await vouchers.snapshot().state
+        let recent = try await jobs.recent(limit: 50)
         return [
             "csrf": csrf, "actor": actor.id, "role": actor.role.rawValue,
-            "jobs": try jobs.recent(limit: 50).map { j -> [String: Any] in
+            "jobs": recent.map { j -> [String: Any] in
                 var row: [String: Any] = ["id": j.id, "owner": j.owner, "state": j.state.rawValue,
                                           "annex": OutputIndex.names(in: JobWorker.outputFolder(outputs, job: j.id)).contains("annex.html")]
                 if let code = j.errorCode { row["error"] = code }
@@ -128,7 +129,7 @@ struct Pages: Sendable {
             guard let json = try? JSONDecoder().decode([String: String].self, from: body) else { throw ServiceError.badBody(detail: "expected {actor, password}") }
             fields = json
         }
-        guard let id = fields["actor"], let password = fields["password"], let (session, csrf, actor) = try sessions.login(actor: id, password: password) else {
+        guard let id = fields["actor"], let password = fields["password"], let (session, csrf, actor) = try await sessions.login(actor: id, password: password) else {
             if form { return Self.redirect("/login?failed=1&next=" + (Self.safeNext(fields["next"]).addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")) }
             throw ServiceError.loginFailed
         }
@@ -152,8 +153,9 @@ struct Pages: Sendable {
     }
 
     /// What the register page shows: the same numbers as GET /v1/register/summary.
-    func registerPage() throws -> [String: Any] {
-        let state = try vouchers.state(), head = try vouchers.head()
+    func registerPage() async throws -> [String: Any] {
+        let snap = try await vouchers.snapshot()
+        let state = snap.state, head = (seq: snap.seq, hash: snap.hash)
         let supply = Supply.vouchers(state)
         let total = supply.reduce(Int64(0)) { $0 + $1.baseUnits }
         return [
@@ -169,8 +171,8 @@ struct Pages: Sendable {
     }
 
     /// GET /register.csv: every voucher as the register page shows it (no personal data).
-    func registerCSV() throws -> Response {
-        let state = try vouchers.state()
+    func registerCSV() async throws -> Response {
+        let state = try await vouchers.snapshot().state
         var out = "number,first_serial,last_serial,units,edition,reissued,state\n"
         for n in state.vouchers.keys.sorted() {
             let v = VoucherRow(state.vouchers[n]!)

@@ -31,23 +31,23 @@ struct JobRoutes: Sendable {
     func add(to group: RouterGroup<ServiceContext>) {
         group.post { request, context -> Response in try await create(request, by: try context.requireActor()) }
         group.get(":id") { _, context -> Response in
-            try status(try visibleJob(try context.parameters.require("id"), to: try context.requireActor()))
+            try status(try await visibleJob(try context.parameters.require("id"), to: try context.requireActor()))
         }
         group.delete(":id") { _, context -> Response in
-            let job = try visibleJob(try context.parameters.require("id"), to: try context.requireActor())
+            let job = try await visibleJob(try context.parameters.require("id"), to: try context.requireActor())
             guard job.state == .queued || job.state == .running else { throw ServiceError.jobFinished(id: job.id, state: job.state.rawValue) }
-            guard let cancelled = try state.jobs.cancel(job.id) else { throw ServiceError.jobNotFound(id: job.id) }
+            guard let cancelled = try await state.jobs.cancel(job.id) else { throw ServiceError.jobNotFound(id: job.id) }
             return try status(cancelled)
         }
         group.get(":id/report") { _, context -> Response in
-            try report(try visibleJob(try context.parameters.require("id"), to: try context.requireActor()))
+            try report(try await visibleJob(try context.parameters.require("id"), to: try context.requireActor()))
         }
         group.get(":id/outputs/:name") { _, context -> Response in
-            try output(try visibleJob(try context.parameters.require("id"), to: try context.requireActor()), name: try context.parameters.require("name"))
+            try output(try await visibleJob(try context.parameters.require("id"), to: try context.requireActor()), name: try context.parameters.require("name"))
         }
     }
 
-    func visibleJob(_ id: String, to actor: Actor) throws -> Job { try state.jobs.job(id, visibleTo: actor) }
+    func visibleJob(_ id: String, to actor: Actor) async throws -> Job { try await state.jobs.job(id, visibleTo: actor) }
 
     /// POST /v1/jobs: the raw zip, streamed to the blob folder under the cap; 202 with the job.
     func create(_ request: Request, by actor: Actor) async throws -> Response {
@@ -58,7 +58,7 @@ struct JobRoutes: Sendable {
         let lang = request.uri.queryParameters.get("lang") == "en" ? "en" : "zh"
         let stored = try await state.blobs.store(request.body, limit: state.maxBundleBytes)
         let id = JobID.make()
-        let job = try state.jobs.enqueue(id: id, owner: actor.id, bundleSHA256: stored.sha256, bytes: stored.bytes, lang: lang)
+        let job = try await state.jobs.enqueue(id: id, owner: actor.id, bundleSHA256: stored.sha256, bytes: stored.bytes, lang: lang)
         var r = try status(job)
         r.status = .accepted
         r.headers[.location] = "/v1/jobs/" + id

@@ -12,30 +12,31 @@ import Rules
 /// body → 422), every reply carrying the ledger's sequence number. The registry decides: the
 /// routes only authenticate, read the body and map its refusals to HTTP statuses.
 struct VoucherRoutes: Sendable {
-    let ledger: SQLiteLedger<JiangyinVouchers>
+    let ledger: any LedgerStore<JiangyinVouchers>
     let rules: VoucherTradingRules
     let jobs: JobStore
     let outputs: String
     let blobs: BlobFolder
 
     func add(to router: Router<ServiceContext>) {
-        router.get("/v1/register/summary") { _, _ -> Response in try summary() }
+        router.get("/v1/register/summary") { _, _ -> Response in try await summary() }
         router.get("/v1/jy/vouchers") { _, context -> Response in
-            let state = try ledger.state()
-            return try json(VoucherList(ledgerSeq: try ledger.head().seq,
-                                        vouchers: state.vouchers.keys.sorted().map { Self.view(state.vouchers[$0]!, to: context.actor) }))
+            let snap = try await ledger.snapshot()
+            return try json(VoucherList(ledgerSeq: snap.seq,
+                                        vouchers: snap.state.vouchers.keys.sorted().map { Self.view(snap.state.vouchers[$0]!, to: context.actor) }))
         }
         router.get("/v1/jy/vouchers/:number") { _, context -> Response in
             let number = try context.parameters.require("number")
-            guard let v = try ledger.state().vouchers[number] else { throw RegistryRefusal.unknown(number: number, seq: try ledger.head().seq) }
+            let snap = try await ledger.snapshot()
+            guard let v = snap.state.vouchers[number] else { throw RegistryRefusal.unknown(number: number, seq: snap.seq) }
             return try json(Self.view(v, to: context.actor))
         }
         router.get("/v1/ledger/head") { _, _ -> Response in
-            let h = try ledger.head()
+            let h = try await ledger.currentHead()
             return try json(LedgerHead(registry: JiangyinVouchers.name, ledgerSeq: h.seq, hash: hexadecimal(h.hash)))
         }
         router.get("/v1/ledger/events") { request, context -> Response in
-            try events(after: request.uri.queryParameters.get("after").flatMap(UInt64.init) ?? 0,
+            try await events(after: request.uri.queryParameters.get("after").flatMap(UInt64.init) ?? 0,
                        limit: min(1000, max(1, request.uri.queryParameters.get("limit").flatMap(Int.init) ?? 100)),
                        full: context.actor.map { [.auditor, .officer, .approver].contains($0.role) } ?? false)
         }
@@ -47,7 +48,7 @@ struct VoucherRoutes: Sendable {
                 throw ServiceError.badBody(detail: "\(error)")
             }
             if case .prepareIssue = command { throw ServiceError.badBody(detail: "an issue is prepared from a job: POST /v1/jy/issues") }
-            return try run(command, by: actor, key: try Self.idempotencyKey(request))
+            return try await run(command, by: actor, key: try Self.idempotencyKey(request))
         }
         router.post("/v1/jy/issues") { request, context -> Response in
             let actor = try context.requireActor()
@@ -55,15 +56,16 @@ struct VoucherRoutes: Sendable {
             let body = try await request.body.collect(upTo: 16 << 10)
             let issue: IssueRequest
             do { issue = try JSONDecoder().decode(IssueRequest.self, from: body) } catch { throw ServiceError.badBody(detail: "\(error)") }
-            return try run(.prepareIssue(number: issue.number, holder: issue.holder, landRightsHolder: issue.landRightsHolder,
-                                         source: try source(ofJob: issue.job, by: actor)), by: actor, key: key)
+            return try await run(.prepareIssue(number: issue.number, holder: issue.holder, landRightsHolder: issue.landRightsHolder,
+                                               source: try await source(ofJob: issue.job, by: actor)), by: actor, key: key)
         }
     }
 
     /// GET /v1/register/summary: supply per state (base units: 1/10 000 of a voucher unit), the
     /// number of vouchers and the ledger's head. No personal data.
-    func summary() throws -> Response {
-        let state = try ledger.state(), head = try ledger.head()
+    func summary() async throws -> Response {
+        let snap = try await ledger.snapshot()
+        let state = snap.state, head = (seq: snap.seq, hash: snap.hash)
         return try json(RegisterSummary(registry: JiangyinVouchers.name, ledgerSeq: head.seq, head: hexadecimal(head.hash),
                                         vouchers: state.vouchers.count,
                                         supply: Supply.vouchers(state).map { .init(state: $0.state, baseUnits: $0.baseUnits) }))
@@ -73,8 +75,8 @@ struct VoucherRoutes: Sendable {
     /// event's sequence number, type, previous hash and hash for anyone (the chain's shape, and
     /// its head to compare with a signed checkpoint); the payload — names of holders, bidders,
     /// officers — only to auditors, officers and approvers.
-    func events(after: UInt64, limit: Int, full: Bool) throws -> Response {
-        let log = try ledger.log()
+    func events(after: UInt64, limit: Int, full: Bool) async throws -> Response {
+        let log = try await ledger.storedLog()
         let page = log.entries.lazy.filter { $0.seq > after }.prefix(limit).map { e in
             LedgerEvent(seq: e.seq, type: e.type, prev: hexadecimal(e.prev), hash: hexadecimal(e.hash),
                         payload: full ? String(decoding: e.payload, as: UTF8.self) : nil)
@@ -83,9 +85,11 @@ struct VoucherRoutes: Sendable {
     }
 
     /// Runs a command and answers with the outcome and the ledger's head.
-    func run(_ command: VoucherCommand, by actor: Actor, key: String) throws -> Response {
-        let outcome = try ledger.execute(command, by: actor, key: key, at: Instant(milliseconds: JobStore.now()), rules: rules)
-        let seq = try ledger.head().seq
+    func run(_ command: VoucherCommand, by actor: Actor, key: String) async throws -> Response {
+        let outcome = try await ledger.run(command, by: actor, key: key, at: Instant(milliseconds: JobStore.now()), rules: rules)
+        // The command's own last event when it appended; else the head it was refused (or replayed) at.
+        var seq = outcome.appended.last ?? 0
+        if outcome.appended.isEmpty { seq = try await ledger.currentHead().seq }
         if let code = outcome.refusal {
             throw RegistryRefusal(code: code, zh: outcome.refusalZh ?? "", en: outcome.refusalEn ?? "", article: outcome.article, ledgerSeq: seq)
         }
@@ -94,8 +98,8 @@ struct VoucherRoutes: Sendable {
 
     /// The issue source of a job the actor may see: its check's voucher quantity, the stored
     /// bundle's SHA-256 (the bundle is copied into the ledger, never deleted: I10) and the rulebook.
-    func source(ofJob id: String, by actor: Actor) throws -> IssueSource {
-        let job = try jobs.job(id, visibleTo: actor)
+    func source(ofJob id: String, by actor: Actor) async throws -> IssueSource {
+        let job = try await jobs.job(id, visibleTo: actor)
         let folder = JobWorker.outputFolder(outputs, job: id)
         guard job.state == .done, OutputIndex.names(in: folder).contains("check.json"),
               let data = FileManager.default.contents(atPath: folder + "/check.json"),
@@ -105,7 +109,7 @@ struct VoucherRoutes: Sendable {
         guard let path = blobs.file(sha256: job.bundleSHA256), let bytes = FileManager.default.contents(atPath: path) else {
             throw ServiceError.storage(detail: "job \(id): its bundle is missing from the blob folder")
         }
-        let stored = try ledger.storeBlob([UInt8](bytes))
+        let stored = try await ledger.store(blob: [UInt8](bytes))
         let q = check.quantities.first { $0.id == "vouchers" }
         let reasons = IssueSource.blockers(quantity: "vouchers", status: q?.status, reasonCodes: q?.reasons.map(\.code) ?? [])
         return IssueSource(job: "job \(id) \(check.checkDate ?? "")", bundleSHA256: stored, rulebook: check.rulebook ?? "",
