@@ -53,6 +53,9 @@ test: deps lint
 	python3 tools/browser_test.py .build/debug/ecocredit out/browser
 	@# The contract: schemathesis against the live service's own /openapi.yaml.
 	tools/contract_test.sh .build/debug/ecocredit
+	@# Two instances on one PostgreSQL: sessions across them, 20 uploads each run once, 32
+	@# conflicting registry commands (one wins, one chain), an instance killed -9 mid-job.
+	.ci/with-postgres.sh python3 tools/multi_instance_test.py .build/debug/ecocredit out/multi
 
 ## run: the main job on geodata/, with the binary built once: verify every sample bundle, measure
 ## each into out/measure/NAME/, write its annex into out/annex/NAME/, then one table of every

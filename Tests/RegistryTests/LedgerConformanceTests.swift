@@ -144,6 +144,33 @@ final class LedgerConformanceTests: XCTestCase {
         }
     }
 
+    /// One ledger value shared by concurrent callers (the service's request handlers): their
+    /// commands do not mix on its connection — 16 conflicting commands at once, one applies, 15
+    /// are refused, the chain verifies, and a read interleaved with them is consistent.
+    func testOneHandleSharedByConcurrentCallers() async throws {
+        for backEnd in BackEnd.all() {
+            let store = try await backEnd.fresh()
+            let ledger = try await store.open()
+            let t0 = self.t0
+            let outcomes = try await withThrowingTaskGroup(of: LedgerOutcome?.self) { group in
+                for i in 0..<16 {
+                    group.addTask {
+                        try await ledger.run(.prepareIssue(number: "JY-1", holder: "alice", landRightsHolder: "v", source: Desk.source(10_000)),
+                                             by: Desk.officer, key: "prep-\(i)", at: t0, rules: Desk.rules)
+                    }
+                    group.addTask { _ = try await ledger.snapshot(); return nil }
+                }
+                var all: [LedgerOutcome] = []
+                for try await o in group { if let o { all.append(o) } }
+                return all
+            }
+            XCTAssertEqual(outcomes.filter { $0.refusal == nil }.count, 1, "\(backEnd.dialect): \(outcomes.map { $0.refusal ?? "ok" })")
+            XCTAssertEqual(outcomes.filter { $0.refusal != nil }.count, 15, "\(backEnd.dialect)")
+            let verified = try await ledger.check()
+            XCTAssertEqual(verified, .success(1), "\(backEnd.dialect)")
+        }
+    }
+
     func testEventsAreAppendOnlyAndTamperingIsFound() async throws {
         for backEnd in BackEnd.all() {
             let t0 = self.t0

@@ -20,7 +20,7 @@ import RegistryStore
 /// migration) has no UPDATE or DELETE on `events`, and a trigger refuses both for every role but
 /// one that disables it (the database owner).
 ///
-/// One connection per ledger value; an actor, so its commands run one after another.
+/// One connection per ledger value; an actor whose operations run one after another (`exclusive`).
 public actor PostgresLedger<D: RegistryDomain>: LedgerStore {
     public typealias Domain = D
     public let location: PostgresLocation
@@ -48,6 +48,19 @@ public actor PostgresLedger<D: RegistryDomain>: LedgerStore {
 
     /// Closes the connection.
     public func close() async { try? await connection.close() }
+
+    /// One operation at a time on the connection. An actor is re-entrant: while one command
+    /// awaits the server, another caller's `run` would otherwise send its BEGIN and statements
+    /// into the same session and the two transactions would mix (found by the service's
+    /// multi-instance test: concurrent requests on one ledger value). Callers wait in order.
+    private var busy = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    private func exclusive<T>(_ body: () async throws -> T) async throws -> T {
+        if busy { await withCheckedContinuation { waiting.append($0) } } else { busy = true }
+        defer { if waiting.isEmpty { busy = false } else { waiting.removeFirst().resume() } }
+        return try await body()
+    }
 
     /// A ledger dropped without `close()` closes its connection as it goes; the callback keeps the
     /// connection alive until it is closed (PostgresNIO asserts that a connection is closed when freed).
@@ -83,15 +96,17 @@ public actor PostgresLedger<D: RegistryDomain>: LedgerStore {
     }
 
     public func run(_ command: D.Command, by actor: Actor, key: String, at now: Instant, rules: D.Rules) async throws -> LedgerOutcome {
-        let request = try EventLog.canonicalJSON(command)
-        do {
-            return try await attempt(command, request: request, by: actor, key: key, at: now, rules: rules)
-        } catch Unknown.commitOutcome {
-            // The COMMIT's outcome is unknown: reconnect and ask the log. The key is there when
-            // it committed (its stored answer is the reply); when absent, run the command again.
-            connection = try await PostgresSetup.connect(location, logger: logger)
-            cache = nil
-            return try await attempt(command, request: request, by: actor, key: key, at: now, rules: rules, afterUnknownCommit: true)
+        try await exclusive {
+            let request = try EventLog.canonicalJSON(command)
+            do {
+                return try await attempt(command, request: request, by: actor, key: key, at: now, rules: rules)
+            } catch Unknown.commitOutcome {
+                // The COMMIT's outcome is unknown: reconnect and ask the log. The key is there when
+                // it committed (its stored answer is the reply); when absent, run the command again.
+                connection = try await PostgresSetup.connect(location, logger: logger)
+                cache = nil
+                return try await attempt(command, request: request, by: actor, key: key, at: now, rules: rules, afterUnknownCommit: true)
+            }
         }
     }
 
@@ -177,79 +192,91 @@ public actor PostgresLedger<D: RegistryDomain>: LedgerStore {
         return out
     }
 
-    public func storedCheckpoints() async throws -> [Checkpoint] { try await loadCheckpoints() }
+    public func storedCheckpoints() async throws -> [Checkpoint] { try await exclusive { try await loadCheckpoints() } }
 
     public func store(blob bytes: [UInt8]) async throws -> String {
-        let sha = LedgerStep<D>.sha256(bytes)
-        try await connection.query("INSERT INTO blobs(sha256, bytes) VALUES (\(sha), \(Data(bytes))) ON CONFLICT (sha256) DO NOTHING", logger: logger).collect()
-        return sha
+        try await exclusive {
+            let sha = LedgerStep<D>.sha256(bytes)
+            try await connection.query("INSERT INTO blobs(sha256, bytes) VALUES (\(sha), \(Data(bytes))) ON CONFLICT (sha256) DO NOTHING", logger: logger).collect()
+            return sha
+        }
     }
     public func storedBlob(_ sha256: String) async throws -> [UInt8]? {
-        try await connection.query("SELECT bytes FROM blobs WHERE sha256 = \(sha256)", logger: logger).collect().first.map { [UInt8](try $0.decode(Data.self)) }
+        try await exclusive {
+            try await connection.query("SELECT bytes FROM blobs WHERE sha256 = \(sha256)", logger: logger).collect().first.map { [UInt8](try $0.decode(Data.self)) }
+        }
     }
 
     /// Signs the head under the append lock (so the head signed is the head stored) and stores it.
     public func checkpoint(signingWith key: CheckpointKey, at now: Instant) async throws -> Checkpoint {
-        try await execute("BEGIN")
-        do {
-            let head = try await connection.query("SELECT seq, hash FROM ledger_head WHERE id = 1 FOR UPDATE", logger: logger).collect().first!.decode((Int64, Data).self)
-            let c = try Checkpoint.sign(registry: D.name, seq: UInt64(head.0), hash: [UInt8](head.1), at: now, with: key)
-            let body = String(decoding: try EventLog.canonicalJSON(c), as: UTF8.self)
-            try await connection.query("INSERT INTO checkpoints(seq, body) VALUES (\(Int64(c.seq)), \(body))", logger: logger).collect()
-            try await execute("COMMIT")
-            return c
-        } catch {
-            try? await execute("ROLLBACK")
-            throw error
+        try await exclusive {
+            try await execute("BEGIN")
+            do {
+                let head = try await connection.query("SELECT seq, hash FROM ledger_head WHERE id = 1 FOR UPDATE", logger: logger).collect().first!.decode((Int64, Data).self)
+                let c = try Checkpoint.sign(registry: D.name, seq: UInt64(head.0), hash: [UInt8](head.1), at: now, with: key)
+                let body = String(decoding: try EventLog.canonicalJSON(c), as: UTF8.self)
+                try await connection.query("INSERT INTO checkpoints(seq, body) VALUES (\(Int64(c.seq)), \(body))", logger: logger).collect()
+                try await execute("COMMIT")
+                return c
+            } catch {
+                try? await execute("ROLLBACK")
+                throw error
+            }
         }
     }
 
-    public func currentState() async throws -> D.State { try await loadLog().replay(D.self) }
+    public func currentState() async throws -> D.State { try await exclusive { try await loadLog().replay(D.self) } }
 
     public func currentHead() async throws -> (seq: UInt64, hash: [UInt8]) {
-        let head = try await connection.query("SELECT seq, hash FROM ledger_head WHERE id = 1", logger: logger).collect().first!.decode((Int64, Data).self)
-        return (UInt64(head.0), [UInt8](head.1))
+        try await exclusive {
+            let head = try await connection.query("SELECT seq, hash FROM ledger_head WHERE id = 1", logger: logger).collect().first!.decode((Int64, Data).self)
+            return (UInt64(head.0), [UInt8](head.1))
+        }
     }
 
     /// The registry and its head in one REPEATABLE READ snapshot; the last replay (a write's or
     /// a read's) is reused while the head has not moved, so readers replay once per append.
     public func snapshot() async throws -> LedgerSnapshot<D.State> {
-        try await execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        do {
-            let head = try await connection.query("SELECT seq, hash FROM ledger_head WHERE id = 1", logger: logger).collect().first!.decode((Int64, Data).self)
-            let seq = UInt64(head.0), hash = [UInt8](head.1)
-            let state: D.State
-            if let c = cache, c.seq == seq, c.hash == hash { state = c.state } else {
-                state = try await loadLog().replay(D.self)
-                cache = (seq, hash, state)
+        try await exclusive {
+            try await execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            do {
+                let head = try await connection.query("SELECT seq, hash FROM ledger_head WHERE id = 1", logger: logger).collect().first!.decode((Int64, Data).self)
+                let seq = UInt64(head.0), hash = [UInt8](head.1)
+                let state: D.State
+                if let c = cache, c.seq == seq, c.hash == hash { state = c.state } else {
+                    state = try await loadLog().replay(D.self)
+                    cache = (seq, hash, state)
+                }
+                try await execute("COMMIT")
+                return LedgerSnapshot(seq: seq, hash: hash, state: state)
+            } catch {
+                try? await execute("ROLLBACK")
+                throw error
             }
-            try await execute("COMMIT")
-            return LedgerSnapshot(seq: seq, hash: hash, state: state)
-        } catch {
-            try? await execute("ROLLBACK")
-            throw error
         }
     }
-    public func storedLog() async throws -> EventLog { try await loadLog() }
+    public func storedLog() async throws -> EventLog { try await exclusive { try await loadLog() } }
 
     /// The chain against the head, the projection against the replay — read in one REPEATABLE
     /// READ snapshot, so a concurrent append cannot make a consistent ledger look damaged.
     public func check() async throws -> Result<Int, LedgerFinding> {
-        try await execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        do {
-            let log = try await loadLog()
-            let head = try await connection.query("SELECT seq, hash FROM ledger_head WHERE id = 1", logger: logger).collect().first!.decode((Int64, Data).self)
-            var rows: [String: String] = [:]
-            for try await (key, row) in try await connection.query("SELECT key, row FROM projection", logger: logger).decode((String, String).self) { rows[key] = row }
-            let checkpoints = try await loadCheckpoints()
-            for try await (name, bytes) in try await connection.query("SELECT sha256, bytes FROM blobs ORDER BY sha256", logger: logger).decode((String, Data).self) {
-                if let d = LedgerStep<D>.blobDamage(name: name, bytes: [UInt8](bytes)) { try await execute("COMMIT"); return .failure(.chain(d)) }
+        try await exclusive {
+            try await execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            do {
+                let log = try await loadLog()
+                let head = try await connection.query("SELECT seq, hash FROM ledger_head WHERE id = 1", logger: logger).collect().first!.decode((Int64, Data).self)
+                var rows: [String: String] = [:]
+                for try await (key, row) in try await connection.query("SELECT key, row FROM projection", logger: logger).decode((String, String).self) { rows[key] = row }
+                let checkpoints = try await loadCheckpoints()
+                for try await (name, bytes) in try await connection.query("SELECT sha256, bytes FROM blobs ORDER BY sha256", logger: logger).decode((String, Data).self) {
+                    if let d = LedgerStep<D>.blobDamage(name: name, bytes: [UInt8](bytes)) { try await execute("COMMIT"); return .failure(.chain(d)) }
+                }
+                try await execute("COMMIT")
+                return LedgerStep<D>.verify(log: log, head: (UInt64(head.0), [UInt8](head.1)), rows: rows, checkpoints: checkpoints)
+            } catch {
+                try? await execute("ROLLBACK")
+                throw error
             }
-            try await execute("COMMIT")
-            return LedgerStep<D>.verify(log: log, head: (UInt64(head.0), [UInt8](head.1)), rows: rows, checkpoints: checkpoints)
-        } catch {
-            try? await execute("ROLLBACK")
-            throw error
         }
     }
 }

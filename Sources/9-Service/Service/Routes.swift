@@ -172,6 +172,11 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
         } catch let e as any HTTPResponseError {
             // Refusals carry the same headers as answers.
             r = try e.response(from: request, context: context)
+        } catch {
+            // Anything else (the database, the file system): logged with the request, answered
+            // 500 SERVICE.STORAGE without the detail (which may name the server's internals).
+            context.logger.error("\(request.method) \(request.uri.path): \(String(reflecting: error))")
+            r = try ServiceError.storage(detail: "").response(from: request, context: context)
         }
         if r.headers[.contentSecurityPolicy] == nil { r.headers[.contentSecurityPolicy] = "default-src 'self'" }
         r.headers[.xContentTypeOptions] = "nosniff"
