@@ -87,12 +87,14 @@ serve: build
 	  echo "open http://127.0.0.1:$(SERVE_PORT)/openapi.yaml; jobs at http://127.0.0.1:$(SERVE_PORT)/v1/jobs/ID" ) &
 	$(ECO) serve --port $(SERVE_PORT) --data out/service/data
 
-## load: a bounded load test of the service on loopback (release build): 50 clients reading the
+## load: a bounded load test of the service on loopback (release build), on SQLite then on
+## PostgreSQL (a throw-away cluster): 50 clients reading the
 ## public register and 4 uploading bundles at once for LOAD_SECONDS (60); throughput, p50/p99,
 ## errors, jobs done and the server's peak memory (tools/load_test.sh). Not a test.
 load: deps
 	$(SWIFT) build -c release --product ecocredit
 	tools/load_test.sh .build/release/ecocredit
+	ECOCREDIT_PG_DURABLE=1 .ci/with-postgres.sh sh -c 'LOAD_POSTGRES=$$ECOCREDIT_TEST_PG_URL tools/load_test.sh .build/release/ecocredit'
 
 ## geodata: rebuild the synthetic sample bundles
 geodata: build

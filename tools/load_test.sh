@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# A bounded load test on loopback (`make load`): a live `ecocredit serve` on SQLite, 50 clients
+# A bounded load test on loopback (`make load`): a live `ecocredit serve` on SQLite — or, with
+# LOAD_POSTGRES set to a PostgreSQL URL (a superuser; a database is made for the run), on
+# PostgreSQL — 50 clients
 # reading the public register (GET /v1/register/summary) and 4 uploading a geodata/ bundle
 # (POST /v1/jobs, the zip as the raw body) at once for LOAD_SECONDS (default 60), with wrk from
 # Debian. Prints each side's throughput, p50 and p99 latency and errors (non-2xx and socket
@@ -9,9 +11,15 @@ bin=$(realpath "$1"); seconds=${LOAD_SECONDS:-60}
 repo=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d); data=$work/data
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-token=$("$bin" admin token-create --data "$data" --actor load-contractor --role CON --days 1)
+storage=(); backend=SQLite
+if [ -n "${LOAD_POSTGRES:-}" ]; then
+  db=load_$$_$RANDOM
+  psql "$LOAD_POSTGRES" -qc "CREATE DATABASE $db"
+  storage=(--postgres "${LOAD_POSTGRES%/*}/$db"); backend="PostgreSQL $(psql "$LOAD_POSTGRES" -Atc 'SHOW server_version')"
+fi
+token=$("$bin" admin token-create --data "$data" "${storage[@]}" --actor load-contractor --role CON --days 1)
 (cd "$repo/geodata" && zip -qr "$work/bundle.zip" shanwei-mudflat)
-"$bin" serve --port "$port" --data "$data" > "$work/serve.log" 2>&1 &
+"$bin" serve --port "$port" --data "$data" "${storage[@]}" > "$work/serve.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$work"' EXIT
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/health" > /dev/null && break; sleep 0.1; done
@@ -39,5 +47,9 @@ echo "| clients | requests | requests/s | p50 | p99 | errors |"
 echo "|---|---|---|---|---|---|"
 summary "50 reading the register" "$work/read.txt"
 summary "4 uploading bundles" "$work/upload.txt"
-done_jobs=$(sqlite3 "$data/service.sqlite" "SELECT count(*) FROM jobs WHERE state = 'done'" 2>/dev/null || echo "?")
-echo; echo "server peak RSS $((peak / 1024)) MiB; jobs done during the run: $done_jobs (the rest queued); SQLite, 2 cores, ${seconds} s"
+if [ -n "${LOAD_POSTGRES:-}" ]; then
+  done_jobs=$(psql "${LOAD_POSTGRES%/*}/$db" -Atc "SELECT count(*) FROM jobs WHERE state = 'done'" 2>/dev/null || echo "?")
+else
+  done_jobs=$(sqlite3 "$data/service.sqlite" "SELECT count(*) FROM jobs WHERE state = 'done'" 2>/dev/null || echo "?")
+fi
+echo; echo "server peak RSS $((peak / 1024)) MiB; jobs done during the run: $done_jobs (the rest queued); $backend, 2 cores, ${seconds} s"

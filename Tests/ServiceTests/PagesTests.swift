@@ -119,4 +119,61 @@ final class PagesTests: XCTestCase {
             try await client.execute(uri: "/upload", method: .get, headers: cookie) { XCTAssertEqual($0.status, .seeOther) }
         }
     }
+
+    /// The desk's voucher actions, as desk.js sends them (the same JSON, the session's CSRF token):
+    /// a held voucher offers a loss notice; once noticed, a reissue to prepare; once prepared, a
+    /// second officer's approval, after which the register marks the new edition 补发.
+    func testDeskLossNoticeAndReissue() async throws {
+        let data = try temporaryFolder()
+        let state = try ServiceState(dataFolder: data, maxBundleBytes: 1, rulebookFiles: [VoucherRegistryServiceTests.book])
+        let source = IssueSource(job: "test", bundleSHA256: String(repeating: "a", count: 64), rulebook: "jiangyin-eco-voucher bureau-test-2025", quantity: 20_000, issuable: true, reasons: [])
+        let t = Instant(milliseconds: JobStore.now())
+        _ = try await state.vouchers.run(.prepareIssue(number: "JY-7", holder: "coop", landRightsHolder: "village", source: source), by: Actor("off-a", .officer), key: "p", at: t, rules: state.voucherRules)
+        _ = try await state.vouchers.run(.approveIssue(number: "JY-7"), by: Actor("chk-b", .approver), key: "a", at: t, rules: state.voucherRules)
+        try await state.sessions.setUser(Actor("off-a", .officer), password: "officer password a")
+        try await state.sessions.setUser(Actor("chk-b", .approver), password: "approver password b")
+        let app = try app(data)
+        try await app.test(.router) { client in
+            func signIn(_ actor: String, _ password: String) async throws -> HTTPFields {
+                try await client.execute(uri: "/v1/sessions", method: .post, headers: [.contentType: "application/json"],
+                                         body: ByteBuffer(string: #"{"actor":"\#(actor)","password":"\#(password)"}"#)) { r in
+                    XCTAssertEqual(r.status, .ok)
+                    return [.cookie: String((r.headers[.setCookie] ?? "").prefix { $0 != ";" }),
+                            HTTPField.Name("X-CSRF-Token")!: try ServiceTests.decode(SessionReply.self, r).csrf]
+                }
+            }
+            func desk(_ who: HTTPFields) async throws -> String {
+                try await client.execute(uri: "/desk", method: .get, headers: who) { r in
+                    XCTAssertEqual(r.status, .ok)
+                    return String(buffer: r.body)
+                }
+            }
+            func command(_ who: HTTPFields, _ json: String, key: String) async throws -> HTTPResponse.Status {
+                var h = who; h[.contentType] = "application/json"; h[HTTPField.Name("Idempotency-Key")!] = key
+                return try await client.execute(uri: "/v1/jy/commands", method: .post, headers: h, body: ByteBuffer(string: json)) { $0.status }
+            }
+            let off = try await signIn("off-a", "officer password a"), chk = try await signIn("chk-b", "approver password b")
+            var page = try await desk(off)
+            XCTAssertTrue(page.contains(#"class="loss-notice" data-number="JY-7""#), "a held voucher offers a loss notice")
+            XCTAssertFalse(page.contains("prepare-reissue"))
+            // Published 40 days ago: the rulebook's 30-day notice period (JY 36) is over.
+            let published = Instant(milliseconds: JobStore.now() - 40 * 86_400_000).chinaDate.description
+            let noticed = try await command(off, #"{"publishLossNotice":{"number":"JY-7","noticeDate":"\#(published)","media":"江阴日报"}}"#, key: "n")
+            XCTAssertEqual(noticed, .ok)
+            page = try await desk(off)
+            XCTAssertTrue(page.contains(#"class="prepare-reissue" data-number="JY-7""#), page)
+            let prepared = try await command(off, #"{"prepareReissue":{"number":"JY-7"}}"#, key: "r")
+            XCTAssertEqual(prepared, .ok)
+            page = try await desk(chk)
+            XCTAssertTrue(page.contains(#"class="approve-reissue" data-number="JY-7""#) && page.contains("off-a"), "the approver sees who prepared it")
+            // The officer who prepared it cannot approve it (approval is the second officer's role).
+            let byMaker = try await command(off, #"{"approveReissue":{"number":"JY-7"}}"#, key: "x")
+            XCTAssertEqual(byMaker, .forbidden)
+            let approved = try await command(chk, #"{"approveReissue":{"number":"JY-7"}}"#, key: "y")
+            XCTAssertEqual(approved, .ok)
+            try await client.execute(uri: "/register.csv", method: .get) { r in
+                XCTAssertTrue(String(buffer: r.body).contains("补发"), String(buffer: r.body))
+            }
+        }
+    }
 }

@@ -95,9 +95,12 @@ struct Pages: Sendable {
         return page
     }
 
-    /// The officer desk: the latest jobs, and the issues prepared and awaiting a second officer.
+    /// The officer desk: the latest jobs; the issues prepared and awaiting a second officer; every
+    /// voucher with what an officer can do to it in its state — register a holder change after a
+    /// sale (JY 29–30), record a loss notice (JY 36), prepare a reissue (补发) and, for a second
+    /// officer, approve it. The registry checks each actor again.
     func deskPage(actor: Actor, csrf: String) async throws -> [String: Any] {
-        let state = try await vouchers.snapshot().state
+        let state = try await vouchers.snapshot().state, now = Instant(milliseconds: JobStore.now())
         let recent = try await jobs.recent(limit: 50)
         return [
             "csrf": csrf, "actor": actor.id, "role": actor.role.rawValue,
@@ -107,6 +110,20 @@ struct Pages: Sendable {
                 if let code = j.errorCode { row["error"] = code }
                 return row
             },
+            "vouchers": state.vouchers.keys.sorted().map { n -> [String: Any] in
+                let v = state.vouchers[n]!, row = VoucherRow(v)
+                var out: [String: Any] = ["number": n, "units": Self.units(row.last - row.first + 1), "holder": v.holder,
+                                          "state": row.state, "stateZh": Self.stateZh[row.state] ?? row.state, "reissued": row.reissued]
+                switch v.state {
+                case .pendingHolderChange(let buyer, _, _, _): out["holderChange"] = buyer
+                case .held: out["lossNotice"] = true
+                case .lossNoticed:
+                    if let preparer = state.pendingReissues[n] { out["reissuePreparedBy"] = preparer } else { out["prepareReissue"] = true }
+                default: break
+                }
+                return out
+            },
+            "today": now.chinaDate.description,
             "pending": state.pendingIssues.keys.sorted().map { n -> [String: Any] in
                 let p = state.pendingIssues[n]!
                 return ["number": n, "units": Self.units(p.source.quantity), "preparedBy": p.preparedBy, "job": p.source.job]

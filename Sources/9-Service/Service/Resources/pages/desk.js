@@ -1,4 +1,5 @@
-// The officer desk: prepare an issue from a job, approve another officer's. Each change is one
+// The officer desk: prepare an issue from a job, approve another officer's; register a holder
+// change, record a loss notice, prepare and approve a reissue. Each change is one
 // POST with the session's CSRF token and a fresh Idempotency-Key (a retry is answered once).
 "use strict";
 (function () {
@@ -23,4 +24,15 @@
   for (const b of document.querySelectorAll("#pending button[data-number]")) {
     b.addEventListener("click", () => post("/v1/jy/commands", { approveIssue: { number: b.dataset.number } }));
   }
+  const on = (selector, command) => {
+    for (const b of document.querySelectorAll(selector)) b.addEventListener("click", () => post("/v1/jy/commands", command(b)));
+  };
+  on("button.holder-change", (b) => ({ registerHolderChange: { number: b.dataset.number } }));
+  on("button.prepare-reissue", (b) => ({ prepareReissue: { number: b.dataset.number } }));
+  on("button.approve-reissue", (b) => ({ approveReissue: { number: b.dataset.number } }));
+  on("button.loss-notice", (b) => {
+    const row = b.closest("tr");
+    return { publishLossNotice: { number: b.dataset.number, noticeDate: row.querySelector(".notice-date").value,
+                                  media: row.querySelector(".notice-media").value.trim() } };
+  });
 })();
