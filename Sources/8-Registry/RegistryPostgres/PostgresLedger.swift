@@ -29,17 +29,23 @@ public actor PostgresLedger<D: RegistryDomain>: LedgerStore {
     /// The registry as of the head it was replayed to (see `SQLiteLedger`).
     private var cache: (seq: UInt64, hash: [UInt8], state: D.State)?
 
-    private init(location: PostgresLocation, connection: PostgresConnection, logger: Logger) {
-        (self.location, self.connection, self.logger) = (location, connection, logger)
+    /// A pool for the readers (`snapshot`, `currentHead`, `storedLog`), when given: they then run
+    /// side by side, outside the one connection's queue of commands.
+    private let readers: PostgresClient?
+
+    private init(location: PostgresLocation, connection: PostgresConnection, readers: PostgresClient?, logger: Logger) {
+        (self.location, self.connection, self.readers, self.logger) = (location, connection, readers, logger)
     }
 
     /// Connects; with `migrate` (as the database owner) creates the tables, the trigger and the
     /// application role's grants when absent — safe for several instances at once (an advisory lock).
-    public static func open(_ location: PostgresLocation, migrate: Bool = true) async throws -> PostgresLedger<D> {
+    /// `readers`: a running pool on the same database for reads (the service's); without one,
+    /// reads wait their turn on the ledger's connection.
+    public static func open(_ location: PostgresLocation, migrate: Bool = true, readers: PostgresClient? = nil) async throws -> PostgresLedger<D> {
         var logger = Logger(label: "ecocredit.ledger.postgres")
         logger.logLevel = .error
         let c = try await PostgresSetup.connect(location, logger: logger)
-        let ledger = PostgresLedger(location: location, connection: c, logger: logger)
+        let ledger = PostgresLedger(location: location, connection: c, readers: readers, logger: logger)
         if migrate { try await ledger.migrate() }
         let kind = try await ledger.connection.query("SELECT domain FROM ledger_info WHERE id = 1", logger: logger).collect().first?.decode(String.self)
         guard kind == D.name else { await ledger.close(); throw LedgerFinding.domain(expected: D.name, found: kind ?? "no") }
@@ -175,9 +181,9 @@ public actor PostgresLedger<D: RegistryDomain>: LedgerStore {
         }
     }
 
-    private func loadLog() async throws -> EventLog {
+    private func loadLog(on c: PostgresConnection? = nil) async throws -> EventLog {
         var entries: [EventLog.Entry] = []
-        for try await (seq, type, payload, prev, hash) in try await connection.query("SELECT seq, type, payload, prev, hash FROM events ORDER BY seq", logger: logger)
+        for try await (seq, type, payload, prev, hash) in try await (c ?? connection).query("SELECT seq, type, payload, prev, hash FROM events ORDER BY seq", logger: logger)
             .decode((Int64, String, Data, Data, Data).self) {
             entries.append(EventLog.Entry(seq: UInt64(seq), type: type, payload: [UInt8](payload), prev: [UInt8](prev), hash: [UInt8](hash)))
         }
@@ -228,34 +234,56 @@ public actor PostgresLedger<D: RegistryDomain>: LedgerStore {
     public func currentState() async throws -> D.State { try await exclusive { try await loadLog().replay(D.self) } }
 
     public func currentHead() async throws -> (seq: UInt64, hash: [UInt8]) {
-        try await exclusive {
-            let head = try await connection.query("SELECT seq, hash FROM ledger_head WHERE id = 1", logger: logger).collect().first!.decode((Int64, Data).self)
-            return (UInt64(head.0), [UInt8](head.1))
+        if let readers { return try await Self.head(readers.query(Self.headQuery, logger: logger).collect()) }
+        return try await exclusive { try await Self.head(connection.query(Self.headQuery, logger: logger).collect()) }
+    }
+
+    static var headQuery: PostgresQuery { "SELECT seq, hash FROM ledger_head WHERE id = 1" }
+    static func head(_ rows: [PostgresRow]) throws -> (seq: UInt64, hash: [UInt8]) {
+        let head = try rows.first!.decode((Int64, Data).self)
+        return (UInt64(head.0), [UInt8](head.1))
+    }
+
+    /// The registry and its head: the last replay (a write's or a read's) is reused while the head
+    /// has not moved — one query — so readers replay once per append; else the log and the head
+    /// are read in one REPEATABLE READ snapshot and replayed.
+    public func snapshot() async throws -> LedgerSnapshot<D.State> {
+        if let readers {
+            let head = try await currentHead()
+            if let c = cache, c.seq == head.seq, c.hash == head.hash { return LedgerSnapshot(seq: c.seq, hash: c.hash, state: c.state) }
+            let (seq, hash, log) = try await readers.withConnection { c in try await consistentRead(on: c) }
+            let state = try log.replay(D.self)
+            if (cache?.seq ?? 0) <= seq { cache = (seq, hash, state) }
+            return LedgerSnapshot(seq: seq, hash: hash, state: state)
+        }
+        return try await exclusive {
+            let head = try await Self.head(connection.query(Self.headQuery, logger: logger).collect())
+            if let c = cache, c.seq == head.seq, c.hash == head.hash { return LedgerSnapshot(seq: c.seq, hash: c.hash, state: c.state) }
+            let (seq, hash, log) = try await consistentRead(on: connection)
+            let state = try log.replay(D.self)
+            cache = (seq, hash, state)
+            return LedgerSnapshot(seq: seq, hash: hash, state: state)
         }
     }
 
-    /// The registry and its head in one REPEATABLE READ snapshot; the last replay (a write's or
-    /// a read's) is reused while the head has not moved, so readers replay once per append.
-    public func snapshot() async throws -> LedgerSnapshot<D.State> {
-        try await exclusive {
-            try await execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            do {
-                let head = try await connection.query("SELECT seq, hash FROM ledger_head WHERE id = 1", logger: logger).collect().first!.decode((Int64, Data).self)
-                let seq = UInt64(head.0), hash = [UInt8](head.1)
-                let state: D.State
-                if let c = cache, c.seq == seq, c.hash == hash { state = c.state } else {
-                    state = try await loadLog().replay(D.self)
-                    cache = (seq, hash, state)
-                }
-                try await execute("COMMIT")
-                return LedgerSnapshot(seq: seq, hash: hash, state: state)
-            } catch {
-                try? await execute("ROLLBACK")
-                throw error
-            }
+    /// The head and the log in one REPEATABLE READ READ ONLY transaction on `c`.
+    private func consistentRead(on c: PostgresConnection) async throws -> (UInt64, [UInt8], EventLog) {
+        _ = try await c.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger).collect()
+        do {
+            let head = try await Self.head(c.query(Self.headQuery, logger: logger).collect())
+            let log = try await loadLog(on: c)
+            _ = try await c.query("COMMIT", logger: logger).collect()
+            return (head.seq, head.hash, log)
+        } catch {
+            _ = try? await c.query("ROLLBACK", logger: logger).collect()
+            throw error
         }
     }
-    public func storedLog() async throws -> EventLog { try await exclusive { try await loadLog() } }
+
+    public func storedLog() async throws -> EventLog {
+        if let readers { return try await readers.withConnection { c in try await loadLog(on: c) } }
+        return try await exclusive { try await loadLog() }
+    }
 
     /// The chain against the head, the projection against the replay — read in one REPEATABLE
     /// READ snapshot, so a concurrent append cannot make a consistent ledger look damaged.

@@ -128,7 +128,7 @@ public func runService(_ config: ServiceConfiguration, logger: Logger) async thr
             group.addTask { await client.run() }
             let store = PostgresServiceStore(client: client, logger: logger)
             try await store.migrate()
-            let vouchers = try await PostgresLedger<JiangyinVouchers>.open(location)
+            let vouchers = try await PostgresLedger<JiangyinVouchers>.open(location, readers: client)
             let state = try ServiceState(dataFolder: config.dataFolder, store: store, vouchers: vouchers, maxBundleBytes: config.maxBundleBytes,
                                          rulebookFiles: config.rulebookFiles, secureCookies: config.secureCookies)
             try await buildApplication(config, state: state, logger: logger).runService()
