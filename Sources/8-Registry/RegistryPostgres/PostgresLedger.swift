@@ -86,6 +86,7 @@ public actor PostgresLedger<D: RegistryDomain>: LedgerStore {
         try await execute("BEGIN")
         do {
             try await execute("SELECT pg_advisory_xact_lock(7320261203)")
+            if let schema = location.schema { try await execute("CREATE SCHEMA IF NOT EXISTS \(schema)") }
             try await execute("CREATE TABLE IF NOT EXISTS schema_migrations(version text PRIMARY KEY)")
             let done = try await connection.query("SELECT count(*) FROM schema_migrations WHERE version = 'ledger-v1'", logger: logger)
                 .collect().first!.decode(Int64.self)
@@ -315,7 +316,8 @@ public enum PostgresSetup {
     public static let applicationRole = "ecocredit_app"
 
     static func connect(_ l: PostgresLocation, logger: Logger) async throws -> PostgresConnection {
-        let config = PostgresConnection.Configuration(host: l.host, port: l.port, username: l.user, password: l.password, database: l.database, tls: .disable)
+        var config = PostgresConnection.Configuration(host: l.host, port: l.port, username: l.user, password: l.password, database: l.database, tls: .disable)
+        config.options.additionalStartupParameters = l.startupParameters
         return try await PostgresConnection.connect(configuration: config, id: Int.random(in: 0 ..< Int.max), logger: logger)
     }
 
@@ -357,6 +359,10 @@ public enum PostgresSetup {
 /// Where and as whom to connect, from `postgres://user[:password]@host[:port]/database`.
 public struct PostgresLocation: Sendable, Equatable {
     public var host: String, port: Int, user: String, password: String?, database: String
+    /// The schema this location's tables live in (its connections' `search_path`; created by the
+    /// ledger's migration); nil: the database's default. Two registries share one database
+    /// each in a schema of its own.
+    public private(set) var schema: String? = nil
     public init(host: String, port: Int, user: String, password: String?, database: String) {
         (self.host, self.port, self.user, self.password, self.database) = (host, port, user, password, database)
     }
@@ -370,6 +376,14 @@ public struct PostgresLocation: Sendable, Equatable {
     /// The same server and database as another role.
     public func `as`(_ user: String) -> PostgresLocation { var l = self; l.user = user; l.password = nil; return l }
     public func database(_ name: String) -> PostgresLocation { var l = self; l.database = name; return l }
+    /// The same database, tables in schema `name` (lower-case letters, digits and _, not first a digit).
+    public func inSchema(_ name: String) -> PostgresLocation {
+        precondition(name.first.map { $0.isLetter || $0 == "_" } ?? false && name.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" },
+                     "a schema name is a plain lower-case identifier")
+        var l = self; l.schema = name; return l
+    }
+    /// Startup parameters of this location's connections (the schema's search path).
+    public var startupParameters: [(String, String)] { schema.map { [("search_path", $0)] } ?? [] }
 
     /// The URL of this location (no password).
     public var url: String { "postgres://\(user)@\(host):\(port)/\(database)" }

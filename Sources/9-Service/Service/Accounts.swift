@@ -90,6 +90,15 @@ public enum Policy {
         // Registry commands: the registry decides which role may do what (and refuses the rest).
         "POST /v1/jy/commands": .roles([.officer, .approver, .holder, .platform, .pledgee]),
         "POST /v1/jy/issues": .roles([.officer]),
+        // The Shanwei indicator registry: the library, auctions and ledger for anyone; commands by
+        // the roles the registry admits (it refuses the rest again).
+        "GET /v1/sw/lots": .anyone,
+        "GET /v1/sw/lots/{lot}": .anyone,
+        "GET /v1/sw/auctions": .anyone,
+        "GET /v1/sw/ledger/head": .anyone,
+        "GET /v1/sw/ledger/events": .anyone,
+        "POST /v1/sw/lots": .roles([.officer]),
+        "POST /v1/sw/commands": .roles([.officer, .approver, .holder, .platform]),
     ]
 
     /// Contractors see their own jobs; officers, approvers and auditors every job.

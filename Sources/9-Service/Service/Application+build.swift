@@ -60,6 +60,9 @@ public struct ServiceState: Sendable {
     /// The Jiangyin eco-voucher registry and the trading rules in force.
     public let vouchers: any LedgerStore<JiangyinVouchers>
     public let voucherRules: VoucherTradingRules
+    /// The Shanwei coastline-indicator registry and its trading rules.
+    public let indicators: any LedgerStore<ShanweiIndicators>
+    public let indicatorRules: IndicatorTradingRules
     public let blobs: BlobFolder
     public let outputs: String
     public let maxBundleBytes: Int
@@ -70,12 +73,13 @@ public struct ServiceState: Sendable {
         try FileManager.default.createDirectory(atPath: dataFolder, withIntermediateDirectories: true)
         try self.init(dataFolder: dataFolder, store: try SQLiteServiceStore(path: dataFolder + "/service.sqlite"),
                       vouchers: try SQLiteLedger<JiangyinVouchers>(path: dataFolder + "/registry-jy.sqlite"),
+                      indicators: try SQLiteLedger<ShanweiIndicators>(path: dataFolder + "/registry-sw.sqlite"),
                       maxBundleBytes: maxBundleBytes, rulebookFiles: rulebookFiles, secureCookies: secureCookies)
     }
 
     /// The service over a store and a ledger (SQLite or PostgreSQL), with files in `dataFolder`.
     public init(dataFolder given: String, store: any ServiceStore, vouchers: any LedgerStore<JiangyinVouchers>,
-                maxBundleBytes: Int, rulebookFiles: [String] = [], secureCookies: Bool = false) throws {
+                indicators: any LedgerStore<ShanweiIndicators>, maxBundleBytes: Int, rulebookFiles: [String] = [], secureCookies: Bool = false) throws {
         // Absolute: the workers run in the blob folder and write to the job folders by path.
         let dataFolder = Self.absolute(given)
         try FileManager.default.createDirectory(atPath: dataFolder + "/jobs", withIntermediateDirectories: true)
@@ -86,6 +90,8 @@ public struct ServiceState: Sendable {
         self.vouchers = vouchers
         let books = try rulebookFiles.map(RuleLibrary.rulebook(file:))
         voucherRules = try VoucherTradingRules(try books.first { $0.id == .jiangyinEcoVoucher } ?? RuleLibrary.rulebook(for: .jiangyinEcoVoucher))
+        self.indicators = indicators
+        indicatorRules = try IndicatorTradingRules(try books.first { $0.id == .shanweiCoastline } ?? RuleLibrary.rulebook(for: .shanweiCoastline))
         blobs = try BlobFolder(path: dataFolder + "/blobs")
         outputs = dataFolder + "/jobs"
         pages = try Pages(vouchers: vouchers, jobs: jobs, outputs: outputs, sessions: sessions, secureCookies: secureCookies)
@@ -129,10 +135,17 @@ public func runService(_ config: ServiceConfiguration, logger: Logger) async thr
             let store = PostgresServiceStore(client: client, logger: logger)
             try await store.migrate()
             let vouchers = try await PostgresLedger<JiangyinVouchers>.open(location, readers: client)
-            let state = try ServiceState(dataFolder: config.dataFolder, store: store, vouchers: vouchers, maxBundleBytes: config.maxBundleBytes,
+            // The Shanwei ledger in schema sw of the same database, with a small pool of its own for reads.
+            let swLocation = location.inSchema("sw")
+            let swReaders = PostgresServiceStore.client(swLocation, connections: 4)
+            group.addTask { await swReaders.run() }
+            let indicatorLedger = try await PostgresLedger<ShanweiIndicators>.open(swLocation, readers: swReaders)
+            let state = try ServiceState(dataFolder: config.dataFolder, store: store, vouchers: vouchers, indicators: indicatorLedger,
+                                         maxBundleBytes: config.maxBundleBytes,
                                          rulebookFiles: config.rulebookFiles, secureCookies: config.secureCookies)
             try await buildApplication(config, state: state, logger: logger).runService()
             await vouchers.close()
+            await indicatorLedger.close()
             group.cancelAll()
         }
     }

@@ -20,7 +20,8 @@ public func buildRouter(_ state: ServiceState) -> Router<ServiceContext> {
     }
     JobRoutes(state: state).add(to: router.group("/v1/jobs"))
     state.pages.add(to: router)
-    VoucherRoutes(ledger: state.vouchers, rules: state.voucherRules, jobs: state.jobs, outputs: state.outputs, blobs: state.blobs).add(to: router)
+    VoucherRoutes(registry: .init(ledger: state.vouchers, rules: state.voucherRules, jobs: state.jobs, outputs: state.outputs, blobs: state.blobs)).add(to: router)
+    IndicatorRoutes(registry: .init(ledger: state.indicators, rules: state.indicatorRules, jobs: state.jobs, outputs: state.outputs, blobs: state.blobs)).add(to: router)
     return router
 }
 

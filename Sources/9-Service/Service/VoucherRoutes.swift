@@ -12,11 +12,8 @@ import Rules
 /// body → 422), every reply carrying the ledger's sequence number. The registry decides: the
 /// routes only authenticate, read the body and map its refusals to HTTP statuses.
 struct VoucherRoutes: Sendable {
-    let ledger: any LedgerStore<JiangyinVouchers>
-    let rules: VoucherTradingRules
-    let jobs: JobStore
-    let outputs: String
-    let blobs: BlobFolder
+    let registry: RegistryEndpoints<JiangyinVouchers>
+    var ledger: any LedgerStore<JiangyinVouchers> { registry.ledger }
 
     func add(to router: Router<ServiceContext>) {
         router.get("/v1/register/summary") { _, _ -> Response in try await summary() }
@@ -31,33 +28,24 @@ struct VoucherRoutes: Sendable {
             guard let v = snap.state.vouchers[number] else { throw RegistryRefusal.unknown(number: number, seq: snap.seq) }
             return try json(Self.view(v, to: context.actor))
         }
-        router.get("/v1/ledger/head") { _, _ -> Response in
-            let h = try await ledger.currentHead()
-            return try json(LedgerHead(registry: JiangyinVouchers.name, ledgerSeq: h.seq, hash: hexadecimal(h.hash)))
-        }
-        router.get("/v1/ledger/events") { request, context -> Response in
-            try await events(after: request.uri.queryParameters.get("after").flatMap(UInt64.init) ?? 0,
-                       limit: min(1000, max(1, request.uri.queryParameters.get("limit").flatMap(Int.init) ?? 100)),
-                       full: context.actor.map { [.auditor, .officer, .approver].contains($0.role) } ?? false)
-        }
+        router.get("/v1/ledger/head") { _, _ -> Response in try await registry.head() }
+        router.get("/v1/ledger/events") { request, context -> Response in try await registry.events(request, context: context) }
         router.post("/v1/jy/commands") { request, context -> Response in
             let actor = try context.requireActor()
-            let body = try await request.body.collect(upTo: 64 << 10)
-            let command: VoucherCommand
-            do { command = try JSONDecoder().decode(VoucherCommand.self, from: body) } catch {
-                throw ServiceError.badBody(detail: "\(error)")
-            }
+            let key = try RegistryEndpoints<JiangyinVouchers>.idempotencyKey(request)
+            let command = try await registry.command(request)
             if case .prepareIssue = command { throw ServiceError.badBody(detail: "an issue is prepared from a job: POST /v1/jy/issues") }
-            return try await run(command, by: actor, key: try Self.idempotencyKey(request))
+            return try await registry.run(command, by: actor, key: key)
         }
         router.post("/v1/jy/issues") { request, context -> Response in
             let actor = try context.requireActor()
-            let key = try Self.idempotencyKey(request)
+            let key = try RegistryEndpoints<JiangyinVouchers>.idempotencyKey(request)
             let body = try await request.body.collect(upTo: 16 << 10)
             let issue: IssueRequest
             do { issue = try JSONDecoder().decode(IssueRequest.self, from: body) } catch { throw ServiceError.badBody(detail: "\(error)") }
-            return try await run(.prepareIssue(number: issue.number, holder: issue.holder, landRightsHolder: issue.landRightsHolder,
-                                               source: try await source(ofJob: issue.job, by: actor)), by: actor, key: key)
+            let source = try await registry.source(ofJob: issue.job, quantity: "vouchers", by: actor)
+            return try await registry.run(.prepareIssue(number: issue.number, holder: issue.holder, landRightsHolder: issue.landRightsHolder,
+                                                        source: source), by: actor, key: key)
         }
     }
 
@@ -69,58 +57,6 @@ struct VoucherRoutes: Sendable {
         return try json(RegisterSummary(registry: JiangyinVouchers.name, ledgerSeq: head.seq, head: hexadecimal(head.hash),
                                         vouchers: state.vouchers.count,
                                         supply: Supply.vouchers(state).map { .init(state: $0.state, baseUnits: $0.baseUnits) }))
-    }
-
-    /// GET /v1/ledger/events: the hash-chained log after `after`, at most `limit` events. Every
-    /// event's sequence number, type, previous hash and hash for anyone (the chain's shape, and
-    /// its head to compare with a signed checkpoint); the payload — names of holders, bidders,
-    /// officers — only to auditors, officers and approvers.
-    func events(after: UInt64, limit: Int, full: Bool) async throws -> Response {
-        let log = try await ledger.storedLog()
-        let page = log.entries.lazy.filter { $0.seq > after }.prefix(limit).map { e in
-            LedgerEvent(seq: e.seq, type: e.type, prev: hexadecimal(e.prev), hash: hexadecimal(e.hash),
-                        payload: full ? String(decoding: e.payload, as: UTF8.self) : nil)
-        }
-        return try json(EventPage(registry: JiangyinVouchers.name, ledgerSeq: log.entries.last?.seq ?? 0, redacted: !full, events: Array(page)))
-    }
-
-    /// Runs a command and answers with the outcome and the ledger's head.
-    func run(_ command: VoucherCommand, by actor: Actor, key: String) async throws -> Response {
-        let outcome = try await ledger.run(command, by: actor, key: key, at: Instant(milliseconds: JobStore.now()), rules: rules)
-        // The command's own last event when it appended; else the head it was refused (or replayed) at.
-        var seq = outcome.appended.last ?? 0
-        if outcome.appended.isEmpty { seq = try await ledger.currentHead().seq }
-        if let code = outcome.refusal {
-            throw RegistryRefusal(code: code, zh: outcome.refusalZh ?? "", en: outcome.refusalEn ?? "", article: outcome.article, ledgerSeq: seq)
-        }
-        return try json(CommandReply(ledgerSeq: seq, appended: outcome.appended, replayed: outcome.replayed))
-    }
-
-    /// The issue source of a job the actor may see: its check's voucher quantity, the stored
-    /// bundle's SHA-256 (the bundle is copied into the ledger, never deleted: I10) and the rulebook.
-    func source(ofJob id: String, by actor: Actor) async throws -> IssueSource {
-        let job = try await jobs.job(id, visibleTo: actor)
-        let folder = JobWorker.outputFolder(outputs, job: id)
-        guard job.state == .done, OutputIndex.names(in: folder).contains("check.json"),
-              let data = FileManager.default.contents(atPath: folder + "/check.json"),
-              let check = try? JSONDecoder().decode(CheckSummary.self, from: data) else {
-            throw ServiceError.outputNotFound(job: id, name: "check.json")
-        }
-        guard let path = blobs.file(sha256: job.bundleSHA256), let bytes = FileManager.default.contents(atPath: path) else {
-            throw ServiceError.storage(detail: "job \(id): its bundle is missing from the blob folder")
-        }
-        let stored = try await ledger.store(blob: [UInt8](bytes))
-        let q = check.quantities.first { $0.id == "vouchers" }
-        let reasons = IssueSource.blockers(quantity: "vouchers", status: q?.status, reasonCodes: q?.reasons.map(\.code) ?? [])
-        return IssueSource(job: "job \(id) \(check.checkDate ?? "")", bundleSHA256: stored, rulebook: check.rulebook ?? "",
-                           quantity: q?.units ?? 0, issuable: q != nil && reasons.isEmpty, reasons: reasons, rulebookSHA256: nil)
-    }
-
-    static func idempotencyKey(_ request: Request) throws -> String {
-        guard let key = request.headers[HTTPField.Name("Idempotency-Key")!], !key.isEmpty, key.utf8.count <= 200 else {
-            throw ServiceError.idempotencyKeyMissing
-        }
-        return key
     }
 
     /// A voucher as the caller may see it: the holder, the land-rights holder and the pledgee
@@ -211,9 +147,10 @@ struct RegistryRefusal: Error, HTTPResponseError {
     var status: HTTPResponse.Status {
         switch code {
         case "REG.ROLE_NOT_ALLOWED", "REG.SAME_OFFICER": return .forbidden
-        case "REG.UNKNOWN_VOUCHER", "REG.NOT_HOLDER", "REG.UNKNOWN_PURCHASE_PLAN", "REG.NOTHING_PREPARED": return .notFound
+        case "REG.UNKNOWN_VOUCHER", "REG.NOT_HOLDER", "REG.UNKNOWN_PURCHASE_PLAN", "REG.NOTHING_PREPARED",
+             "REG.UNKNOWN_LOT", "REG.UNKNOWN_PLAN", "REG.UNKNOWN_AUCTION": return .notFound
         case "REG.IDEMPOTENCY_MISMATCH", "REG.QUANTITY_INVALID", "REG.BID_INVALID", "REG.SCHEDULE_INVALID", "REG.REFERENCE_MISSING",
-             "REG.MONEY_OVERFLOW", "REG.PRICE_OUT_OF_BOUNDS", "REG.BELOW_MINIMUM_PRICE": return .unprocessableContent
+             "REG.MONEY_OVERFLOW", "REG.PRICE_OUT_OF_BOUNDS", "REG.BELOW_MINIMUM_PRICE", "REG.UNKNOWN_DISTRICT": return .unprocessableContent
         default: return .conflict
         }
     }

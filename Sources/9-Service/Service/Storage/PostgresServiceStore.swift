@@ -29,6 +29,7 @@ public struct PostgresServiceStore: ServiceStore {
         var config = PostgresClient.Configuration(host: location.host, port: location.port, username: location.user,
                                                   password: location.password, database: location.database, tls: .disable)
         config.options.maximumConnections = connections
+        config.options.additionalStartupParameters = location.startupParameters
         var logger = Logger(label: "ecocredit.service.postgres")
         logger.logLevel = .error
         return PostgresClient(configuration: config, backgroundLogger: logger)
