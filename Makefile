@@ -11,7 +11,7 @@ DEBS += postgresql postgresql-contrib
 DEBS += chromium fonts-noto-cjk poppler-utils
 BUNDLES := $(sort $(wildcard geodata/*/))
 
-.PHONY: deps build test run serve load lint leakcheck fuzz geodata bench clean
+.PHONY: deps build test run serve load lint leakcheck fuzz geodata bench clean openapi openapi-check
 
 ## deps: install the Debian packages (idempotent; apt-get update only when something is missing)
 deps:
@@ -35,6 +35,19 @@ lint:
 	@# The rules know no storage and no geometry: no GRDB, PostgresNIO, GEOS, PROJ or GeoCore in Sources/8-Registry/Registry.
 	@if grep -rnE '^import (GRDB|PostgresNIO|CGEOS|CPROJ|CShapelib|GeoCore|Hummingbird)' Sources/8-Registry/Registry; then \
 	  echo "lint: the registry's rules import storage or geometry"; exit 1; else echo "lint: the registry's rules import no storage or geometry"; fi
+
+## openapi: regenerate the service's types from its contract (Sources/9-Service/ServiceAPI/openapi.yaml)
+## with swift-openapi-generator's command plugin, into ServiceAPI/GeneratedSources/ (committed:
+## no build plugin, so a clean build does not build the generator).
+openapi: deps
+	$(SWIFT) package --allow-writing-to-package-directory generate-code-from-openapi --target ServiceAPI
+
+## openapi-check: regenerate and fail when the committed types are not what the document makes.
+openapi-check: openapi
+	@git diff --exit-code --stat -- Sources/9-Service/ServiceAPI/GeneratedSources \
+	  && test -z "$$(git status --porcelain -- Sources/9-Service/ServiceAPI/GeneratedSources)" \
+	  && echo "openapi-check: the committed types are what openapi.yaml generates" \
+	  || { echo "openapi-check: openapi.yaml and the committed types differ: run make openapi and commit"; exit 1; }
 
 ## test: the whole suite (installs what it needs)
 test: deps lint

@@ -34,6 +34,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        // The service's types from openapi.yaml: the generator only through its command plugin
+        // (`make openapi`), the output committed; the runtime those types use.
+        .package(url: "https://github.com/apple/swift-openapi-generator", from: "1.14.3"),
+        .package(url: "https://github.com/apple/swift-openapi-runtime", from: "1.13.4"),
     ]),
     targets: [
         // MARK: C libraries from Debian (libgeos-dev, libproj-dev, libshp-dev)
@@ -129,7 +133,12 @@ let package = Package(
     ] + (coreOnly ? [] : [
         // MARK: The service: HTTP on Hummingbird 2; jobs in the database, each run by an `ecocredit` worker process.
         // No GEOS, PROJ or shapelib here: untrusted bundles are opened only in the worker.
-        .target(name: "Service", dependencies: ["Plumbing", "Rules", "Registry", "RegistryStore", "RegistryPostgres",
+        // The contract: openapi.yaml and the types generated from it (committed in GeneratedSources/).
+        .target(name: "ServiceAPI", dependencies: [.product(name: "OpenAPIRuntime", package: "swift-openapi-runtime")],
+                path: "Sources/9-Service/ServiceAPI",
+                // The generator's config is a resource only so that its command plugin sees it among the target's files.
+                resources: [.copy("openapi.yaml"), .copy("openapi-generator-config.yaml")]),
+        .target(name: "Service", dependencies: ["ServiceAPI", "Plumbing", "Rules", "Registry", "RegistryStore", "RegistryPostgres",
                                                 .product(name: "PostgresNIO", package: "postgres-nio"),
                                                 .product(name: "Hummingbird", package: "hummingbird"),
                                                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -139,7 +148,7 @@ let package = Package(
                                                 .product(name: "Logging", package: "swift-log"),
                                                 .product(name: "GRDB", package: "GRDB.swift"),
                                                 .product(name: "Crypto", package: "swift-crypto")],
-                path: "Sources/9-Service/Service", resources: [.copy("Resources/openapi.yaml"), .copy("Resources/pages")]),
+                path: "Sources/9-Service/Service", resources: [.copy("Resources/pages")]),
         .testTarget(name: "ServiceTests", dependencies: ["Service", "Registry", "RegistryStore", "RegistryPostgres",
                                                         .product(name: "PostgresNIO", package: "postgres-nio"),
                                                         .product(name: "Crypto", package: "swift-crypto"),

@@ -42,7 +42,7 @@ final class IndicatorRegistryServiceTests: XCTestCase {
             }
             XCTAssertEqual(prepared.ledgerSeq, prepared.appended.last)
             let pending = try await client.execute(uri: "/v1/sw/lots", method: .get) { try ServiceTests.decode(LotList.self, $0) }
-            XCTAssertEqual(pending.lots.map(\.state), ["prepared"])
+            XCTAssertEqual(pending.lots.map(\.state), [.prepared])
             // shanwei-mudflat checks to 1000.00 m under the bureau's test rulebook: 100 000 cm.
             XCTAssertEqual(pending.lots.first?.centimetres, 100_000)
             XCTAssertEqual(pending.lots.first?.bundleSHA256.count, 64)
@@ -57,7 +57,7 @@ final class IndicatorRegistryServiceTests: XCTestCase {
                 return try ServiceTests.decode(CommandReply.self, r)
             }
             let library = try await client.execute(uri: "/v1/sw/lots/SW-1", method: .get) { try ServiceTests.decode(IndicatorLotRow.self, $0) }
-            XCTAssertEqual(library.state, "available")
+            XCTAssertEqual(library.state, .available)
             XCTAssertEqual(library.centimetres, 100_000)
             try await client.execute(uri: "/v1/sw/lots/SW-404", method: .get) { r in
                 XCTAssertEqual(r.status, .notFound)

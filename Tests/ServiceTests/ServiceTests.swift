@@ -81,7 +81,7 @@ final class ServiceTests: XCTestCase {
     func testEveryRouteIsDocumentedAndEveryDocumentedOperationExists() throws {
         let state = try ServiceState(dataFolder: try temporaryFolder(), maxBundleBytes: 1)
         let routes = Set(buildRouter(state).routes.map { "\($0.method.rawValue) \(Self.normalised($0.path.description))" })
-        let yaml = try String(contentsOfFile: Self.repo + "/Sources/9-Service/Service/Resources/openapi.yaml", encoding: .utf8)
+        let yaml = try String(contentsOfFile: Self.repo + "/Sources/9-Service/ServiceAPI/openapi.yaml", encoding: .utf8)
         var documented = Set<String>(), path: String?
         for line in yaml.split(separator: "\n", omittingEmptySubsequences: false) {
             if line.hasPrefix("  /"), line.hasSuffix(":") { path = String(line.dropFirst(2).dropLast()); continue }

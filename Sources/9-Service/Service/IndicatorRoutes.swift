@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Plumbing
 import Registry
+import ServiceAPI
 
 /// The Shanwei coastline-indicator registry over HTTP (SW 19–28): the municipal library's lots,
 /// the sale auctions with their publicity, the ledger's head and events — readable by anyone,
@@ -54,7 +55,7 @@ struct IndicatorRoutes: Sendable {
     static func rows(_ s: IndicatorRegistry) -> [IndicatorLotRow] {
         var rows = s.lots.values.map { IndicatorLotRow($0) }
         rows += s.pendingLots.values.map { p in
-            IndicatorLotRow(lot: p.id, centimetres: p.source.quantity, state: "prepared", ref: nil, district: p.funding.district,
+            IndicatorLotRow(lot: p.id, centimetres: Int(p.source.quantity), state: .prepared, ref: nil, district: p.funding.district,
                    socialShare: p.funding.socialShare, bundleSHA256: p.source.bundleSHA256, rulebook: p.source.rulebook)
         }
         return rows.sorted { $0.lot < $1.lot }
@@ -72,35 +73,24 @@ struct LotRequest: Codable, Sendable {
     var district: String
 }
 
-/// A lot as the public register shows it: centimetres (the ledger's unit; metres = cm / 100),
-/// its state and the plan or auction it is in, the funding, the bundle and rulebook it came from.
-struct IndicatorLotRow: Codable, Sendable, Equatable {
-    var lot: String
-    var centimetres: Int64
-    var state: String
-    var ref: String?
-    var district: String
-    var socialShare: String
-    var bundleSHA256: String
-    var rulebook: String
+/// A lot as the public register shows it — the contract's `Lot` schema, generated from
+/// openapi.yaml: centimetres (the ledger's unit; metres = cm / 100), its state (an enum the
+/// document lists) and the plan or auction it is in, the funding, the bundle and rulebook.
+typealias IndicatorLotRow = Components.Schemas.Lot
 
-    init(lot: String, centimetres: Int64, state: String, ref: String?, district: String, socialShare: String, bundleSHA256: String, rulebook: String) {
-        (self.lot, self.centimetres, self.state, self.ref, self.district) = (lot, centimetres, state, ref, district)
-        (self.socialShare, self.bundleSHA256, self.rulebook) = (socialShare, bundleSHA256, rulebook)
-    }
-
+extension Components.Schemas.Lot {
     init(_ l: IndicatorLot) {
-        let (state, ref): (String, String?) = switch l.state {
-        case .available: ("available", nil)
-        case .planned(let plan): ("planned", plan)
-        case .inAuction(let a): ("in auction", a)
-        case .awarded(let a): ("awarded", a)
-        case .contracted(let a): ("contracted", a)
-        case .settled(let a): ("settled", a)
-        case .revoked(let reason): ("revoked", reason)
-        case .transferredOut(let trade): ("transferred out", trade)
+        let (state, ref): (StatePayload, String?) = switch l.state {
+        case .available: (.available, nil)
+        case .planned(let plan): (.planned, plan)
+        case .inAuction(let a): (.inAuction, a)
+        case .awarded(let a): (.awarded, a)
+        case .contracted(let a): (.contracted, a)
+        case .settled(let a): (.settled, a)
+        case .revoked(let reason): (.revoked, reason)
+        case .transferredOut(let trade): (.transferredOut, trade)
         }
-        self.init(lot: l.id, centimetres: l.centimetres, state: state, ref: ref, district: l.funding.district,
+        self.init(lot: l.id, centimetres: Int(l.centimetres), state: state, ref: ref, district: l.funding.district,
                   socialShare: l.funding.socialShare, bundleSHA256: l.source.bundleSHA256, rulebook: l.source.rulebook)
     }
 }
@@ -110,31 +100,21 @@ struct LotList: Codable, Sendable {
     var lots: [IndicatorLotRow]
 }
 
-/// An auction as anyone may see it: its schedule and reserve, how many bids were committed and
-/// revealed — never a bidder or a price before the reveal closes — and, once evaluated, the
-/// winner, the price and the publicity period's end (SW 26: results are published).
-struct AuctionRow: Codable, Sendable {
-    var auction: String
-    var plan: String
-    var phase: String
-    var reserveFenPerMetre: Int64
-    var opensMs: Int64, closesMs: Int64, revealEndsMs: Int64
-    var bids: Int
-    var revealed: Int
-    var winner: String?
-    var fenPerMetre: Int64?
-    var totalFen: Int64?
-    var publicityEndsMs: Int64?
+/// An auction as anyone may see it — the contract's `Auction` schema, generated: its schedule and
+/// reserve, how many bids were committed and revealed — never a bidder or a price before the
+/// evaluation — and, once evaluated, the winner, the price and the publicity period's end (SW 26:
+/// results are published).
+typealias AuctionRow = Components.Schemas.Auction
 
+extension Components.Schemas.Auction {
     init(_ a: IndicatorAuction) {
-        auction = a.id; plan = a.plan; phase = a.phase.rawValue; reserveFenPerMetre = a.reserveFenPerMetre
-        opensMs = a.opens.milliseconds; closesMs = a.closes.milliseconds; revealEndsMs = a.revealEnds.milliseconds
-        bids = a.bids.count; revealed = a.bids.filter { $0.revealed != nil }.count
         let evaluated = a.phase != .open
-        winner = evaluated ? a.winner : nil
-        fenPerMetre = evaluated ? a.fenPerMetre : nil
-        totalFen = evaluated ? a.totalFen : nil
-        publicityEndsMs = a.publicityEnds?.milliseconds
+        self.init(auction: a.id, plan: a.plan, phase: PhasePayload(rawValue: a.phase.rawValue)!,
+                  reserveFenPerMetre: Int(a.reserveFenPerMetre),
+                  opensMs: Int(a.opens.milliseconds), closesMs: Int(a.closes.milliseconds), revealEndsMs: Int(a.revealEnds.milliseconds),
+                  bids: a.bids.count, revealed: a.bids.filter { $0.revealed != nil }.count,
+                  winner: evaluated ? a.winner : nil, fenPerMetre: evaluated ? a.fenPerMetre.map(Int.init) : nil,
+                  totalFen: evaluated ? a.totalFen.map(Int.init) : nil, publicityEndsMs: a.publicityEnds.map { Int($0.milliseconds) })
     }
 }
 

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Plumbing
 import Registry
+import ServiceAPI
 
 /// Every route of the service; `openapi.yaml` documents each one (ServiceTests checks both ways).
 public func buildRouter(_ state: ServiceState) -> Router<ServiceContext> {
@@ -13,7 +14,7 @@ public func buildRouter(_ state: ServiceState) -> Router<ServiceContext> {
         try json(["status": "ok", "version": EcoCreditVersion.string])
     }
     router.get("/openapi.yaml") { _, _ -> Response in
-        guard let url = Bundle.module.url(forResource: "openapi", withExtension: "yaml"), let data = FileManager.default.contents(atPath: url.path) else {
+        guard let data = ServiceContract.document() else {
             throw ServiceError.storage(detail: "openapi.yaml missing from the service's resources")
         }
         return bytes(data, type: "application/yaml; charset=utf-8")

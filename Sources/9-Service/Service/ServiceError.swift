@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Plumbing
+import ServiceAPI
 
 /// Why the service refused a request. Each case has a stable code (the CLI's codes where the
 /// same thing is meant), an HTTP status, and its message in both languages; the body of every
@@ -113,15 +114,11 @@ public enum ServiceError: CodedError, HTTPResponseError, Sendable, Equatable {
     }
 }
 
-/// The body of every refusal: `{code, zh, en, article}`.
-public struct ErrorBody: Codable, Sendable, Equatable {
-    public var code: String
-    public var zh: String
-    public var en: String
-    public var article: String?
-    /// The registry's head when it refused (registry routes only).
-    public var ledgerSeq: UInt64? = nil
+/// The body of every refusal: `{code, zh, en, article, ledgerSeq}` — the contract's `Refusal`
+/// schema, as swift-openapi-generator made it from openapi.yaml.
+public typealias ErrorBody = Components.Schemas.Refusal
 
+extension Components.Schemas.Refusal {
     func response(status: HTTPResponse.Status) throws -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "application/json; charset=utf-8"

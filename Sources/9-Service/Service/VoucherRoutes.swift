@@ -158,8 +158,8 @@ struct RegistryRefusal: Error, HTTPResponseError {
     func response(from request: Request, context: some RequestContext) throws -> Response {
         // Not the holder: told exactly what an unknown number is told, byte for byte.
         let body = code == "REG.NOT_HOLDER" || code == "REG.UNKNOWN_VOUCHER"
-            ? ErrorBody(code: "REG.UNKNOWN_VOUCHER", zh: "没有此编号的生态券", en: "no such voucher", article: nil, ledgerSeq: ledgerSeq)
-            : ErrorBody(code: code, zh: zh, en: en, article: article, ledgerSeq: ledgerSeq)
+            ? ErrorBody(code: "REG.UNKNOWN_VOUCHER", zh: "没有此编号的生态券", en: "no such voucher", article: nil, ledgerSeq: Int(ledgerSeq))
+            : ErrorBody(code: code, zh: zh, en: en, article: article, ledgerSeq: Int(ledgerSeq))
         return try body.response(status: status)
     }
 }

@@ -171,7 +171,7 @@ public struct PostgresServiceStore: ServiceStore {
     // MARK: Tokens
 
     public func insertToken(sha256: String, actor: Actor, validForMs: Int64) async throws {
-        try await client.query("""
+        _ = try await client.query("""
             INSERT INTO tokens(sha256, actor, role, created_at_ms, expires_at_ms)
             VALUES (\(sha256), \(actor.id), \(actor.role.rawValue), ecocredit_now_ms(), ecocredit_now_ms() + \(validForMs))
             """, logger: logger).collect()
@@ -192,7 +192,7 @@ public struct PostgresServiceStore: ServiceStore {
     // MARK: Accounts and sessions
 
     public func upsertUser(_ actor: Actor, passwordHash: String) async throws {
-        try await client.query("""
+        _ = try await client.query("""
             INSERT INTO users(actor, role, password_hash, created_at_ms) VALUES (\(actor.id), \(actor.role.rawValue), \(passwordHash), ecocredit_now_ms())
             ON CONFLICT (actor) DO UPDATE SET role = excluded.role, password_hash = excluded.password_hash
             """, logger: logger).collect()
@@ -222,6 +222,6 @@ public struct PostgresServiceStore: ServiceStore {
     }
 
     public func deleteSession(sha256: String) async throws {
-        try await client.query("DELETE FROM sessions WHERE sha256 = \(sha256)", logger: logger).collect()
+        _ = try await client.query("DELETE FROM sessions WHERE sha256 = \(sha256)", logger: logger).collect()
     }
 }
