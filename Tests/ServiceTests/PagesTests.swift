@@ -35,7 +35,7 @@ final class PagesTests: XCTestCase {
                 XCTAssertEqual(r.headers[.contentSecurityPolicy], "default-src 'self'")
                 let page = String(buffer: r.body)
                 XCTAssertFalse(page.contains("<script"), "the register page needs no script")
-                XCTAssertTrue(page.contains("江阴生态券公开登记簿"))
+                XCTAssertTrue(page.contains("江阴生态券") && page.contains("汕尾岸线指标库"))
                 XCTAssertFalse(page.contains("coop"), "no holder on the public page")
                 for line in summary.supply { XCTAssertTrue(page.contains("data-base-units=\"\(line.baseUnits)\""), "\(line)") }
                 let total = summary.supply.reduce(Int64(0)) { $0 + $1.baseUnits }
@@ -173,6 +173,23 @@ final class PagesTests: XCTestCase {
             XCTAssertEqual(approved, .ok)
             try await client.execute(uri: "/register.csv", method: .get) { r in
                 XCTAssertTrue(String(buffer: r.body).contains("补发"), String(buffer: r.body))
+            }
+            // The voucher's public history: every event naming it, with its article, no names.
+            try await client.execute(uri: "/register/vouchers/JY-7", method: .get) { r in
+                XCTAssertEqual(r.status, .ok)
+                let page = String(buffer: r.body)
+                for type in ["issuePrepared", "issueApproved", "lossNoticePublished", "reissuePrepared", "reissued"] {
+                    XCTAssertTrue(page.contains("<td>\(type)</td>"), "\(type) missing from the history")
+                }
+                XCTAssertTrue(page.contains("JY Art. 36"))
+                for name in ["coop", "off-a", "chk-b", "village"] { XCTAssertFalse(page.contains(name), "\(name) shown in the public history") }
+                XCTAssertEqual(page.components(separatedBy: "<script").count, 1, "no script")
+            }
+            try await client.execute(uri: "/register/vouchers/JY-404", method: .get) { XCTAssertEqual($0.status, .notFound) }
+            try await client.execute(uri: "/", method: .get) { r in
+                let page = String(buffer: r.body)
+                XCTAssertTrue(page.contains(#"<a href="/register/vouchers/JY-7">JY-7</a>"#))
+                XCTAssertTrue(page.contains("汕尾岸线指标库") && page.contains(#"id="sw-ledger-seq">0<"#))
             }
         }
     }

@@ -79,6 +79,7 @@ public enum Policy {
         // The pages and their files; the upload page sends anonymous visitors to sign in.
         "GET /": .anyone,
         "GET /register.csv": .anyone,
+        "GET /register/vouchers/{number}": .anyone,
         "GET /login": .anyone,
         "GET /upload": .anyone,
         "GET /static/{file}": .anyone,

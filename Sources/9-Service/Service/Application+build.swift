@@ -94,7 +94,7 @@ public struct ServiceState: Sendable {
         indicatorRules = try IndicatorTradingRules(try books.first { $0.id == .shanweiCoastline } ?? RuleLibrary.rulebook(for: .shanweiCoastline))
         blobs = try BlobFolder(path: dataFolder + "/blobs")
         outputs = dataFolder + "/jobs"
-        pages = try Pages(vouchers: vouchers, jobs: jobs, outputs: outputs, sessions: sessions, secureCookies: secureCookies)
+        pages = try Pages(vouchers: vouchers, indicators: indicators, jobs: jobs, outputs: outputs, sessions: sessions, secureCookies: secureCookies)
         self.maxBundleBytes = maxBundleBytes
     }
 

@@ -12,16 +12,17 @@ import RegistryStore
 /// (HttpOnly, SameSite=Strict); every change a page makes carries the session's CSRF token.
 struct Pages: Sendable {
     let vouchers: any LedgerStore<JiangyinVouchers>
+    let indicators: any LedgerStore<ShanweiIndicators>
     let jobs: JobStore
     let outputs: String
     let sessions: SessionStore
     let library: MustacheLibrary
     let secureCookies: Bool
 
-    init(vouchers: any LedgerStore<JiangyinVouchers>, jobs: JobStore, outputs: String, sessions: SessionStore, secureCookies: Bool) throws {
-        self.vouchers = vouchers; self.jobs = jobs; self.outputs = outputs; self.sessions = sessions; self.secureCookies = secureCookies
+    init(vouchers: any LedgerStore<JiangyinVouchers>, indicators: any LedgerStore<ShanweiIndicators>, jobs: JobStore, outputs: String, sessions: SessionStore, secureCookies: Bool) throws {
+        self.vouchers = vouchers; self.indicators = indicators; self.jobs = jobs; self.outputs = outputs; self.sessions = sessions; self.secureCookies = secureCookies
         var library = MustacheLibrary()
-        for name in ["register", "login", "upload", "desk", "trading"] {
+        for name in ["register", "history", "login", "upload", "desk", "trading"] {
             library.register(try MustacheTemplate(string: try Self.resource(name + ".mustache")), named: name)
         }
         self.library = library
@@ -37,6 +38,9 @@ struct Pages: Sendable {
     func add(to router: Router<ServiceContext>) {
         router.get("/") { _, _ -> Response in try html(library.render(try await registerPage(), withTemplate: "register") ?? "") }
         router.get("/register.csv") { _, _ -> Response in try await registerCSV() }
+        router.get("/register/vouchers/:number") { _, context -> Response in
+            try html(library.render(try await historyPage(try context.parameters.require("number")), withTemplate: "history") ?? "")
+        }
         router.get("/login") { request, _ -> Response in
             let next = Self.safeNext(request.uri.queryParameters.get("next"))
             return try html(library.render(["failed": request.uri.queryParameters.get("failed") != nil, "next": next], withTemplate: "login") ?? "")
@@ -175,7 +179,35 @@ struct Pages: Sendable {
         let state = snap.state, head = (seq: snap.seq, hash: snap.hash)
         let supply = Supply.vouchers(state)
         let total = supply.reduce(Int64(0)) { $0 + $1.baseUnits }
+        let sw = try await indicators.snapshot()
+        let lots = IndicatorRoutes.rows(sw.state)
+        let perState = Dictionary(grouping: lots, by: { $0.state.rawValue })
+        let checkpoints = try await vouchers.storedCheckpoints() + indicators.storedCheckpoints()
         return [
+            "swLedgerSeq": sw.seq, "swHead": hexadecimal(sw.hash),
+            "swSupply": perState.keys.sorted().map { k -> [String: Any] in
+                let cm = perState[k]!.reduce(0) { $0 + $1.centimetres }
+                return ["state": k, "stateZh": Self.lotStateZh[k] ?? k, "lots": perState[k]!.count, "centimetres": cm, "metres": Self.metres(Int64(cm))]
+            },
+            "lots": lots.map { l -> [String: Any] in
+                var row: [String: Any] = ["lot": l.lot, "metres": Self.metres(Int64(l.centimetres)), "state": l.state.rawValue, "district": l.district,
+                                          "bundle": String(l.bundleSHA256.prefix(12))]
+                if let ref = l.ref { row["ref"] = ref }
+                return row
+            },
+            "auctions": sw.state.auctions.keys.sorted().map { id -> [String: Any] in
+                let a = AuctionRow(sw.state.auctions[id]!)
+                var row: [String: Any] = ["auction": a.auction, "phase": a.phase.rawValue, "reserve": Self.yuan(Int64(a.reserveFenPerMetre)),
+                                          "bids": a.bids, "revealed": a.revealed]
+                if let w = a.winner, let p = a.fenPerMetre {
+                    row["winner"] = w; row["price"] = Self.yuan(Int64(p))
+                    row["publicityEnds"] = a.publicityEndsMs.map { Instant(milliseconds: Int64($0)).description } ?? "—"
+                }
+                return row
+            },
+            "checkpoints": checkpoints.map { c -> [String: Any] in
+                ["registry": c.registry, "seq": c.seq, "hash": c.hash, "signedAt": c.signedAt.description, "publicKey": String(c.publicKey.prefix(16)) + "…"]
+            },
             "ledgerSeq": head.seq, "head": hexadecimal(head.hash), "vouchers": state.vouchers.count,
             "supply": supply.map { ["state": $0.state, "stateZh": Self.stateZh[$0.state] ?? $0.state, "units": Self.units($0.baseUnits), "baseUnits": $0.baseUnits] as [String: Any] },
             "totalUnits": Self.units(total), "totalBaseUnits": total,
@@ -198,6 +230,44 @@ struct Pages: Sendable {
         }
         return bytes(Data(out.utf8), type: "text/csv; charset=utf-8")
     }
+
+    /// GET /register/vouchers/{number}: a voucher's history — every event that names it (issue,
+    /// sales, holder changes, splits, surrender, loss and reissue), with its article and time,
+    /// without the parties' names. 404 for a number the register does not have.
+    func historyPage(_ number: String) async throws -> [String: Any] {
+        let snap = try await vouchers.snapshot()
+        guard let v = snap.state.vouchers[number] else { throw RegistryRefusal.unknown(number: number, seq: snap.seq) }
+        let row = VoucherRow(v)
+        let log = try await vouchers.storedLog()
+        var events: [[String: Any]] = []
+        for e in log.entries {
+            guard let record = try? JSONDecoder().decode(VoucherRecord.self, from: Data(e.payload)),
+                  Self.names(number, in: e.payload) else { continue }
+            events.append(["seq": e.seq, "type": e.type, "article": record.article, "at": record.at.description, "hash": String(hexadecimal(e.hash).prefix(16))])
+        }
+        return ["number": number, "state": row.state, "units": Self.units(row.last - row.first + 1), "edition": row.edition,
+                "reissued": row.reissued, "events": events]
+    }
+
+    /// Whether an event's payload names voucher `number` as its subject (`number`), or as the
+    /// parent or child of a split.
+    static func names(_ number: String, in payload: [UInt8]) -> Bool {
+        guard let record = try? JSONSerialization.jsonObject(with: Data(payload)) as? [String: Any],
+              let event = record["event"] as? [String: Any], let fields = event.values.first as? [String: Any] else { return false }
+        return ["number", "parent", "child"].contains { fields[$0] as? String == number }
+    }
+
+    /// Centimetres as metres with two decimals, in integers.
+    static func metres(_ cm: Int64) -> String {
+        let frac = String(cm.magnitude % 100)
+        return (cm < 0 ? "-" : "") + String(cm.magnitude / 100) + "." + String(repeating: "0", count: 2 - frac.count) + frac
+    }
+
+    /// Fen as yuan with two decimals, in integers.
+    static func yuan(_ fen: Int64) -> String { metres(fen) }
+
+    static let lotStateZh = ["prepared": "待批准", "available": "可交易", "planned": "已纳入出让计划", "in auction": "竞价中", "awarded": "已成交（公示）",
+                             "contracted": "已签约", "settled": "已结清", "revoked": "已撤销", "transferred out": "已调出"]
 
     static func csvField(_ s: String) -> String {
         // Quoted when needed; a leading =, +, - or @ is defused for spreadsheets.

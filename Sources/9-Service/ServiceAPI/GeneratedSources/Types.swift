@@ -121,6 +121,11 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /register.csv`.
     /// - Remark: Generated from `#/paths//register.csv/get(getRegisterCSV)`.
     func getRegisterCSV(_ input: Operations.GetRegisterCSV.Input) async throws -> Operations.GetRegisterCSV.Output
+    /// A voucher's history page (HTML, no script) — every event that names it, with its article and time, without the parties' names.
+    ///
+    /// - Remark: HTTP `GET /register/vouchers/{number}`.
+    /// - Remark: Generated from `#/paths//register/vouchers/{number}/get(getVoucherHistoryPage)`.
+    func getVoucherHistoryPage(_ input: Operations.GetVoucherHistoryPage.Input) async throws -> Operations.GetVoucherHistoryPage.Output
     /// The sign-in page.
     ///
     /// - Remark: HTTP `GET /login`.
@@ -408,6 +413,19 @@ extension APIProtocol {
     /// - Remark: Generated from `#/paths//register.csv/get(getRegisterCSV)`.
     public func getRegisterCSV(headers: Operations.GetRegisterCSV.Input.Headers = .init()) async throws -> Operations.GetRegisterCSV.Output {
         try await getRegisterCSV(Operations.GetRegisterCSV.Input(headers: headers))
+    }
+    /// A voucher's history page (HTML, no script) — every event that names it, with its article and time, without the parties' names.
+    ///
+    /// - Remark: HTTP `GET /register/vouchers/{number}`.
+    /// - Remark: Generated from `#/paths//register/vouchers/{number}/get(getVoucherHistoryPage)`.
+    public func getVoucherHistoryPage(
+        path: Operations.GetVoucherHistoryPage.Input.Path,
+        headers: Operations.GetVoucherHistoryPage.Input.Headers = .init()
+    ) async throws -> Operations.GetVoucherHistoryPage.Output {
+        try await getVoucherHistoryPage(Operations.GetVoucherHistoryPage.Input(
+            path: path,
+            headers: headers
+        ))
     }
     /// The sign-in page.
     ///
