@@ -6,15 +6,17 @@
 
 A contractor signs in and uploads a geodata/ zip on the upload page and sees the upload and
 stage progress, then the Chinese results with the verdicts and the annex link; an officer
-prepares an issue from that job on the officer desk and a second officer approves it; the holder
-lists the voucher and a bidder commits a sealed bid from the trading page (nonce and commitment
-made by Web Crypto, the receipt offered for download) and reveals it after the close; the public
+prepares an issue from that job on the officer desk and a second officer approves it; the same two
+enter a Shanwei lot from a contractor's shanwei-mudflat job on the desk; the holder lists the
+voucher, and the city's plan for the lot is approved and auctioned by the platform; a bidder
+commits a sealed bid on each from the trading page (nonce and commitment made by Web Crypto, the
+receipt offered for download) and reveals both after the close; the public
 register page's totals equal GET /v1/register/summary. No console errors, no uncaught
 exceptions, no CSP violations; CJK glyphs render (two different characters draw differently,
 which missing-glyph boxes do not). Screenshots of every page go to ARTIFACT_FOLDER.
 Exits non-zero, saying what failed, on the first failure.
 """
-import base64, json, os, shutil, socket, subprocess, sys, tempfile, threading, time, urllib.request, zipfile
+import base64, json, os, shutil, socket, subprocess, sys, tempfile, threading, time, urllib.error, urllib.request, zipfile
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -168,6 +170,7 @@ def main(binary, artifacts):
     work = tempfile.mkdtemp(prefix="ecocredit-browser-")
     data = os.path.join(work, "data")
     book = os.path.join(REPO, "tools/registry-scenario/jiangyin-bureau-test.json")
+    sw_book = os.path.join(REPO, "tools/registry-scenario/shanwei-bureau-test.json")
     accounts = [("coop", "CON"), ("off-wang", "OFF"), ("chk-li", "CHK"), ("dev-a", "CON")]
     for actor, role in accounts:
         subprocess.run([binary, "admin", "user-create", "--data", data, "--actor", actor, "--role", role],
@@ -179,7 +182,12 @@ def main(binary, artifacts):
             z.write(os.path.join(src, f), "jiangyin-restoration/" + f)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen([binary, "serve", "--port", str(port), "--data", data, "--rulebook", book],
+    sw_bundle = os.path.join(work, "shanwei-mudflat.zip")
+    with zipfile.ZipFile(sw_bundle, "w", zipfile.ZIP_DEFLATED) as z:
+        src = os.path.join(REPO, "geodata", "shanwei-mudflat")
+        for f in sorted(os.listdir(src)):
+            z.write(os.path.join(src, f), "shanwei-mudflat/" + f)
+    server = subprocess.Popen([binary, "serve", "--port", str(port), "--data", data, "--rulebook", book, "--rulebook", sw_book],
                               stdout=open(os.path.join(artifacts, "serve.log"), "w"), stderr=subprocess.STDOUT)
     cdp = None
     try:
@@ -249,12 +257,61 @@ def main(binary, artifacts):
         checker.screenshot(os.path.join(artifacts, "desk-approved.png"))
         problems += checker.problems()
 
-        # 3. Trading: the holder lists the voucher (API, its token) for a few seconds; a bidder commits a
-        # sealed bid from the page (nonce and commitment made by Web Crypto), gets the receipt, and
-        # reveals it from the page after the close.
-        token = subprocess.run([binary, "admin", "token-create", "--data", data, "--actor", "coop", "--role", "CON", "--days", "1"],
-                               check=True, capture_output=True, text=True).stdout.strip()
+        # 2b. A Shanwei lot on the desk: a contractor's shanwei-mudflat job (API), off-wang prepares
+        # the lot from it on the desk, chk-li approves it there.
+        def token_for(actor, role):
+            return subprocess.run([binary, "admin", "token-create", "--data", data, "--actor", actor, "--role", role, "--days", "1"],
+                                  check=True, capture_output=True, text=True).stdout.strip()
+
+        def command(path, body, token, key):
+            req = urllib.request.Request(base + path, data=json.dumps(body).encode(), method="POST",
+                                         headers={"Authorization": "Bearer " + token, "Content-Type": "application/json", "Idempotency-Key": key})
+            try:
+                with urllib.request.urlopen(req, timeout=30) as r:
+                    return json.load(r)
+            except urllib.error.HTTPError as e:
+                raise SystemExit(f"browser test: {path} {body}: {e.code} {e.read().decode()}")
+        token = token_for("coop", "CON")
+        req = urllib.request.Request(base + "/v1/jobs", data=open(sw_bundle, "rb").read(), method="POST",
+                                     headers={"Authorization": "Bearer " + token, "Content-Type": "application/zip"})
+        with urllib.request.urlopen(req, timeout=30) as r:
+            sw_job = json.load(r)["id"]
+        for _ in range(600):
+            if api(base, "/v1/jobs/" + sw_job, token)["state"] in ("done", "failed"): break
+            time.sleep(0.2)
+        cdp.send("Storage.clearCookies", {})
+        desk = Page(cdp)
+        sign_in(desk, "off-wang", "/desk")
+        desk.eval(f"document.getElementById('lot-job').value = {json.dumps(sw_job)};"
+                  "document.getElementById('lot-id').value = 'SW-2026-001';"
+                  "document.getElementById('lot-share').value = '0';"
+                  "document.getElementById('lot-district').value = '陆丰市';"
+                  "document.getElementById('prepare-lot').click(); true")
+        desk.wait("document.getElementById('desk-result').dataset.state !== 'idle' && document.getElementById('desk-result').dataset.state", "the lot")
+        if desk.eval("document.getElementById('desk-result').dataset.state") != "ok":
+            raise SystemExit("browser test: the lot was refused: " + desk.eval("document.getElementById('desk-result').textContent"))
+        problems += desk.problems()
+        cdp.send("Storage.clearCookies", {})
+        checker = Page(cdp)
+        sign_in(checker, "chk-li", "/desk")
+        checker.wait("!!document.querySelector('#pending-lots button[data-lot=\"SW-2026-001\"]')", "the prepared lot on the desk")
+        checker.eval("document.querySelector('#pending-lots button[data-lot=\"SW-2026-001\"]').click(); true")
+        checker.wait("document.getElementById('desk-result').dataset.state === 'ok'", "the lot to be approved")
+        problems += checker.problems()
+        lot = api(base, "/v1/sw/lots/SW-2026-001")
+        if lot["state"] != "available" or lot["centimetres"] != 100000:
+            raise SystemExit(f"browser test: the approved lot is {lot}")
+
+        # 3. Trading: the holder lists the voucher (API, its token) for a few seconds, and the city's
+        # plan for the lot is approved and auctioned by the platform (API) for the same seconds; a
+        # bidder commits a sealed bid on each from the page (nonce and commitment made by Web
+        # Crypto), gets the receipts, and reveals both from the page after the close.
         now = int(time.time() * 1000)
+        command("/v1/sw/commands", {"draftPlan": {"plan": "P-2026-1", "lots": ["SW-2026-001"], "reserveFenPerMetre": 25000000,
+                                                  "validUntil": {"milliseconds": now + 86400000}}}, token_for("off-wang", "OFF"), "plan-1")
+        command("/v1/sw/commands", {"approvePlan": {"plan": "P-2026-1", "decisionRef": "汕府函〔2026〕1号"}}, token_for("chk-li", "CHK"), "plan-2")
+        command("/v1/sw/commands", {"openAuction": {"plan": "P-2026-1", "opens": {"milliseconds": now}, "closes": {"milliseconds": now + 12000}}},
+                token_for("ops", "OPS"), "auction-1")
         listing = {"list": {"number": "JY-2026-001", "askingFenPerUnit": 260000, "opens": {"milliseconds": now}, "closes": {"milliseconds": now + 12000}}}
         req = urllib.request.Request(base + "/v1/jy/commands", data=json.dumps(listing).encode(), method="POST",
                                      headers={"Authorization": "Bearer " + token, "Content-Type": "application/json", "Idempotency-Key": "list-1"})
@@ -269,6 +326,13 @@ def main(binary, artifacts):
         if trade.eval("document.getElementById('trade-result').dataset.state") != "ok" or trade.eval("document.getElementById('receipt-link').hidden"):
             raise SystemExit("browser test: the bid was refused: " + trade.eval("document.getElementById('trade-result').textContent"))
         receipt = trade.eval("document.getElementById('receipt-link').download")
+        sw_row = "tr[data-registry=\"sw\"][data-auction=\"P-2026-1#1\"]"
+        trade.eval("document.getElementById('trade-result').dataset.state = 'idle';"
+                   f"document.querySelector('{sw_row} input.bid-price').value = '26000000';"
+                   f"document.querySelector('{sw_row} button.bid').click(); true")
+        trade.wait("document.getElementById('trade-result').dataset.state !== 'idle' && document.getElementById('trade-result').dataset.state", "the indicator bid")
+        if trade.eval("document.getElementById('trade-result').dataset.state") != "ok":
+            raise SystemExit("browser test: the indicator bid was refused: " + trade.eval("document.getElementById('trade-result').textContent"))
         trade.screenshot(os.path.join(artifacts, "trading-bid.png"))
         time.sleep(max(0, (now + 12500 - time.time() * 1000) / 1000))
         trade.goto(base + "/trading")
@@ -277,6 +341,14 @@ def main(binary, artifacts):
         if trade.eval("document.getElementById('trade-result').dataset.state") != "ok":
             raise SystemExit("browser test: the reveal was refused: " + trade.eval("document.getElementById('trade-result').textContent"))
         trade.goto(base + "/trading")
+        trade.eval(f"document.querySelector('{sw_row} button.reveal').click(); true")
+        trade.wait("document.getElementById('trade-result').dataset.state !== 'idle' && document.getElementById('trade-result').dataset.state", "the indicator reveal")
+        if trade.eval("document.getElementById('trade-result').dataset.state") != "ok":
+            raise SystemExit("browser test: the indicator reveal was refused: " + trade.eval("document.getElementById('trade-result').textContent"))
+        trade.goto(base + "/trading")
+        sw_counts = trade.eval(f"document.querySelector('{sw_row} td:nth-child(7)').textContent")
+        if sw_counts.strip() != "1/1":
+            raise SystemExit(f"browser test: the indicator auction shows {sw_counts!r} bids/revealed, expected 1/1")
         counts = trade.eval("document.querySelector('tr[data-number=\"JY-2026-001\"] td:nth-child(6)').textContent")
         trade.screenshot(os.path.join(artifacts, "trading-revealed.png"))
         if counts.strip() != "1/1":
@@ -299,7 +371,7 @@ def main(binary, artifacts):
         if problems:
             raise SystemExit("browser test: console errors:\n  " + "\n  ".join(problems))
         print(f"browser test: upload → {verdict.strip()}, {criteria} criteria, quantity {quantities}; issue JY-2026-001 prepared by off-wang, "
-              f"approved by chk-li; listed, a sealed bid committed ({receipt}) and revealed from the page; register total {total} base units at ledger seq {seq} = API; no console errors; CJK renders; "
+              f"approved by chk-li; lot SW-2026-001 prepared and approved on the desk; listed and auctioned, sealed bids committed ({receipt}) and revealed from the page on both; register total {total} base units at ledger seq {seq} = API; no console errors; CJK renders; "
               f"screenshots in {artifacts}")
     finally:
         if cdp:

@@ -94,7 +94,23 @@ struct Pages: Sendable {
                 "canBid": bidder && now < a.closes, "canReveal": bidder && now >= a.closes && now < a.revealEnds,
             ])
         }
-        var page: [String: Any] = ["csrf": csrf ?? "", "listings": listings]
+        // The indicator auctions: open ones take bids and reveals; evaluated ones show the result
+        // and the publicity period (SW 26).
+        let sw = try await indicators.snapshot().state
+        let swAuctions = sw.auctions.keys.sorted().map { id -> [String: Any] in
+            let a = sw.auctions[id]!, view = AuctionRow(a)
+            let bidder = actor?.role == .holder
+            var row: [String: Any] = ["auction": id, "plan": a.plan, "phase": a.phase.rawValue, "reserve": a.reserveFenPerMetre,
+                                      "closes": a.closes.description, "revealEnds": a.revealEnds.description, "bids": view.bids, "revealed": view.revealed,
+                                      "canBid": bidder && a.phase == .open && now >= a.opens && now < a.closes,
+                                      "canReveal": bidder && a.phase == .open && now >= a.closes && now < a.revealEnds]
+            if let w = view.winner, let p = view.fenPerMetre {
+                row["winner"] = w; row["price"] = p
+                row["publicityEnds"] = view.publicityEndsMs.map { Instant(milliseconds: Int64($0)).description } ?? "—"
+            }
+            return row
+        }
+        var page: [String: Any] = ["csrf": csrf ?? "", "listings": listings, "swAuctions": swAuctions]
         if let actor { page["actor"] = actor.id; page["role"] = actor.role.rawValue }
         return page
     }
@@ -105,6 +121,7 @@ struct Pages: Sendable {
     /// officer, approve it. The registry checks each actor again.
     func deskPage(actor: Actor, csrf: String) async throws -> [String: Any] {
         let state = try await vouchers.snapshot().state, now = Instant(milliseconds: JobStore.now())
+        let sw = try await indicators.snapshot().state
         let recent = try await jobs.recent(limit: 50)
         return [
             "csrf": csrf, "actor": actor.id, "role": actor.role.rawValue,
@@ -128,6 +145,10 @@ struct Pages: Sendable {
                 return out
             },
             "today": now.chinaDate.description,
+            "pendingLots": sw.pendingLots.keys.sorted().map { id -> [String: Any] in
+                let p = sw.pendingLots[id]!
+                return ["lot": id, "metres": Self.metres(p.source.quantity), "district": p.funding.district, "preparedBy": p.preparedBy, "job": p.source.job]
+            },
             "pending": state.pendingIssues.keys.sorted().map { n -> [String: Any] in
                 let p = state.pendingIssues[n]!
                 return ["number": n, "units": Self.units(p.source.quantity), "preparedBy": p.preparedBy, "job": p.source.job]

@@ -24,6 +24,14 @@
   for (const b of document.querySelectorAll("#pending button[data-number]")) {
     b.addEventListener("click", () => post("/v1/jy/commands", { approveIssue: { number: b.dataset.number } }));
   }
+  $("lot").addEventListener("submit", (e) => e.preventDefault());
+  $("prepare-lot").addEventListener("click", () => post("/v1/sw/lots", {
+    job: $("lot-job").value.trim(), lot: $("lot-id").value.trim(),
+    socialShare: $("lot-share").value.trim(), district: $("lot-district").value.trim(),
+  }));
+  for (const b of document.querySelectorAll("#pending-lots button[data-lot]")) {
+    b.addEventListener("click", () => post("/v1/sw/commands", { approveLot: { lot: b.dataset.lot } }));
+  }
   const on = (selector, command) => {
     for (const b of document.querySelectorAll(selector)) b.addEventListener("click", () => post("/v1/jy/commands", command(b)));
   };

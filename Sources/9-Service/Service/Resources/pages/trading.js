@@ -22,8 +22,8 @@
     return hex(await crypto.subtle.digest("SHA-256", bytes));
   }
   function say(state, text) { const r = $("trade-result"); r.dataset.state = state; r.textContent = text; r.className = state === "ok" ? "" : "error"; }
-  async function post(command) {
-    const r = await fetch("/v1/jy/commands", {
+  async function post(command, registry) {
+    const r = await fetch(registry === "sw" ? "/v1/sw/commands" : "/v1/jy/commands", {
       method: "POST", credentials: "same-origin",
       headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf, "Idempotency-Key": crypto.randomUUID() },
       body: JSON.stringify(command),
@@ -32,17 +32,22 @@
     if (!r.ok) say("refused", "[" + reply.code + "] " + reply.zh + " / " + reply.en);
     return r.ok ? reply : null;
   }
-  for (const row of document.querySelectorAll("#listings tr[data-auction]")) {
-    const number = row.dataset.number, auction = row.dataset.auction;
+  // A voucher listing (JY: the command names the voucher, prices per unit) or an indicator
+  // auction (SW: the command names the auction, prices per metre); one commitment format.
+  for (const row of document.querySelectorAll("tr[data-auction]")) {
+    const registry = row.dataset.registry || "jy", number = row.dataset.number, auction = row.dataset.auction;
+    const commitCommand = (c) => registry === "sw" ? { commitBid: { auction: auction, commitment: c } } : { commitBid: { number: number, commitment: c } };
+    const revealCommand = (r) => registry === "sw" ? { revealBid: { auction: auction, fenPerMetre: r.fenPerUnit, nonce: r.nonce } }
+                                                   : { revealBid: { number: number, fenPerUnit: r.fenPerUnit, nonce: r.nonce } };
     const bid = row.querySelector("button.bid"), reveal = row.querySelector("button.reveal");
     if (bid) bid.addEventListener("click", async () => {
       const price = parseInt(row.querySelector("input.bid-price").value, 10);
       if (!(price > 0)) { say("refused", "价格须为正整数（分/单位） / the price must be a positive whole number of fen per unit"); return; }
       const nonce = crypto.getRandomValues(new Uint8Array(32));
       const c = await commitment(auction, price, nonce);
-      const receipt = { auction: auction, bidder: bidder, commitment: c, fenPerUnit: price, nonce: hex(nonce), number: number };
+      const receipt = { registry: registry, auction: auction, bidder: bidder, commitment: c, fenPerUnit: price, nonce: hex(nonce), number: number };
       localStorage.setItem("bid:" + auction + ":" + bidder, JSON.stringify(receipt));
-      const reply = await post({ commitBid: { number: number, commitment: c } });
+      const reply = await post(commitCommand(c), registry);
       if (!reply) return;
       const link = $("receipt-link");
       link.href = URL.createObjectURL(new Blob([JSON.stringify(receipt, null, 2)], { type: "application/json" }));
@@ -54,7 +59,7 @@
       const kept = localStorage.getItem("bid:" + auction + ":" + bidder);
       if (!kept) { say("refused", "此浏览器中没有该竞价的回执 / no receipt for this auction in this browser"); return; }
       const r = JSON.parse(kept);
-      const reply = await post({ revealBid: { number: number, fenPerUnit: r.fenPerUnit, nonce: r.nonce } });
+      const reply = await post(revealCommand(r), registry);
       if (reply) say("ok", "已揭示，台账序号 " + reply.ledgerSeq + " / revealed at ledger sequence " + reply.ledgerSeq);
     });
   }
