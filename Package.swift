@@ -38,6 +38,9 @@ let package = Package(
         // (`make openapi`), the output committed; the runtime those types use.
         .package(url: "https://github.com/apple/swift-openapi-generator", from: "1.14.3"),
         .package(url: "https://github.com/apple/swift-openapi-runtime", from: "1.13.4"),
+        // GET /metrics in Prometheus's text format (swift-metrics backend).
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
     ]),
     targets: [
         // MARK: C libraries from Debian (libgeos-dev, libproj-dev, libshp-dev)
@@ -107,7 +110,8 @@ let package = Package(
             "GeoCore", "Submission", "Verify", "BundleMeasure", "Rules", "Check", "Annex", "Workflow", "Outputs", "Registry", "RegistryStore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Crypto", package: "swift-crypto"),
-        ] + (coreOnly ? [] : ["Service", "RegistryPostgres"]), path: "Sources/9-Executables/EcoCreditCLI"),
+        ] + (coreOnly ? [] : ["Service", "RegistryPostgres", .product(name: "Prometheus", package: "swift-prometheus"),
+                              .product(name: "Metrics", package: "swift-metrics")]), path: "Sources/9-Executables/EcoCreditCLI"),
         .executableTarget(name: "GeodataGenerator", dependencies: ["GeoCore", "SampleData"], path: "Sources/9-Executables/GeodataGenerator"),
         // Benchmarks (`make bench`): timing on synthetic workloads, never a test.
         .executableTarget(name: "EcoCreditBench", dependencies: ["GeoCore", "Submission", "Measure", "BundleMeasure", "Rules", "Verify", "SampleData"], path: "Tools/EcoCreditBench"),
@@ -146,6 +150,7 @@ let package = Package(
                                                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                                                 .product(name: "Mustache", package: "swift-mustache"),
                                                 .product(name: "Logging", package: "swift-log"),
+                                                .product(name: "Prometheus", package: "swift-prometheus"),
                                                 .product(name: "GRDB", package: "GRDB.swift"),
                                                 .product(name: "Crypto", package: "swift-crypto")],
                 path: "Sources/9-Service/Service", resources: [.copy("Resources/pages")]),

@@ -77,6 +77,31 @@ final class ServiceTests: XCTestCase {
         }
     }
 
+    /// GET /metrics: Prometheus text for a scraper's token — jobs per state and each ledger's
+    /// sequence number read at the scrape; refused without a token or to a contractor.
+    func testMetricsForAScraper() async throws {
+        let data = try temporaryFolder()
+        let app = try app(data: data, workers: 0)
+        let ops = try await Self.token(data, "scraper", .platform), con = try await Self.token(data, "contractor-1", .holder)
+        let zip = try zipped("shanwei-mudflat")
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/v1/jobs", method: .post, headers: Self.auth(con, zip: true), body: ByteBuffer(bytes: zip)) {
+                XCTAssertEqual($0.status, .accepted)
+            }
+            try await client.execute(uri: "/metrics", method: .get, headers: Self.auth(ops)) { r in
+                XCTAssertEqual(r.status, .ok)
+                XCTAssertTrue(r.headers[.contentType]?.hasPrefix("text/plain; version=0.0.4") ?? false)
+                let text = String(buffer: r.body)
+                XCTAssertTrue(text.contains(#"ecocredit_jobs{state="queued"} 1"#), text)
+                XCTAssertTrue(text.contains(#"ecocredit_jobs{state="done"} 0"#), text)
+                XCTAssertTrue(text.contains(#"ecocredit_ledger_seq{registry="jiangyin-eco-voucher"} 0"#), text)
+                XCTAssertTrue(text.contains("# TYPE ecocredit_jobs gauge"), text)
+            }
+            try await client.execute(uri: "/metrics", method: .get) { XCTAssertEqual($0.status, .unauthorized) }
+            try await client.execute(uri: "/metrics", method: .get, headers: Self.auth(con)) { XCTAssertEqual($0.status, .forbidden) }
+        }
+    }
+
     /// Every route the router has is in openapi.yaml, and every path and method there is a route.
     func testEveryRouteIsDocumentedAndEveryDocumentedOperationExists() throws {
         let state = try ServiceState(dataFolder: try temporaryFolder(), maxBundleBytes: 1)

@@ -13,6 +13,8 @@ enum ServeCommands {
 
 #if canImport(Service)
 import Logging
+import Metrics
+import Prometheus
 import Registry
 import RegistryPostgres
 import Service
@@ -67,6 +69,8 @@ struct ServeCommand: AsyncParsableCommand {
         config.storage = try storage.storage()
         guard leaseSeconds >= 1 else { throw ValidationError("--lease-seconds must be at least 1") }
         config.leaseSeconds = leaseSeconds
+        // Hummingbird's request metrics go to the registry GET /metrics shows.
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: config.metrics))
         try await runService(config, logger: logger)
     }
 

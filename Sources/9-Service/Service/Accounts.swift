@@ -65,6 +65,8 @@ public enum Policy {
     public static let table: [String: Access] = [
         "GET /health": .anyone,
         "GET /openapi.yaml": .anyone,
+        // Operations' numbers: for a scraper's bearer token (platform, auditor).
+        "GET /metrics": .roles([.platform, .auditor]),
         "POST /v1/jobs": .roles([.holder, .officer]),
         "GET /v1/jobs/{id}": .roles(jobReaders),
         "DELETE /v1/jobs/{id}": .roles([.holder, .officer]),

@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import Plumbing
 import PostgresNIO
+import Prometheus
 import Registry
 import RegistryPostgres
 import RegistryStore
@@ -41,6 +42,9 @@ public struct ServiceConfiguration: Sendable {
     public var storage: ServiceStorage = .sqlite
     /// How long a claimed job is held without a heartbeat before another worker may take it, seconds.
     public var leaseSeconds: Double = 30
+    /// Where GET /metrics reads from; `ecocredit serve` also makes it swift-metrics' backend (the
+    /// HTTP request metrics of Hummingbird's MetricsMiddleware land here).
+    public var metrics = PrometheusCollectorRegistry()
 
     public init(host: String = "127.0.0.1", port: Int = 8080, dataFolder: String, workerExecutable: String,
                 maxBundleBytes: Int = 256 << 20, limits: WorkerLimits = .init(), workers: Int = 1, rulebookFiles: [String] = []) {
@@ -66,6 +70,8 @@ public struct ServiceState: Sendable {
     public let blobs: BlobFolder
     public let outputs: String
     public let maxBundleBytes: Int
+    /// GET /metrics: this registry's metrics, and the job and ledger gauges set at each scrape.
+    public var metrics = PrometheusCollectorRegistry()
 
     /// The service on SQLite in `dataFolder` (`service.sqlite`, `registry-jy.sqlite`).
     public init(dataFolder given: String, maxBundleBytes: Int, rulebookFiles: [String] = [], secureCookies: Bool = false) throws {
@@ -103,7 +109,9 @@ public struct ServiceState: Sendable {
 
 /// The application over a state: the router, and the job workers as services of its service
 /// group (graceful shutdown on SIGTERM and SIGINT when run by `runService`).
-public func buildApplication(_ config: ServiceConfiguration, state: ServiceState, logger: Logger = Logger(label: "ecocredit")) -> some ApplicationProtocol {
+public func buildApplication(_ config: ServiceConfiguration, state given: ServiceState, logger: Logger = Logger(label: "ecocredit")) -> some ApplicationProtocol {
+    var state = given
+    state.metrics = config.metrics
     let router = buildRouter(state)
     let workers = (0..<config.workers).map { _ in
         JobWorker(store: state.jobs, blobs: state.blobs, outputs: state.outputs, executable: config.workerExecutable,

@@ -9,6 +9,7 @@ import ServiceAPI
 public func buildRouter(_ state: ServiceState) -> Router<ServiceContext> {
     let router = Router(context: ServiceContext.self)
     router.add(middleware: SecurityHeadersMiddleware())
+    router.add(middleware: MetricsMiddleware())
     router.add(middleware: AuthMiddleware(tokens: state.tokens, sessions: state.sessions))
     router.get("/health") { _, _ -> Response in
         try json(["status": "ok", "version": EcoCreditVersion.string])
@@ -19,11 +20,26 @@ public func buildRouter(_ state: ServiceState) -> Router<ServiceContext> {
         }
         return bytes(data, type: "application/yaml; charset=utf-8")
     }
+    router.get("/metrics") { _, _ -> Response in try await metrics(state) }
     JobRoutes(state: state).add(to: router.group("/v1/jobs"))
     state.pages.add(to: router)
     VoucherRoutes(registry: .init(ledger: state.vouchers, rules: state.voucherRules, jobs: state.jobs, outputs: state.outputs, blobs: state.blobs)).add(to: router)
     IndicatorRoutes(registry: .init(ledger: state.indicators, rules: state.indicatorRules, jobs: state.jobs, outputs: state.outputs, blobs: state.blobs)).add(to: router)
     return router
+}
+
+/// GET /metrics (Prometheus text format 0.0.4): Hummingbird's request counters and durations
+/// (when `ecocredit serve` made this registry swift-metrics' backend), and gauges read at the
+/// scrape: jobs per state, and each registry's ledger sequence number.
+func metrics(_ state: ServiceState) async throws -> Response {
+    let counts = try await state.store.jobCounts()
+    for s in ["queued", "running", "done", "failed", "cancelled"] {
+        state.metrics.makeGauge(name: "ecocredit_jobs", labels: [("state", s)], help: "Jobs in each state.").set(Double(counts[s] ?? 0))
+    }
+    let jy = try await state.vouchers.currentHead().seq, sw = try await state.indicators.currentHead().seq
+    state.metrics.makeGauge(name: "ecocredit_ledger_seq", labels: [("registry", JiangyinVouchers.name)], help: "The ledger's last sequence number.").set(Double(jy))
+    state.metrics.makeGauge(name: "ecocredit_ledger_seq", labels: [("registry", ShanweiIndicators.name)], help: "The ledger's last sequence number.").set(Double(sw))
+    return bytes(Data(state.metrics.emitToBuffer()), type: "text/plain; version=0.0.4; charset=utf-8")
 }
 
 /// The jobs API: upload a bundle, follow its job, fetch its outputs, cancel it.

@@ -168,6 +168,15 @@ public struct PostgresServiceStore: ServiceStore {
         return try await job(id)
     }
 
+    public func jobCounts() async throws -> [String: Int] {
+        var out: [String: Int] = [:]
+        for row in try await client.query("SELECT state, count(*) FROM jobs GROUP BY state", logger: logger).collect() {
+            let (state, n) = try row.decode((String, Int64).self)
+            out[state] = Int(n)
+        }
+        return out
+    }
+
     // MARK: Tokens
 
     public func insertToken(sha256: String, actor: Actor, validForMs: Int64) async throws {

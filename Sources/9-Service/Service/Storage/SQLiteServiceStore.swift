@@ -130,6 +130,12 @@ public final class SQLiteServiceStore: ServiceStore, @unchecked Sendable {
         }
     }
 
+    public func jobCounts() async throws -> [String: Int] {
+        try await db.read { db in
+            Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT state, count(*) AS n FROM jobs GROUP BY state").map { ($0["state"], $0["n"]) })
+        }
+    }
+
     // MARK: Tokens
 
     public func insertToken(sha256: String, actor: Actor, validForMs: Int64) async throws {

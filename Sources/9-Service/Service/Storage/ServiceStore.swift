@@ -32,6 +32,8 @@ public protocol ServiceStore: Sendable {
     func finishJob(_ id: String, owner: String, state: Job.State, exitStatus: Int?, failure: JobFailure?) async throws -> Bool
     /// Cancels a queued or running job; the job as it now is.
     func cancelJob(_ id: String) async throws -> Job?
+    /// How many jobs are in each state (the metrics).
+    func jobCounts() async throws -> [String: Int]
 
     // MARK: Bearer tokens (stored as SHA-256)
     func insertToken(sha256: String, actor: Actor, validForMs: Int64) async throws
