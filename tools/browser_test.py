@@ -215,6 +215,12 @@ def main(binary, artifacts):
         state = page.wait("['done','failed'].includes(document.getElementById('result').dataset.state) && document.getElementById('result').dataset.state",
                           "the job to end")
         page.screenshot(os.path.join(artifacts, "upload.png"))
+        # The map of the layers and the findings' places (the same numbers as the table's rows).
+        outlines = page.eval("document.querySelectorAll('#map polyline').length")
+        markers = page.eval("document.querySelectorAll('#map g.marker').length")
+        placed = page.eval("Array.from(document.querySelectorAll('#findings tbody tr')).filter(r => /\\d+\\.\\d+, \\d+\\.\\d+/.test(r.cells[4].textContent)).length")
+        if page.eval("document.getElementById('map').hasAttribute('hidden')") or outlines < 1 or markers != placed:
+            raise SystemExit(f"browser test: the map shows {outlines} outlines and {markers} markers for {placed} placed findings")
         if state != "done":
             raise SystemExit("browser test: the job ended " + state + ": " + page.eval("document.getElementById('job-error').textContent"))
         verdict = page.eval("document.getElementById('verdict').textContent")

@@ -226,6 +226,17 @@ final class ServiceTests: XCTestCase {
             XCTAssertEqual(job.state, "done", "\(job)")
             XCTAssertEqual(job.percent, 100)
             XCTAssertTrue(job.outputs.contains("annex.html") && job.outputs.contains("check.json") && job.outputs.contains("measurements.json"), "\(job.outputs)")
+            // The annex as PDF too, printed by Chromium outside the worker's address-space limit
+            // (CI installs the browser and requires it).
+            let browser = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].contains { FileManager.default.isExecutableFile(atPath: $0) }
+            if browser || ProcessInfo.processInfo.environment["ECOCREDIT_REQUIRE_BROWSER"] == "1" {
+                XCTAssertTrue(job.outputs.contains("annex.pdf"), "\(job.outputs)")
+                try await client.execute(uri: "/v1/jobs/\(job.id)/outputs/annex.pdf", method: .get, headers: get) { r in
+                    XCTAssertEqual(r.status, .ok)
+                    XCTAssertEqual(r.headers[.contentType], "application/pdf")
+                    XCTAssertTrue(String(buffer: r.body).hasPrefix("%PDF-"))
+                }
+            }
             try await client.execute(uri: "/v1/jobs/\(job.id)/report", method: .get, headers: get) { r in
                 XCTAssertEqual(r.status, .ok)
                 let report = try JSONSerialization.jsonObject(with: Data(buffer: r.body)) as! [String: Any]

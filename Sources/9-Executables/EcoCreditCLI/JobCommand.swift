@@ -1,3 +1,4 @@
+import Annex
 import ArgumentParser
 import Foundation
 import Outputs
@@ -34,6 +35,8 @@ struct JobCommand: ParsableCommand {
     var rulebook: [String] = []
     @Option(help: "The serving process: when it dies (even by SIGKILL), this job ends at once.")
     var parentPid: Int32?
+    @Flag(help: "Print the annex to annex.pdf as well (Chromium), when a browser is installed.")
+    var pdf = false
 
     func run() throws {
         OwnLimits.apply(addressSpaceMiB: maxMemoryMib, cpuSeconds: maxCpuSeconds)
@@ -53,7 +56,18 @@ struct JobCommand: ParsableCommand {
             do {
                 status = try Pipeline.withBundle(bundle, options: .init(rulebookFile: file), through: .check, progress: { reporter.progress($0) }) { r in
                     reporter.say("stage annex")
-                    try Outputs.write(r, to: output, annex: r.check == nil ? nil : .init(lang: lang.rawValue, generatedAt: time, command: "ecocredit serve (job)", pdf: false))
+                    // The untrusted stages are over: the address-space limit is lifted for writing
+                    // and for Chromium, which reserves far more address space than it uses (it
+                    // cannot start under the limit). A PDF that fails leaves the results without it.
+                    let printing = pdf && r.check != nil && PDFPrinter.browser() != nil
+                    if printing { OwnLimits.liftAddressSpace() }
+                    func write(pdf: Bool) throws {
+                        try Outputs.write(r, to: output, annex: r.check == nil ? nil : .init(lang: lang.rawValue, generatedAt: time, command: "ecocredit serve (job)", pdf: pdf))
+                    }
+                    do { try write(pdf: printing) } catch let e as PDFPrinter.PrintError {
+                        FileHandle.standardError.write(Data("annex.pdf not made: \(e.message.en)\n".utf8))
+                        try write(pdf: false)
+                    }
                     if r.check == nil { return Exit.unusable }
                     return r.measurement == nil ? Exit.failed : Exit.ok
                 }
@@ -106,13 +120,25 @@ enum OrphanWatch {
 
 /// The worker's own limits, set before it reads anything (the service's `WorkerLimits` are what it is given).
 enum OwnLimits {
+    /// The address space as a soft limit (the hard one stays, so `liftAddressSpace` can undo it
+    /// once the untrusted stages are over); CPU time and core dumps hard.
     static func apply(addressSpaceMiB: Int, cpuSeconds: Int) {
-        set(RLIMIT_AS, UInt64(max(64, addressSpaceMiB)) << 20)
+        set(RLIMIT_AS, UInt64(max(64, addressSpaceMiB)) << 20, hard: false)
         set(RLIMIT_CPU, UInt64(max(1, cpuSeconds)))
         set(RLIMIT_CORE, 0)
     }
-    private static func set(_ resource: __rlimit_resource, _ value: UInt64) {
-        var limit = rlimit(rlim_cur: rlim_t(value), rlim_max: rlim_t(value))
+    /// The address-space soft limit back up to the hard one.
+    static func liftAddressSpace() {
+        var limit = rlimit()
+        guard getrlimit(__rlimit_resource_t(RLIMIT_AS.rawValue), &limit) == 0 else { return }
+        limit.rlim_cur = limit.rlim_max
+        _ = setrlimit(__rlimit_resource_t(RLIMIT_AS.rawValue), &limit)
+    }
+    private static func set(_ resource: __rlimit_resource, _ value: UInt64, hard: Bool = true) {
+        var limit = rlimit()
+        _ = getrlimit(__rlimit_resource_t(resource.rawValue), &limit)
+        limit.rlim_cur = rlim_t(value)
+        if hard { limit.rlim_max = rlim_t(value) }
         _ = setrlimit(__rlimit_resource_t(resource.rawValue), &limit)
     }
 }

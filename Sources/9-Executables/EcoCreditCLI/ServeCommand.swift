@@ -55,6 +55,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "A bureau's rulebook file in force (repeat for each rule; default: the shipped ones).") var rulebook: [String] = []
     @Flag(help: "Mark session cookies Secure (when served over HTTPS behind a TLS terminator).") var secureCookies = false
     @Option(help: "Seconds a job is held without a heartbeat before another worker may take it.") var leaseSeconds: Double = 30
+    @Flag(inversion: .prefixedNo, help: "Print each job's annex to annex.pdf as well (Chromium, when installed).") var annexPdf = true
     @OptionGroup var storage: StorageOptions
 
     func run() async throws {
@@ -69,6 +70,7 @@ struct ServeCommand: AsyncParsableCommand {
         config.storage = try storage.storage()
         guard leaseSeconds >= 1 else { throw ValidationError("--lease-seconds must be at least 1") }
         config.leaseSeconds = leaseSeconds
+        config.annexPDF = annexPdf
         // Hummingbird's request metrics go to the registry GET /metrics shows.
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: config.metrics))
         try await runService(config, logger: logger)

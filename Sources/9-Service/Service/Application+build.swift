@@ -45,6 +45,9 @@ public struct ServiceConfiguration: Sendable {
     /// Where GET /metrics reads from; `ecocredit serve` also makes it swift-metrics' backend (the
     /// HTTP request metrics of Hummingbird's MetricsMiddleware land here).
     public var metrics = PrometheusCollectorRegistry()
+    /// Jobs print their annex to annex.pdf too (Chromium, when installed; a job without a browser
+    /// has annex.html only).
+    public var annexPDF = true
 
     public init(host: String = "127.0.0.1", port: Int = 8080, dataFolder: String, workerExecutable: String,
                 maxBundleBytes: Int = 256 << 20, limits: WorkerLimits = .init(), workers: Int = 1, rulebookFiles: [String] = []) {
@@ -115,7 +118,7 @@ public func buildApplication(_ config: ServiceConfiguration, state given: Servic
     let router = buildRouter(state)
     let workers = (0..<config.workers).map { _ in
         JobWorker(store: state.jobs, blobs: state.blobs, outputs: state.outputs, executable: config.workerExecutable,
-                  limits: config.limits, rulebookFiles: config.rulebookFiles, lease: config.leaseSeconds, logger: logger)
+                  limits: config.limits, rulebookFiles: config.rulebookFiles, annexPDF: config.annexPDF, lease: config.leaseSeconds, logger: logger)
     }
     return Application(router: router,
                        configuration: .init(address: .hostname(config.host, port: config.port), serverName: "ecocredit"),

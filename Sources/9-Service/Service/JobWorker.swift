@@ -27,15 +27,17 @@ public struct JobWorker: Service {
     let executable: String
     let limits: WorkerLimits
     let rulebookFiles: [String]
+    /// Whether jobs print their annex to PDF too (Chromium, when installed).
+    let annexPDF: Bool
     let owner: String
     let lease: TimeInterval
     let poll: Duration
     let logger: Logger
 
     public init(store: JobStore, blobs: BlobFolder, outputs: String, executable: String, limits: WorkerLimits, rulebookFiles: [String] = [],
-                owner: String = "worker-" + UUID().uuidString, lease: TimeInterval = 30, poll: Duration = .milliseconds(250), logger: Logger) {
+                annexPDF: Bool = true, owner: String = "worker-" + UUID().uuidString, lease: TimeInterval = 30, poll: Duration = .milliseconds(250), logger: Logger) {
         self.store = store; self.blobs = blobs; self.outputs = outputs; self.executable = executable
-        self.limits = limits; self.rulebookFiles = rulebookFiles.map { URL(fileURLWithPath: $0).path }; self.owner = owner; self.lease = lease; self.poll = poll; self.logger = logger
+        self.limits = limits; self.rulebookFiles = rulebookFiles.map { URL(fileURLWithPath: $0).path }; self.annexPDF = annexPDF; self.owner = owner; self.lease = lease; self.poll = poll; self.logger = logger
     }
 
     public func run() async throws {
@@ -98,6 +100,7 @@ struct WorkerRun: Sendable {
         process.arguments = ["job", (bundle as NSString).lastPathComponent, "-o", output, "--lang", job.lang,
                              "--parent-pid", String(getpid()),
                              "--max-memory-mib", String(limits.memoryMiB), "--max-cpu-seconds", String(limits.cpuSeconds)]
+            + (worker.annexPDF ? ["--pdf"] : [])
             + worker.rulebookFiles.flatMap { ["--rulebook", $0] }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
