@@ -84,6 +84,20 @@ final class IndicatorRegistryServiceTests: XCTestCase {
             try await client.execute(uri: "/v1/ledger/head", method: .get) { XCTAssertEqual(try ServiceTests.decode(LedgerHead.self, $0).ledgerSeq, 0) }
             let auctions = try await client.execute(uri: "/v1/sw/auctions", method: .get) { try ServiceTests.decode(AuctionList.self, $0) }
             XCTAssertEqual(auctions.auctions.count, 0)
+            // The public pages: the lot's history (its events, no names) and the library as CSV.
+            try await client.execute(uri: "/register/lots/SW-1", method: .get) { r in
+                XCTAssertEqual(r.status, .ok)
+                let page = String(buffer: r.body)
+                XCTAssertTrue(page.contains("<td>lotPrepared</td>") && page.contains("<td>lotApproved</td>"), page)
+                XCTAssertTrue(page.contains("1000.00 m"))
+                XCTAssertFalse(page.contains("off-wang") || page.contains("chk-li"), "no names on the public history")
+            }
+            try await client.execute(uri: "/register/lots/SW-404", method: .get) { XCTAssertEqual($0.status, .notFound) }
+            try await client.execute(uri: "/register/lots.csv", method: .get) { r in
+                let csv = String(buffer: r.body)
+                XCTAssertTrue(csv.hasPrefix("lot,metres,state,ref,district,social_share,bundle_sha256,rulebook\n"), csv)
+                XCTAssertTrue(csv.contains("\nSW-1,1000.00,available,,陆丰市,1,"), csv)
+            }
         }
     }
 }

@@ -82,6 +82,8 @@ public enum Policy {
         "GET /": .anyone,
         "GET /register.csv": .anyone,
         "GET /register/vouchers/{number}": .anyone,
+        "GET /register/lots/{lot}": .anyone,
+        "GET /register/lots.csv": .anyone,
         "GET /login": .anyone,
         "GET /upload": .anyone,
         "GET /static/{file}": .anyone,

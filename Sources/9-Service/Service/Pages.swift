@@ -38,6 +38,10 @@ struct Pages: Sendable {
     func add(to router: Router<ServiceContext>) {
         router.get("/") { _, _ -> Response in try html(library.render(try await registerPage(), withTemplate: "register") ?? "") }
         router.get("/register.csv") { _, _ -> Response in try await registerCSV() }
+        router.get("/register/lots.csv") { _, _ -> Response in try await lotsCSV() }
+        router.get("/register/lots/:lot") { _, context -> Response in
+            try html(library.render(try await lotHistoryPage(try context.parameters.require("lot")), withTemplate: "history") ?? "")
+        }
         router.get("/register/vouchers/:number") { _, context -> Response in
             try html(library.render(try await historyPage(try context.parameters.require("number")), withTemplate: "history") ?? "")
         }
@@ -211,6 +215,7 @@ struct Pages: Sendable {
                 return ["state": k, "stateZh": Self.lotStateZh[k] ?? k, "lots": perState[k]!.count, "centimetres": cm, "metres": Self.metres(Int64(cm))]
             },
             "lots": lots.map { l -> [String: Any] in
+                // (a link to the lot's history: /register/lots/{lot})
                 var row: [String: Any] = ["lot": l.lot, "metres": Self.metres(Int64(l.centimetres)), "state": l.state.rawValue, "district": l.district,
                                           "bundle": String(l.bundleSHA256.prefix(12))]
                 if let ref = l.ref { row["ref"] = ref }
@@ -270,11 +275,49 @@ struct Pages: Sendable {
                 "reissued": row.reissued, "events": events]
     }
 
+    /// GET /register/lots/{lot}: an indicator lot's history — its own events, its plans' and its
+    /// auctions' (bids counted, never named), with article and time, without the parties' names.
+    func lotHistoryPage(_ id: String) async throws -> [String: Any] {
+        let snap = try await indicators.snapshot()
+        guard let row = IndicatorRoutes.rows(snap.state).first(where: { $0.lot == id }) else {
+            throw RegistryRefusal(code: "REG.UNKNOWN_LOT", zh: "没有此编号的指标批次", en: "no such lot", article: nil, ledgerSeq: snap.seq)
+        }
+        let plans = Set(snap.state.plans.values.filter { $0.lots.contains(id) }.map(\.id))
+        let auctions = Set(snap.state.auctions.values.filter { plans.contains($0.plan) }.map(\.id))
+        var events: [[String: Any]] = []
+        for e in try await indicators.storedLog().entries {
+            guard let record = try? JSONDecoder().decode(IndicatorRecord.self, from: Data(e.payload)),
+                  let fields = Self.eventFields(e.payload) else { continue }
+            let named = fields["lot"] as? String == id || (fields["lots"] as? [String])?.contains(id) == true
+                || (fields["plan"] as? String).map(plans.contains) == true || (fields["auction"] as? String).map(auctions.contains) == true
+            guard named else { continue }
+            events.append(["seq": e.seq, "type": e.type, "article": record.article, "at": record.at.description, "hash": String(hexadecimal(e.hash).prefix(16))])
+        }
+        return ["number": id, "kind": "lot", "state": row.state.rawValue + (row.ref.map { " (\($0))" } ?? ""), "units": Self.metres(Int64(row.centimetres)) + " m",
+                "edition": "—", "reissued": false, "events": events]
+    }
+
+    /// GET /register/lots.csv: every lot as the register page shows it.
+    func lotsCSV() async throws -> Response {
+        var out = "lot,metres,state,ref,district,social_share,bundle_sha256,rulebook\n"
+        for l in IndicatorRoutes.rows(try await indicators.snapshot().state) {
+            out += [l.lot, Self.metres(Int64(l.centimetres)), l.state.rawValue, l.ref ?? "", l.district, l.socialShare, l.bundleSHA256, l.rulebook]
+                .map(Self.csvField).joined(separator: ",") + "\n"
+        }
+        return bytes(Data(out.utf8), type: "text/csv; charset=utf-8")
+    }
+
+    /// The fields of an event's payload (`{"event": {"<case>": {fields}}, …}`).
+    static func eventFields(_ payload: [UInt8]) -> [String: Any]? {
+        guard let record = try? JSONSerialization.jsonObject(with: Data(payload)) as? [String: Any],
+              let event = record["event"] as? [String: Any] else { return nil }
+        return event.values.first as? [String: Any]
+    }
+
     /// Whether an event's payload names voucher `number` as its subject (`number`), or as the
     /// parent or child of a split.
     static func names(_ number: String, in payload: [UInt8]) -> Bool {
-        guard let record = try? JSONSerialization.jsonObject(with: Data(payload)) as? [String: Any],
-              let event = record["event"] as? [String: Any], let fields = event.values.first as? [String: Any] else { return false }
+        guard let fields = eventFields(payload) else { return false }
         return ["number", "parent", "child"].contains { fields[$0] as? String == number }
     }
 

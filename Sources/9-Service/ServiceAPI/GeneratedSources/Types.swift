@@ -126,6 +126,16 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /register.csv`.
     /// - Remark: Generated from `#/paths//register.csv/get(getRegisterCSV)`.
     func getRegisterCSV(_ input: Operations.GetRegisterCSV.Input) async throws -> Operations.GetRegisterCSV.Output
+    /// An indicator lot's history page (HTML, no script) — its events, its plans' and its auctions', with article and time, without the parties' names.
+    ///
+    /// - Remark: HTTP `GET /register/lots/{lot}`.
+    /// - Remark: Generated from `#/paths//register/lots/{lot}/get(getLotHistoryPage)`.
+    func getLotHistoryPage(_ input: Operations.GetLotHistoryPage.Input) async throws -> Operations.GetLotHistoryPage.Output
+    /// Every indicator lot as CSV (lot, metres, state, ref, district, social share, bundle SHA-256, rulebook).
+    ///
+    /// - Remark: HTTP `GET /register/lots.csv`.
+    /// - Remark: Generated from `#/paths//register/lots.csv/get(getLotsCSV)`.
+    func getLotsCSV(_ input: Operations.GetLotsCSV.Input) async throws -> Operations.GetLotsCSV.Output
     /// A voucher's history page (HTML, no script) — every event that names it, with its article and time, without the parties' names.
     ///
     /// - Remark: HTTP `GET /register/vouchers/{number}`.
@@ -425,6 +435,26 @@ extension APIProtocol {
     /// - Remark: Generated from `#/paths//register.csv/get(getRegisterCSV)`.
     public func getRegisterCSV(headers: Operations.GetRegisterCSV.Input.Headers = .init()) async throws -> Operations.GetRegisterCSV.Output {
         try await getRegisterCSV(Operations.GetRegisterCSV.Input(headers: headers))
+    }
+    /// An indicator lot's history page (HTML, no script) — its events, its plans' and its auctions', with article and time, without the parties' names.
+    ///
+    /// - Remark: HTTP `GET /register/lots/{lot}`.
+    /// - Remark: Generated from `#/paths//register/lots/{lot}/get(getLotHistoryPage)`.
+    public func getLotHistoryPage(
+        path: Operations.GetLotHistoryPage.Input.Path,
+        headers: Operations.GetLotHistoryPage.Input.Headers = .init()
+    ) async throws -> Operations.GetLotHistoryPage.Output {
+        try await getLotHistoryPage(Operations.GetLotHistoryPage.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Every indicator lot as CSV (lot, metres, state, ref, district, social share, bundle SHA-256, rulebook).
+    ///
+    /// - Remark: HTTP `GET /register/lots.csv`.
+    /// - Remark: Generated from `#/paths//register/lots.csv/get(getLotsCSV)`.
+    public func getLotsCSV(headers: Operations.GetLotsCSV.Input.Headers = .init()) async throws -> Operations.GetLotsCSV.Output {
+        try await getLotsCSV(Operations.GetLotsCSV.Input(headers: headers))
     }
     /// A voucher's history page (HTML, no script) — every event that names it, with its article and time, without the parties' names.
     ///
