@@ -84,21 +84,17 @@ run: build
 	@for b in $(BUNDLES); do n=$$(basename $$b); $(ECO) check $$b --json > out/check-$$n.json; st=$$?; \
 	  [ $$st -le 3 ] || exit 1; python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); q=[x for x in d["quantities"] if "[" not in x["id"]]; q=q[-1] if q else {}; print("%-24s %-8s %-16s %s%s" % (sys.argv[2], d["overall"], (q.get("units") is not None and "%s %s" % (("%%.%df" % q["decimals"]) % (q["units"] / 10**q["decimals"]), q["unit"])) or "—", q.get("status","—"), "".join("  [" + r["code"] + "]" for r in d.get("reasons", []))))' out/check-$$n.json $$n; done
 
-## serve: the HTTP service on 127.0.0.1:8080 (SERVE_PORT), data in out/service/; demo tokens for
-## a contractor, an officer and an auditor are made and printed, and every geodata/ bundle is
-## uploaded as the contractor's job once it is up. Stop it with Ctrl-C (graceful shutdown).
+## serve: the HTTP service on 127.0.0.1:8080 (SERVE_PORT) on a fresh data folder in out/service/,
+## under the bureau test rulebooks (tools/registry-scenario/; nothing official); once it is up,
+## tools/serve_demo.py uploads every geodata/ bundle and makes a demo registry through the API (a
+## voucher issued and listed, a lot from each Shanwei job, two auctioned), and prints the demo
+## accounts and where to open the pages. Stop it with Ctrl-C (graceful shutdown).
 SERVE_PORT ?= 8080
 serve: build
-	@mkdir -p out/service/data
-	@for a in demo-contractor:CON demo-officer:OFF demo-auditor:AUD; do \
-	  $(ECO) admin token-create --data out/service/data --actor $${a%%:*} --role $${a##*:} --days 7 > out/service/token-$${a##*:}; \
-	  echo "demo token $${a##*:} ($${a%%:*}): $$(cat out/service/token-$${a##*:})"; done
-	@( for i in $$(seq 50); do curl -sf http://127.0.0.1:$(SERVE_PORT)/health >/dev/null && break; sleep 0.2; done; \
-	  for b in $(BUNDLES); do n=$$(basename $$b); (cd geodata && rm -f ../out/service/$$n.zip && zip -qr ../out/service/$$n.zip $$n) && \
-	    curl -s -X POST -H 'Content-Type: application/zip' -H "Authorization: Bearer $$(cat out/service/token-CON)" --data-binary @out/service/$$n.zip "http://127.0.0.1:$(SERVE_PORT)/v1/jobs" \
-	    | python3 -c 'import json,sys; j=json.load(sys.stdin); print("job %s: %s" % (j["id"], sys.argv[1]))' $$n; done; \
-	  echo "open http://127.0.0.1:$(SERVE_PORT)/openapi.yaml; jobs at http://127.0.0.1:$(SERVE_PORT)/v1/jobs/ID" ) &
-	$(ECO) serve --port $(SERVE_PORT) --data out/service/data
+	@rm -rf out/service && mkdir -p out/service/data
+	@python3 tools/serve_demo.py $(ECO) out/service/data $(SERVE_PORT) &
+	$(ECO) serve --port $(SERVE_PORT) --data out/service/data \
+	  --rulebook tools/registry-scenario/jiangyin-bureau-test.json --rulebook tools/registry-scenario/shanwei-bureau-test.json
 
 ## load: a bounded load test of the service on loopback (release build), on SQLite then on
 ## PostgreSQL (a throw-away cluster): 50 clients reading the
