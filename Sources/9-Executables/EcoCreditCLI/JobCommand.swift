@@ -120,9 +120,12 @@ enum OrphanWatch {
 
 /// The worker's own limits, set before it reads anything (the service's `WorkerLimits` are what it is given).
 enum OwnLimits {
-    /// The address space as a soft limit (the hard one stays, so `liftAddressSpace` can undo it
-    /// once the untrusted stages are over); CPU time and core dumps hard.
+    /// Nice 10; the address space as a soft limit (the hard one stays, so `liftAddressSpace` can
+    /// undo it once the untrusted stages are over); CPU time and core dumps hard.
     static func apply(addressSpaceMiB: Int, cpuSeconds: Int) {
+        // Below the server: a job (and the Chromium that prints its PDF) takes the CPU the
+        // requests leave, so a queue of jobs does not slow the pages and the API.
+        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
         set(RLIMIT_AS, UInt64(max(64, addressSpaceMiB)) << 20, hard: false)
         set(RLIMIT_CPU, UInt64(max(1, cpuSeconds)))
         set(RLIMIT_CORE, 0)
