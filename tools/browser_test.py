@@ -319,10 +319,7 @@ def main(binary, artifacts):
         command("/v1/sw/commands", {"openAuction": {"plan": "P-2026-1", "opens": {"milliseconds": now}, "closes": {"milliseconds": now + 12000}}},
                 token_for("ops", "OPS"), "auction-1")
         listing = {"list": {"number": "JY-2026-001", "askingFenPerUnit": 260000, "opens": {"milliseconds": now}, "closes": {"milliseconds": now + 12000}}}
-        req = urllib.request.Request(base + "/v1/jy/commands", data=json.dumps(listing).encode(), method="POST",
-                                     headers={"Authorization": "Bearer " + token, "Content-Type": "application/json", "Idempotency-Key": "list-1"})
-        with urllib.request.urlopen(req, timeout=30) as r:
-            json.load(r)
+        command("/v1/jy/commands", listing, token, "list-1")
         cdp.send("Storage.clearCookies", {})
         trade = Page(cdp)
         sign_in(trade, "dev-a", "/trading")
