@@ -14,10 +14,24 @@ public enum VoucherUnits {
     }
 
     /// "1.2345" for 12 345 bu.
-    public static func text(_ bu: Int64) -> String {
-        let sign = bu < 0 ? "-" : "", m = bu.magnitude
-        let frac = String(m % UInt64(perUnit))
-        return "\(sign)\(m / UInt64(perUnit)).\(String(repeating: "0", count: 4 - frac.count))\(frac)"
+    public static func text(_ bu: Int64) -> String { FixedPoint.text(bu, decimals: 4) }
+}
+
+/// Indicator lengths are whole centimetres (SW lots); shown as metres with two decimals.
+public enum IndicatorLength {
+    /// "500.34" for 50 034 cm.
+    public static func metresText(_ cm: Int64) -> String { FixedPoint.text(cm, decimals: 2) }
+}
+
+/// Integers read as fixed-point decimals (base units, fen, centimetres): text without floating point.
+public enum FixedPoint {
+    /// `value` ÷ 10^`decimals` with exactly `decimals` digits after the point ("-12.05").
+    public static func text(_ value: Int64, decimals: Int) -> String {
+        var scale: UInt64 = 1
+        for _ in 0..<decimals { scale *= 10 }
+        let sign = value < 0 ? "-" : "", m = value.magnitude
+        let frac = String(m % scale)
+        return "\(sign)\(m / scale).\(String(repeating: "0", count: decimals - frac.count))\(frac)"
     }
 }
 

@@ -106,11 +106,7 @@ public struct RevenueSplit: Sendable, Equatable {
     }
 
     /// Fen as yuan text ("1234.56").
-    public static func yuan(_ fen: Int64) -> String {
-        let sign = fen < 0 ? "-" : "", v = abs(fen)
-        let c = v % 100
-        return "\(sign)\(v / 100).\(c < 10 ? "0" : "")\(c)"
-    }
+    public static func yuan(_ fen: Int64) -> String { FixedPoint.text(fen, decimals: 2) }
 }
 
 /// Money that cannot be computed exactly: a bad input, or an amount beyond Int64 fen.

@@ -34,9 +34,7 @@ struct IndicatorRoutes: Sendable {
         router.post("/v1/sw/lots") { request, context -> Response in
             let actor = try context.requireActor()
             let key = try RegistryEndpoints<ShanweiIndicators>.idempotencyKey(request)
-            let body = try await request.body.collect(upTo: 16 << 10)
-            let lot: LotRequest
-            do { lot = try JSONDecoder().decode(LotRequest.self, from: body) } catch { throw ServiceError.badBody(detail: "\(error)") }
+            let lot = try await RegistryEndpoints<ShanweiIndicators>.body(LotRequest.self, of: request, upTo: 16 << 10)
             let source = try await registry.source(ofJob: lot.job, quantity: "indicatorMetres", by: actor)
             return try await registry.run(.prepareLot(lot: lot.lot, source: source, funding: Funding(socialShare: lot.socialShare, district: lot.district)),
                                           by: actor, key: key)

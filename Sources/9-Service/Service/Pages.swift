@@ -137,7 +137,7 @@ struct Pages: Sendable {
             },
             "vouchers": state.vouchers.keys.sorted().map { n -> [String: Any] in
                 let v = state.vouchers[n]!, row = VoucherRow(v)
-                var out: [String: Any] = ["number": n, "units": Self.units(row.last - row.first + 1), "holder": v.holder,
+                var out: [String: Any] = ["number": n, "units": VoucherUnits.text(row.last - row.first + 1), "holder": v.holder,
                                           "state": row.state, "stateZh": Self.stateZh[row.state] ?? row.state, "reissued": row.reissued]
                 switch v.state {
                 case .pendingHolderChange(let buyer, _, _, _): out["holderChange"] = buyer
@@ -151,11 +151,11 @@ struct Pages: Sendable {
             "today": now.chinaDate.description,
             "pendingLots": sw.pendingLots.keys.sorted().map { id -> [String: Any] in
                 let p = sw.pendingLots[id]!
-                return ["lot": id, "metres": Self.metres(p.source.quantity), "district": p.funding.district, "preparedBy": p.preparedBy, "job": p.source.job]
+                return ["lot": id, "metres": IndicatorLength.metresText(p.source.quantity), "district": p.funding.district, "preparedBy": p.preparedBy, "job": p.source.job]
             },
             "pending": state.pendingIssues.keys.sorted().map { n -> [String: Any] in
                 let p = state.pendingIssues[n]!
-                return ["number": n, "units": Self.units(p.source.quantity), "preparedBy": p.preparedBy, "job": p.source.job]
+                return ["number": n, "units": VoucherUnits.text(p.source.quantity), "preparedBy": p.preparedBy, "job": p.source.job]
             },
         ]
     }
@@ -206,27 +206,30 @@ struct Pages: Sendable {
         let total = supply.reduce(Int64(0)) { $0 + $1.baseUnits }
         let sw = try await indicators.snapshot()
         let lots = IndicatorRoutes.rows(sw.state)
-        let perState = Dictionary(grouping: lots, by: { $0.state.rawValue })
+        // Metres per state as the CLI's `indicators show` gives them (Supply.lots), and the lots
+        // prepared and awaiting approval.
+        let prepared = sw.state.pendingLots.values.reduce(Int64(0)) { $0 + $1.source.quantity }
+        let perState = Supply.lots(sw.state) + (sw.state.pendingLots.isEmpty ? [] : [(state: "prepared", centimetres: prepared)])
         let checkpoints = try await vouchers.storedCheckpoints() + indicators.storedCheckpoints()
         return [
             "swLedgerSeq": sw.seq, "swHead": hexadecimal(sw.hash),
-            "swSupply": perState.keys.sorted().map { k -> [String: Any] in
-                let cm = perState[k]!.reduce(0) { $0 + $1.centimetres }
-                return ["state": k, "stateZh": Self.lotStateZh[k] ?? k, "lots": perState[k]!.count, "centimetres": cm, "metres": Self.metres(Int64(cm))]
+            "swSupply": perState.map { line -> [String: Any] in
+                ["state": line.state, "stateZh": Self.lotStateZh[line.state] ?? line.state, "lots": lots.filter { $0.state.rawValue == line.state }.count,
+                 "centimetres": line.centimetres, "metres": IndicatorLength.metresText(line.centimetres)]
             },
             "lots": lots.map { l -> [String: Any] in
                 // (a link to the lot's history: /register/lots/{lot})
-                var row: [String: Any] = ["lot": l.lot, "metres": Self.metres(Int64(l.centimetres)), "state": l.state.rawValue, "district": l.district,
+                var row: [String: Any] = ["lot": l.lot, "metres": IndicatorLength.metresText(Int64(l.centimetres)), "state": l.state.rawValue, "district": l.district,
                                           "bundle": String(l.bundleSHA256.prefix(12))]
                 if let ref = l.ref { row["ref"] = ref }
                 return row
             },
             "auctions": sw.state.auctions.keys.sorted().map { id -> [String: Any] in
                 let a = AuctionRow(sw.state.auctions[id]!)
-                var row: [String: Any] = ["auction": a.auction, "phase": a.phase.rawValue, "reserve": Self.yuan(Int64(a.reserveFenPerMetre)),
+                var row: [String: Any] = ["auction": a.auction, "phase": a.phase.rawValue, "reserve": RevenueSplit.yuan(Int64(a.reserveFenPerMetre)),
                                           "bids": a.bids, "revealed": a.revealed]
                 if let w = a.winner, let p = a.fenPerMetre {
-                    row["winner"] = w; row["price"] = Self.yuan(Int64(p))
+                    row["winner"] = w; row["price"] = RevenueSplit.yuan(Int64(p))
                     row["publicityEnds"] = a.publicityEndsMs.map { Instant(milliseconds: Int64($0)).description } ?? "—"
                 }
                 return row
@@ -235,11 +238,11 @@ struct Pages: Sendable {
                 ["registry": c.registry, "seq": c.seq, "hash": c.hash, "signedAt": c.signedAt.description, "publicKey": String(c.publicKey.prefix(16)) + "…"]
             },
             "ledgerSeq": head.seq, "head": hexadecimal(head.hash), "vouchers": state.vouchers.count,
-            "supply": supply.map { ["state": $0.state, "stateZh": Self.stateZh[$0.state] ?? $0.state, "units": Self.units($0.baseUnits), "baseUnits": $0.baseUnits] as [String: Any] },
-            "totalUnits": Self.units(total), "totalBaseUnits": total,
+            "supply": supply.map { ["state": $0.state, "stateZh": Self.stateZh[$0.state] ?? $0.state, "units": VoucherUnits.text($0.baseUnits), "baseUnits": $0.baseUnits] as [String: Any] },
+            "totalUnits": VoucherUnits.text(total), "totalBaseUnits": total,
             "rows": state.vouchers.keys.sorted().map { n -> [String: Any] in
                 let v = VoucherRow(state.vouchers[n]!)
-                return ["number": v.number, "first": v.first, "last": v.last, "units": Self.units(v.last - v.first + 1),
+                return ["number": v.number, "first": v.first, "last": v.last, "units": VoucherUnits.text(v.last - v.first + 1),
                         "edition": v.edition, "reissued": v.reissued, "state": v.state]
             },
         ]
@@ -251,7 +254,7 @@ struct Pages: Sendable {
         var out = "number,first_serial,last_serial,units,edition,reissued,state\n"
         for n in state.vouchers.keys.sorted() {
             let v = VoucherRow(state.vouchers[n]!)
-            out += [v.number, String(v.first), String(v.last), Self.units(v.last - v.first + 1), String(v.edition), v.reissued ? "补发" : "", v.state]
+            out += [v.number, String(v.first), String(v.last), VoucherUnits.text(v.last - v.first + 1), String(v.edition), v.reissued ? "补发" : "", v.state]
                 .map(Self.csvField).joined(separator: ",") + "\n"
         }
         return bytes(Data(out.utf8), type: "text/csv; charset=utf-8")
@@ -271,7 +274,7 @@ struct Pages: Sendable {
                   Self.names(number, in: e.payload) else { continue }
             events.append(["seq": e.seq, "type": e.type, "article": record.article, "at": record.at.description, "hash": String(hexadecimal(e.hash).prefix(16))])
         }
-        return ["number": number, "state": row.state, "units": Self.units(row.last - row.first + 1), "edition": row.edition,
+        return ["number": number, "state": row.state, "units": VoucherUnits.text(row.last - row.first + 1), "edition": row.edition,
                 "reissued": row.reissued, "events": events]
     }
 
@@ -293,7 +296,7 @@ struct Pages: Sendable {
             guard named else { continue }
             events.append(["seq": e.seq, "type": e.type, "article": record.article, "at": record.at.description, "hash": String(hexadecimal(e.hash).prefix(16))])
         }
-        return ["number": id, "kind": "lot", "state": row.state.rawValue + (row.ref.map { " (\($0))" } ?? ""), "units": Self.metres(Int64(row.centimetres)) + " m",
+        return ["number": id, "kind": "lot", "state": row.state.rawValue + (row.ref.map { " (\($0))" } ?? ""), "units": IndicatorLength.metresText(Int64(row.centimetres)) + " m",
                 "edition": "—", "reissued": false, "events": events]
     }
 
@@ -301,7 +304,7 @@ struct Pages: Sendable {
     func lotsCSV() async throws -> Response {
         var out = "lot,metres,state,ref,district,social_share,bundle_sha256,rulebook\n"
         for l in IndicatorRoutes.rows(try await indicators.snapshot().state) {
-            out += [l.lot, Self.metres(Int64(l.centimetres)), l.state.rawValue, l.ref ?? "", l.district, l.socialShare, l.bundleSHA256, l.rulebook]
+            out += [l.lot, IndicatorLength.metresText(Int64(l.centimetres)), l.state.rawValue, l.ref ?? "", l.district, l.socialShare, l.bundleSHA256, l.rulebook]
                 .map(Self.csvField).joined(separator: ",") + "\n"
         }
         return bytes(Data(out.utf8), type: "text/csv; charset=utf-8")
@@ -321,30 +324,14 @@ struct Pages: Sendable {
         return ["number", "parent", "child"].contains { fields[$0] as? String == number }
     }
 
-    /// Centimetres as metres with two decimals, in integers.
-    static func metres(_ cm: Int64) -> String {
-        let frac = String(cm.magnitude % 100)
-        return (cm < 0 ? "-" : "") + String(cm.magnitude / 100) + "." + String(repeating: "0", count: 2 - frac.count) + frac
-    }
-
-    /// Fen as yuan with two decimals, in integers.
-    static func yuan(_ fen: Int64) -> String { metres(fen) }
-
-    static let lotStateZh = ["prepared": "待批准", "available": "可交易", "planned": "已纳入出让计划", "in auction": "竞价中", "awarded": "已成交（公示）",
-                             "contracted": "已签约", "settled": "已结清", "revoked": "已撤销", "transferred out": "已调出"]
+    static let lotStateZh = ["prepared": "待批准", "available": "可交易", "planned": "已纳入出让计划", "in-auction": "竞价中", "awarded": "已成交（公示）",
+                             "contracted": "已签约", "settled": "已结清", "revoked": "已撤销", "transferred-out": "已调出"]
 
     static func csvField(_ s: String) -> String {
         // Quoted when needed; a leading =, +, - or @ is defused for spreadsheets.
         var t = s
         if let f = t.first, "=+-@".contains(f) { t = "'" + t }
         return t.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + t.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : t
-    }
-
-    /// Base units (1/10 000) as units with four decimals, in integers.
-    static func units(_ base: Int64) -> String {
-        let sign = base < 0 ? "-" : "", m = base.magnitude
-        let frac = String(m % 10_000)
-        return sign + String(m / 10_000) + "." + String(repeating: "0", count: 4 - frac.count) + frac
     }
 
     static let stateZh = ["held": "持有", "held, pledged": "持有（已质押）", "pending holder change": "待变更持有人", "surrendered": "已上缴",

@@ -38,9 +38,13 @@ struct RegistryEndpoints<D: RegistryDomain>: Sendable {
     }
 
     /// Reads a command from the body (at most 64 KiB of JSON, `{"<command>": {…}}`).
-    func command(_ request: Request) async throws -> D.Command {
-        let body = try await request.body.collect(upTo: 64 << 10)
-        do { return try JSONDecoder().decode(D.Command.self, from: body) } catch { throw ServiceError.badBody(detail: "\(error)") }
+    func command(_ request: Request) async throws -> D.Command { try await Self.body(D.Command.self, of: request, upTo: 64 << 10) }
+
+    /// A request body as JSON of `type`, at most `limit` bytes; 400 HTTP.BAD_BODY with the
+    /// decoder's reason otherwise.
+    static func body<T: Decodable>(_ type: T.Type, of request: Request, upTo limit: Int) async throws -> T {
+        let body = try await request.body.collect(upTo: limit)
+        do { return try JSONDecoder().decode(T.self, from: body) } catch { throw ServiceError.badBody(detail: "\(error)") }
     }
 
     /// Runs a command and answers with the outcome and the ledger's head.

@@ -40,9 +40,7 @@ struct VoucherRoutes: Sendable {
         router.post("/v1/jy/issues") { request, context -> Response in
             let actor = try context.requireActor()
             let key = try RegistryEndpoints<JiangyinVouchers>.idempotencyKey(request)
-            let body = try await request.body.collect(upTo: 16 << 10)
-            let issue: IssueRequest
-            do { issue = try JSONDecoder().decode(IssueRequest.self, from: body) } catch { throw ServiceError.badBody(detail: "\(error)") }
+            let issue = try await RegistryEndpoints<JiangyinVouchers>.body(IssueRequest.self, of: request, upTo: 16 << 10)
             let source = try await registry.source(ofJob: issue.job, quantity: "vouchers", by: actor)
             return try await registry.run(.prepareIssue(number: issue.number, holder: issue.holder, landRightsHolder: issue.landRightsHolder,
                                                         source: source), by: actor, key: key)

@@ -26,18 +26,22 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/Lot/centimetres`.
             public var centimetres: Swift.Int
+            /// The registry's own terms (as `ecocredit indicators show` prints them).
+            ///
             /// - Remark: Generated from `#/components/schemas/Lot/state`.
             @frozen public enum StatePayload: String, Codable, Hashable, Sendable, CaseIterable {
                 case prepared = "prepared"
                 case available = "available"
                 case planned = "planned"
-                case inAuction = "in auction"
+                case inAuction = "in-auction"
                 case awarded = "awarded"
                 case contracted = "contracted"
                 case settled = "settled"
                 case revoked = "revoked"
-                case transferredOut = "transferred out"
+                case transferredOut = "transferred-out"
             }
+            /// The registry's own terms (as `ecocredit indicators show` prints them).
+            ///
             /// - Remark: Generated from `#/components/schemas/Lot/state`.
             public var state: Components.Schemas.Lot.StatePayload
             /// The plan or auction the lot is in, the revocation's reason, or the provincial trade.
@@ -57,7 +61,7 @@ extension Components {
             /// - Parameters:
             ///   - lot:
             ///   - centimetres: Indicator length in whole centimetres (metres = centimetres / 100).
-            ///   - state:
+            ///   - state: The registry's own terms (as `ecocredit indicators show` prints them).
             ///   - ref: The plan or auction the lot is in, the revocation's reason, or the provincial trade.
             ///   - district:
             ///   - socialShare:
