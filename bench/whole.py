@@ -25,7 +25,7 @@ def run(cmd):
     return wall, ru.ru_maxrss / 1024, err
 
 def stages(err):
-    return {m.group(1): float(m.group(2)) / 1000 for m in re.finditer(r"^timing (.+): ([0-9.]+) ms$", err, re.M)}
+    return {m.group(1): float(m.group(2)) / 1000 for m in re.finditer(r"^timing (.+): ([0-9.]+) ms(?: \(processor [0-9.]+ ms\))?$", err, re.M)}
 
 def main(ours_bin, peer_py, work, rounds):
     workloads = [(shape, km) for shape in ("gentle", "wavy") for km in (100, 1000)] + [("gentle", 1)]

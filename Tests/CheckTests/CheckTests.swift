@@ -124,6 +124,51 @@ final class CheckTests: XCTestCase {
         _ = try RuleLibrary.vocabulary()
     }
 
+    /// The members and values `JSONEncoder` gave for check.json before it was written by
+    /// `JSONTextWriter` (the reference: the synthesised `Encodable` of the report's parts).
+    func assertSameDocumentAsJSONEncoder(_ r: CheckReport, _ what: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        struct Doc: Encodable {
+            let format = "ecocredit-check/1"
+            let bundle: String; let projectId, rule, kind: String?; let rulebook, checkDate, dateSource: String
+            let period: Bilingual; let overall: Verdict; let results: [CriterionResult]; let quantities: [CheckQuantity]; let notes: [String]
+            let official: Bool; let reasons: [Reason]; let whatIf: Bool
+        }
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let reference = try enc.encode(Doc(bundle: r.bundle, projectId: r.projectId, rule: r.rule, kind: r.kind, rulebook: r.rulebook, checkDate: r.checkDate,
+                                           dateSource: r.dateSource, period: r.period, overall: r.overall, results: r.results, quantities: r.quantities,
+                                           notes: r.notes, official: r.isOfficial, reasons: r.reasons, whatIf: r.whatIf))
+        let written = Data(r.json().utf8)
+        let a = try JSONSerialization.jsonObject(with: written) as? NSDictionary, b = try JSONSerialization.jsonObject(with: reference) as? NSDictionary
+        XCTAssertNotNil(a, what, file: file, line: line)
+        XCTAssertEqual(a, b, what, file: file, line: line)
+        XCTAssertTrue(r.json().hasSuffix("}\n"), file: file, line: line)
+    }
+
+    /// check.json with every optional member present and absent, text that needs escaping, a
+    /// quantity not assessed: the same document as `JSONEncoder` made.
+    func testCheckJSONIsTheDocumentJSONEncoderMade() throws {
+        var r = CheckReport(bundle: "b/“引号” \"q\" \\ /", projectId: nil, rule: "shanwei-coastline", kind: nil, rulebook: "rb 1", checkDate: "2026-11-20",
+                            dateSource: "--date", period: Bilingual(zh: "期间\n", en: "period\t"))
+        r.results = [
+            CriterionResult(criterion: "c1", label: Bilingual(zh: "标签", en: "label"), article: "SW Art. 19(1)", scope: "segment", subject: "segment 0",
+                            source: "measured", value: 1000.0017981904386, unit: "m", uncertainty: 1e-9, threshold: 50, comparison: ">",
+                            declaredValue: nil, expected: nil, verdict: .pass, inPrinciple: false, shortfall: nil),
+            CriterionResult(criterion: "c2", label: Bilingual(zh: "", en: ""), article: "", scope: "project", subject: nil, source: "declared",
+                            value: nil, unit: nil, uncertainty: nil, threshold: nil, comparison: nil, declaredValue: "true", expected: "false",
+                            verdict: .fail, inPrinciple: true, shortfall: Bilingual(zh: "缺", en: "short by 0.1 m")),
+        ]
+        r.quantities = [CheckQuantity(id: "q", label: Bilingual(zh: "量", en: "q"), units: nil, decimals: 2, unit: "m", article: "a", status: .notAssessed,
+                                      reasons: [Reason(code: "X.Y", zh: "z", en: "e", article: "JY Art. 3")]),
+                        CheckQuantity(id: "v", label: Bilingual(zh: "券", en: "v"), units: -1234567, decimals: 4, unit: "unit", article: "a", status: .issuable)]
+        r.reasons = [Reason(code: "A.B", zh: "中", en: "en")]
+        r.notes = ["n1", "line\u{1}"]
+        r.overall = .fail
+        try assertSameDocumentAsJSONEncoder(r, "synthetic")
+        try assertSameDocumentAsJSONEncoder(CheckReport(bundle: "", projectId: "p", rule: nil, kind: "beach", rulebook: "", checkDate: "", dateSource: "",
+                                                        period: Bilingual(zh: "", en: "")), "empty")
+    }
+
     /// `ecocredit check` on each sample gives the verdict and quantities it was built to give.
     func testSamplesGiveTheirDesignedVerdicts() throws {
         let proj = try ProjContext(), geos = try GEOSContext()
@@ -146,6 +191,7 @@ final class CheckTests: XCTestCase {
             let r = try check(name)
             XCTAssertEqual(r.overall, verdict, "\(name): \(r.text(.en))")
             XCTAssertEqual(r.quantities.first { $0.id == q }?.value, v, name)
+            try assertSameDocumentAsJSONEncoder(r, name)
         }
         let beach = try check("shanwei-beach")
         XCTAssertEqual(beach.results.filter { $0.scope == "segment" && $0.verdict == .indeterminate }.map(\.subject), ["segment 1"],

@@ -173,6 +173,30 @@ final class ProjectionTests: XCTestCase {
         XCTAssertTrue(read.isCGCS2000)
     }
 
+    /// The ESRI texts read without PROJ (`GaussKrugerZone.epsg(ofESRIWKT:)`) are PROJ's own for
+    /// each code, PROJ reads each back as that code and the same CRS for coordinates (the same
+    /// transverse Mercator), and `CRS.fromWKT` gives the EPSG value for them; one changed digit
+    /// or name goes to PROJ.
+    func testESRITextsReadWithoutPROJAreTheCodesPROJWrites() throws {
+        for code in [4490] + Array(4491...4554) {
+            let byDatabase = try CRS.fromDatabase(code, context: proj)
+            let text = code == 4490 ? GaussKrugerZone.esriGeographic : GaussKrugerZone(epsg: code)!.esriWKT
+            XCTAssertEqual(text, try byDatabase.esriWKT(context: proj), "EPSG:\(code)")
+            XCTAssertEqual(GaussKrugerZone.epsg(ofESRIWKT: text), code)
+            let parsed = try CRS.parseWKT(text, context: proj)
+            XCTAssertEqual(parsed.epsg, code)
+            XCTAssertTrue(try parsed.isSameForCoordinates(as: byDatabase, context: proj), "EPSG:\(code)")
+            XCTAssertEqual(parsed.transverseMercator, byDatabase.transverseMercator, "EPSG:\(code)")
+            XCTAssertEqual(try CRS.fromWKT(text, context: proj), byDatabase)
+        }
+        let text = GaussKrugerZone(epsg: 4547)!.esriWKT
+        for changed in [text.replacingOccurrences(of: "114.0", with: "114.00001"), text.replacingOccurrences(of: "Scale_Factor\",1.0", with: "Scale_Factor\",0.9996"),
+                        text.replacingOccurrences(of: "CM_114E", with: "CM_114E_custom"), text + " "] {
+            XCTAssertNil(GaussKrugerZone.epsg(ofESRIWKT: changed))
+        }
+        XCTAssertNotEqual(try CRS.fromWKT(text.replacingOccurrences(of: "Scale_Factor\",1.0", with: "Scale_Factor\",0.9996"), context: proj).epsg, 4547)
+    }
+
     /// The process-wide CRS cache holds at most its capacity (uploads cannot grow it without limit).
     func testCRSCacheIsBounded() throws {
         let cache = CRSCache(capacity: 3)

@@ -12,13 +12,38 @@ public enum ReadingText {
             .replacingOccurrences(of: "(detected: no .cpg; the DBF language driver ", with: "（按内容判定：无 .cpg；DBF 代码页字节 ")
             .replacingOccurrences(of: " names no single code page)", with: " 未指明唯一代码页）")
             .replacingOccurrences(of: "ASCII (no .cpg, no code page; all text is ASCII)", with: "ASCII（无 .cpg 与代码页；全部为 ASCII 文字）")
-            .replacingOccurrences(of: "\")", with: "\"）").replacingOccurrences(of: #"(0x[0-9A-F]{2})\)"#, with: "$1）", options: .regularExpression)
+            .replacingOccurrences(of: "\")", with: "\"）").closingParenthesisAfterCodePage
     }
 
     /// Why the working CRS was chosen (measurement-methods §0).
     public static func workingCRSReasonZh(_ english: String) -> String {
-        english.replacingOccurrences(of: "the only CGCS2000 Gauss–Krüger CRS among the layers (§0)", with: "各图层中唯一的 CGCS2000 高斯–克吕格坐标系（§0）")
-            .replacingOccurrences(of: #"^3° zone nearest the centre longitude ([0-9.]+)°E: CM ([0-9]+)°E \(§0\)$"#,
-                                  with: "距中心经度 $1°E 最近的 3° 带：中央经线 $2°E（§0）", options: .regularExpression)
+        let text = english.replacingOccurrences(of: "the only CGCS2000 Gauss–Krüger CRS among the layers (§0)", with: "各图层中唯一的 CGCS2000 高斯–克吕格坐标系（§0）")
+        // "3° zone nearest the centre longitude <lon>°E: CM <cm>°E (§0)", the whole text (no
+        // regular expression: building one loads ICU, milliseconds of every run).
+        let head = "3° zone nearest the centre longitude ", middle = "°E: CM ", tail = "°E (§0)"
+        guard text.hasPrefix(head), text.hasSuffix(tail) else { return text }
+        let inner = text.dropFirst(head.count).dropLast(tail.count)
+        guard let m = inner.range(of: middle) else { return text }
+        let lon = inner[..<m.lowerBound], cm = inner[m.upperBound...]
+        guard !lon.isEmpty, lon.allSatisfy({ $0 == "." || ("0"..."9").contains($0) }),
+              !cm.isEmpty, cm.allSatisfy({ ("0"..."9").contains($0) }) else { return text }
+        return "距中心经度 \(lon)°E 最近的 3° 带：中央经线 \(cm)°E（§0）"
+    }
+}
+
+extension String {
+    /// ")" after a code page byte ("0x" and two hexadecimal capitals) as a full-width "）".
+    fileprivate var closingParenthesisAfterCodePage: String {
+        let b = Array(utf8)
+        guard b.count >= 5 else { return self }
+        var out: [UInt8] = []
+        out.reserveCapacity(b.count + 8)
+        func hex(_ c: UInt8) -> Bool { (0x30...0x39).contains(c) || (0x41...0x46).contains(c) }
+        for i in b.indices {
+            if b[i] == 0x29, i >= 4, b[i - 4] == 0x30, b[i - 3] == 0x78, hex(b[i - 2]), hex(b[i - 1]) {
+                out += Array("）".utf8)
+            } else { out.append(b[i]) }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }
