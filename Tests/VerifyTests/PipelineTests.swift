@@ -212,6 +212,37 @@ final class PipelineTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: Fixture.root).filter { $0.contains(".ecocredit-") }, [], "no staging folder left")
     }
 
+    /// The layers' GeoJSON made ahead on an idle core (`layerGeoJSONAhead`, as `measure`,
+    /// `annex` and jobs run) is byte for byte what `Outputs.write` makes in place, on every
+    /// Shanwei sample and the wavy workload (several pieces in place, one ahead).
+    func testLayerGeoJSONMadeAheadIsTheSameFiles() throws {
+        let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+        for b in ["shanwei-beach", "shanwei-mangrove", "shanwei-dike-removal"].map(F.sample) + [repo + "/tools/workloads/wavy-10km"] {
+            func files(_ ahead: Bool) throws -> [String: Data] {
+                let dir = Fixture.root + "/out-\(UUID().uuidString.prefix(6))"
+                let names = try Pipeline.withBundle(b, options: .init(layerGeoJSONAhead: ahead)) { r -> [String] in
+                    XCTAssertEqual(r.layerGeoJSON != nil, ahead)
+                    return try Outputs.write(r, to: dir)
+                }
+                return try Dictionary(uniqueKeysWithValues: names.filter { $0.hasSuffix(".geojson") }.map { ($0, try Data(contentsOf: URL(fileURLWithPath: dir + "/" + $0))) })
+            }
+            let inPlace = try files(false), ahead = try files(true)
+            XCTAssertGreaterThan(inPlace.count, 1, b)
+            XCTAssertEqual(inPlace, ahead, b)
+        }
+    }
+
+    /// `Ahead`: the value, the same on every call; what the work threw, thrown by `value()`.
+    func testAheadGivesItsValueOrItsError() throws {
+        let a = Ahead { (0..<100_000).reduce(0, +) }
+        XCTAssertEqual(try a.value(), 4_999_950_000)
+        XCTAssertEqual(try a.value(), 4_999_950_000)
+        struct Failed: Error {}
+        let b = Ahead<Int> { throw Failed() }
+        XCTAssertThrowsError(try b.value()) { XCTAssertTrue($0 is Failed) }
+        XCTAssertThrowsError(try b.value()) { XCTAssertTrue($0 is Failed) }
+    }
+
     /// Only the manifest and the files it names are inflated from a zip: an unreferenced entry
     /// (however large) is never written.
     /// On the wavy workload (tools/workloads/wavy-10km: tight bends, most transects crossing),

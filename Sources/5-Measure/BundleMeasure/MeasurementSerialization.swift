@@ -178,16 +178,18 @@ extension MeasurementReport {
 
     /// Each layer as measured (working geometry back in longitude/latitude), by file name, as
     /// pieces of bytes in order.
-    public static func featuresGeoJSON(_ set: LayerSet, proj: ProjContext) throws -> [(name: String, pieces: [[UInt8]])] {
-        try set.layers.map { l in
+    /// `parallel: false` writes each layer on the calling thread alone (for `Ahead`).
+    public static func featuresGeoJSON(_ set: LayerSet, proj: ProjContext, parallel: Bool = true) throws -> [(name: String, pieces: [[UInt8]])] {
+        let from = parallel ? 50_000 : Int.max
+        return try set.layers.map { l in
             let name = "\(l.role)-\(l.source.name).geojson"
             if var layer = l.lonLat {   // converted once already (`LayerSet.withLonLat`)
                 layer.name = l.source.name
-                return (name, try GeoJSON.lonLatPieces(layer, conversion: .unchanged(layer.crs ?? set.workingCRS), proj: proj))
+                return (name, try GeoJSON.lonLatPieces(layer, conversion: .unchanged(layer.crs ?? set.workingCRS), proj: proj, parallelFrom: from))
             }
             var layer = l.working
             layer.name = l.source.name
-            return (name, try GeoJSON.lonLatPieces(layer, from: set.workingCRS, proj: proj))
+            return (name, try GeoJSON.lonLatPieces(layer, from: set.workingCRS, proj: proj, parallelFrom: from))
         }
     }
 }

@@ -40,7 +40,7 @@ public enum Outputs {
                 try out.write("transects.csv", pieces: m.transectsCSVPieces()); names.append("transects.csv")
                 out.write("crossings.csv") { [m.crossingsCSV()] }; names.append("crossings.csv")
                 try out.write("transects.geojson", pieces: try m.transectsGeoJSON(proj: result.proj)); names.append("transects.geojson")
-                for (name, pieces) in try MeasurementReport.featuresGeoJSON(set, proj: result.proj) { try out.write(name, pieces: pieces); names.append(name) }
+                for (name, pieces) in try result.layerGeoJSON?.value() ?? MeasurementReport.featuresGeoJSON(set, proj: result.proj) { try out.write(name, pieces: pieces); names.append(name) }
             }
             if let annex, let bundle = result.bundle, let check = result.check, let rulebook = result.rulebook {
                 let html = try AnnexBuilder.build(bundle: bundle, set: result.set, verification: result.verification, measurement: result.measurement,

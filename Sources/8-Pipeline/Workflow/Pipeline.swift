@@ -24,9 +24,14 @@ public enum Pipeline {
         public var zipLimits: BundleArchive.Limits
         /// The most transects one baseline may need (`ParameterTable.maxTransects`).
         public var maxTransects: Int
+        /// Start writing each layer's GeoJSON (in longitude/latitude) as soon as the layers are
+        /// converted, on an idle core while measuring runs (`Result.layerGeoJSON`): for callers
+        /// that write the outputs (`Outputs.write`).
+        public var layerGeoJSONAhead: Bool
         public init(rulebookFile: String? = nil, checkDate: CivilDate? = nil, zipLimits: BundleArchive.Limits = .init(),
-                    maxTransects: Int = ParameterTable.maxTransects) {
+                    maxTransects: Int = ParameterTable.maxTransects, layerGeoJSONAhead: Bool = false) {
             self.rulebookFile = rulebookFile; self.checkDate = checkDate; self.zipLimits = zipLimits; self.maxTransects = maxTransects
+            self.layerGeoJSONAhead = layerGeoJSONAhead
         }
     }
 
@@ -56,6 +61,9 @@ public enum Pipeline {
         public let check: CheckReport?
         public let geos: GEOSContext
         public let proj: ProjContext
+        /// Each layer's GeoJSON as `MeasurementReport.featuresGeoJSON` writes it, made ahead
+        /// (`Options.layerGeoJSONAhead`) from the verified, measured layers; nil otherwise.
+        public var layerGeoJSON: Ahead<[(name: String, pieces: [[UInt8]])]>? = nil
 
         /// True when verification found an error or the bundle could not be used.
         public var verificationFailed: Bool { verification.unusable || verification.count(.error) > 0 }
@@ -113,10 +121,15 @@ public enum Pipeline {
         let measurement: MeasurementReport
         progress?(.measuring(0, 0))   // verification is over: measuring starts
         let set: LayerSet
+        var ahead: Ahead<[(name: String, pieces: [[UInt8]])]>? = nil
         do {
             // Longitude/latitude once, for the geodesic cross-check and the GeoJSON outputs.
             set = try verified.withLonLat(proj: proj)
             progress?(.measured("lon/lat of every layer"))
+            if options.layerGeoJSONAhead {
+                let converted = set
+                ahead = Ahead { try MeasurementReport.featuresGeoJSON(converted, proj: try ProjContext(), parallel: false) }
+            }
             measurement = try BundleMeasurer.measure(set, rulebook: rulebook, vocabulary: try RuleLibrary.vocabulary(), geos: geos, proj: proj,
                                                      progress: progress.map { p in { done, total in p(.measuring(done, total)) } },
                                                      step: progress.map { p in { p(.measured($0)) } },
@@ -131,8 +144,10 @@ public enum Pipeline {
             if let file = options.rulebookFile { c.notes.insert("rulebook loaded from \(file) instead of the shipped one", at: 0) }
             check = c
         }
-        return try body(Result(path: path, verification: verification, bundle: bundle, set: set, rulebook: rulebook,
-                               measurement: measurement, check: check, geos: geos, proj: proj))
+        var result = Result(path: path, verification: verification, bundle: bundle, set: set, rulebook: rulebook,
+                            measurement: measurement, check: check, geos: geos, proj: proj)
+        result.layerGeoJSON = ahead
+        return try body(result)
     }
 }
 

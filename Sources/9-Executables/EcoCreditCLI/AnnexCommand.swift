@@ -35,7 +35,7 @@ struct AnnexCommand: ParsableCommand {
         let time = generatedAt ?? ISO8601DateFormatter().string(from: Date())
         var command = "ecocredit annex \(input.bundle) -o \(output) --lang \(lang.rawValue) --generated-at \(time)"
         if let rulebook = input.rulebook { command += " --rulebook \(rulebook)" }
-        try runPipeline(input.bundle, options: .init(rulebookFile: input.rulebook), through: .check) { r in
+        try runPipeline(input.bundle, options: .init(rulebookFile: input.rulebook, layerGeoJSONAhead: true), through: .check) { r in
             guard r.check != nil else {
                 emit(r.verification.text(lang), terminator: "")
                 throw ExitCode(Exit.unusable)

@@ -54,7 +54,7 @@ struct JobCommand: ParsableCommand {
         var status = Exit.ok
         for (i, file) in candidates.enumerated() {
             do {
-                status = try Pipeline.withBundle(bundle, options: .init(rulebookFile: file), through: .check, progress: { reporter.progress($0) }) { r in
+                status = try Pipeline.withBundle(bundle, options: .init(rulebookFile: file, layerGeoJSONAhead: true), through: .check, progress: { reporter.progress($0) }) { r in
                     reporter.say("stage annex")
                     // The untrusted stages are over: the address-space limit is lifted for writing
                     // and for Chromium, which reserves far more address space than it uses (it

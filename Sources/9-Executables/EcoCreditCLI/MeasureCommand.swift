@@ -36,7 +36,7 @@ struct MeasureCommand: ParsableCommand {
     func run() throws {
         let bar = ProgressBar(), clock = StageClock(enabled: timings)
         defer { clock.report() }
-        try runPipeline(input.bundle, options: .init(rulebookFile: input.rulebook), through: .check,
+        try runPipeline(input.bundle, options: .init(rulebookFile: input.rulebook, layerGeoJSONAhead: true), through: .check,
                         progress: { bar.update($0); clock.progress($0) }) { r in
             bar.finish()
             clock.mark("check")
