@@ -169,6 +169,34 @@ final class CheckTests: XCTestCase {
                                                         period: Bilingual(zh: "", en: "")), "empty")
     }
 
+    /// Articles, sources, notes and methods in Chinese, by hand-written matching (no regular
+    /// expressions): known answers, including every note form the measurer and checker write.
+    func testChineseTextOfArticlesNotesAndMethods() {
+        XCTAssertEqual(ChineseText.article("SW Art. 19(1), (4), (5)"), "汕尾办法第19(1)、(4)、(5)条")
+        XCTAssertEqual(ChineseText.article("JY Art. 3, 31, 34 and SW Art. 22"), "江阴办法第3、31、34条 and 汕尾办法第22条")
+        XCTAssertEqual(ChineseText.article("SW Art. 19(1), measurement-methods §2"), "汕尾办法第19(1)条, 量测方法 §2")
+        XCTAssertEqual(ChineseText.article("SW Art. x, SW Art."), "SW Art. x, SW Art.", "no number: not a citation")
+        XCTAssertEqual(ChineseText.article("JY Art. 31, 34): Σ mu"), "江阴办法第31、34条): Σ mu")
+        XCTAssertTrue(ChineseText.articleAndSource("SW Art. 3, 22 (beach.qualifyingLength_m)") == ("汕尾办法第3、22条", "beach.qualifyingLength_m"))
+        XCTAssertTrue(ChineseText.articleAndSource("JY Art. 2, 19 (declared restoredLength_m)") == ("江阴办法第2、19条", "申报 restoredLength_m"))
+        XCTAssertTrue(ChineseText.articleAndSource("SW Art. 3 (two words)") == ("汕尾办法第3条 (two words)", nil))
+        XCTAssertTrue(ChineseText.articleAndSource("SW Art. 3") == ("汕尾办法第3条", nil))
+        XCTAssertEqual(ChineseText.note("181769 pairs of transects cross on tight bends (9000 transects in 120 stretches; crossings.csv lists them); a smoothing window of 95.00 m avoids it"),
+                       "急弯处有 181769 对断面相交（120 段共 9000 个断面；见 crossings.csv）；平滑窗口取 95.00 m 可避免")
+        XCTAssertEqual(ChineseText.note("rulebook loaded from /x y/b (1).json instead of the shipped one"), "规则库取自 /x y/b (1).json，而非随附规则库")
+        XCTAssertEqual(ChineseText.note("§2 cross-check: area width 12.50 m differs from the transect mean 20.00 m by more than 20 %"),
+                       "§2 校核：面积宽度 12.50 m 与断面平均 20.00 m 相差超过 20 %")
+        XCTAssertEqual(ChineseText.note("segment 3: transect mean width 1.5 m exceeds the largest inscribed-circle diameter 1.2 m: transects cut the feature obliquely"),
+                       "第 3 段：断面平均宽度 1.5 m 超过最大内切圆直径 1.2 m：断面斜切要素")
+        XCTAssertEqual(ChineseText.note("coefficient table t-1 is an example, not official: voucher quantities are for reference only (JY Art. 19)"),
+                       "折算系数表 t-1 为示例，非正式：生态券数量仅供参考（江阴办法第19条）")
+        XCTAssertEqual(ChineseText.note("segment x: something else"), "segment x: something else", "an unknown note is kept")
+        XCTAssertEqual(ChineseText.methodText("§8 area(parcel ∩ ∪ class polygons), slivers < 0.5 m² dropped"), "§8 area(地块 ∩ ∪ 地类图斑)，舍去小于 0.5 m² 的碎片")
+        XCTAssertNil(TextPattern.match("12a pairs", "{d} pairs"))
+        XCTAssertEqual(TextPattern.match("a b c; d", "{*}; {w}"), ["a b c", "d"])
+        XCTAssertEqual(TextPattern.match("x; y; z", "{*}; {*}"), ["x; y", "z"], "greedy, as a regular expression")
+    }
+
     /// `ecocredit check` on each sample gives the verdict and quantities it was built to give.
     func testSamplesGiveTheirDesignedVerdicts() throws {
         let proj = try ProjContext(), geos = try GEOSContext()

@@ -41,8 +41,7 @@ public enum ChineseText {
     }
     public static func methodText(_ english: String) -> String {
         if let m = methods[english] { return m }
-        if let r = english.range(of: #"^§8 area\(parcel ∩ ∪ class polygons\), slivers < ([0-9.]+) m² dropped$"#, options: .regularExpression) {
-            let n = english[r].replacingOccurrences(of: #"^.*slivers < ([0-9.]+) m² dropped$"#, with: "$1", options: .regularExpression)
+        if let n = TextPattern.match(english, "§8 area(parcel ∩ ∪ class polygons), slivers < {n} m² dropped")?.first {
             return "§8 area(地块 ∩ ∪ 地类图斑)，舍去小于 \(n) m² 的碎片"
         }
         if english.hasPrefix("intersection rule ") {
@@ -55,31 +54,58 @@ public enum ChineseText {
     /// An article with the quantity's source in parentheses ("SW Art. 3, 22 (beach.qualifyingLength_m)",
     /// "… (declared restoredLength_m)"): the article in Chinese, and the source id apart (shown as code).
     public static func articleAndSource(_ english: String) -> (article: String, source: String?) {
-        guard let r = english.range(of: #" \((declared )?[A-Za-z_][A-Za-z0-9_.\[\]]*\)$"#, options: .regularExpression) else { return (article(english), nil) }
-        var source = String(english[r].dropFirst(2).dropLast())
-        if source.hasPrefix("declared ") { source = "申报 " + source.dropFirst("declared ".count) }
-        return (article(String(english[..<r.lowerBound])), source)
+        // " (source)" at the end: an optional "declared ", then an identifier (letters, digits, _ . [ ]).
+        guard english.hasSuffix(")"), let open = english.range(of: " (", options: .backwards) else { return (article(english), nil) }
+        var inner = english[open.upperBound..<english.index(before: english.endIndex)]
+        let declared = inner.hasPrefix("declared ")
+        if declared { inner = inner.dropFirst("declared ".count) }
+        guard let first = inner.unicodeScalars.first, first.isASCII, first.properties.isAlphabetic || first == "_",
+              inner.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "_.[]".unicodeScalars.contains($0)) })
+        else { return (article(english), nil) }
+        return (article(String(english[..<open.lowerBound])), (declared ? "申报 " : "") + inner)
     }
 
     /// "SW Art. 19(1), (4)" → "汕尾办法第19(1)、(4)条"; "measurement-methods §3" → "量测方法 §3".
     public static func article(_ english: String) -> String {
         var s = english
-        for (code, name) in [("SW", "汕尾办法"), ("JY", "江阴办法")] {
-            while let r = s.range(of: code + #" Art\. [0-9]+(\([0-9]+\))?(, ([0-9]+)?(\([0-9]+\))?)*"#, options: .regularExpression) {
-                let items = s[r].dropFirst((code + " Art. ").count).components(separatedBy: ", ")
-                s.replaceSubrange(r, with: "\(name)第\(items.joined(separator: "、"))条")
-            }
-        }
+        for (code, name) in [("SW", "汕尾办法"), ("JY", "江阴办法")] { s = citations(in: s, code: code, name: name) }
         for (en, zh) in articlePhrases { s = s.replacingOccurrences(of: en, with: zh) }
         return s
+    }
+
+    /// Each "CODE Art. 19(1), (4), 22" in `s` (an article number with an optional paragraph,
+    /// then ", " and further numbers or paragraphs) as "name第19(1)、(4)、22条".
+    static func citations(in s: String, code: String, name: String) -> String {
+        let b = Array(s.utf8), head = Array((code + " Art. ").utf8)
+        func isDigit(_ i: Int) -> Bool { i < b.count && (0x30...0x39).contains(b[i]) }
+        func digits(_ i: Int) -> Int { var j = i; while isDigit(j) { j += 1 }; return j }
+        /// The end of "(n)" at `i`, or `i` when there is none.
+        func paragraph(_ i: Int) -> Int {
+            guard i < b.count, b[i] == 0x28, isDigit(i + 1) else { return i }
+            let j = digits(i + 1)
+            return j < b.count && b[j] == 0x29 ? j + 1 : i
+        }
+        var out: [UInt8] = [], i = 0
+        while i < b.count {
+            guard b[i...].starts(with: head), isDigit(i + head.count) else { out.append(b[i]); i += 1; continue }
+            var items: [String] = []
+            var j = paragraph(digits(i + head.count))
+            items.append(String(decoding: b[(i + head.count)..<j], as: UTF8.self))
+            while j + 1 < b.count, b[j] == 0x2C, b[j + 1] == 0x20 {
+                let end = paragraph(digits(j + 2))
+                guard end > j + 2 else { break }
+                items.append(String(decoding: b[(j + 2)..<end], as: UTF8.self)); j = end
+            }
+            out += Array("\(name)第\(items.joined(separator: "、"))条".utf8)
+            i = j
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// A note of the measurement or the check (known forms; anything else is kept as written).
     public static func note(_ english: String) -> String {
         for (pattern, template) in notePatterns {
-            if english.range(of: pattern, options: .regularExpression) != nil {
-                return english.replacingOccurrences(of: pattern, with: template, options: .regularExpression)
-            }
+            if let captures = TextPattern.match(english, pattern) { return TextPattern.fill(template, captures) }
         }
         return english
     }
@@ -206,17 +232,21 @@ public enum ChineseText {
         ("not used by the Jiangyin measures", "江阴办法不适用"),
     ]
 
+    /// Notes by `TextPattern` (the whole text; {d} digits, {n} a decimal, {w} a word, {*} any
+    /// text), with their Chinese ($1, $2… the captures in order).
     public static let notePatterns: [(String, String)] = [
-        (#"^coefficient table (\S+) is an example, not official: voucher quantities are for reference only \(JY Art\. 19\)$"#,
+        ("coefficient table {w} is an example, not official: voucher quantities are for reference only (JY Art. 19)",
          "折算系数表 $1 为示例，非正式：生态券数量仅供参考（江阴办法第19条）"),
-        (#"^rulebook loaded from (.+) instead of the shipped one$"#, "规则库取自 $1，而非随附规则库"),
-        (#"^([0-9]+) pairs of transects cross on tight bends; a smoothing window of ([0-9.]+) m avoids it$"#, "急弯处有 $1 对断面相交；平滑窗口取 $2 m 可避免"),
-        (#"^([0-9]+) pairs of transects cross on tight bends; no smoothing window up to the part length avoids it$"#, "急弯处有 $1 对断面相交；不超过该部分长度的平滑窗口均无法避免"),
-        (#"^§2 cross-check: area width ([0-9.]+) m differs from the transect mean ([0-9.]+) m by more than ([0-9]+) %$"#,
+        ("rulebook loaded from {*} instead of the shipped one", "规则库取自 $1，而非随附规则库"),
+        ("{d} pairs of transects cross on tight bends ({d} transects in {d} stretches; crossings.csv lists them); a smoothing window of {n} m avoids it",
+         "急弯处有 $1 对断面相交（$3 段共 $2 个断面；见 crossings.csv）；平滑窗口取 $4 m 可避免"),
+        ("{d} pairs of transects cross on tight bends ({d} transects in {d} stretches; crossings.csv lists them); no smoothing window up to the part length avoids it",
+         "急弯处有 $1 对断面相交（$3 段共 $2 个断面；见 crossings.csv）；不超过该部分长度的平滑窗口均无法避免"),
+        ("§2 cross-check: area width {n} m differs from the transect mean {n} m by more than {d} %",
          "§2 校核：面积宽度 $1 m 与断面平均 $2 m 相差超过 $3 %"),
-        (#"^segment ([0-9]+): transect mean width ([0-9.]+) m exceeds the largest inscribed-circle diameter ([0-9.]+) m: transects cut the feature obliquely$"#,
+        ("segment {d}: transect mean width {n} m exceeds the largest inscribed-circle diameter {n} m: transects cut the feature obliquely",
          "第 $1 段：断面平均宽度 $2 m 超过最大内切圆直径 $3 m：断面斜切要素"),
-        (#"^WHAT-IF: the submission's own rulebook tables replaced those of (.+); nothing here is official$"#, "假设情景：提交文件的表格替换了规则库 $1 的表格；结果均非正式"),
+        ("WHAT-IF: the submission's own rulebook tables replaced those of {*}; nothing here is official", "假设情景：提交文件的表格替换了规则库 $1 的表格；结果均非正式"),
     ]
 
     /// `beach.segment[2].length_m` → (`beach.segment[*].length_m`, "2").
