@@ -36,7 +36,8 @@ public struct AreaWidthCheck: Sendable, Equatable {
     public static func compute(feature: DissolvedFeature, baseline: [CoordinateSequence], halfLength h: Double,
                                transectMean: Double, flagAbove: Double = 0.2) throws -> AreaWidthCheck {
         let corridor = Corridor(baseline.filter { $0.count >= 2 }, halfLength: h)
-        let areas = try ParallelGeometry.map(feature.parts) { geos, part in try corridor.area(of: part, geos: geos) }
+        // Parts of very different cost (a long beach beside small ones): balanced over the cores.
+        let areas = try ParallelGeometry.mapBalanced(feature.parts, weight: \.coordinateCount) { geos, part in try corridor.area(of: part, geos: geos) }
         let area = areas.reduce(0, +)
         let length = corridor.parts.reduce(0) { $0 + $1.planarLength }
         let aw = length > 0 ? area / length : 0

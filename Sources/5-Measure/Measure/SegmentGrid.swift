@@ -7,7 +7,7 @@ struct SegmentGrid {
     /// Index of the line each segment belongs to.
     let segmentLine: [Int32]
     let cell: Double
-    var cells: [Int64: [Int32]] = [:]
+    let cells: CellTable
 
     init(lines: [CoordinateSequence], cellSize: Double) {
         var segs: [(XY, XY)] = [], owner: [Int32] = []
@@ -17,12 +17,14 @@ struct SegmentGrid {
         segments = segs; segmentLine = owner
         let size = max(cellSize, 1e-9)
         cell = size
-        // Filled in a local: mutating `self.cells` inside a method's closure copies the dictionary each time.
-        var index: [Int64: [Int32]] = [:]
+        // (cell, segment) pairs, then one table (`CellTable`: two counting passes, no hashing
+        // of `Dictionary`'s kind, no array per cell).
+        var pairs: [(key: Int64, item: Int32)] = []
+        pairs.reserveCapacity(segs.count + segs.count / 2)
         for (i, s) in segs.enumerated() {
-            SegmentGrid.forEachCell(s.0, s.1, size) { index[$0, default: []].append(Int32(i)) }
+            SegmentGrid.forEachCell(s.0, s.1, size) { pairs.append(($0, Int32(i))) }
         }
-        cells = index
+        cells = CellTable(count: pairs.count) { pairs[$0] }
     }
 
     func key(_ cx: Int64, _ cy: Int64) -> Int64 { SegmentGrid.key(cx, cy) }
@@ -39,7 +41,8 @@ struct SegmentGrid {
     func intersections(_ p: XY, _ q: XY) -> [Double] {
         var seen = Set<Int32>(), out: [Double] = []
         forEachCell(p, q) { k in
-            for i in cells[k] ?? [] where seen.insert(i).inserted {
+            guard let r = cells.range(k) else { return }
+            for i in cells.items[r] where seen.insert(i).inserted {
                 let (a, b) = segments[Int(i)]
                 let r = XY(q.x - p.x, q.y - p.y), s = XY(b.x - a.x, b.y - a.y)
                 let den = r.x * s.y - r.y * s.x
@@ -62,14 +65,17 @@ struct SegmentGrid {
     func hasSegment(ofLine line: Int, within distance: Double, of p: XY) -> Bool {
         let cx = Int64((p.x / cell).rounded(.down)), cy = Int64((p.y / cell).rounded(.down))
         let d2 = distance * distance
-        for dx: Int64 in [0, -1, 1] {
-            for dy: Int64 in [0, -1, 1] {
-                for i in cells[key(cx + dx, cy + dy)] ?? [] where segmentLine[Int(i)] == line {
-                    if SegmentGrid.squaredDistance(p, segments[Int(i)]) <= d2 { return true }
+        return cells.withLookup { lookup in
+            for dx: Int64 in [0, -1, 1] {
+                for dy: Int64 in [0, -1, 1] {
+                    guard let r = lookup.range(key(cx + dx, cy + dy)) else { continue }
+                    for i in lookup.items[r] where segmentLine[Int(i)] == line {
+                        if SegmentGrid.squaredDistance(p, segments[Int(i)]) <= d2 { return true }
+                    }
                 }
             }
+            return false
         }
-        return false
     }
 
     static func squaredDistance(_ p: XY, _ s: (a: XY, b: XY)) -> Double {
