@@ -25,6 +25,9 @@ public final class Ahead<T: Sendable>: @unchecked Sendable {
         thread.start()
     }
 
+    /// Whether the value (or its error) is there: `value()` would not wait.
+    public var isReady: Bool { lock.withLock { result != nil } }
+
     /// The value, once computed (waits until then).
     public func value() throws -> T {
         if let r = lock.withLock({ result }) { return try r.get() }

@@ -37,10 +37,20 @@ public enum Outputs {
             if let check = result.check { out.write("check.json") { [Array(check.json().utf8)] }; names.append("check.json") }
             if let m = result.measurement, let set = result.set {
                 out.stream("measurements.json") { try m.writeJSON(to: $0) }; names.append("measurements.json")
-                try out.write("transects.csv", pieces: m.transectsCSVPieces()); names.append("transects.csv")
-                out.write("crossings.csv") { [m.crossingsCSV()] }; names.append("crossings.csv")
+                // The writing thread hashes and writes while this one makes the next file, so
+                // the last file made is the one waited for: layers made ahead go first, the
+                // smaller of the two transect files last.
+                func layers() throws {
+                    for (name, pieces) in try result.layerGeoJSON?.value() ?? MeasurementReport.featuresGeoJSON(set, proj: result.proj) {
+                        try out.write(name, pieces: pieces); names.append(name)
+                    }
+                }
+                let layersFirst = result.layerGeoJSON?.isReady == true
+                if layersFirst { try layers() }
                 try out.write("transects.geojson", pieces: try m.transectsGeoJSON(proj: result.proj)); names.append("transects.geojson")
-                for (name, pieces) in try result.layerGeoJSON?.value() ?? MeasurementReport.featuresGeoJSON(set, proj: result.proj) { try out.write(name, pieces: pieces); names.append(name) }
+                out.write("crossings.csv") { [m.crossingsCSV()] }; names.append("crossings.csv")
+                try out.write("transects.csv", pieces: m.transectsCSVPieces()); names.append("transects.csv")
+                if !layersFirst { try layers() }
             }
             if let annex, let bundle = result.bundle, let check = result.check, let rulebook = result.rulebook {
                 let html = try AnnexBuilder.build(bundle: bundle, set: result.set, verification: result.verification, measurement: result.measurement,
