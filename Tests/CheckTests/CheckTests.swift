@@ -192,6 +192,12 @@ final class CheckTests: XCTestCase {
                        "折算系数表 t-1 为示例，非正式：生态券数量仅供参考（江阴办法第19条）")
         XCTAssertEqual(ChineseText.note("segment x: something else"), "segment x: something else", "an unknown note is kept")
         XCTAssertEqual(ChineseText.methodText("§8 area(parcel ∩ ∪ class polygons), slivers < 0.5 m² dropped"), "§8 area(地块 ∩ ∪ 地类图斑)，舍去小于 0.5 m² 的碎片")
+        XCTAssertEqual(ChineseText.workingCRSReason("3° zone nearest the centre longitude 115.3621°E: CM 114°E (§0)"), "距中心经度 115.3621°E 最近的 3° 带：中央经线 114°E（§0）")
+        XCTAssertEqual(ChineseText.workingCRSReason("3° zone nearest the centre longitude 115.3621°E: CM 114°E (§0); layers came in 2 different Gauss–Krüger CRSs"),
+                       "3° zone nearest the centre longitude 115.3621°E: CM 114°E (§0); layers came in 2 different Gauss–Krüger CRSs", "only the whole text")
+        XCTAssertEqual(ChineseText.workingCRSReason("the only CGCS2000 Gauss–Krüger CRS among the layers (§0)"), "各图层中唯一的 CGCS2000 高斯–克吕格坐标系（§0）")
+        XCTAssertEqual(ChineseText.encoding("GB18030 (from DBF language driver 0x4D)"), "GB18030 （取自 DBF 代码页字节 0x4D）")
+        XCTAssertEqual(ChineseText.encoding("UTF-8 (from .cpg \"UTF-8\")"), "UTF-8 （取自 .cpg \"UTF-8\"）")
         XCTAssertNil(TextPattern.match("12a pairs", "{d} pairs"))
         XCTAssertEqual(TextPattern.match("a b c; d", "{*}; {w}"), ["a b c", "d"])
         XCTAssertEqual(TextPattern.match("x; y; z", "{*}; {*}"), ["x; y", "z"], "greedy, as a regular expression")

@@ -8,7 +8,8 @@ import Foundation
 /// the caller's work leaves idle — between the single-threaded steps of measuring — rather than
 /// beside it. `value()` waits for it (a waiting caller leaves the core to it) and returns it or
 /// throws what computing it threw. The work must be single-threaded (work handed to Dispatch's
-/// pool would run at normal priority) and own whatever C contexts it needs.
+/// pool would run at normal priority) and own whatever C contexts it needs. A class: it owns the
+/// thread and the one result every caller shares.
 public final class Ahead<T: Sendable>: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
     private var result: Result<T, Error>? = nil

@@ -18,16 +18,8 @@ public enum ReadingText {
     /// Why the working CRS was chosen (measurement-methods §0).
     public static func workingCRSReasonZh(_ english: String) -> String {
         let text = english.replacingOccurrences(of: "the only CGCS2000 Gauss–Krüger CRS among the layers (§0)", with: "各图层中唯一的 CGCS2000 高斯–克吕格坐标系（§0）")
-        // "3° zone nearest the centre longitude <lon>°E: CM <cm>°E (§0)", the whole text (no
-        // regular expression: building one loads ICU, milliseconds of every run).
-        let head = "3° zone nearest the centre longitude ", middle = "°E: CM ", tail = "°E (§0)"
-        guard text.hasPrefix(head), text.hasSuffix(tail) else { return text }
-        let inner = text.dropFirst(head.count).dropLast(tail.count)
-        guard let m = inner.range(of: middle) else { return text }
-        let lon = inner[..<m.lowerBound], cm = inner[m.upperBound...]
-        guard !lon.isEmpty, lon.allSatisfy({ $0 == "." || ("0"..."9").contains($0) }),
-              !cm.isEmpty, cm.allSatisfy({ ("0"..."9").contains($0) }) else { return text }
-        return "距中心经度 \(lon)°E 最近的 3° 带：中央经线 \(cm)°E（§0）"
+        guard let c = TextPattern.match(text, "3° zone nearest the centre longitude {n}°E: CM {d}°E (§0)") else { return text }
+        return TextPattern.fill("距中心经度 $1°E 最近的 3° 带：中央经线 $2°E（§0）", c)
     }
 }
 
