@@ -197,6 +197,76 @@ final class ProjectionTests: XCTestCase {
         XCTAssertNotEqual(try CRS.fromWKT(text.replacingOccurrences(of: "Scale_Factor\",1.0", with: "Scale_Factor\",0.9996"), context: proj).epsg, 4547)
     }
 
+    /// The CGCS2000 CRSs built without proj.db (`CGCS2000Definitions`) are what PROJ's database
+    /// gives for each code — every field, the WKT2 text byte for byte, the transverse Mercator to
+    /// the bit — and `CRS.epsg` hands them out for those 65 codes only. PROJ reads each text
+    /// back as the same CRS, and transforms through the text and through the code agree exactly.
+    func testCGCS2000DefinitionsAreWhatPROJsDatabaseSays() throws {
+        for code in [4490] + Array(4491...4554) {
+            let byDatabase = try CRS.fromDatabase(code, context: proj)
+            let built = try XCTUnwrap(CGCS2000Definitions.crs(epsg: code))
+            XCTAssertEqual(built.wkt, byDatabase.wkt, "EPSG:\(code)")
+            XCTAssertEqual(built.name, byDatabase.name, "EPSG:\(code)")
+            XCTAssertEqual(built.transverseMercator, byDatabase.transverseMercator, "EPSG:\(code)")
+            XCTAssertEqual(built, byDatabase, "EPSG:\(code)")
+            XCTAssertEqual(try CRS.epsg(code, context: proj), byDatabase)
+            XCTAssertEqual(try CRS.parseWKT(built.wkt, context: proj), byDatabase, "PROJ reads the text back as EPSG:\(code)")
+        }
+        for code in [4489, 4555, 4326, 4547_0] { XCTAssertNil(CGCS2000Definitions.crs(epsg: code)) }
+        let points = (0..<50).map { XY(380_000 + Double($0) * 4_000.5, 2_400_000 + Double($0) * 9_876.25) }
+        var viaCode = points, viaText = points
+        try CoordinateTransformer(from: try CRS.fromDatabase(4547, context: proj), to: try CRS.fromDatabase(4490, context: proj), context: proj).transform(&viaCode)
+        try CoordinateTransformer(from: try CRS.epsg(4547, context: proj), to: try CRS.epsg(4490, context: proj), context: ProjContext()).transform(&viaText)
+        XCTAssertEqual(viaText, viaCode)
+        let metresPerDegree: Double = 6_378_137 * cos(21.7 * Double.pi / 180) * Double.pi / 180
+        XCTAssertEqual(viaText[0].x, 114 - 120_000 / metresPerDegree, accuracy: 0.01, "120 km west of CM 114°E at 21.7°N")
+    }
+
+    /// The operations between those CRSs made without proj.db are the ones PROJ finds in it
+    /// (`proj_create_crs_to_crs`, normalised): the same PROJ string and the same coordinates to
+    /// the bit, both ways for every zone and between zones.
+    func testCGCS2000OperationsAreThoseOfPROJsDatabase() throws {
+        let ctx = proj.handle
+        func databaseOperation(_ a: Int, _ b: Int) throws -> (String, OpaquePointer) {
+            let s = try XCTUnwrap(proj_create(ctx, "EPSG:\(a)")), t = try XCTUnwrap(proj_create(ctx, "EPSG:\(b)"))
+            defer { proj_destroy(s); proj_destroy(t) }
+            let raw = try XCTUnwrap(proj_create_crs_to_crs_from_pj(ctx, s, t, nil, nil))
+            defer { proj_destroy(raw) }
+            let norm = try XCTUnwrap(proj_normalize_for_visualization(ctx, raw))
+            return (String(cString: try XCTUnwrap(proj_as_proj_string(ctx, norm, PJ_PROJ_5, nil))), norm)
+        }
+        var pairs: [(Int, Int)] = []
+        for zone in 4491...4554 { pairs += [(4490, zone), (zone, 4490)] }
+        pairs += [(4547, 4526), (4526, 4547), (4502, 4547), (4547, 4547), (4490, 4490)]
+        for (a, b) in pairs {
+            let (text, norm) = try databaseOperation(a, b)
+            defer { proj_destroy(norm) }
+            let source = try CRS.epsg(a, context: proj), target = try CRS.epsg(b, context: proj)
+            XCTAssertEqual(CGCS2000Definitions.operation(from: source, to: target), text, "EPSG:\(a) → \(b)")
+            let fresh = try ProjContext()
+            let t = try CoordinateTransformer(from: source, to: target, context: fresh)
+            XCTAssertEqual(t.definition, text)
+            let cm = Double(GaussKrugerZone(epsg: a == 4490 ? b : a)?.centralMeridian ?? 114)
+            let easting0: Double = (GaussKrugerZone(epsg: a)?.centralEasting ?? 500_000) - 150_000
+            var points: [XY] = (0..<20).map { (i: Int) -> XY in
+                let k = Double(i)
+                return a == 4490 ? XY(cm - 1.4 + k * 0.14, 18 + k * 1.7) : XY(easting0 + k * 15_000.25, 2_000_000 + k * 160_000)
+            }
+            var expected = points
+            expected.withUnsafeMutableBufferPointer { buf in
+                buf.withMemoryRebound(to: Double.self) { d in
+                    _ = proj_trans_generic(norm, PJ_FWD, d.baseAddress, 16, 20, d.baseAddress! + 1, 16, 20, nil, 0, 0, nil, 0, 0)
+                }
+            }
+            try t.transform(&points)
+            XCTAssertEqual(points, expected, "EPSG:\(a) → \(b)")
+        }
+        // A CRS that is only identified as a zone (not this table's value) goes to the database.
+        let parsed = try CRS.parseWKT(GaussKrugerZone(epsg: 4547)!.esriWKT, context: proj)
+        XCTAssertEqual(parsed.epsg, 4547)
+        XCTAssertNil(CGCS2000Definitions.operation(from: parsed, to: try CRS.epsg(4490, context: proj)))
+    }
+
     /// The process-wide CRS cache holds at most its capacity (uploads cannot grow it without limit).
     func testCRSCacheIsBounded() throws {
         let cache = CRSCache(capacity: 3)

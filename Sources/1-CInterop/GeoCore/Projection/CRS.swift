@@ -27,9 +27,12 @@ public struct CRS: Sendable, Hashable, CustomStringConvertible {
     /// "EPSG:4547" or the name when no code is known.
     public var label: String { epsg.map { "EPSG:\($0)" } ?? name }
 
-    /// The CRS for an EPSG code, from PROJ's database (cached by code for the process).
+    /// The CRS for an EPSG code: CGCS2000's (4490, 4491–4554) as PROJ's database describes
+    /// them without opening it (`CGCS2000Definitions`), any other from PROJ's database (cached
+    /// by code for the process).
     public static func epsg(_ code: Int, context: ProjContext) throws -> CRS {
-        try CRSCache.shared.value("EPSG:\(code)") { try fromDatabase(code, context: context) }
+        if let known = CGCS2000Definitions.crs(epsg: code) { return known }
+        return try CRSCache.shared.value("EPSG:\(code)") { try fromDatabase(code, context: context) }
     }
 
     /// The CRS for an EPSG code as PROJ's database describes it (not cached).
@@ -186,11 +189,8 @@ public struct GaussKrugerZone: Sendable, Hashable {
     /// The zone's ESRI WKT1 text exactly as PROJ writes it for this EPSG code
     /// (`proj_as_wkt(PJ_WKT1_ESRI)`; `CRSTests` compares all 64 zones with PROJ's).
     public var esriWKT: String {
-        let name = zonePrefixed
-            ? (widthDegrees == 3 ? "CGCS2000_3_Degree_GK_Zone_\(centralMeridian / 3)" : "CGCS2000_GK_Zone_\((centralMeridian + 3) / 6)")
-            : (widthDegrees == 3 ? "CGCS2000_3_Degree_GK_CM_\(centralMeridian)E" : "CGCS2000_GK_CM_\(centralMeridian)E")
-        let falseEasting = zonePrefixed ? (widthDegrees == 3 ? centralMeridian / 3 : (centralMeridian + 3) / 6) * 1_000_000 + 500_000 : 500_000
-        return "PROJCS[\"\(name)\",\(Self.esriGeographic),PROJECTION[\"Gauss_Kruger\"],PARAMETER[\"False_Easting\",\(falseEasting).0],"
+        let name = "CGCS2000_" + (widthDegrees == 3 ? "3_Degree_" : "") + (zonePrefixed ? "GK_Zone_\(zoneNumber)" : "GK_CM_\(centralMeridian)E")
+        return "PROJCS[\"\(name)\",\(Self.esriGeographic),PROJECTION[\"Gauss_Kruger\"],PARAMETER[\"False_Easting\",\(Int(centralEasting)).0],"
             + "PARAMETER[\"False_Northing\",0.0],PARAMETER[\"Central_Meridian\",\(centralMeridian).0],PARAMETER[\"Scale_Factor\",1.0],"
             + "PARAMETER[\"Latitude_Of_Origin\",0.0],UNIT[\"Meter\",1.0]]"
     }

@@ -17,13 +17,18 @@ public final class CoordinateTransformer {
     let pj: OpaquePointer
 
     /// The operation comes from PROJ, found once per context and pair of CRSs
-    /// (`ProjContext.operations`); later transformers on the same context get a clone.
+    /// (`ProjContext.operations`); later transformers on the same context get a clone. Between
+    /// two of the CGCS2000 CRSs of `CGCS2000Definitions` it is made from the PROJ string PROJ
+    /// itself finds for them (`CGCS2000Definitions.operation`), without opening proj.db.
     public init(from source: CRS, to target: CRS, context: ProjContext) throws {
         let ctx = context.handle
         let key = source.wkt + "\u{0}" + target.wkt
         if let found = context.operations[key] {
             guard let copy = proj_clone(ctx, found) else { throw context.failure("proj_clone(\(source.label) → \(target.label))") }
             self.pj = copy
+        } else if let definition = CGCS2000Definitions.operation(from: source, to: target) {
+            self.pj = try context.create(definition, "proj_create(\(source.label) → \(target.label))")
+            if let keep = proj_clone(ctx, pj) { context.operations[key] = keep }
         } else {
             let s = try context.create(source.wkt, "proj_create(source)")
             defer { proj_destroy(s) }
