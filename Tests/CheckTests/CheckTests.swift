@@ -198,6 +198,16 @@ final class CheckTests: XCTestCase {
         XCTAssertEqual(ChineseText.workingCRSReason("the only CGCS2000 Gauss–Krüger CRS among the layers (§0)"), "各图层中唯一的 CGCS2000 高斯–克吕格坐标系（§0）")
         XCTAssertEqual(ChineseText.encoding("GB18030 (from DBF language driver 0x4D)"), "GB18030 （取自 DBF 代码页字节 0x4D）")
         XCTAssertEqual(ChineseText.encoding("UTF-8 (from .cpg \"UTF-8\")"), "UTF-8 （取自 .cpg \"UTF-8\"）")
+        XCTAssertEqual(ChineseText.label(id: "beach.segment[12].length_m", english: "segment 12 length (149.86 – 1019.04 m along part 3)"),
+                       "第 12 段长度（第 3 部分 149.86 – 1019.04 m）")
+        XCTAssertEqual(ChineseText.label(id: "beach.segment[0].averageWidth_m", english: "segment 0 average width (0.00 – 400.27 m along part 0)"),
+                       "第 0 段平均宽度（第 0 部分 0.00 – 400.27 m）")
+        XCTAssertEqual(ChineseText.label(id: "beach.segment[0].averageWidth_m", english: "segment 0 average width"), "第 0 段平均宽度", "no span: none in Chinese")
+        XCTAssertEqual(ChineseText.label(id: "beach.qualifyingLength_m", english: "qualifying length (segments > 50 m long, > 15 m wide on average)"),
+                       "符合条件的岸线长度（长度 > 50 m、平均宽度 > 15 m 的段）")
+        XCTAssertEqual(ChineseText.label(id: "beach.qualifyingLength_m", english: "qualifying length (segments ≥ 50 m long, ≥ 15 m wide on average)"),
+                       "符合条件的岸线长度（长度 ≥ 50 m、平均宽度 ≥ 15 m 的段）")
+        XCTAssertEqual(ChineseText.label(id: "beach.qualifyingLength_m", english: "qualifying length of some other kind"), "qualifying length of some other kind")
         XCTAssertNil(TextPattern.match("12a pairs", "{d} pairs"))
         XCTAssertEqual(TextPattern.match("a b c; d", "{*}; {w}"), ["a b c", "d"])
         XCTAssertEqual(TextPattern.match("x; y; z", "{*}; {*}"), ["x; y", "z"], "greedy, as a regular expression")

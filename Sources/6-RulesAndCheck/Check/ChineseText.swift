@@ -177,15 +177,14 @@ public enum ChineseText {
 
     public static func segmentLabel(_ pattern: String, _ s: String, _ english: String) -> String {
         // "segment 0 length (0.00 – 400.27 m along part 0)": the numbers are kept.
-        let span = english.range(of: #"\(([0-9.]+) – ([0-9.]+) m along part ([0-9]+)\)"#, options: .regularExpression).map { String(english[$0]) }
-        let where_ = span.map { $0.replacingOccurrences(of: #"\(([0-9.]+) – ([0-9.]+) m along part ([0-9]+)\)"#, with: "（第 $3 部分 $1 – $2 m）", options: .regularExpression) } ?? ""
+        let where_ = TextPattern.match(english, "{*} ({n} – {n} m along part {d})").map { "（第 \($0[3]) 部分 \($0[1]) – \($0[2]) m）" } ?? ""
         switch pattern {
         case "beach.segment[*].length_m": return "第 \(s) 段长度\(where_)"
         case "beach.segment[*].averageWidth_m": return "第 \(s) 段平均宽度\(where_)"
         default:
             // "qualifying length (segments > 50 m long, > 15 m wide on average)"
-            return english.replacingOccurrences(of: #"^qualifying length \(segments (\S+) ([0-9]+) m long, (\S+) ([0-9]+) m wide on average\)$"#,
-                                                with: "符合条件的岸线长度（长度 $1 $2 m、平均宽度 $3 $4 m 的段）", options: .regularExpression)
+            return TextPattern.match(english, "qualifying length (segments {w} {d} m long, {w} {d} m wide on average)")
+                .map { TextPattern.fill("符合条件的岸线长度（长度 $1 $2 m、平均宽度 $3 $4 m 的段）", $0) } ?? english
         }
     }
 

@@ -39,6 +39,7 @@ struct EcoCredit: AsyncParsableCommand {
 
 struct Summary: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "summary",
         abstract: "Load every layer of each bundle and print, per layer: features, geometry type, source and working CRS, planar and geodesic length or area, and the attribute encoding.")
 
     @Argument(help: "Bundle folders (each with a submission.json, or layers whose names tell their roles).")

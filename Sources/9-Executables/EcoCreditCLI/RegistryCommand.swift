@@ -323,7 +323,7 @@ struct LedgerCommand: ParsableCommand {
     /// the bundle and rulebook bytes it stored (I10): the stored bytes must still hash to the
     /// record, and the pipeline must give the recorded quantity.
     struct Recompute: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Run the check again on every stored bundle and rulebook; compare each quantity with the ledger's (exit 1 on any difference).")
+        static let configuration = CommandConfiguration(commandName: "recompute", abstract: "Run the check again on every stored bundle and rulebook; compare each quantity with the ledger's (exit 1 on any difference).")
         @Argument var ledger: String
         func run() throws {
             let l = try AnyLedger.existing(ledger)
@@ -365,7 +365,7 @@ struct LedgerCommand: ParsableCommand {
     /// `ecocredit ledger keygen KEYFILE`: a new Ed25519 key for signing checkpoints, written as 64
     /// hexadecimal digits to a new file readable by its owner only; prints the public key to publish.
     struct Keygen: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Make the bureau's checkpoint signing key (a new file, mode 0600); prints the public key.")
+        static let configuration = CommandConfiguration(commandName: "keygen", abstract: "Make the bureau's checkpoint signing key (a new file, mode 0600); prints the public key.")
         @Argument var keyFile: String
         func run() throws {
             let key = CheckpointKey.generate()
@@ -381,7 +381,7 @@ struct LedgerCommand: ParsableCommand {
     /// `ecocredit ledger checkpoint LEDGER --key KEYFILE`: signs the head and stores the checkpoint;
     /// prints it as JSON — the line to publish (and for auditors to keep).
     struct Checkpoint: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Sign the ledger's head with the bureau's key, store and print the checkpoint (JSON).")
+        static let configuration = CommandConfiguration(commandName: "checkpoint", abstract: "Sign the ledger's head with the bureau's key, store and print the checkpoint (JSON).")
         @Argument var ledger: String
         @Option(help: "The key file made by `ledger keygen`.") var key: String
         func run() throws {
@@ -397,7 +397,7 @@ struct LedgerCommand: ParsableCommand {
     /// (the exact bytes hashed, as UTF-8 text), prev and hash in hexadecimal — and the head last:
     /// enough for anyone to recompute the chain (tools/verify_ledger.py, standard library only).
     struct Export: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print the log as JSON lines (seq, type, payload, prev, hash), then the head.")
+        static let configuration = CommandConfiguration(commandName: "export", abstract: "Print the log as JSON lines (seq, type, payload, prev, hash), then the head.")
         @Argument var ledger: String
         func run() throws {
             let l = try AnyLedger.existing(ledger)
@@ -410,7 +410,7 @@ struct LedgerCommand: ParsableCommand {
         }
     }
     struct Verify: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Verify the hash chain, its stored checkpoints and the projections (exit 1 naming the first damaged event or row).",
+        static let configuration = CommandConfiguration(commandName: "verify", abstract: "Verify the hash chain, its stored checkpoints and the projections (exit 1 naming the first damaged event or row).",
             discussion: "With --checkpoint, also against a checkpoint saved elsewhere (a line printed by `ledger checkpoint`), signed by --public-key: finds a log truncated or rewritten consistently.")
         @Argument var ledger: String
         @Option(help: "A saved checkpoint (a file holding the JSON line `ledger checkpoint` printed).") var checkpoint: String?
