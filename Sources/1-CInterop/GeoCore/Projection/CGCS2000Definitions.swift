@@ -47,6 +47,43 @@ enum CGCS2000Definitions {
         return "+proj=pipeline +step " + from + " +step " + to
     }
 
+    /// CGCS2000's datum and prime meridian as PROJ's WKT2 writes them, each line indented by
+    /// `indent` spaces (4 in the geographic CRS, 8 as the base of a projected one).
+    static func datumAndMeridian(indent: Int) -> String {
+        let i = String(repeating: " ", count: indent)
+        return """
+            \(i)DATUM["China 2000",
+            \(i)    ELLIPSOID["CGCS2000",6378137,298.257222101,
+            \(i)        LENGTHUNIT["metre",1]]],
+            \(i)PRIMEM["Greenwich",0,
+            \(i)    ANGLEUNIT["degree",0.0174532925199433]],
+            """
+    }
+
+    /// A two-axis coordinate system, the first axis north, the second east, as PROJ's WKT2 writes it.
+    static func axes(_ kind: String, _ north: String, _ east: String, unit: String) -> String {
+        """
+            CS[\(kind),2],
+                AXIS["\(north)",north,
+                    ORDER[1],
+                    \(unit)],
+                AXIS["\(east)",east,
+                    ORDER[2],
+                    \(unit)],
+        """
+    }
+
+    /// The end of a CRS's WKT2 text: its EPSG usage (scope, area, bounding box) and identifier.
+    static func usage(scope: String, area: String, bbox: String, epsg: Int) -> String {
+        """
+            USAGE[
+                SCOPE["\(scope)"],
+                AREA["\(area)"],
+                BBOX[\(bbox)]],
+            ID["EPSG",\(epsg)]]
+        """
+    }
+
     static let datum = "China 2000"
     static let semiMajorAxis = 6_378_137.0
     static let inverseFlattening = 298.257222101
@@ -55,23 +92,9 @@ enum CGCS2000Definitions {
         name: "China Geodetic Coordinate System 2000", epsg: 4490, kind: .geographic, datum: datum,
         wkt: """
         GEOGCRS["China Geodetic Coordinate System 2000",
-            DATUM["China 2000",
-                ELLIPSOID["CGCS2000",6378137,298.257222101,
-                    LENGTHUNIT["metre",1]]],
-            PRIMEM["Greenwich",0,
-                ANGLEUNIT["degree",0.0174532925199433]],
-            CS[ellipsoidal,2],
-                AXIS["geodetic latitude (Lat)",north,
-                    ORDER[1],
-                    ANGLEUNIT["degree",0.0174532925199433]],
-                AXIS["geodetic longitude (Lon)",east,
-                    ORDER[2],
-                    ANGLEUNIT["degree",0.0174532925199433]],
-            USAGE[
-                SCOPE["Horizontal component of 3D system."],
-                AREA["China - onshore and offshore."],
-                BBOX[16.7,73.62,53.56,134.77]],
-            ID["EPSG",4490]]
+        \(datumAndMeridian(indent: 4))
+        \(axes("ellipsoidal", "geodetic latitude (Lat)", "geodetic longitude (Lon)", unit: #"ANGLEUNIT["degree",0.0174532925199433]"#))
+        \(usage(scope: "Horizontal component of 3D system.", area: "China - onshore and offshore.", bbox: "16.7,73.62,53.56,134.77", epsg: 4490))
         """,
         semiMajorAxis: semiMajorAxis, inverseFlattening: inverseFlattening)
 
@@ -141,11 +164,7 @@ extension GaussKrugerZone {
         return """
         PROJCRS["\(name)",
             BASEGEOGCRS["China Geodetic Coordinate System 2000",
-                DATUM["China 2000",
-                    ELLIPSOID["CGCS2000",6378137,298.257222101,
-                        LENGTHUNIT["metre",1]]],
-                PRIMEM["Greenwich",0,
-                    ANGLEUNIT["degree",0.0174532925199433]],
+        \(CGCS2000Definitions.datumAndMeridian(indent: 8))
                 ID["EPSG",4490]],
             CONVERSION["\(conversionName)",
                 METHOD["Transverse Mercator",
@@ -165,18 +184,8 @@ extension GaussKrugerZone {
                 PARAMETER["False northing",0,
                     LENGTHUNIT["metre",1],
                     ID["EPSG",8807]]],
-            CS[Cartesian,2],
-                AXIS["northing (X)",north,
-                    ORDER[1],
-                    LENGTHUNIT["metre",1]],
-                AXIS["easting (Y)",east,
-                    ORDER[2],
-                    LENGTHUNIT["metre",1]],
-            USAGE[
-                SCOPE["\(scope)"],
-                AREA["\(area)"],
-                BBOX[\(bbox)]],
-            ID["EPSG",\(epsg)]]
+        \(CGCS2000Definitions.axes("Cartesian", "northing (X)", "easting (Y)", unit: #"LENGTHUNIT["metre",1]"#))
+        \(CGCS2000Definitions.usage(scope: scope, area: area, bbox: bbox, epsg: epsg))
         """
     }
 }
