@@ -15,14 +15,18 @@ public enum BundleMeasurer {
     public typealias Step = (String) -> Void
 
     /// `maxTransects`: the largest workload one run may take (`ParameterTable.maxTransects`; the
-    /// fuzzer passes a smaller one so that it explores logic, not scale).
+    /// fuzzer passes a smaller one so that it explores logic, not scale). `validPolygons`: every
+    /// polygon of `set` is known valid to GEOS — the pipeline measures only a set verification
+    /// passed, and `GEOM.INVALID` is an error there — so the dissolve need not ask again.
     public static func measure(_ set: LayerSet, rulebook: Rulebook, vocabulary: Vocabulary, geos: GEOSContext, proj: ProjContext,
-                               progress: Progress? = nil, step: Step? = nil, maxTransects: Int = ParameterTable.maxTransects) throws -> MeasurementReport {
+                               progress: Progress? = nil, step: Step? = nil, maxTransects: Int = ParameterTable.maxTransects,
+                               validPolygons: Bool = false) throws -> MeasurementReport {
         let m = set.bundle.manifest
         let kind = m?.kind ?? inferKind(set, vocabulary: vocabulary)
         var ctx = try MeasureContext(set: set, rulebook: rulebook, vocabulary: vocabulary, geos: geos, proj: proj, maxTransects: maxTransects,
                                      parameters: MeasureParameters(kind: kind, manifest: m), progress: progress)
         ctx.step = step
+        ctx.validPolygons = validPolygons
         ctx.report.kind = kind
         for (k, v) in (m?.declared ?? [:]).sorted(by: { $0.key < $1.key }) { ctx.report.declared[k] = v.displayText }
         switch kind {
@@ -115,6 +119,8 @@ struct MeasureContext {
     var step: BundleMeasurer.Step? = nil
     /// The most transects one baseline may need.
     var maxTransects = ParameterTable.maxTransects
+    /// Every polygon known valid to GEOS (`BundleMeasurer.measure`'s `validPolygons`).
+    var validPolygons = false
     let roleFiles: [String: [String]]
     var report: MeasurementReport
 
@@ -190,7 +196,7 @@ struct MeasureContext {
         let transects = TransectCaster.cast(parts, tp)
         step?("transects (§1)")
         // The feature dissolved once (overlaps count once) for widths, the area cross-check and the inscribed circles.
-        let dissolved = try DissolvedFeature(feature, geos: geos)
+        let dissolved = try DissolvedFeature(feature, geos: geos, knownValid: validPolygons)
         step?("dissolve")
         let widths = try measureWidths(transects, dissolved)
         step?("widths (§2)")

@@ -18,7 +18,10 @@ public struct DissolvedFeature: Sendable, Equatable {
     public init(parts: [Geometry]) { self.parts = parts }
 
     /// Dissolves `feature` (polygons and multipolygons; other types go through GEOS's union).
-    public init(_ feature: [Geometry], geos: GEOSContext) throws {
+    /// `knownValid`: every polygon of `feature` is already known valid to GEOS (verification
+    /// checked the same coordinates and found no `GEOM.INVALID`), so a polygon that meets no
+    /// other is kept without asking GEOS again; the parts are the same.
+    public init(_ feature: [Geometry], geos: GEOSContext, knownValid: Bool = false) throws {
         var polygons: [[CoordinateSequence]] = []
         for g in feature {
             switch g {
@@ -45,7 +48,7 @@ public struct DissolvedFeature: Sendable, Equatable {
         // A polygon that meets no other is kept when GEOS finds it valid: those checks run on
         // all cores (one context per worker).
         let alone = polygons.indices.filter { root($0) == $0 && groups[$0]!.count == 1 }
-        let validAlone = Set(zip(alone, try ParallelGeometry.map(alone.map { Geometry.polygon(polygons[$0]) }) { ctx, g in
+        let validAlone = knownValid ? Set(alone) : Set(zip(alone, try ParallelGeometry.map(alone.map { Geometry.polygon(polygons[$0]) }) { ctx, g in
             try ctx.make(g).validity().isValid
         }).filter(\.1).map(\.0))
         var out: [Geometry] = []

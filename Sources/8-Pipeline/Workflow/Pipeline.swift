@@ -133,7 +133,7 @@ public enum Pipeline {
             measurement = try BundleMeasurer.measure(set, rulebook: rulebook, vocabulary: try RuleLibrary.vocabulary(), geos: geos, proj: proj,
                                                      progress: progress.map { p in { done, total in p(.measuring(done, total)) } },
                                                      step: progress.map { p in { p(.measured($0)) } },
-                                                     maxTransects: options.maxTransects)
+                                                     maxTransects: options.maxTransects, validPolygons: true)
         } catch {
             throw WorkflowError.measuring(bundle: bundle.displayPath, underlying: error)
         }
