@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GeoCore
+import Rules
 import Submission
 import Workflow
 
@@ -18,6 +19,7 @@ struct EcoCredit: AsyncParsableCommand {
     static func main() async {
         if CommandLine.arguments.dropFirst().first != "serve" { Signals.install() }
         keepFreedMemory()
+        RuleLibrary.decodeShippedAhead()
         await main(nil)
     }
 
