@@ -42,15 +42,21 @@ final class TextTests: XCTestCase {
         XCTAssertFalse("Straße".containsIgnoringCase("STRASSE"))   // lowercasing, not case folding
     }
 
-    /// `fixed` writes what Foundation's `String(format: "%.Nf")` writes, for every kind of value.
+    /// `fixed` and `signedFixed` write what Foundation's `String(format: "%.Nf")` writes, for
+    /// every kind of value (C's `snprintf` in the C locale, `printfFixed`).
     func testFixedIsStringFormat() {
         var values: [Double] = [0, -0.0, 0.5, 1.005, 2.675, 0.125, -0.125, 0.045, 1e-9, -1e-9, 123456789.987654321, 1e21, 1.7976931348623157e308,
                                 -1.7976931348623157e308, .leastNonzeroMagnitude, .infinity, -.infinity, .nan, 6378137.0, 298.257222101, 113.4567891234]
         var g = SeededGenerator.forTest("testFixedIsStringFormat")
         for _ in 0..<400 { values.append(Double.random(in: -1e7...1e7, using: &g)); values.append(Double(bitPattern: g.next())) }
-        for v in values { for d in [0, 1, 2, 3, 4, 5, 6, 7, 12] {
+        for v in values { for d in [0, 1, 2, 3, 4, 5, 6, 7, 12, 17] {
             XCTAssertEqual(fixed(v, d), String(format: "%.\(d)f", v), "\(v) with \(d) digits")
+            XCTAssertEqual(signedFixed(v, d), String(format: "%+.\(d)f", v), "\(v) with \(d) digits and its sign")
         } }
+        XCTAssertEqual(fixed(2.5, -3), "2", "digits below 0 are 0")
+        XCTAssertEqual(fixed(0.1, 40), String(format: "%.17f", 0.1), "and above 17, 17")
+        XCTAssertEqual(signedFixed(0.0242, 4), "+0.0242")
+        XCTAssertEqual(signedFixed(-0.0, 1), "-0.0")
         XCTAssertEqual(fixed(1234.5678), "1234.57")
         XCTAssertEqual(fixed(-0.5, 2), "-0.50")
         XCTAssertEqual(fixed(1e300, 2).count, 304)   // longer than the first buffer
