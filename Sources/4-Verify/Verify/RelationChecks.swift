@@ -30,19 +30,15 @@ enum RelationChecks {
                 for role in ["beach", "intertidal"] {
                     let polygons = items(role)
                     let shapes = polygons.map { $0.f.geometry }
-                    // The distance itself only for a polygon beyond the tolerance (the finding
-                    // reports it); the others stop at the first facets within it.
-                    let distances = Array(try Parallel.ranges(shapes.count, minimumPerWorker: 64) { range throws -> [Double?] in
+                    let distances = Array(try Parallel.ranges(shapes.count, minimumPerWorker: 64) { range throws -> [Double] in
                         let geos = try GEOSContext()
                         let prepared = try lines.map { try PreparedGeometry(try geos.make($0)) }
                         return try range.map { i in
                             let g = try geos.make(shapes[i])
-                            if try prepared.contains(where: { try $0.isWithinDistance(g, touch) }) { return nil }
                             return try prepared.map { try $0.distance(to: g) }.min()!
                         }
                     }.joined())
-                    for ((li, f, g), distance) in zip(polygons, distances) {
-                        guard let d = distance, d > touch else { continue }
+                    for ((li, f, g), d) in zip(polygons, distances) where d > touch {
                         out.append(ins.finding(.offShoreline(role: role, distance: d, tolerance: touch), layer: li, feature: f, at: try g.pointOnSurface().value().sequences.first?.xy.first))
                     }
                 }

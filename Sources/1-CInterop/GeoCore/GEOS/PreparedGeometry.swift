@@ -21,13 +21,6 @@ public final class PreparedGeometry {
     public func covers(_ g: GEOSGeometry) throws -> Bool { try ctx.predicate(GEOSPreparedCovers_r(ctx.handle, pointer, try ctx.pointer(of: g)), "GEOSPreparedCovers_r") }
     public func containsProperly(_ g: GEOSGeometry) throws -> Bool { try ctx.predicate(GEOSPreparedContainsProperly_r(ctx.handle, pointer, try ctx.pointer(of: g)), "GEOSPreparedContainsProperly_r") }
 
-    /// Whether `g` lies within `distance` of this geometry (shortest distance ≤ `distance`), by
-    /// the prepared index (GEOS ≥ 3.10): stops at the first pair of facets close enough, where
-    /// `distance(to:)` must find the nearest.
-    public func isWithinDistance(_ g: GEOSGeometry, _ distance: Double) throws -> Bool {
-        try ctx.predicate(GEOSPreparedDistanceWithin_r(ctx.handle, pointer, try ctx.pointer(of: g), distance), "GEOSPreparedDistanceWithin_r")
-    }
-
     /// Shortest distance to `g`, using the prepared geometry's index (GEOS ≥ 3.9): unlike
     /// `GEOSGeometry.distance`, not proportional to the product of the vertex counts.
     public func distance(to g: GEOSGeometry) throws -> Double {
