@@ -6,7 +6,8 @@ the Python peer's fastest whole pipeline (bench/peer_measure.py), as a user runs
 WORKDIR holds the workloads gentle-100, gentle-1000, wavy-100, wavy-1000 (written by
 `ecocredit-bench shoreline|wavy KM --keep DIR --generate-only`; both programs read the same
 files). Each round runs every workload with both programs, one after the other (interleaved, so
-that both meet the same machine load), each a fresh process writing into a fresh folder on disk.
+that both meet the same machine load), each a fresh process writing into a fresh folder on disk,
+started once everything written before it is on the disk (`sync`).
 Wall time from the parent; peak memory is the child's maximum resident set (wait4). Prints a
 Markdown table of medians with ranges, the ratio of medians, time per km and peak memory, and
 where our time goes (`--timings`, medians per stage). Also checks that both programs found the
@@ -15,6 +16,10 @@ same widths (transects.csv) and crossing pairs.
 import csv, json, os, re, shutil, statistics, subprocess, sys, time
 
 def run(cmd):
+    # Each run starts from the same state: nothing another run wrote is still waiting to reach
+    # the disk (the peer does not fsync its outputs, so its writeback would otherwise fall
+    # inside the next run's time, and into the fsync with which ours makes its outputs durable).
+    os.sync()
     t = time.perf_counter()
     p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     err = p.stderr.read()
