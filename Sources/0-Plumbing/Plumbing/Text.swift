@@ -62,7 +62,8 @@ public func signedFixed(_ v: Double, _ digits: Int = 2) -> String { printfFixed(
 /// 1000 km beach has 4 400 segment labels).
 func printfFixed(_ v: Double, _ digits: Int, sign: Bool) -> String {
     let d = max(0, min(digits, 17))
-    guard let point = localeconv()?.pointee.decimal_point, point[0] == 0x2E, point[1] == 0 else {
+    // `nl_langinfo` reads the locale's data (no shared buffer written, unlike `localeconv`).
+    guard let point = nl_langinfo(nl_item(RADIXCHAR)), point[0] == 0x2E, point[1] == 0 else {
         return String(format: sign ? "%+.\(d)f" : "%.\(d)f", v)
     }
     // The longest: a sign, 309 integer digits (1.8e308), a point and 17 decimals.
