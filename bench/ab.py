@@ -8,7 +8,9 @@ order alternating from round to round; each run a fresh process writing into a f
 started once everything written before it is on the disk (`sync`). Wall time from the parent,
 peak memory (wait4). Prints a Markdown table of medians with ranges. Not a test.
 """
-import os, shutil, statistics, subprocess, sys, time
+import os, shutil, statistics, sys
+
+from whole import run   # one way of timing a process: sync first, wall time, peak memory
 
 def main(old, new, work, rounds, workloads):
     bins = {"old": old, "new": new}
@@ -19,13 +21,8 @@ def main(old, new, work, rounds, workloads):
         for w in workloads:
             for b in (["old", "new"] if i % 2 == 0 else ["new", "old"]):
                 shutil.rmtree(out, ignore_errors=True)
-                os.sync()
-                t = time.perf_counter()
-                p = subprocess.Popen([bins[b], "measure", os.path.join(work, w), "-o", out], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-                _, status, ru = os.wait4(p.pid, 0)
-                wall = time.perf_counter() - t
-                if status != 0: sys.exit(f"{bins[b]} measure {w} failed ({status})")
-                res[(b, w)].append(wall * 1000); rss[(b, w)].append(ru.ru_maxrss / 1024)
+                wall, mb, _ = run([bins[b], "measure", os.path.join(work, w), "-o", out])
+                res[(b, w)].append(wall * 1000); rss[(b, w)].append(mb)
     med = statistics.median
     print(f"{rounds} interleaved rounds:\n")
     print("| workload | before (ms) median [range] | after (ms) median [range] | after ÷ before | peak MiB before / after |")

@@ -58,7 +58,7 @@ public func signedFixed(_ v: Double, _ digits: Int = 2) -> String { printfFixed(
 /// C's `snprintf` straight into a buffer on the stack while the C library's decimal point is
 /// "." (the C locale, which a Swift program keeps unless something calls `setlocale`);
 /// otherwise Foundation's `String(format:)`, which always writes a point. The same text either
-/// way (`TextTests.testFixedIsPrintfInTheCLocale`); the first costs a tenth of the second (a
+/// way (`TextTests.testFixedIsStringFormat`); the first costs a tenth of the second (a
 /// 1000 km beach has 4 400 segment labels).
 func printfFixed(_ v: Double, _ digits: Int, sign: Bool) -> String {
     let d = max(0, min(digits, 17))
