@@ -144,7 +144,9 @@ fuzz: deps
 BENCH := .build/bench
 BENCH_RUNS ?= 5
 bench: deps
-	$(SWIFT) build $(RELEASE) --product ecocredit --product ecocredit-bench
+	# One product per `swift build`: given two `--product`s, SwiftPM builds only the last.
+	$(SWIFT) build $(RELEASE) --product ecocredit
+	$(SWIFT) build $(RELEASE) --product ecocredit-bench
 	mkdir -p $(BENCH)
 	cc -O2 bench/cfloor.c $$(pkg-config --cflags --libs geos shapelib) -lm -o $(BENCH)/cfloor
 	[ -x bench/.venv/bin/python ] || python3 -m venv bench/.venv

@@ -136,7 +136,7 @@ final class BundleMeasureTests: XCTestCase {
         XCTAssertEqual(r.value("beach.stations")!.value, (r.value("shoreline.length_m")!.value / 5).rounded(.toNearestOrAwayFromZero))
         let json = try JSONSerialization.jsonObject(with: Data(r.json().utf8)) as! [String: Any]
         XCTAssertEqual((json["parameters"] as! [String: Double])["transectHalfLength_m"], 100)
-        XCTAssertEqual(r.transectsCSV().split(separator: "\n").count, r.transects.count + 1)
+        XCTAssertEqual(try r.transectsCSV().split(separator: "\n").count, r.transects.count + 1)
     }
 }
 
@@ -168,7 +168,7 @@ final class MeasurementJSONTests: XCTestCase {
             // Streamed to files, the same bytes.
             try r.writeJSON(to: folder + "/m.json"); try r.writeTransectsCSV(to: folder + "/t.csv")
             XCTAssertEqual(try String(contentsOfFile: folder + "/m.json", encoding: .utf8), text)
-            XCTAssertEqual(try String(contentsOfFile: folder + "/t.csv", encoding: .utf8), r.transectsCSV())
+            XCTAssertEqual(try String(contentsOfFile: folder + "/t.csv", encoding: .utf8), try r.transectsCSV())
             XCTAssertThrowsError(try r.writeJSON(to: folder + "/no-such-folder/m.json")) { e in
                 XCTAssertTrue("\(e)".contains("IO.WRITE_FAILED") || "\(e)".contains("writeFailed"), "\(e)")
             }

@@ -80,6 +80,34 @@ final class GeoJSONTests: XCTestCase {
         XCTAssertTrue(String(decoding: bytes, as: UTF8.self).contains("\n" + body + ",\n"), body)
     }
 
+    /// `lonLatTwoPointLines` (the transects: pieces made on any thread) writes the same bytes
+    /// as `lonLatPieces` does for a layer of those two-point lines with those properties, under
+    /// Krüger's series (a CGCS2000 zone) and on the PROJ path (UTM), in one run and in many.
+    func testTwoPointLinesAreTheLayerWritersBytes() throws {
+        var rng = SeededGenerator.forTest("testTwoPointLinesAreTheLayerWritersBytes")
+        for (epsg, count) in [(4547, 3), (4547, 9000), (32650, 9000)] {
+            let crs = try CRS.epsg(epsg, context: proj)
+            let lines = (0..<count).map { _ -> (XY, XY, Double) in
+                let x = 500_000 + rng.uniform(-40_000, 40_000), y = 2_500_000 + rng.uniform(-40_000, 40_000)
+                return (XY(x, y), XY(x + rng.uniform(-300, 300), y + rng.uniform(-300, 300)), rng.uniform(0, 80))
+            }
+            let fields = [Field(name: "station", type: .integer), Field(name: "width_m", type: .float)]
+            let feats = lines.enumerated().map { i, l in
+                Feature(index: i, geometry: .lineString([l.0, l.1]), attributes: [.integer(Int64(i)), .double(l.2)])
+            }
+            let layer = VectorLayer(name: "transects", path: "", format: .shapefile, family: .mixed, fields: fields, features: feats, crs: crs)
+            let expected = Data(try GeoJSON.lonLatPieces(layer, from: crs, proj: proj, parallelFrom: 100).joined())
+            let pieces = GeoJSON.lonLatTwoPointLines(name: "transects", count: count, conversion: try LonLatConversion(from: crs, context: proj),
+                                                     ends: { (lines[$0].0, lines[$0].1) },
+                                                     properties: { i, out in
+                                                         GeoJSON.appendProperty("\"station\":", .integer(Int64(i)), first: true, to: &out)
+                                                         GeoJSON.appendProperty("\"width_m\":", .double(lines[i].2), to: &out)
+                                                     })
+            XCTAssertEqual(pieces.count, 2 + max(1, (count + 4095) / 4096) , "EPSG:\(epsg) \(count)")
+            XCTAssertEqual(Data(try pieces.collect().joined()), expected, "EPSG:\(epsg) \(count)")
+        }
+    }
+
     func testLegacyCRSMemberAndErrors() throws {
         let doc = #"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::4490"}},"features":[{"type":"Feature","properties":null,"geometry":{"type":"Point","coordinates":[115,22]}}]}"#
         XCTAssertEqual(try GeoJSON.decode(Data(doc.utf8), path: "c", proj: proj).crs?.epsg, 4490)

@@ -101,17 +101,18 @@ extension MeasurementReport {
     }
 
     /// One row per transect, working-CRS coordinates (metres). Rows are formatted on all cores.
-    public func transectsCSV() -> String { transectsCSVPieces().map { String(decoding: $0, as: UTF8.self) }.joined() }
+    public func transectsCSV() throws -> String { try transectsCSVPieces().collect().map { String(decoding: $0, as: UTF8.self) }.joined() }
 
     /// `transects.csv` straight into a file, piece by piece (the same text as `transectsCSV()`).
     public func writeTransectsCSV(to path: String) throws {
         let sink = try TextFileSink(path)
-        for piece in transectsCSVPieces() { try sink.write(bytes: piece) }
+        for piece in try transectsCSVPieces().collect() { try sink.write(bytes: piece) }
         try sink.close()
     }
 
-    /// `transects.csv`: the header, then the rows in one piece per core, as UTF-8 bytes.
-    public func transectsCSVPieces() -> [[UInt8]] {
+    /// `transects.csv`: the header, then the rows in runs of at most 4096, as UTF-8 bytes; each
+    /// run can be made on any thread (an output folder streams them to disk as they are made).
+    public func transectsCSVPieces() -> OrderedPieces {
         let header = "baseline,feature,part,station,arc_length_m,origin_x,origin_y,start_x,start_y,end_x,end_y,width_m,truncated,segment,nsm_m,epr_m_per_yr,sce_m,lrr_m_per_yr,lrr_ci95_m_per_yr,ambiguous\n"
         let rows = transects
         // "baseline,feature," of each distinct pair, once (a few pairs for 100 000 rows).
@@ -120,7 +121,9 @@ extension MeasurementReport {
             prefixes[r.baseline + "\u{0}" + r.feature] = Array((r.baseline + "," + r.feature + ",").utf8)
         }
         let prefix = prefixes
-        let runs = Parallel.ranges(rows.count, minimumPerWorker: 1024) { range in
+        let bounds = OrderedPieces.runs(rows.count, perRun: 4096)
+        let body = OrderedPieces(count: bounds.count - 1) { run in
+            let range = bounds[run]..<bounds[run + 1]
             var out = ByteText(capacity: range.count * 200)
             var last: (String, String, [UInt8])? = nil
             for i in range {
@@ -137,7 +140,7 @@ extension MeasurementReport {
             }
             return out.bytes
         }
-        return [Array(header.utf8)] + runs
+        return .framed(head: Array(header.utf8), body, tail: [])
     }
 
     /// `crossings.csv`: every crossing, as runs of the stations a transect crosses (the header
@@ -154,15 +157,15 @@ extension MeasurementReport {
     }
 
     /// The transects as GeoJSON lines with their widths (longitude/latitude), as pieces of
-    /// bytes in order (`GeoJSON.lonLatPieces`: on all cores, the transform batched).
-    public func transectsGeoJSON(proj: ProjContext) throws -> [[UInt8]] {
+    /// bytes in order that can be made on any thread (`GeoJSON.lonLatTwoPointLines`).
+    public func transectsGeoJSON(proj: ProjContext) throws -> OrderedPieces {
         let rows = transects
         // Each baseline's name as a JSON string once (a few names for 100 000 rows).
         var names: [String: [UInt8]] = [:]
         for r in rows where names[r.baseline] == nil { names[r.baseline] = Array(("\"baseline\":" + JSONText.string(r.baseline)).utf8) }
         let baselines = names
-        return try GeoJSON.lonLatTwoPointLines(
-            name: "transects", count: rows.count, conversion: try LonLatConversion(from: try CRS.epsg(workingCRS, context: proj), context: proj), proj: proj,
+        return GeoJSON.lonLatTwoPointLines(
+            name: "transects", count: rows.count, conversion: try LonLatConversion(from: try CRS.epsg(workingCRS, context: proj), context: proj),
             ends: { (rows[$0].transect.start, rows[$0].transect.end) },
             properties: { i, out in
                 let r = rows[i]

@@ -23,7 +23,8 @@ public enum Outputs {
 
     /// Writes `result`'s files into `folder` and returns their names (index.json aside).
     @discardableResult
-    /// `written` is called with each file's name as soon as it is written (timings, progress).
+    /// `written` is called with each file's name as soon as it is handed to the writing thread,
+    /// then with "writes finished" and "flushed to disk and renamed" (timings, progress).
     public static func write(_ result: Pipeline.Result, to folder: String, annex: AnnexRequest? = nil,
                              written: ((String) -> Void)? = nil) throws -> [String] {
         var out = try OutputFolder(folder)
@@ -47,9 +48,9 @@ public enum Outputs {
                 }
                 let layersFirst = result.layerGeoJSON?.isReady == true
                 if layersFirst { try layers() }
-                try out.write("transects.geojson", pieces: try m.transectsGeoJSON(proj: result.proj)); names.append("transects.geojson")
+                try out.write("transects.geojson", try m.transectsGeoJSON(proj: result.proj)); names.append("transects.geojson")
                 out.write("crossings.csv") { [m.crossingsCSV()] }; names.append("crossings.csv")
-                try out.write("transects.csv", pieces: m.transectsCSVPieces()); names.append("transects.csv")
+                try out.write("transects.csv", m.transectsCSVPieces()); names.append("transects.csv")
                 if !layersFirst { try layers() }
             }
             if let annex, let bundle = result.bundle, let check = result.check, let rulebook = result.rulebook {
@@ -62,8 +63,7 @@ public enum Outputs {
                     try PDFPrinter.print(html: out.path("annex.html"), to: out.path("annex.pdf")); names.append("annex.pdf")
                 }
             }
-            try out.commit(names: names)
-            written?("index.json and rename")
+            try out.commit(names: names, progress: written)
             return names
         } catch {
             out.discard()

@@ -80,37 +80,38 @@ extension GeoJSON {
 
     /// Two-point lines (`count` of them, in order) as a FeatureCollection in CGCS2000
     /// longitude/latitude: the same bytes `lonLatPieces` writes for a layer of such lines whose
-    /// properties `properties(i, &out)` writes (the members, without braces), made on all cores
-    /// without a `Feature` per line. `ends(i)`: the line's two points in `crs`.
-    public static func lonLatTwoPointLines(name: String, count: Int, conversion: LonLatConversion, proj: ProjContext,
-                                           ends: @Sendable (Int) -> (XY, XY),
-                                           properties: @Sendable (Int, inout ByteText) -> Void) throws -> [[UInt8]] {
-        nonisolated(unsafe) let callers = proj
-        let runs = count < 25_000 ? 1 : 2 * Parallel.cores
-        let body = try Parallel.ranges(runs, workers: runs, minimumPerWorker: 1) { rr throws -> [UInt8] in
-            var out = ByteText(capacity: 0)
-            for run in rr {
-                let range = (count * run / runs)..<(count * (run + 1) / runs)
-                guard !range.isEmpty else { continue }
-                var xy: [XY] = []
-                xy.reserveCapacity(2 * range.count)
-                for i in range { let (a, b) = ends(i); xy.append(a); xy.append(b) }
-                try conversion.convertHere(&xy, context: run == 0 ? callers : nil)
-                out.reserve(range.count * 240)
-                var k = 0
-                for i in range {
-                    out.append(i == 0 ? "\n" as StaticString : ",\n")
-                    out.append("{\"type\":\"Feature\",\"properties\":{" as StaticString)
-                    properties(i, &out)
-                    out.append("},\"geometry\":{\"type\":\"LineString\",\"coordinates\":[" as StaticString)
-                    appendPosition(xy[k], to: &out); out.append(byte: 0x2C); appendPosition(xy[k + 1], to: &out)
-                    k += 2
-                    out.append("]}}" as StaticString)
-                }
+    /// properties `properties(i, &out)` writes (the members, without braces), without a
+    /// `Feature` per line. `ends(i)`: the line's two points in the conversion's CRS.
+    ///
+    /// Described as pieces (a head, runs of at most 4096 lines, a tail) that can be made on any
+    /// thread: an output folder streams them to disk as they are made. Under Krüger's series
+    /// no context is needed; on the PROJ path each run opens a context of its own (never one
+    /// shared across threads), so runs are then one per core and a half.
+    public static func lonLatTwoPointLines(name: String, count: Int, conversion: LonLatConversion,
+                                           ends: @escaping @Sendable (Int) -> (XY, XY),
+                                           properties: @escaping @Sendable (Int, inout ByteText) -> Void) -> OrderedPieces {
+        let bounds = OrderedPieces.runs(count, perRun: conversion.series != nil ? 4096 : max(4096, count / (2 * Parallel.cores) + 1))
+        let body = OrderedPieces(count: bounds.count - 1) { run in
+            let range = bounds[run]..<bounds[run + 1]
+            var out = ByteText(capacity: range.count * 240)
+            var xy: [XY] = []
+            xy.reserveCapacity(2 * range.count)
+            for i in range { let (a, b) = ends(i); xy.append(a); xy.append(b) }
+            try conversion.convertHere(&xy, context: nil)
+            var k = 0
+            for i in range {
+                out.append(i == 0 ? "\n" as StaticString : ",\n")
+                out.append("{\"type\":\"Feature\",\"properties\":{" as StaticString)
+                properties(i, &out)
+                out.append("},\"geometry\":{\"type\":\"LineString\",\"coordinates\":[" as StaticString)
+                appendPosition(xy[k], to: &out); out.append(byte: 0x2C); appendPosition(xy[k + 1], to: &out)
+                k += 2
+                out.append("]}}" as StaticString)
             }
             return out.bytes
         }
-        return collection(name: name, features: body)
+        let pieces = collection(name: name, features: [])
+        return .framed(head: pieces[0], body, tail: pieces[1])
     }
 
     /// A property `"name":value` (`key` already encoded as `"name":`), preceded by a comma
