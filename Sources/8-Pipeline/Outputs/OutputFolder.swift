@@ -18,8 +18,11 @@ import Submission
 /// a symbolic link at the target is refused, never followed; nothing is written through one.
 ///
 /// Files given as bytes are written and hashed on one background thread, in order, while the
-/// caller makes the next file's bytes (`BackgroundWrites`); each file's write-back to disk
-/// starts as soon as it is written, so `commit`'s `fsync`s mostly find it done.
+/// caller makes the next file's bytes (`BackgroundWrites`); a file given as `OrderedPieces` is
+/// handed over piece by piece as its pieces are made (`PieceChannel`). Each large piece's
+/// write-back to disk starts as soon as it is written, and every few megabytes the data is
+/// flushed on another thread beside the work (`EarlyFlush`), so `commit`'s `fsync`s find little
+/// left to do.
 public struct OutputFolder {
     public let target: String
     let staging: String
