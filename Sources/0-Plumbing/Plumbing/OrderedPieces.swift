@@ -42,6 +42,11 @@ public struct OrderedPieces: Sendable {
         }
     }
 
+    /// Rows per piece of a file made of many like rows (the transect files): small enough that
+    /// the last pieces leave no core idle for long and the first reach the disk early, large
+    /// enough that a piece's own costs (a buffer, a hand-over) do not count.
+    public static let rowsPerPiece = 1024
+
     /// Boundaries splitting `total` items into about equal runs of at most `perRun` items
     /// (first 0, last `total`; one run when `total` is 0).
     public static func runs(_ total: Int, perRun: Int) -> [Int] {

@@ -110,7 +110,7 @@ extension MeasurementReport {
         try sink.close()
     }
 
-    /// `transects.csv`: the header, then the rows in runs of at most 4096, as UTF-8 bytes; each
+    /// `transects.csv`: the header, then the rows in runs of `OrderedPieces.rowsPerPiece`, as UTF-8 bytes; each
     /// run can be made on any thread (an output folder streams them to disk as they are made).
     public func transectsCSVPieces() -> OrderedPieces {
         let header = "baseline,feature,part,station,arc_length_m,origin_x,origin_y,start_x,start_y,end_x,end_y,width_m,truncated,segment,nsm_m,epr_m_per_yr,sce_m,lrr_m_per_yr,lrr_ci95_m_per_yr,ambiguous\n"
@@ -121,7 +121,7 @@ extension MeasurementReport {
             prefixes[r.baseline + "\u{0}" + r.feature] = Array((r.baseline + "," + r.feature + ",").utf8)
         }
         let prefix = prefixes
-        let bounds = OrderedPieces.runs(rows.count, perRun: 4096)
+        let bounds = OrderedPieces.runs(rows.count, perRun: OrderedPieces.rowsPerPiece)
         let body = OrderedPieces(count: bounds.count - 1) { run in
             let range = bounds[run]..<bounds[run + 1]
             var out = ByteText(capacity: range.count * 200)

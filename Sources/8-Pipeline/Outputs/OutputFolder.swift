@@ -134,7 +134,7 @@ public struct OutputFolder {
             }
             // Large pieces start their own write-back, and every few megabytes the disk is
             // asked to make them durable beside the work (`EarlyFlush`).
-            if buf.count >= 1 << 18 { startWriteBack(fd, offset: total, count: buf.count) }
+            if buf.count >= 1 << 17 { startWriteBack(fd, offset: total, count: buf.count) }
             total += buf.count
             flusher?.wrote(buf.count, fd: fd, path: target)
         }

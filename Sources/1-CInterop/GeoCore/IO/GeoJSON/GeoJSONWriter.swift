@@ -83,14 +83,14 @@ extension GeoJSON {
     /// properties `properties(i, &out)` writes (the members, without braces), without a
     /// `Feature` per line. `ends(i)`: the line's two points in the conversion's CRS.
     ///
-    /// Described as pieces (a head, runs of at most 4096 lines, a tail) that can be made on any
+    /// Described as pieces (a head, runs of `OrderedPieces.rowsPerPiece` lines, a tail) that can be made on any
     /// thread: an output folder streams them to disk as they are made. Under Krüger's series
     /// no context is needed; on the PROJ path each run opens a context of its own (never one
     /// shared across threads), so runs are then one per core and a half.
     public static func lonLatTwoPointLines(name: String, count: Int, conversion: LonLatConversion,
                                            ends: @escaping @Sendable (Int) -> (XY, XY),
                                            properties: @escaping @Sendable (Int, inout ByteText) -> Void) -> OrderedPieces {
-        let bounds = OrderedPieces.runs(count, perRun: conversion.series != nil ? 4096 : max(4096, count / (2 * Parallel.cores) + 1))
+        let bounds = OrderedPieces.runs(count, perRun: conversion.series != nil ? OrderedPieces.rowsPerPiece : max(4096, count / (2 * Parallel.cores) + 1))
         let body = OrderedPieces(count: bounds.count - 1) { run in
             let range = bounds[run]..<bounds[run + 1]
             var out = ByteText(capacity: range.count * 240)
