@@ -24,7 +24,7 @@ public struct OrderedPieces: Sendable {
 
     /// The pieces run on all cores, each delivered as it is made (in any order, on the thread
     /// that made it); a piece's failure is delivered in its place, and the others are still made.
-    public func make(deliver: @Sendable (Int, Result<[UInt8], Error>) -> Void) {
+    public func makeEach(deliver: @Sendable (Int, Result<[UInt8], Error>) -> Void) {
         DispatchQueue.concurrentPerform(iterations: count) { i in
             deliver(i, Result { try make(i) })
         }

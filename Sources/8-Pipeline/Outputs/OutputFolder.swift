@@ -82,7 +82,7 @@ public struct OutputFolder {
         let target = path(name), flusher = flusher
         let channel = PieceChannel(count: pieces.count)
         background.enqueue { try Self.writeFile(name, at: target, flusher: flusher) { emit in for i in 0..<pieces.count { try channel.take(i).withUnsafeBytes { try emit($0) } } } }
-        pieces.make { i, piece in channel.put(i, piece) }
+        pieces.makeEach { i, piece in channel.put(i, piece) }
         if let failure = channel.firstFailure { throw failure }
     }
 
