@@ -22,15 +22,16 @@ public enum Outputs {
     }
 
     /// Writes `result`'s files into `folder` and returns their names (index.json aside).
+    /// `stage` is told what has just been done, for timings and progress: "write NAME" as each
+    /// file is handed to the writing thread, then "writes finished" and "flushed to disk and
+    /// renamed".
     @discardableResult
-    /// `written` is called with each file's name as soon as it is handed to the writing thread,
-    /// then with "writes finished" and "flushed to disk and renamed" (timings, progress).
     public static func write(_ result: Pipeline.Result, to folder: String, annex: AnnexRequest? = nil,
-                             written: ((String) -> Void)? = nil) throws -> [String] {
+                             stage: ((String) -> Void)? = nil) throws -> [String] {
         var out = try OutputFolder(folder)
         do {
             var names: [String] = [] {
-                didSet { if let last = names.last, names.count > oldValue.count { written?(last) } }
+                didSet { if let last = names.last, names.count > oldValue.count { stage?("write " + last) } }
             }
             // Files made serially are made on the writing thread, beside the next ones.
             let verification = result.verification
@@ -63,7 +64,7 @@ public enum Outputs {
                     try PDFPrinter.print(html: out.path("annex.html"), to: out.path("annex.pdf")); names.append("annex.pdf")
                 }
             }
-            try out.commit(names: names, progress: written)
+            try out.commit(names: names, progress: stage)
             return names
         } catch {
             out.discard()

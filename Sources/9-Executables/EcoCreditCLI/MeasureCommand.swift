@@ -40,7 +40,7 @@ struct MeasureCommand: ParsableCommand {
                         progress: { bar.update($0); clock.progress($0) }) { r in
             bar.finish()
             clock.mark("check")
-            let written = try Outputs.write(r, to: output) { clock.mark("write " + $0) }
+            let written = try Outputs.write(r, to: output) { clock.mark($0) }
             guard let m = r.measurement else {
                 emit(r.verification.text(lang), terminator: "")
                 emitError(lang == .zh
