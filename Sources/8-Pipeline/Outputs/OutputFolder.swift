@@ -239,11 +239,18 @@ public struct OutputFolder {
         let fd = open(p, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw OutputError.cannotWrite(path: p, detail: String(cString: strerror(errno))) }
         defer { close(fd) }
-        while fsync(fd) != 0 {
-            if errno == EINTR { continue }
-            throw OutputError.cannotWrite(path: p, detail: String(cString: strerror(errno)))
-        }
+        if let failure = flushed(fd, path: p, by: fsync) { throw failure }
     }
+}
+
+/// Flushes `fd` (the file at `path`) with `flush` (`fsync` or `fdatasync`), again when a signal
+/// interrupts it; an I/O error (a full disk found late) is returned as the output's failure.
+private func flushed(_ fd: Int32, path: String, by flush: (Int32) -> Int32) -> OutputError? {
+    while flush(fd) != 0 {
+        if errno == EINTR { continue }
+        return .cannotWrite(path: path, detail: String(cString: strerror(errno)))
+    }
+    return nil
 }
 
 /// Why an output folder cannot be written. Each has a stable code.
@@ -372,12 +379,7 @@ final class EarlyFlush: @unchecked Sendable {
         guard copy >= 0 else { state.withLock { $0.inFlight = false }; return }   // commit's fsync still covers it
         sinceLast = 0
         queue.async { [state] in
-            var failure: OutputError? = nil
-            while fdatasync(copy) != 0 {
-                if errno == EINTR { continue }
-                failure = .cannotWrite(path: path, detail: String(cString: strerror(errno)))
-                break
-            }
+            let failure = flushed(copy, path: path, by: fdatasync)
             close(copy)
             state.withLock { $0.inFlight = false; if $0.failure == nil { $0.failure = failure } }
         }
