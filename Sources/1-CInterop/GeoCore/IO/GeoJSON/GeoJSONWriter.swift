@@ -83,10 +83,11 @@ extension GeoJSON {
     /// properties `properties(i, &out)` writes (the members, without braces), without a
     /// `Feature` per line. `ends(i)`: the line's two points in the conversion's CRS.
     ///
-    /// Described as pieces (a head, runs of `OrderedPieces.rowsPerPiece` lines, a tail) that can be made on any
-    /// thread: an output folder streams them to disk as they are made. Under Krüger's series
-    /// no context is needed; on the PROJ path each run opens a context of its own (never one
-    /// shared across threads), so runs are then one per core and a half.
+    /// Described as pieces (a head, runs of `OrderedPieces.rowsPerPiece` lines, a tail) that can
+    /// be made on any thread: an output folder streams them to disk as they are made. Under
+    /// Krüger's series no context is needed; on the PROJ path each run opens a context of its
+    /// own (never one shared across threads), so runs are then fewer: about two per core, of at
+    /// least 4096 lines.
     public static func lonLatTwoPointLines(name: String, count: Int, conversion: LonLatConversion,
                                            ends: @escaping @Sendable (Int) -> (XY, XY),
                                            properties: @escaping @Sendable (Int, inout ByteText) -> Void) -> OrderedPieces {
