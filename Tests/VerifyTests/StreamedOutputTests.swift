@@ -44,8 +44,9 @@ final class StreamedOutputTests: XCTestCase {
         XCTAssertEqual(entry["sha256"] as? String, SHA256Hex.of(expected))
     }
 
-    /// A piece that throws: `write` throws its error, the output is discarded, the previous
-    /// output stays whole under the target's name, and no staging folder is left.
+    /// Pieces that throw: `write` and `commit` throw the first one's error in the file's order
+    /// (whichever fails first in time), the output is discarded, the previous output stays
+    /// whole under the target's name, and no staging folder is left.
     func testAFailingPieceLeavesThePreviousOutput() throws {
         struct PieceFailed: Error, Equatable { let i: Int }
         let dir = Fixture.root + "/streamed-fail-\(UUID().uuidString.prefix(6))"
@@ -55,7 +56,7 @@ final class StreamedOutputTests: XCTestCase {
 
         var out = try OutputFolder(dir)
         let pieces = OrderedPieces(count: 64) { i in
-            if i == 37 { throw PieceFailed(i: i) }
+            if i == 37 || i == 51 { throw PieceFailed(i: i) }
             return Array(repeating: UInt8(ascii: "x"), count: 300_000)
         }
         XCTAssertThrowsError(try out.write("a.txt", pieces)) { XCTAssertEqual($0 as? PieceFailed, PieceFailed(i: 37)) }

@@ -67,17 +67,11 @@ public struct OutputFolder {
         background.enqueue { try Self.writeFile(name, at: target, flusher: flusher) { emit in try data.withUnsafeBytes { try emit($0) } } }
     }
 
-    /// Writes the pieces one after the other as `name`, hashing them on the way, on the
-    /// background thread; a failure is thrown by `commit`.
-    public mutating func write(_ name: String, pieces: [[UInt8]]) throws {
-        let target = path(name), flusher = flusher
-        background.enqueue { try Self.writeFile(name, at: target, flusher: flusher) { emit in for p in pieces { try p.withUnsafeBytes { try emit($0) } } } }
-    }
-
     /// Writes `pieces` as `name`: they are made on every core (this call returns when all are
     /// made), and the writing thread hashes and writes each one, and starts its write-back to
-    /// disk, as soon as it and the ones before it are made, while the rest are still being made.
-    /// A piece's failure is thrown here, and again by `commit`.
+    /// disk, as soon as it and the ones before it are made, while the rest are still being made
+    /// (pieces already made: `.made(pieces)`). The failure of the first piece that fails is
+    /// thrown here, and again by `commit`.
     public mutating func write(_ name: String, _ pieces: OrderedPieces) throws {
         let target = path(name), flusher = flusher
         let channel = PieceChannel(count: pieces.count)
@@ -317,16 +311,17 @@ final class BackgroundWrites: @unchecked Sendable {
 final class PieceChannel: @unchecked Sendable {
     private let condition = NSCondition()
     private var slots: [Result<[UInt8], Error>?]
-    private var failure: Error? = nil
-    /// The first piece's failure put so far, if any.
-    var firstFailure: Error? { condition.withLock { failure } }
+    private var failure: (piece: Int, error: Error)? = nil
+    /// The failure of the first piece (in the file's order) that failed, if any: the one the
+    /// writing thread stops at.
+    var firstFailure: Error? { condition.withLock { failure?.error } }
 
     init(count: Int) { slots = Array(repeating: nil, count: count) }
 
     func put(_ i: Int, _ piece: Result<[UInt8], Error>) {
         condition.withLock {
             slots[i] = piece
-            if case .failure(let e) = piece, failure == nil { failure = e }
+            if case .failure(let e) = piece, i < failure?.piece ?? Int.max { failure = (i, e) }
             condition.broadcast()
         }
     }

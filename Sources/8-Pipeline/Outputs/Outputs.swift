@@ -44,7 +44,7 @@ public enum Outputs {
                 // smaller of the two transect files last.
                 func layers() throws {
                     for (name, pieces) in try result.layerGeoJSON?.value() ?? MeasurementReport.featuresGeoJSON(set, proj: result.proj) {
-                        try out.write(name, pieces: pieces); names.append(name)
+                        try out.write(name, .made(pieces)); names.append(name)
                     }
                 }
                 let layersFirst = result.layerGeoJSON?.isReady == true
