@@ -422,16 +422,36 @@ final class VerifyCLITests: XCTestCase {
         var rng = SeededGenerator.forTest("testSignalsRemoveScratchFolders")
         let zip = Fixture.root + "/signal-\(UUID().uuidString.prefix(6)).zip"
         try FindingCodeTests.zip(Fixture.sample("jiangyin-restoration"), to: zip)
-        for i in 0..<10 {
-            let tmp = Fixture.root + "/tmp-\(i)-\(UUID().uuidString.prefix(6))"
+        func start(_ tmp: String) throws -> Process {
             try FileManager.default.createDirectory(atPath: tmp, withIntermediateDirectories: true)
             let p = Process(); p.executableURL = executable; p.arguments = ["check", zip]
             p.environment = ProcessInfo.processInfo.environment.merging(["TMPDIR": tmp]) { _, b in b }
             p.standardOutput = FileHandle.nullDevice; p.standardError = FileHandle.nullDevice
             try p.run()
-            usleep(UInt32(rng.next() % 60_000))
+            return p
+        }
+        // The status of a run that is not interrupted, and how long it takes: the kills fall
+        // anywhere from before the handlers are installed to after the run has ended.
+        let began = Date()
+        let whole = try start(Fixture.root + "/tmp-whole-\(UUID().uuidString.prefix(6))")
+        whole.waitUntilExit()
+        let span = max(UInt64(Date().timeIntervalSince(began) * 1.2e6), 20_000)
+        for i in 0..<30 {
+            let tmp = Fixture.root + "/tmp-\(i)-\(UUID().uuidString.prefix(6))"
+            let p = try start(tmp)
+            let delay = rng.next() % span
+            usleep(UInt32(delay))
             kill(p.processIdentifier, SIGTERM); p.waitUntilExit()
-            XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: tmp), [], "kill \(i): nothing left in TMPDIR")
+            let what = "kill \(i) after \(delay / 1000) ms"
+            XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: tmp), [], "\(what): nothing left in TMPDIR")
+            // Ended by the signal (before or after the handler was installed: 143 = 128 + SIGTERM),
+            // or finished first with the uninterrupted status; never a crash.
+            switch p.terminationReason {
+            case .uncaughtSignal: XCTAssertEqual(p.terminationStatus, SIGTERM, "\(what): killed by signal \(p.terminationStatus)")
+            case .exit: XCTAssert([128 + SIGTERM, whole.terminationStatus].contains(p.terminationStatus),
+                                  "\(what): exit status \(p.terminationStatus), neither 143 nor \(whole.terminationStatus)")
+            @unknown default: XCTFail(what)
+            }
         }
     }
 

@@ -143,16 +143,23 @@ public final class ScratchFolders: @unchecked Sendable {
     public func register(_ path: String) { lock.withLock { _ = folders.insert(path) } }
     /// `register` from inside `creating` (which holds the lock).
     public func registerLocked(_ path: String) { folders.insert(path) }
-    /// Removes the folder and forgets it.
+    /// Removes the folder and forgets it, under the lock: a signal that comes meanwhile waits
+    /// until the folder is gone (forgetting it first let a signal end the process half-way
+    /// through the removal and leave an empty folder behind).
     public func remove(_ path: String) {
-        lock.withLock { _ = folders.remove(path) }
-        try? FileManager.default.removeItem(atPath: path)
+        lock.withLock {
+            try? FileManager.default.removeItem(atPath: path)
+            _ = folders.remove(path)
+        }
     }
     /// Forgets a folder that has become a result (it is not removed).
     public func forget(_ path: String) { lock.withLock { _ = folders.remove(path) } }
-    /// Removes every registered folder (from a signal handler's queue, before exiting).
-    public func removeAll() {
-        lock.lock(); defer { lock.unlock() }
+
+    /// Removes every registered folder, for a signal handler that ends the process right after
+    /// (`_exit`). The lock is kept: from here on nothing is made, removed or forgotten by any
+    /// other thread, and a thread that tries waits until the process has ended.
+    public func removeAllBeforeExit() {
+        lock.lock()
         terminating = true
         // A writer that opened its file before the flag was set may still add one to a folder
         // being removed: remove again until the folder is gone (once it is, no file can be made
@@ -166,4 +173,9 @@ public final class ScratchFolders: @unchecked Sendable {
         }
         folders = []
     }
+
+    /// Called as the process exits normally (`atexit`): takes the lock and keeps it, so a signal
+    /// that comes during the exit cannot start removing folders (or end the process) while the
+    /// exit runs; its handler waits and the normal exit completes with its own status.
+    public func holdForExit() { lock.lock() }
 }

@@ -74,16 +74,24 @@ func reported(_ error: any Error, path: String, rulebook: String?) -> any Error 
     }
 }
 
-/// SIGINT, SIGTERM and SIGHUP remove every scratch and staging folder, then exit 128 + signal.
+/// SIGINT, SIGTERM and SIGHUP remove every scratch and staging folder, then end the process
+/// with 128 + signal.
+///
+/// The end is `_exit`, not `exit`: `exit` from the handler's thread runs the process's
+/// destructors while the main thread and the workers are still measuring, which crashed one
+/// killed run in twenty (SIGSEGV). Nothing the process leaves needs them: outputs are built
+/// in a staging folder (removed here) and the ledgers are SQLite or PostgreSQL transactions.
+/// A normal exit that races a signal keeps its own status (`ScratchFolders.holdForExit`).
 enum Signals {
     nonisolated(unsafe) static var sources: [DispatchSourceSignal] = []
     static func install() {
+        atexit { ScratchFolders.shared.holdForExit() }
         for sig in [SIGINT, SIGTERM, SIGHUP] {
             signal(sig, SIG_IGN)
             let s = DispatchSource.makeSignalSource(signal: sig, queue: .global())
             s.setEventHandler {
-                ScratchFolders.shared.removeAll()
-                exit(128 + sig)
+                ScratchFolders.shared.removeAllBeforeExit()
+                _exit(128 + sig)
             }
             s.resume()
             sources.append(s)
