@@ -347,27 +347,51 @@ final class VerifyCLITests: XCTestCase {
     /// kill -9 at 20 random moments of `measure -o DIR` over an earlier run's DIR: DIR is always
     /// one whole run — every file its index.json lists, with that size and SHA-256, and no other.
     func testKilledMeasureLeavesOneWholeRun() throws {
+        try interruptMeasure(with: SIGKILL, times: 20, test: "testKilledMeasureLeavesOneWholeRun")
+    }
+
+    /// SIGTERM and SIGINT at 20 random moments of `measure -o DIR` over an earlier run's DIR: DIR
+    /// is one whole run, the staging folder beside it is removed too (unlike after kill -9), and
+    /// the process ends with 128 + the signal (or 0 when it finished first), never a crash.
+    func testSignalledMeasureLeavesOneWholeRunAndNoStaging() throws {
+        try interruptMeasure(with: SIGTERM, times: 10, test: "testSignalledMeasureLeavesOneWholeRunAndNoStaging")
+        try interruptMeasure(with: SIGINT, times: 10, test: "testSignalledMeasureLeavesOneWholeRunAndNoStaging")
+    }
+
+    /// Sends `signal` at `times` random moments of `measure -o DIR` (alternating two bundles over
+    /// DIR) and checks after each that DIR is one whole run.
+    func interruptMeasure(with signal: Int32, times: Int, test: String) throws {
         guard FileManager.default.isExecutableFile(atPath: executable.path) else { return XCTFail("ecocredit is not built beside the tests") }
-        var rng = SeededGenerator.forTest("testKilledMeasureLeavesOneWholeRun")
-        let dir = Fixture.root + "/killed-\(UUID().uuidString.prefix(6))"
+        var rng = SeededGenerator.forTest(test + "-\(signal)")
+        let parent = Fixture.root + "/interrupted-\(UUID().uuidString.prefix(6))"
+        let dir = parent + "/out"
         let a = Fixture.sample("shanwei-beach"), b = Fixture.sample("jiangyin-restoration")
         XCTAssertEqual(try run(["measure", a, "-o", dir]).status, 0)
-        // How long a whole run takes, to spread the kills over it.
+        // How long a whole run takes, to spread the signals over it.
         let t0 = Date(); _ = try run(["measure", b, "-o", dir]); let whole = max(Date().timeIntervalSince(t0), 0.05)
-        for i in 0..<20 {
+        for i in 0..<times {
             let p = Process(); p.executableURL = executable
             p.arguments = ["measure", i % 2 == 0 ? a : b, "-o", dir]
             p.standardOutput = FileHandle.nullDevice; p.standardError = FileHandle.nullDevice
             try p.run()
             usleep(UInt32(Double(rng.next() % 1000) / 1000 * whole * 1.2 * 1e6))
-            kill(p.processIdentifier, SIGKILL); p.waitUntilExit()
+            kill(p.processIdentifier, signal); p.waitUntilExit()
+            let what = "signal \(signal), \(i)"
             let index = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/index.json"))) as! [String: Any]
             let files = index["files"] as! [[String: Any]]
-            XCTAssertEqual(Set(try FileManager.default.contentsOfDirectory(atPath: dir)), Set(files.map { $0["name"] as! String } + ["index.json"]), "kill \(i)")
+            XCTAssertEqual(Set(try FileManager.default.contentsOfDirectory(atPath: dir)), Set(files.map { $0["name"] as! String } + ["index.json"]), what)
             for f in files {
                 let data = try Data(contentsOf: URL(fileURLWithPath: dir + "/" + (f["name"] as! String)))
-                XCTAssertEqual(f["bytes"] as? Int, data.count, "kill \(i) \(f["name"]!)")
-                XCTAssertEqual(f["sha256"] as? String, SHA256Hex.of(data), "kill \(i) \(f["name"]!)")
+                XCTAssertEqual(f["bytes"] as? Int, data.count, "\(what) \(f["name"]!)")
+                XCTAssertEqual(f["sha256"] as? String, SHA256Hex.of(data), "\(what) \(f["name"]!)")
+            }
+            guard signal != SIGKILL else { continue }
+            // A signal the process can catch also removes the staging folder beside DIR.
+            XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: parent), ["out"], "\(what): only the output beside it")
+            switch p.terminationReason {
+            case .uncaughtSignal: XCTAssertEqual(p.terminationStatus, signal, "\(what): ended by signal \(p.terminationStatus) (only the signal sent may end it, before its handler is installed)")
+            case .exit: XCTAssert([0, 128 + signal].contains(p.terminationStatus), "\(what): exit status \(p.terminationStatus)")
+            @unknown default: XCTFail(what)
             }
         }
         // Staging folders a kill left behind are siblings, never inside the output.
