@@ -121,23 +121,21 @@ public struct SubmissionBundle: Sendable {
 }
 
 /// Every scratch folder this process has made and not yet removed, so that a signal handler
-/// (`removeAll`) can remove them before the process exits: no unpacked bundle is left behind
+/// (`removeAllBeforeExit`) can remove them before the process exits: no unpacked bundle is left behind
 /// on SIGINT or SIGTERM. (SIGKILL cannot be caught; scratch folders carry the `ecocredit-`
 /// prefix in the temporary directory.)
 public final class ScratchFolders: @unchecked Sendable {
     public static let shared = ScratchFolders()
     private let lock = NSLock()
     private var folders: Set<String> = []
-    /// Set by `removeAll`: the process is exiting, and nothing more may be created.
-    private var terminating = false
 
-    /// Runs `create` (making a file or folder inside a scratch folder) unless the process is
-    /// exiting; under the same lock as `removeAll`, so a signal can never remove a folder while
-    /// a file is being made in it and leave that file behind. Returns false when refused.
+    /// Runs `create` (making a file or folder inside a scratch folder) under the lock that
+    /// `removeAllBeforeExit` takes and keeps: a signal can never remove a folder while a file is
+    /// being made in it and leave that file behind, and once the folders are being removed,
+    /// nothing more is made (the call waits until the process has ended). Returns `create`'s result.
     @discardableResult
     public func creating(_ create: () -> Bool) -> Bool {
-        lock.lock(); defer { lock.unlock() }
-        return terminating ? false : create()
+        lock.withLock(create)
     }
 
     public func register(_ path: String) { lock.withLock { _ = folders.insert(path) } }
@@ -160,10 +158,9 @@ public final class ScratchFolders: @unchecked Sendable {
     /// other thread, and a thread that tries waits until the process has ended.
     public func removeAllBeforeExit() {
         lock.lock()
-        terminating = true
-        // A writer that opened its file before the flag was set may still add one to a folder
-        // being removed: remove again until the folder is gone (once it is, no file can be made
-        // in it: nothing recreates a scratch folder after `terminating`).
+        // Files this program makes are made under the lock, but a library may add one beside
+        // them (SQLite's journal next to a database in a scratch folder): remove again until the
+        // folder is gone (once it is, nothing recreates it: folders are made under the lock).
         for p in folders {
             for _ in 0..<100 {
                 try? FileManager.default.removeItem(atPath: p)
