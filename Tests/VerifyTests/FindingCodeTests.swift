@@ -219,6 +219,7 @@ final class FindingCodeTests: XCTestCase {
         .tooLarge: "testFileLimit (a file over 2 GiB is out of reach; the limit is a parameter)",
         .checkFailed: "testUnexpectedErrorsAndValidityReasons (an error of no known kind)",
         .invalid: "testUnexpectedErrorsAndValidityReasons (a GEOS validity reason without a narrower code)",
+        .zipScratchUnwritable: "VerifyCLITests.testATemporaryFolderThatCannotHoldTheZipIsNamed (TMPDIR is the process's environment)",
     ]
 
     func testUnexpectedErrorsAndValidityReasons() {
@@ -320,6 +321,7 @@ final class FindingCodeTests: XCTestCase {
             .declaredLengthMismatch(declared: 1000, measured: 900, relative: 0.11, tolerance: 0.05),
             .libraryFailed(stage: .validity, detail: detail), .readFailed(detail: detail), .verifierFailed(detail: detail),
         ] + IOErrorCode.allCases.map { .fileUnreadable(code: $0, record: 3, field: "NAME", detail: detail) }
+          + [.bundleProblem(.scratchUnwritable(path: "/x.zip", folder: "/tmp/gone", detail: detail))]
           + SubmissionError.ArchiveCode.allCases.map { .bundleProblem(.archive(code: $0, path: "/x.zip", entry: "a/b.shp", detail: detail)) }
           + SubmissionError.ManifestCode.allCases.map { .bundleProblem(.manifestValue(code: $0, path: "submission.json", key: "parameters.transectSpacing_m", detail: detail)) }
         for m in messages {

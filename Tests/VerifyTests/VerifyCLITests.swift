@@ -4,6 +4,7 @@ import GRDB
 import SampleData
 import FuzzHarness
 import GeoCore
+import Submission
 @testable import Verify
 
 /// The `ecocredit verify` command as users run it: exit status, JSON, language; and the fuzz
@@ -477,6 +478,35 @@ final class VerifyCLITests: XCTestCase {
             @unknown default: XCTFail(what)
             }
         }
+    }
+
+    /// A zipped bundle when TMPDIR is missing, or is a file: `ZIP.SCRATCH_UNWRITABLE` naming the
+    /// folder and the system's reason (not a damaged zip), exit 2, and nothing created there.
+    /// (A read-only folder is the same `mkdir` failure; the tests may run as root, who can write
+    /// anywhere.) With a usable TMPDIR the unpacked bundle is in a folder of mode 0700.
+    func testATemporaryFolderThatCannotHoldTheZipIsNamed() throws {
+        guard FileManager.default.isExecutableFile(atPath: executable.path) else { return XCTFail("ecocredit is not built beside the tests") }
+        let zip = Fixture.root + "/scratch-\(UUID().uuidString.prefix(6)).zip"
+        try FindingCodeTests.zip(Fixture.sample("shanwei-beach"), to: zip)
+        let missing = Fixture.root + "/no-such-tmp-\(UUID().uuidString.prefix(6))/deeper"
+        let file = Fixture.root + "/tmp-is-a-file-\(UUID().uuidString.prefix(6))"
+        try Data("x".utf8).write(to: URL(fileURLWithPath: file))
+        for (tmp, reason) in [(missing, "No such file or directory"), (file, "Not a directory")] {
+            let r = try run(["verify", zip, "--lang", "en"], environment: ["TMPDIR": tmp])
+            XCTAssertEqual(r.status, 2, r.out)
+            XCTAssertTrue(r.out.contains("ZIP.SCRATCH_UNWRITABLE"), r.out)
+            XCTAssertTrue(r.out.contains("cannot unpack into the temporary folder \(tmp): \(reason)"), r.out)
+            XCTAssertFalse(r.out.contains("ZIP.UNREADABLE"), r.out)
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: (missing as NSString).deletingLastPathComponent), "no folder above the scratch folder is made")
+        let zh = try run(["verify", zip], environment: ["TMPDIR": missing])
+        XCTAssertTrue(zh.out.contains("无法在临时目录“\(missing)”中解压"), zh.out)
+
+        let bundle = try SubmissionBundle.open(zip)
+        defer { bundle.removeUnpacked() }
+        let folder = try XCTUnwrap(bundle.scratchFolder)
+        let mode = try XCTUnwrap(FileManager.default.attributesOfItem(atPath: folder)[.posixPermissions] as? Int)
+        XCTAssertEqual(mode & 0o777, 0o700, "the unpacked bundle is the user's alone")
     }
 
     /// Every input in fuzz/corpus and fuzz/regressions goes through the readers without a crash.

@@ -160,6 +160,10 @@ public enum SubmissionError: CodedError, Sendable {
         case sizeMismatch = "ZIP.SIZE_MISMATCH"
         case crcMismatch = "ZIP.CRC_MISMATCH"
     }
+    /// The folder a zip would be unpacked into cannot be made in `folder` (the temporary folder
+    /// is missing, not a folder, or not writable; `detail`: the system's reason): the machine's
+    /// problem, not the zip's. Nothing was read.
+    case scratchUnwritable(path: String, folder: String, detail: String)
 
     public var code: String {
         switch self {
@@ -171,6 +175,7 @@ public enum SubmissionError: CodedError, Sendable {
         case .crsUnusable: return "CRS.NOT_CGCS2000"   // the code verification reports for it
         case .manifestValue(let c, _, _, _): return c.rawValue
         case .pathOutside: return "BUNDLE.PATH_OUTSIDE"
+        case .scratchUnwritable: return "ZIP.SCRATCH_UNWRITABLE"
         }
     }
     /// The message in both languages; verification reports it as the finding's message.
@@ -199,6 +204,9 @@ public enum SubmissionError: CodedError, Sendable {
         case let .pathOutside(r, p):
             return .init(zh: "“\(role(r))”图层的路径“\(p)”在提交目录之外（路径必须在目录之内，符号链接也不例外）",
                          en: "layer \(r): \(p) lies outside the bundle (paths must stay inside the bundle folder, symbolic links included)")
+        case let .scratchUnwritable(p, folder, d):
+            return .init(zh: "“\(p)”：无法在临时目录“\(folder)”中解压（该目录不存在、不是目录或不可写；系统原因见英文信息）；请把 TMPDIR 设为可写的目录",
+                         en: "\(p): cannot unpack into the temporary folder \(folder): \(d) (set TMPDIR to a writable folder)")
         case let .archive(c, p, entry, d):
             let titles: [ArchiveCode: String] = [
                 .unreadable: "压缩包无法读取", .unsafePath: "压缩包内的路径不安全", .symlink: "压缩包含符号链接",

@@ -21,13 +21,27 @@ public struct SubmissionBundle: Sendable {
                                "construction_land", "heritage", "restricted_rights", "geohazard", "spatial_plan"]
 
     /// Opens a bundle folder, or a `.zip` of one: the zip is unpacked safely
-    /// (`BundleArchive`) into `scratch` (default: a new folder under the temporary directory).
+    /// (`BundleArchive`) into `scratch` (default: a new folder `ecocredit-UUID` in the temporary
+    /// directory, `TMPDIR`). The scratch folder is made here, mode 0700 (an unpacked submission is
+    /// nobody else's to read), and its parent must exist: a missing or read-only temporary folder
+    /// is `ZIP.SCRATCH_UNWRITABLE` naming it and the system's reason, not a damaged zip, and no
+    /// folder above it is created.
     public static func open(_ path: String, scratch: String? = nil, limits: BundleArchive.Limits = .init()) throws -> SubmissionBundle {
         var isDir: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), !isDir.boolValue, path.lowercased().hasSuffix(".zip") {
             let dest = scratch ?? (NSTemporaryDirectory() as NSString).appendingPathComponent("ecocredit-\(UUID().uuidString)")
-            // Registered before the first byte is written, so a signal during unpacking removes it too.
-            ScratchFolders.shared.register(dest)
+            // Made and registered under one lock, before the first byte is written, so a signal
+            // during unpacking removes it too.
+            var failure: Int32 = 0
+            ScratchFolders.shared.creating {
+                guard mkdir(dest, 0o700) == 0 else { failure = errno; return false }
+                ScratchFolders.shared.registerLocked(dest)
+                return true
+            }
+            if failure != 0 {
+                let parent = (dest as NSString).deletingLastPathComponent
+                throw SubmissionError.scratchUnwritable(path: path, folder: parent, detail: String(cString: strerror(failure)))
+            }
             let root: String
             do { root = try BundleArchive.extract(path, to: dest, limits: limits) }
             catch { ScratchFolders.shared.remove(dest); throw error }

@@ -24,6 +24,7 @@ public enum FindingCode: String, Sendable, CaseIterable, Comparable {
     case zipCompressionRatio = "ZIP.COMPRESSION_RATIO"
     case zipSizeMismatch = "ZIP.SIZE_MISMATCH"
     case zipCRCMismatch = "ZIP.CRC_MISMATCH"
+    case zipScratchUnwritable = "ZIP.SCRATCH_UNWRITABLE"
     case manifestType = "MANIFEST.TYPE"
     case manifestRuleUnknown = "MANIFEST.RULE_UNKNOWN"
     case manifestParameterUnknown = "MANIFEST.PARAMETER_UNKNOWN"
@@ -114,7 +115,7 @@ public enum FindingCode: String, Sendable, CaseIterable, Comparable {
     public var isUnusable: Bool {
         switch self {
         case .bundleNotFound, .manifestInvalid, .noLayers, .zipUnreadable, .zipUnsafePath, .zipSymlink, .zipTooManyEntries,
-             .zipTooLarge, .zipCompressionRatio, .zipSizeMismatch, .zipCRCMismatch, .manifestType, .manifestRuleUnknown,
+             .zipTooLarge, .zipCompressionRatio, .zipSizeMismatch, .zipCRCMismatch, .zipScratchUnwritable, .manifestType, .manifestRuleUnknown,
              .manifestParameterUnknown, .manifestParameterRange: return true
         default: return false
         }
@@ -151,6 +152,7 @@ public enum FindingCode: String, Sendable, CaseIterable, Comparable {
         case .layerMissing: self = .layerMissing
         case .crsUnusable: self = .notCGCS2000
         case .pathOutside: self = .pathOutside
+        case .scratchUnwritable: self = .zipScratchUnwritable
         case .manifestValue(let c, _, _, _):
             switch c {
             case .type: self = .manifestType
