@@ -19,7 +19,9 @@ final class VerifyCLITests: XCTestCase {
         return dir.appendingPathComponent("ecocredit")
     }
 
-    func run(_ args: [String], in folder: String? = nil, environment: [String: String] = [:]) throws -> (status: Int32, out: String) {
+    /// Runs `ecocredit`: its status, standard output and standard error (the latter through a
+    /// file, so that neither pipe can fill while the other is read).
+    func run(_ args: [String], in folder: String? = nil, environment: [String: String] = [:]) throws -> (status: Int32, out: String, err: String) {
         let p = Process()
         p.executableURL = executable
         p.arguments = args
@@ -27,10 +29,15 @@ final class VerifyCLITests: XCTestCase {
         if !environment.isEmpty { p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         let pipe = Pipe()
         p.standardOutput = pipe
+        let errPath = Fixture.root + "/stderr-\(UUID().uuidString)"
+        FileManager.default.createFile(atPath: errPath, contents: nil)
+        defer { try? FileManager.default.removeItem(atPath: errPath) }
+        p.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
         try p.run()
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        let err = (try? Data(contentsOf: URL(fileURLWithPath: errPath))) ?? Data()
+        return (p.terminationStatus, String(decoding: data, as: UTF8.self), String(decoding: err, as: UTF8.self))
     }
 
     func testExitStatusJSONAndLanguage() throws {
@@ -93,7 +100,7 @@ final class VerifyCLITests: XCTestCase {
         let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
         let ledger = Fixture.root + "/indicators-\(UUID().uuidString.prefix(6)).sqlite"
         let book = repo + "/tools/registry-scenario/shanwei-bureau-test.json"
-        func sw(_ args: [String], _ who: String, _ at: String) throws -> (status: Int32, out: String) {
+        func sw(_ args: [String], _ who: String, _ at: String) throws -> (status: Int32, out: String, err: String) {
             try run(["indicators"] + args.prefix(1) + [ledger] + args.dropFirst() + ["--as", who, "--rulebook", book, "--now", at], in: repo)
         }
         // Under the shipped draft (no start date, SW 30) nothing enters the library.
@@ -507,6 +514,39 @@ final class VerifyCLITests: XCTestCase {
         let folder = try XCTUnwrap(bundle.scratchFolder)
         let mode = try XCTUnwrap(FileManager.default.attributesOfItem(atPath: folder)[.posixPermissions] as? Int)
         XCTAssertEqual(mode & 0o777, 0o700, "the unpacked bundle is the user's alone")
+    }
+
+    /// `ecocredit split` (SW Art. 28): a known split (1 000 fen sold in the city, government-funded:
+    /// 70/20/10 to city, district, town), the same total given as metres × price, JSON that parses
+    /// and sums; a total beside metres or a price, or neither, is a usage error (64) naming both
+    /// ways, never one of the numbers silently unused.
+    func testSplitTakesTheTotalOneWay() throws {
+        guard FileManager.default.isExecutableFile(atPath: executable.path) else { return XCTFail("ecocredit is not built beside the tests") }
+        let common = ["--sale", "in-city", "--district", "城区"]
+        let byTotal = try run(["split", "--total-fen", "1000"] + common)
+        XCTAssertEqual(byTotal.status, 0, byTotal.out)
+        for line in ["city: 700 fen", "district: 200 fen", "town: 100 fen", "sum: 1000 fen"] { XCTAssertTrue(byTotal.out.contains(line), byTotal.out) }
+        // 1.5 m at 300 000 yuan/m = 45 000 000 fen, split 70/20/10.
+        let json = try run(["split", "--metres", "1.5", "--price-fen-per-metre", "30000000", "--json"] + common)
+        XCTAssertEqual(json.status, 0, json.out)
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json.out.utf8)) as? [String: Any])
+        XCTAssertEqual(object["totalFen"] as? Int, 45_000_000)
+        let parts = try XCTUnwrap(object["parts"] as? [String: Int])
+        XCTAssertEqual(parts, ["city": 31_500_000, "district": 9_000_000, "town": 4_500_000])
+        for both in [["--total-fen", "1000", "--metres", "1.5", "--price-fen-per-metre", "30000000"], ["--total-fen", "1000", "--metres", "1.5"],
+                     ["--total-fen", "1000", "--price-fen-per-metre", "30000000"]] {
+            let r = try run(["split"] + both + common)
+            XCTAssertEqual(r.status, 64, "\(both): \(r.err)")
+            XCTAssertTrue(r.err.contains("not both"), "\(both): \(r.err)")
+        }
+        for neither in [[String](), ["--metres", "1.5"], ["--price-fen-per-metre", "30000000"]] {
+            let r = try run(["split"] + neither + common)
+            XCTAssertEqual(r.status, 64, "\(neither): \(r.err)")
+            XCTAssertTrue(r.err.contains("give --total-fen, or --metres with --price-fen-per-metre"), "\(neither): \(r.err)")
+        }
+        let share = try run(["split", "--total-fen", "1000", "--social-share", "0.1234567891"] + common)
+        XCTAssertEqual(share.status, 64)
+        XCTAssertTrue(share.err.contains("--social-share 0.1234567891 is not a decimal from 0 to 1 with at most 9 decimals"), share.err)
     }
 
     /// Every input in fuzz/corpus and fuzz/regressions goes through the readers without a crash.

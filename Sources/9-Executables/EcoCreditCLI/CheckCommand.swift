@@ -4,6 +4,7 @@ import Check
 import Registry
 import Foundation
 import GeoCore
+import Plumbing
 import Rules
 import Submission
 import Verify
@@ -90,18 +91,29 @@ struct SplitCommand: ParsableCommand {
         let book = try rulebook.map(RuleLibrary.rulebook(file:)) ?? RuleLibrary.rulebook("shanwei-coastline")
         guard let revenue = book.revenue else { throw ValidationError("rulebook \(book.citation) has no revenue shares") }
         guard let kind = RevenueSplit.Sale(rawValue: sale) else { throw ValidationError("--sale must be inter-city or in-city") }
-        guard let share = RevenueSplit.Share(socialShare) else { throw ValidationError("--social-share must be a decimal between 0 and 1") }
+        guard let share = RevenueSplit.Share(socialShare) else {
+            throw ValidationError("--social-share \(socialShare) is not a decimal from 0 to 1 with at most 9 decimals")
+        }
         let type = revenue.districts[district] ?? district
-        var total: Int64
-        if let totalFen { total = totalFen }
-        else if let metres, let price = priceFenPerMetre, let bounds = book.priceBounds {
+        // One way to give the total: a total beside metres or a price would leave one of them
+        // unused, and which number was split would be a guess.
+        let total: Int64
+        switch (totalFen, metres, priceFenPerMetre) {
+        case let (totalFen?, nil, nil):
+            total = totalFen
+        case let (nil, metres?, price?):
+            guard let bounds = book.priceBounds else { throw ValidationError("rulebook \(book.citation) has no price bounds (SW Art. 27): give --total-fen") }
             guard let cm = Self.centimetres(metres) else { throw ValidationError("--metres \(metres) is not a length in metres with at most two decimals") }
             total = try RevenueSplit.price(centimetres: cm, fenPerMetre: price, bounds: bounds)
-        } else { throw ValidationError("give --total-fen, or --metres with --price-fen-per-metre") }
+        case (_?, _, _):
+            throw ValidationError("give either --total-fen, or --metres with --price-fen-per-metre, not both")
+        default:
+            throw ValidationError("give --total-fen, or --metres with --price-fen-per-metre")
+        }
         let split = try RevenueSplit(totalFen: total, sale: kind, socialShare: share, districtType: type, revenue: revenue)
         if json {
-            let parts = split.parts.map { "\"\($0.party)\": \($0.fen)" }.joined(separator: ", ")
-            print("{\"totalFen\": \(split.total), \"parts\": {\(parts)}, \"rulebook\": \"\(book.citation)\", \"article\": \"\(revenue.article)\"}")
+            let parts = split.parts.map { "\(JSONText.string($0.party)): \($0.fen)" }.joined(separator: ", ")
+            print("{\"totalFen\": \(split.total), \"parts\": {\(parts)}, \"rulebook\": \(JSONText.string(book.citation)), \"article\": \(JSONText.string(revenue.article))}")
         } else {
             print("SW Art. 28 split of \(RevenueSplit.yuan(split.total)) yuan (\(split.total) fen), rulebook \(book.citation):")
             for p in split.parts { print("  \(p.party): \(p.fen) fen = \(RevenueSplit.yuan(p.fen)) yuan") }
