@@ -549,6 +549,31 @@ final class VerifyCLITests: XCTestCase {
         XCTAssertTrue(share.err.contains("--social-share 0.1234567891 is not a decimal from 0 to 1 with at most 9 decimals"), share.err)
     }
 
+    /// Reading commands on a path that is not a ledger: a mistyped path is `LEDGER.NOT_FOUND`
+    /// (exit 2, and no empty register printed or file made), a file that is not a ledger
+    /// `LEDGER.NOT_A_LEDGER` and left as it was, for writing commands too; never SQLite's words alone.
+    func testLedgerPathsThatAreNotLedgers() throws {
+        guard FileManager.default.isExecutableFile(atPath: executable.path) else { return XCTFail("ecocredit is not built beside the tests") }
+        let typo = Fixture.root + "/typo-\(UUID().uuidString.prefix(6)).sqlite"
+        for args in [["registry", "register", typo], ["indicators", "register", typo], ["ledger", "verify", typo], ["ledger", "export", typo]] {
+            let r = try run(args)
+            XCTAssertEqual(r.status, 2, "\(args): \(r.out)")
+            XCTAssertTrue(r.err.contains("[LEDGER.NOT_FOUND]"), "\(args): \(r.err)")
+            XCTAssertEqual(r.out, "", "\(args): nothing printed as if it were an empty register")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: typo), "\(args) made a file")
+        }
+        let junk = Fixture.root + "/junk-\(UUID().uuidString.prefix(6)).sqlite"
+        try Data("not a database at all".utf8).write(to: URL(fileURLWithPath: junk))
+        for args in [["ledger", "verify", junk], ["registry", "register", junk],
+                     ["registry", "loss-notice", junk, "JY-1", "--as", "coop:CON", "--date", "2025-10-20", "--media", "报纸"]] {
+            let r = try run(args)
+            XCTAssertEqual(r.status, 2, "\(args): \(r.err)")
+            XCTAssertTrue(r.err.contains("[LEDGER.NOT_A_LEDGER]") && r.err.contains("file is not a database"), "\(args): \(r.err)")
+            XCTAssertFalse(r.err.contains("SQLite error"), "\(args): \(r.err)")
+            XCTAssertEqual(try String(contentsOfFile: junk, encoding: .utf8), "not a database at all")
+        }
+    }
+
     /// Every input in fuzz/corpus and fuzz/regressions goes through the readers without a crash.
     func testFuzzCorpusReplays() throws {
         let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

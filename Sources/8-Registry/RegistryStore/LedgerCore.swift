@@ -34,6 +34,31 @@ public enum LedgerFinding: Error, Sendable, Equatable, CustomStringConvertible {
     }
 }
 
+/// A ledger file that cannot be used as one: nothing is created or changed.
+public enum LedgerFileError: CodedError, Sendable, Equatable {
+    /// No file at the path (a reading command never makes an empty ledger for a mistyped path).
+    case notFound(path: String)
+    /// A file that is not an EcoCredit ledger: a folder, not SQLite, or SQLite without a
+    /// ledger's tables (`detail` says which; SQLite's own words when it refused the file).
+    case notALedger(path: String, detail: String)
+
+    public var code: String {
+        switch self {
+        case .notFound: return "LEDGER.NOT_FOUND"
+        case .notALedger: return "LEDGER.NOT_A_LEDGER"
+        }
+    }
+    public var message: Bilingual {
+        switch self {
+        case .notFound(let p):
+            return .init(zh: "“\(p)”：没有这个台账", en: "\(p): no such ledger")
+        case let .notALedger(p, d):
+            return .init(zh: "“\(p)”不是 EcoCredit 台账（未作任何改动）；原因见英文信息",
+                         en: "\(p) is not an EcoCredit ledger (left unchanged): \(d)")
+        }
+    }
+}
+
 /// The part of a ledger write every back end shares, between "the head is locked and the state
 /// loaded" and "append these entries, write these rows": decide, apply, chain. Pure.
 public enum LedgerStep<D: RegistryDomain> {

@@ -25,10 +25,13 @@ public final class SQLiteLedger<D: RegistryDomain>: @unchecked Sendable {
     /// The readers' last replay (`snapshot()`), kept while the head does not move.
     private let snapshotCache = Locked<LedgerSnapshot<D.State>?>(nil)
 
-    /// Opens (creating when absent) the ledger at `path`.
+    /// Opens the ledger at `path`, creating it when nothing (or an empty file) is there. A file
+    /// that is there must be a ledger: the ledger's tables are never added to another SQLite
+    /// database, or to anything else (`LedgerFileError.notALedger`).
     /// `durable: false` (tests of logic only) leaves fsync to the OS (`synchronous = OFF`); the
     /// default, and every program, uses `FULL`: a command acknowledged is on disk.
     public init(path: String, durable: Bool = true) throws {
+        if FileManager.default.fileExists(atPath: path) { _ = try LedgerFiles.domain(at: path) }
         var config = Configuration()
         config.busyMode = .timeout(30)
         config.prepareDatabase { db in
@@ -44,6 +47,13 @@ public final class SQLiteLedger<D: RegistryDomain>: @unchecked Sendable {
             return try String.fetchOne(db, sql: "SELECT domain FROM ledger_info WHERE id = 1")!
         }
         guard kind == D.name else { throw LedgerFinding.domain(expected: D.name, found: kind) }
+    }
+
+    /// Opens a ledger that is already there (reading commands: a mistyped path is
+    /// `LedgerFileError.notFound`, never a new, empty ledger).
+    public convenience init(existing path: String, durable: Bool = true) throws {
+        guard FileManager.default.fileExists(atPath: path) else { throw LedgerFileError.notFound(path: path) }
+        try self.init(path: path, durable: durable)
     }
 
     static var migrator: DatabaseMigrator {
@@ -230,3 +240,34 @@ extension SQLiteLedger: LedgerStore {
 
 /// The Jiangyin voucher registry in SQLite.
 public typealias VoucherLedger = SQLiteLedger<JiangyinVouchers>
+
+/// What a ledger file is, read without changing it.
+public enum LedgerFiles {
+    /// The registry the ledger at `path` keeps (`ledger_info.domain`, e.g. "jiangyin-eco-voucher"),
+    /// or nil for an empty file (a ledger not yet made). Throws `LedgerFileError` unless `path` is
+    /// a regular file holding an SQLite database with a ledger's tables. Only reads it.
+    public static func domain(at path: String) throws -> String? {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else { throw LedgerFileError.notFound(path: path) }
+        guard !isFolder.boolValue else { throw LedgerFileError.notALedger(path: path, detail: "a folder") }
+        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size == 0 { return nil }
+        // Not `readonly`: a writer killed mid-commit leaves a hot journal that the next opener
+        // must roll back, which a read-only connection refuses ("attempt to write a readonly
+        // database"). Only reads are made; the file exists (checked above), so nothing is created.
+        var config = Configuration()
+        config.busyMode = .timeout(30)   // as every writer waits: another process may be committing
+        let found: (tables: Bool, domain: String?)
+        do {
+            let q = try DatabaseQueue(path: path, configuration: config)
+            found = try q.read { db in
+                let tables = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'ledger_info')") ?? false
+                return (tables, tables ? try String.fetchOne(db, sql: "SELECT domain FROM ledger_info WHERE id = 1") : nil)
+            }
+            try q.close()
+        } catch {
+            throw LedgerFileError.notALedger(path: path, detail: (error as? DatabaseError)?.message ?? "\(error)")
+        }
+        guard found.tables else { throw LedgerFileError.notALedger(path: path, detail: "an SQLite database without a ledger's tables") }
+        return found.domain
+    }
+}

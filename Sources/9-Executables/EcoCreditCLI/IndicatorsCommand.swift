@@ -224,7 +224,7 @@ extension IndicatorsCommand {
         @Flag var csv = false
         @Flag(name: .customLong("public")) var publicView = false
         func run() throws {
-            let s = try SQLiteLedger<ShanweiIndicators>(path: ledger).state()
+            let s = try openLedger(ledger, ShanweiIndicators.self, existing: true).state()
             if csv {
                 // One row per lot: no personal data (lots carry none; bidders and buyers are in the auctions).
                 let rows = [["lot", "centimetres", "district", "social share", "bundle sha256", "rulebook", "state"]]

@@ -28,7 +28,7 @@ struct RegistryCommand: ParsableCommand {
 
 /// What every registry command needs: the ledger, the actor, the idempotency key and the rules.
 struct LedgerOptions: ParsableArguments {
-    @Argument(help: "The ledger (a SQLite file; created when absent).")
+    @Argument(help: "The ledger (a SQLite file; created when absent; a file that is not a ledger is refused and left as it is).")
     var ledger: String
     @Option(name: .customLong("as"), help: "The actor, ID:ROLE with ROLE one of OFF, CHK, CON, OPS, BANK (pledgee), AUD, PUB.")
     var actor: String
@@ -76,10 +76,7 @@ struct LedgerOptions: ParsableArguments {
 
     /// Runs `command` on the ledger of registry `D` and prints the outcome; exit 1 when refused.
     func run<D: RegistryDomain>(_ command: D.Command, rules: D.Rules, in _: D.Type) throws {
-        let ledger: SQLiteLedger<D>
-        do { ledger = try SQLiteLedger<D>(path: self.ledger) } catch {
-            emitError("\(self.ledger): [LEDGER.UNREADABLE] 台账无法打开 / the ledger cannot be opened: \(error)"); throw ExitCode(Exit.unusable)
-        }
+        let ledger = try openLedger(self.ledger, D.self)
         let outcome = try ledger.execute(command, by: try actorValue(), key: key ?? UUID().uuidString, at: try instant(), rules: rules)
         if let code = outcome.refusal {
             emitError("[\(code)] \(outcome.refusalZh ?? "")\n    \(outcome.refusalEn ?? "") (\(outcome.article ?? ""))")
@@ -193,7 +190,7 @@ extension RegistryCommand {
         @Option(help: "Your price in integer fen per voucher unit.") var fenPerUnit: Int64
         func run() throws {
             let me = try options.actorValue()
-            guard case .listed(let a)? = try VoucherLedger(path: options.ledger).state().vouchers[number]?.state else {
+            guard case .listed(let a)? = try openLedger(options.ledger, JiangyinVouchers.self, existing: true).state().vouchers[number]?.state else {
                 emitError("[REG.STATE_CONFLICT] 生态券“\(number)”未挂牌 / voucher \(number) is not listed"); throw ExitCode(Exit.failed)
             }
             let receipt = try BidReceipt(auction: a.id, bidder: me.id, price: fenPerUnit, priceKey: "fenPerUnit")
@@ -259,7 +256,7 @@ extension RegistryCommand {
         @Flag var csv = false
         @Flag(name: .customLong("public")) var publicView = false
         func run() throws {
-            let state = try VoucherLedger(path: ledger).state()
+            let state = try openLedger(ledger, JiangyinVouchers.self, existing: true).state()
             let header = ["number", "issuance", "serials", "units", "holder", "edition", "state"]
             var rows = [header]
             for v in state.vouchers.values.sorted(by: { $0.number < $1.number }) {
@@ -277,6 +274,16 @@ extension RegistryCommand {
     }
 }
 
+/// The ledger of registry `D` at `path`, for a command: made when nothing is there, unless
+/// `existing` (reading commands: a mistyped path is not an empty register). A file that is not a
+/// ledger, or one that cannot be opened, exits 2 with its code; nothing is created or changed.
+func openLedger<D: RegistryDomain>(_ path: String, _: D.Type, existing: Bool = false) throws -> SQLiteLedger<D> {
+    do { return existing ? try SQLiteLedger<D>(existing: path) : try SQLiteLedger<D>(path: path) }
+    catch let e as LedgerFileError { emitError(e); throw ExitCode(Exit.unusable) }
+    catch let e as LedgerFinding { throw e }   // LEDGER.DOMAIN: `AnyLedger` then opens it as the other registry
+    catch { emitError("\(path): [LEDGER.UNREADABLE] 台账无法打开 / the ledger cannot be opened: \(error)"); throw ExitCode(Exit.unusable) }
+}
+
 /// A ledger file of either registry, opened as the registry it records it keeps.
 struct AnyLedger {
     let registry: String
@@ -287,9 +294,14 @@ struct AnyLedger {
     let blob: (String) throws -> [UInt8]?
     /// Every quantity the log issued from a check: the voucher or lot, its source, the check's quantity id.
     let sources: () throws -> [(key: String, source: IssueSource, quantity: String)]
+    /// Opens the ledger that is at `path` as the registry it keeps (never creates one, never
+    /// changes a file that is not a ledger: an empty file is not a ledger yet).
     init(path: String) throws {
-        do {
-            let l = try SQLiteLedger<JiangyinVouchers>(path: path)
+        let domain: String?
+        do { domain = try LedgerFiles.domain(at: path) } catch let e as LedgerFileError { emitError(e); throw ExitCode(Exit.unusable) }
+        switch domain {
+        case JiangyinVouchers.name?:
+            let l = try openLedger(path, JiangyinVouchers.self, existing: true)
             (registry, log, verify, checkpoints, addCheckpoint, blob) = (JiangyinVouchers.name, l.log, l.verify, l.checkpoints, l.addCheckpoint, l.blob)
             sources = {
                 try l.log().verify(VoucherRecord.self).compactMap { r in
@@ -297,8 +309,8 @@ struct AnyLedger {
                     return nil
                 }
             }
-        } catch LedgerFinding.domain(_, let found) where found == ShanweiIndicators.name {
-            let l = try SQLiteLedger<ShanweiIndicators>(path: path)
+        case ShanweiIndicators.name?:
+            let l = try openLedger(path, ShanweiIndicators.self, existing: true)
             (registry, log, verify, checkpoints, addCheckpoint, blob) = (ShanweiIndicators.name, l.log, l.verify, l.checkpoints, l.addCheckpoint, l.blob)
             sources = {
                 try l.log().verify(IndicatorRecord.self).compactMap { r in
@@ -306,13 +318,13 @@ struct AnyLedger {
                     return nil
                 }
             }
+        default:
+            emitError(LedgerFileError.notALedger(path: path, detail: domain.map { "a ledger of a registry this program does not keep (\($0))" } ?? "an empty file"))
+            throw ExitCode(Exit.unusable)
         }
     }
     /// Opens an existing ledger (never creates one), or exits 2 with a coded message.
-    static func existing(_ path: String) throws -> AnyLedger {
-        guard FileManager.default.fileExists(atPath: path) else { emitError("\(path): [LEDGER.NOT_FOUND] no such ledger"); throw ExitCode(Exit.unusable) }
-        return try AnyLedger(path: path)
-    }
+    static func existing(_ path: String) throws -> AnyLedger { try AnyLedger(path: path) }
 }
 
 /// `ecocredit ledger verify LEDGER`: the chain, the head and every projection row against the replay.

@@ -57,10 +57,7 @@ extension LedgerOptions {
     /// Stores the bundle's bytes and the rulebook file's in the ledger, then checks the bundle: the
     /// issue source records both SHA-256 (so `ledger recompute` can run the check again).
     func storedSource<D: RegistryDomain>(of bundle: String, quantity id: String, in _: D.Type) throws -> IssueSource {
-        let ledger: SQLiteLedger<D>
-        do { ledger = try SQLiteLedger<D>(path: self.ledger) } catch {
-            emitError("\(self.ledger): [LEDGER.UNREADABLE] 台账无法打开 / the ledger cannot be opened: \(error)"); throw ExitCode(Exit.unusable)
-        }
+        let ledger = try openLedger(self.ledger, D.self)
         let bundleSHA = try ledger.storeBlob(try StoredBundle.pack(bundle))
         let rule: RuleId = D.name == ShanweiIndicators.name ? .shanweiCoastline : .jiangyinEcoVoucher
         guard let bookBytes = try rulebook.map({ [UInt8](try RegularFile.read($0)) }) ?? RuleLibrary.shippedFile(rule.rawValue) else {
