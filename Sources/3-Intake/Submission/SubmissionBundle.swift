@@ -152,8 +152,8 @@ public final class ScratchFolders: @unchecked Sendable {
         lock.withLock(create)
     }
 
-    public func register(_ path: String) { lock.withLock { _ = folders.insert(path) } }
-    /// `register` from inside `creating` (which holds the lock).
+    /// Registers a folder just made, from inside `creating` (which holds the lock): making and
+    /// registering are one step, so no signal can come between them.
     public func registerLocked(_ path: String) { folders.insert(path) }
     /// Removes the folder and forgets it, under the lock: a signal that comes meanwhile waits
     /// until the folder is gone (forgetting it first let a signal end the process half-way

@@ -280,7 +280,9 @@ extension RegistryCommand {
 func openLedger<D: RegistryDomain>(_ path: String, _: D.Type, existing: Bool = false) throws -> SQLiteLedger<D> {
     do { return existing ? try SQLiteLedger<D>(existing: path) : try SQLiteLedger<D>(path: path) }
     catch let e as LedgerFileError { emitError(e); throw ExitCode(Exit.unusable) }
-    catch let e as LedgerFinding { throw e }   // LEDGER.DOMAIN: `AnyLedger` then opens it as the other registry
+    catch LedgerFinding.domain(let expected, let found) {
+        emitError("\(path): [LEDGER.DOMAIN] 该台账属于另一登记簿（\(found)）/ this ledger is a \(found) registry, not \(expected)"); throw ExitCode(Exit.unusable)
+    }
     catch { emitError("\(path): [LEDGER.UNREADABLE] 台账无法打开 / the ledger cannot be opened: \(error)"); throw ExitCode(Exit.unusable) }
 }
 
