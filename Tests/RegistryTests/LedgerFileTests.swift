@@ -61,6 +61,10 @@ final class LedgerFileTests: XCTestCase {
         let empty = folder + "/empty.sqlite"
         FileManager.default.createFile(atPath: empty, contents: nil)
         XCTAssertNil(try LedgerFiles.domain(at: empty), "an empty file is a ledger not yet made")
+        XCTAssertThrowsError(try SQLiteLedger<ShanweiIndicators>(existing: empty)) { e in
+            XCTAssertEqual(e as? LedgerFileError, .notALedger(path: empty, detail: "an empty file"))
+        }
+        XCTAssertEqual(try bytes(empty).count, 0, "a reader leaves an empty file empty")
         _ = try SQLiteLedger<ShanweiIndicators>(path: empty)
         XCTAssertEqual(try LedgerFiles.domain(at: empty), ShanweiIndicators.name)
         _ = try SQLiteLedger<ShanweiIndicators>(existing: empty)

@@ -572,6 +572,15 @@ final class VerifyCLITests: XCTestCase {
             XCTAssertFalse(r.err.contains("SQLite error"), "\(args): \(r.err)")
             XCTAssertEqual(try String(contentsOfFile: junk, encoding: .utf8), "not a database at all")
         }
+        // An empty file (what `mktemp` makes) is not a ledger yet: readers refuse it and leave it empty.
+        let empty = Fixture.root + "/empty-\(UUID().uuidString.prefix(6)).sqlite"
+        FileManager.default.createFile(atPath: empty, contents: nil)
+        for args in [["registry", "register", empty], ["indicators", "register", empty], ["ledger", "verify", empty]] {
+            let r = try run(args)
+            XCTAssertEqual(r.status, 2, "\(args): \(r.err)")
+            XCTAssertTrue(r.err.contains("[LEDGER.NOT_A_LEDGER]") && r.err.contains("an empty file"), "\(args): \(r.err)")
+            XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: empty)).count, 0, "\(args) wrote to it")
+        }
     }
 
     /// Every input in fuzz/corpus and fuzz/regressions goes through the readers without a crash.

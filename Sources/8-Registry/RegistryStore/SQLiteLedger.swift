@@ -30,8 +30,21 @@ public final class SQLiteLedger<D: RegistryDomain>: @unchecked Sendable {
     /// database, or to anything else (`LedgerFileError.notALedger`).
     /// `durable: false` (tests of logic only) leaves fsync to the OS (`synchronous = OFF`); the
     /// default, and every program, uses `FULL`: a command acknowledged is on disk.
-    public init(path: String, durable: Bool = true) throws {
+    public convenience init(path: String, durable: Bool = true) throws {
         if FileManager.default.fileExists(atPath: path) { _ = try LedgerFiles.domain(at: path) }
+        try self.init(opening: path, durable: durable)
+    }
+
+    /// Opens a ledger that is already there (reading commands): a mistyped path is
+    /// `LedgerFileError.notFound` and an empty file `.notALedger`, never a new, empty ledger.
+    public convenience init(existing path: String, durable: Bool = true) throws {
+        guard try LedgerFiles.domain(at: path) != nil else { throw LedgerFileError.notALedger(path: path, detail: "an empty file") }
+        try self.init(opening: path, durable: durable)
+    }
+
+    /// Opens `path` as this registry's ledger, making its tables when they are not there (the
+    /// public initialisers have checked what the file is).
+    private init(opening path: String, durable: Bool) throws {
         var config = Configuration()
         config.busyMode = .timeout(30)
         config.prepareDatabase { db in
@@ -47,13 +60,6 @@ public final class SQLiteLedger<D: RegistryDomain>: @unchecked Sendable {
             return try String.fetchOne(db, sql: "SELECT domain FROM ledger_info WHERE id = 1")!
         }
         guard kind == D.name else { throw LedgerFinding.domain(expected: D.name, found: kind) }
-    }
-
-    /// Opens a ledger that is already there (reading commands: a mistyped path is
-    /// `LedgerFileError.notFound`, never a new, empty ledger).
-    public convenience init(existing path: String, durable: Bool = true) throws {
-        guard FileManager.default.fileExists(atPath: path) else { throw LedgerFileError.notFound(path: path) }
-        try self.init(path: path, durable: durable)
     }
 
     static var migrator: DatabaseMigrator {

@@ -65,12 +65,18 @@ extension GeoJSON {
     /// A FeatureCollection named `name` around features already written (pieces in order, each
     /// feature preceded by "\n" or ",\n").
     static func collection(name: String, features: [[UInt8]]) -> [[UInt8]] {
+        [collectionHead(name: name)] + features + [collectionTail]
+    }
+
+    /// A FeatureCollection's bytes before its first feature, and after its last.
+    static func collectionHead(name: String) -> [UInt8] {
         var head = ByteText(capacity: 64)
         head.append("{\"type\":\"FeatureCollection\"" as StaticString)
         head.append(",\"name\":"); head.append(JSONText.string(name))
         head.append(",\"features\":[" as StaticString)
-        return [head.bytes] + features + [Array("\n]}\n".utf8)]
+        return head.bytes
     }
+    static let collectionTail = Array("\n]}\n".utf8)
 
     /// A position `[lon,lat]` with `lonLatDecimals` decimals at most.
     @inline(__always) static func appendPosition(_ p: XY, to out: inout ByteText) {
@@ -111,8 +117,7 @@ extension GeoJSON {
             }
             return out.bytes
         }
-        let pieces = collection(name: name, features: [])
-        return .framed(head: pieces[0], body, tail: pieces[1])
+        return .framed(head: collectionHead(name: name), body, tail: collectionTail)
     }
 
     /// A property `"name":value` (`key` already encoded as `"name":`), preceded by a comma
