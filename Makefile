@@ -149,13 +149,14 @@ bench: deps
 	$(SWIFT) build $(RELEASE) --product ecocredit-bench
 	mkdir -p $(BENCH)
 	cc -O2 bench/cfloor.c $$(pkg-config --cflags --libs geos shapelib) -lm -o $(BENCH)/cfloor
+	cc -O2 bench/startfloor.c $$(pkg-config --cflags --libs geos proj shapelib sqlite3) -o $(BENCH)/startfloor
 	[ -x bench/.venv/bin/python ] || python3 -m venv bench/.venv
 	bench/.venv/bin/python -c "import shapely, pyproj, shapefile, numpy" 2>/dev/null || bench/.venv/bin/pip install -q shapely pyproj pyshp numpy
 	rm -f $(BENCH)/*.json
 	@for km in 1 100 1000; do \
 	  .build/release/ecocredit-bench shoreline $$km --keep $(BENCH)/gentle-$$km --generate-only || exit 1; \
 	  .build/release/ecocredit-bench wavy $$km --keep $(BENCH)/wavy-$$km --generate-only || exit 1; done; sync
-	bench/.venv/bin/python bench/whole.py .build/release/ecocredit bench/.venv/bin/python $(BENCH) $(BENCH_RUNS) | tee $(BENCH)/whole.md
+	bench/.venv/bin/python bench/whole.py .build/release/ecocredit bench/.venv/bin/python $(BENCH) $(BENCH_RUNS) $(BENCH)/startfloor | tee $(BENCH)/whole.md
 	@echo; echo "## Slices (phases timed inside the programs; not what a user runs)"
 	@for km in 1 100 1000; do \
 	  .build/release/ecocredit-bench shoreline $$km --keep $(BENCH)/shoreline-$$km --generate-only || exit 1; done; sync
