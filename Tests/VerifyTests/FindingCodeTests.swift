@@ -60,6 +60,9 @@ final class FindingCodeTests: XCTestCase {
         return [
             // Bundle and manifest
             (.bundleNotFound, { plain(Fixture.root + "/no-such-bundle") }),
+            (.notABundle, { let f = Fixture.root + "/cases/beach-\(UUID().uuidString.prefix(8)).shp"   // a layer given for its bundle
+                            try FileManager.default.createDirectory(atPath: Fixture.root + "/cases", withIntermediateDirectories: true)
+                            try Data([0, 0, 0x27, 0x0a]).write(to: URL(fileURLWithPath: f)); return plain(f) }),
             (.manifestInvalid, on(beach) { try F.write($0, "submission.json", "{ \"format\": ") }),
             (.noLayers, { let d = Fixture.root + "/cases/empty-\(UUID().uuidString.prefix(8))"
                           try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true); return plain(d) }),

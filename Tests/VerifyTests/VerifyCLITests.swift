@@ -549,6 +549,31 @@ final class VerifyCLITests: XCTestCase {
         XCTAssertTrue(share.err.contains("--social-share 0.1234567891 is not a decimal from 0 to 1 with at most 9 decimals"), share.err)
     }
 
+    /// A refusal made after parsing (a value only the rulebook or the command itself can judge)
+    /// is reported with the usage of the subcommand that refused, nested ones included, not the
+    /// root's "ecocredit <subcommand>"; a negative number given as `--option -5` reaches the
+    /// command's own check instead of "Missing value".
+    func testRefusalsNameTheSubcommandThatRefused() throws {
+        guard FileManager.default.isExecutableFile(atPath: executable.path) else { return XCTFail("ecocredit is not built beside the tests") }
+        let sale = try run(["split", "--total-fen", "1000", "--sale", "abroad", "--district", "城区"])
+        XCTAssertEqual(sale.status, 64, sale.err)
+        XCTAssertTrue(sale.err.contains("Error: --sale must be inter-city or in-city"), sale.err)
+        XCTAssertTrue(sale.err.contains("Usage: ecocredit split [--total-fen <total-fen>]"), sale.err)
+        XCTAssertTrue(sale.err.contains("See 'ecocredit split --help'"), sale.err)
+        XCTAssertFalse(sale.err.contains("<subcommand>"), sale.err)
+        let ledger = Fixture.root + "/refusal-\(UUID().uuidString.prefix(6)).sqlite"
+        let units = try run(["registry", "surrender", ledger, "JY-1", "--units", "abc", "--land-ref", "L-1", "--as", "coop:CON"])
+        XCTAssertEqual(units.status, 64, units.err)
+        XCTAssertTrue(units.err.contains("--units must be a positive number with at most 4 decimals"), units.err)
+        XCTAssertTrue(units.err.contains("Usage: ecocredit registry surrender <ledger>"), units.err)
+        XCTAssertTrue(units.err.contains("See 'ecocredit registry surrender --help'"), units.err)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: ledger), "a refused command made a ledger")
+        let negative = try run(["split", "--total-fen", "-5", "--sale", "in-city", "--district", "城区"])
+        XCTAssertEqual(negative.status, 2, negative.err)
+        XCTAssertTrue(negative.err.contains("the total must not be negative"), negative.err)
+        XCTAssertFalse(negative.err.contains("Missing value"), negative.err)
+    }
+
     /// Reading commands on a path that is not a ledger: a mistyped path is `LEDGER.NOT_FOUND`
     /// (exit 2, and no empty register printed or file made), a file that is not a ledger
     /// `LEDGER.NOT_A_LEDGER` and left as it was, for writing commands too; never SQLite's words alone.

@@ -132,6 +132,9 @@ public struct Manifest: Sendable {
 /// Problems with a bundle as a whole (before any layer is read).
 public enum SubmissionError: CodedError, Sendable {
     case notFound(path: String)
+    /// Something is at `path` but it is neither a folder nor a `.zip` (`what`: "a file", "a
+    /// device or other special file"): a shapefile or another archive given for its bundle.
+    case notABundle(path: String, what: Bilingual)
     case manifestInvalid(path: String, detail: String)
     case noLayers(path: String)
     case layerMissing(role: String, path: String)
@@ -169,6 +172,7 @@ public enum SubmissionError: CodedError, Sendable {
         switch self {
         case .archive(let c, _, _, _): return c.rawValue
         case .notFound: return "BUNDLE.NOT_FOUND"
+        case .notABundle: return "BUNDLE.NOT_A_BUNDLE"
         case .manifestInvalid: return "BUNDLE.MANIFEST_INVALID"
         case .noLayers: return "BUNDLE.NO_LAYERS"
         case .layerMissing: return "BUNDLE.LAYER_MISSING"
@@ -184,6 +188,9 @@ public enum SubmissionError: CodedError, Sendable {
         switch self {
         case .notFound(let p):
             return .init(zh: "“\(p)”：没有这个目录或文件", en: "\(p): no such folder or file")
+        case let .notABundle(p, what):
+            return .init(zh: "“\(p)”是\(what.zh)，不是提交包的目录，也不是提交包的 .zip 压缩文件",
+                         en: "\(p) is \(what.en), neither a bundle folder nor a .zip of one")
         case let .manifestInvalid(p, d):
             return .init(zh: "“\(p)”：submission.json 无法读取；原因见英文信息", en: "\(p): \(d)")
         case .noLayers(let p):

@@ -64,8 +64,12 @@ public struct SubmissionBundle: Sendable {
 
     static func openFolder(_ path: String) throws -> SubmissionBundle {
         var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue else {
-            throw SubmissionError.notFound(path: path)
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else { throw SubmissionError.notFound(path: path) }
+        guard isDir.boolValue else {
+            var st = stat()
+            let regular = stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
+            throw SubmissionError.notABundle(path: path, what: regular ? .init(zh: "一个文件", en: "a file")
+                                                                      : .init(zh: "一个设备或其他特殊文件", en: "a device or other special file"))
         }
         let manifestPath = (path as NSString).appendingPathComponent("submission.json")
         if FileManager.default.fileExists(atPath: manifestPath) {

@@ -6,6 +6,7 @@ import Submission
 public enum FindingCode: String, Sendable, CaseIterable, Comparable {
     // Bundle and manifest
     case bundleNotFound = "BUNDLE.NOT_FOUND"
+    case notABundle = "BUNDLE.NOT_A_BUNDLE"
     case manifestInvalid = "BUNDLE.MANIFEST_INVALID"
     case noLayers = "BUNDLE.NO_LAYERS"
     case layerMissing = "BUNDLE.LAYER_MISSING"
@@ -114,7 +115,7 @@ public enum FindingCode: String, Sendable, CaseIterable, Comparable {
     /// Whether this finding means the input cannot be used at all (exit status 2).
     public var isUnusable: Bool {
         switch self {
-        case .bundleNotFound, .manifestInvalid, .noLayers, .zipUnreadable, .zipUnsafePath, .zipSymlink, .zipTooManyEntries,
+        case .bundleNotFound, .notABundle, .manifestInvalid, .noLayers, .zipUnreadable, .zipUnsafePath, .zipSymlink, .zipTooManyEntries,
              .zipTooLarge, .zipCompressionRatio, .zipSizeMismatch, .zipCRCMismatch, .zipScratchUnwritable, .manifestType, .manifestRuleUnknown,
              .manifestParameterUnknown, .manifestParameterRange: return true
         default: return false
@@ -147,6 +148,7 @@ public enum FindingCode: String, Sendable, CaseIterable, Comparable {
     init(_ e: SubmissionError) {
         switch e {
         case .notFound: self = .bundleNotFound
+        case .notABundle: self = .notABundle
         case .manifestInvalid: self = .manifestInvalid
         case .noLayers: self = .noLayers
         case .layerMissing: self = .layerMissing

@@ -64,15 +64,15 @@ struct SplitCommand: ParsableCommand {
         commandName: "split",
         abstract: "Split indicator-sale proceeds by SW Art. 28 in integer fen (parts always sum to the total).")
 
-    @Option(help: "Total proceeds in fen (1 yuan = 100 fen); or give --metres and --price-fen-per-metre.")
+    @Option(parsing: .unconditional, help: "Total proceeds in fen (1 yuan = 100 fen); or give --metres and --price-fen-per-metre.")
     var totalFen: Int64?
-    @Option(help: "Indicator metres sold (to the centimetre), with --price-fen-per-metre.")
+    @Option(parsing: .unconditional, help: "Indicator metres sold (to the centimetre), with --price-fen-per-metre.")
     var metres: String?
-    @Option(help: "Price in fen per metre; checked against SW Art. 27's bounds (200 000–500 000 yuan/m).")
+    @Option(parsing: .unconditional, help: "Price in fen per metre; checked against SW Art. 27's bounds (200 000–500 000 yuan/m).")
     var priceFenPerMetre: Int64?
     @Option(help: "inter-city or in-city.")
     var sale: String
-    @Option(help: "Social-capital share of the funding, a decimal 0–1 (0 government-funded, 1 social-capital-funded).")
+    @Option(parsing: .unconditional, help: "Social-capital share of the funding, a decimal 0–1 (0 government-funded, 1 social-capital-funded).")
     var socialShare: String = "0"
     @Option(help: "District (陆丰市, 海丰县, 城区, 红海湾经济开发区) or its type: county or district.")
     var district: String

@@ -20,7 +20,31 @@ struct EcoCredit: AsyncParsableCommand {
         if CommandLine.arguments.dropFirst().first != "serve" { Signals.install() }
         keepFreedMemory()
         RuleLibrary.decodeShippedAhead()
-        await main(nil)
+        // ArgumentParser's own `main` reports a `ValidationError` thrown from a subcommand's
+        // `run()` with the root's usage ("ecocredit <subcommand>"); the checks that need a
+        // rulebook or a file (a `--sale` its rulebook does not know, a price it forbids) can
+        // only run there, so the subcommand that refused is named here, as a parse error is.
+        let command: ParsableCommand
+        do { command = try await asyncParseAsRoot(nil) } catch { exit(withError: error) }
+        do {
+            if var async = command as? AsyncParsableCommand { try await async.run() } else { var c = command; try c.run() }
+        } catch let refusal as ValidationError {
+            let sub = type(of: command)
+            emitError("Error: \(refusal.message)\nUsage: \(usageString(for: sub))\n  See '\(commandPath(of: sub)) --help' for more information.")
+            exit(withError: ExitCode.validationFailure)
+        } catch {
+            exit(withError: error)
+        }
+    }
+
+    /// "ecocredit registry issue": the names from the root to `sub`.
+    static func commandPath(of sub: ParsableCommand.Type) -> String {
+        func path(_ node: ParsableCommand.Type) -> [String]? {
+            if node == sub { return [node._commandName] }
+            for child in node.configuration.subcommands { if let p = path(child) { return [node._commandName] + p } }
+            return nil
+        }
+        return (path(self) ?? [configuration.commandName ?? "ecocredit", sub._commandName]).joined(separator: " ")
     }
 
     /// A run builds its outputs in buffers of megabytes, one after another. glibc gives each

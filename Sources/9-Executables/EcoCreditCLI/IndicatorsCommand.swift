@@ -39,7 +39,7 @@ extension IndicatorsCommand {
         @OptionGroup var options: LedgerOptions
         @Argument(help: "The lot's number.") var lot: String
         @Option(help: "The bundle (folder or .zip) whose check gives the metres.") var bundle: String
-        @Option(help: "The social-capital share of the funding, a decimal from 0 to 1 (SW 11, 13).") var socialShare: String
+        @Option(parsing: .unconditional, help: "The social-capital share of the funding, a decimal from 0 to 1 (SW 11, 13).") var socialShare: String
         @Option(help: "The district as the rulebook's revenue table names it (陆丰市, 海丰县, 城区, 红海湾经济开发区, …).") var district: String
         func run() throws {
             let rules = try options.indicatorRules()
@@ -58,8 +58,8 @@ extension IndicatorsCommand {
         @OptionGroup var options: LedgerOptions
         @Argument var plan: String
         @Option(parsing: .upToNextOption, help: "The lots, whole.") var lots: [String]
-        @Option(help: "Reserve price, integer fen per metre, within the SW 27 bounds.") var reserveFenPerMetre: Int64
-        @Option(help: "Days from now during which auctions may be opened.") var validDays: Int = 90
+        @Option(parsing: .unconditional, help: "Reserve price, integer fen per metre, within the SW 27 bounds.") var reserveFenPerMetre: Int64
+        @Option(parsing: .unconditional, help: "Days from now during which auctions may be opened.") var validDays: Int = 90
         func run() throws {
             guard (1...3650).contains(validDays) else { throw ValidationError("--valid-days must be 1 to 3650") }
             try options.run(.draftPlan(plan: plan, lots: lots, reserveFenPerMetre: reserveFenPerMetre,
@@ -77,7 +77,7 @@ extension IndicatorsCommand {
         static let configuration = CommandConfiguration(commandName: "auction-open", abstract: "Open single-round sealed bidding on a plan (the platform, SW 24); prints the auction's id.")
         @OptionGroup var options: LedgerOptions
         @Argument var plan: String
-        @Option(help: "How long bids are taken, hours from now.") var hours: Int = 72
+        @Option(parsing: .unconditional, help: "How long bids are taken, hours from now.") var hours: Int = 72
         func run() throws {
             guard (1...24 * 365).contains(hours) else { throw ValidationError("--hours must be 1 to 8760") }
             let now = try options.instant()
@@ -89,7 +89,7 @@ extension IndicatorsCommand {
         static let configuration = CommandConfiguration(commandName: "bid", abstract: "Commit a sealed bid in fen per metre; prints the receipt to keep for the reveal.")
         @OptionGroup var options: LedgerOptions
         @Argument var auction: String
-        @Option(help: "Your price in integer fen per metre.") var fenPerMetre: Int64
+        @Option(parsing: .unconditional, help: "Your price in integer fen per metre.") var fenPerMetre: Int64
         func run() throws {
             let me = try options.actorValue()
             let receipt = try BidReceipt(auction: auction, bidder: me.id, price: fenPerMetre, priceKey: "fenPerMetre")
@@ -101,7 +101,7 @@ extension IndicatorsCommand {
         static let configuration = CommandConfiguration(commandName: "reveal", abstract: "Reveal your bid after the close, with the price and nonce of your receipt.")
         @OptionGroup var options: LedgerOptions
         @Argument var auction: String
-        @Option var fenPerMetre: Int64
+        @Option(parsing: .unconditional) var fenPerMetre: Int64
         @Option var nonce: String
         func run() throws { try options.run(.revealBid(auction: auction, fenPerMetre: fenPerMetre, nonce: nonce)) }
     }
@@ -131,7 +131,7 @@ extension IndicatorsCommand {
         static let configuration = CommandConfiguration(commandName: "pay", abstract: "Record a payment in fen (the platform); the last one records the SW 28 split.")
         @OptionGroup var options: LedgerOptions
         @Argument var auction: String
-        @Option var fen: Int64
+        @Option(parsing: .unconditional) var fen: Int64
         @Option var ref: String
         func run() throws { try options.run(.recordPayment(auction: auction, fen: fen, paymentRef: ref)) }
     }
@@ -140,8 +140,8 @@ extension IndicatorsCommand {
         @OptionGroup var options: LedgerOptions
         @Argument var lot: String
         @Option(help: "The re-survey's reference.") var survey: String
-        @Option(help: "Length in metres, up to 2 decimals.") var metres: String
-        @Option var socialShare: String
+        @Option(parsing: .unconditional, help: "Length in metres, up to 2 decimals.") var metres: String
+        @Option(parsing: .unconditional) var socialShare: String
         @Option var district: String
         func run() throws {
             try options.run(.prepareResurveyLot(lot: lot, surveyRef: survey, centimetres: try Centimetres.parse(metres), funding: Funding(socialShare: socialShare, district: district)))
@@ -154,7 +154,7 @@ extension IndicatorsCommand {
         @Option(help: "natural, artificial or restored.") var kind: String
         @Option var district: String
         @Option(help: "The survey it comes from.") var survey: String
-        @Option(help: "Length in metres, up to 2 decimals.") var metres: String
+        @Option(parsing: .unconditional, help: "Length in metres, up to 2 decimals.") var metres: String
         func run() throws {
             guard let k = LedgerPiece.Kind(rawValue: kind) else { throw ValidationError("--kind must be natural, artificial or restored") }
             try options.run(.recordPiece(piece: piece, kind: k, district: district, surveyRef: survey, centimetres: try Centimetres.parse(metres)))
@@ -166,7 +166,7 @@ extension IndicatorsCommand {
         @Argument var piece: String
         @Option var project: String
         @Option var occupier: String
-        @Option var metres: String
+        @Option(parsing: .unconditional) var metres: String
         func run() throws { try options.run(.recordOccupation(piece: piece, project: project, occupier: occupier, centimetres: try Centimetres.parse(metres))) }
     }
     struct Restoration: ParsableCommand {
@@ -187,7 +187,7 @@ extension IndicatorsCommand {
         static let configuration = CommandConfiguration(commandName: "apply", abstract: "Apply to buy indicator metres for a sea-use project (SW 24).")
         @OptionGroup var options: LedgerOptions
         @Argument var application: String
-        @Option var metres: String
+        @Option(parsing: .unconditional) var metres: String
         @Option var project: String
         func run() throws { try options.run(.applyToPurchase(application: application, centimetres: try Centimetres.parse(metres), project: project)) }
     }
@@ -197,7 +197,7 @@ extension IndicatorsCommand {
         @Argument var auction: String
         @Option var piece: String
         @Option var project: String
-        @Option var metres: String
+        @Option(parsing: .unconditional) var metres: String
         func run() throws { try options.run(.allocate(auction: auction, piece: piece, project: project, centimetres: try Centimetres.parse(metres))) }
     }
     struct TransferPrepare: ParsableCommand {
@@ -206,7 +206,7 @@ extension IndicatorsCommand {
         @Argument var lot: String
         @Option(help: "The city government's consent.") var consent: String
         @Option(help: "The provincial trade's reference.") var trade: String
-        @Option(help: "The proceeds in fen.") var fen: Int64
+        @Option(parsing: .unconditional, help: "The proceeds in fen.") var fen: Int64
         func run() throws { try options.run(.prepareTransfer(lot: lot, consentRef: consent, tradeRef: trade, totalFen: fen)) }
     }
     struct TransferApprove: ParsableCommand {

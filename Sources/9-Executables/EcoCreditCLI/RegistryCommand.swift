@@ -114,7 +114,7 @@ extension RegistryCommand {
         @OptionGroup var options: LedgerOptions
         @Argument var number: String
         @Option var buyer: String
-        @Option(help: "Price in integer fen per voucher unit.") var fenPerUnit: Int64
+        @Option(parsing: .unconditional, help: "Price in integer fen per voucher unit.") var fenPerUnit: Int64
         func run() throws { try options.run(.recordDirectSale(number: number, buyer: buyer, fenPerUnit: fenPerUnit)) }
     }
     struct RegisterHolder: ParsableCommand {
@@ -127,7 +127,7 @@ extension RegistryCommand {
         static let configuration = CommandConfiguration(commandName: "surrender", abstract: "Surrender vouchers for a land contract, whole or split (the holder, JY 32, 35).")
         @OptionGroup var options: LedgerOptions
         @Argument var number: String
-        @Option(help: "Quantity in voucher units with up to 4 decimals (\"2.5\").") var units: String
+        @Option(parsing: .unconditional, help: "Quantity in voucher units with up to 4 decimals (\"2.5\").") var units: String
         @Option var landRef: String
         func run() throws {
             guard let bu = BaseUnits.parse(units) else { throw ValidationError("--units must be a positive number with at most 4 decimals") }
@@ -173,8 +173,8 @@ extension RegistryCommand {
         static let configuration = CommandConfiguration(commandName: "list", abstract: "List vouchers for resale by one sealed bid each (the holder, JY 28).")
         @OptionGroup var options: LedgerOptions
         @Argument var number: String
-        @Option(help: "Asking price in integer fen per voucher unit (not below the minimum protected price, JY 25).") var askingFenPerUnit: Int64
-        @Option(help: "How long bids are taken, hours from now.") var hours: Int = 72
+        @Option(parsing: .unconditional, help: "Asking price in integer fen per voucher unit (not below the minimum protected price, JY 25).") var askingFenPerUnit: Int64
+        @Option(parsing: .unconditional, help: "How long bids are taken, hours from now.") var hours: Int = 72
         func run() throws {
             let now = try options.instant()
             guard (1...24 * 365).contains(hours) else { throw ValidationError("--hours must be 1 to 8760") }
@@ -187,7 +187,7 @@ extension RegistryCommand {
         static let configuration = CommandConfiguration(commandName: "bid", abstract: "Commit a sealed bid; prints the receipt (auction, price, nonce, commitment) to keep for the reveal.")
         @OptionGroup var options: LedgerOptions
         @Argument var number: String
-        @Option(help: "Your price in integer fen per voucher unit.") var fenPerUnit: Int64
+        @Option(parsing: .unconditional, help: "Your price in integer fen per voucher unit.") var fenPerUnit: Int64
         func run() throws {
             let me = try options.actorValue()
             guard case .listed(let a)? = try openLedger(options.ledger, JiangyinVouchers.self, existing: true).state().vouchers[number]?.state else {
@@ -202,7 +202,7 @@ extension RegistryCommand {
         static let configuration = CommandConfiguration(commandName: "reveal", abstract: "Reveal your bid after the close, with the price and nonce of your receipt.")
         @OptionGroup var options: LedgerOptions
         @Argument var number: String
-        @Option var fenPerUnit: Int64
+        @Option(parsing: .unconditional) var fenPerUnit: Int64
         @Option var nonce: String
         func run() throws { try options.run(.revealBid(number: number, fenPerUnit: fenPerUnit, nonce: nonce)) }
     }
@@ -231,9 +231,9 @@ extension RegistryCommand {
         static let configuration = CommandConfiguration(commandName: "purchase-plan", abstract: "Publish a purchase plan: units, price per unit in fen, days open (the platform, JY 26).")
         @OptionGroup var options: LedgerOptions
         @Argument var plan: String
-        @Option(help: "Units to buy, up to 4 decimals.") var units: String
-        @Option var fenPerUnit: Int64
-        @Option var days: Int = 30
+        @Option(parsing: .unconditional, help: "Units to buy, up to 4 decimals.") var units: String
+        @Option(parsing: .unconditional) var fenPerUnit: Int64
+        @Option(parsing: .unconditional) var days: Int = 30
         func run() throws {
             guard let bu = BaseUnits.parse(units) else { throw ValidationError("--units must be a positive number with at most 4 decimals") }
             guard (1...3650).contains(days) else { throw ValidationError("--days must be 1 to 3650") }
