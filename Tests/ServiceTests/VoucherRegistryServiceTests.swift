@@ -89,6 +89,22 @@ final class VoucherRegistryServiceTests: XCTestCase {
             XCTAssertTrue(officerLog.events.contains { $0.payload?.contains("coop") ?? false })
             let coopLog = try await client.execute(uri: "/v1/ledger/events", method: .get, headers: ServiceTests.auth(coop)) { try ServiceTests.decode(EventPage.self, $0) }
             XCTAssertTrue(coopLog.redacted)
+            // Paging: a page after a cursor; a cursor or limit that is not the contract's integer is
+            // 400 HTTP.BAD_QUERY naming it, never the log from its start.
+            let tail = try await client.execute(uri: "/v1/ledger/events?after=1&limit=1", method: .get) { try ServiceTests.decode(EventPage.self, $0) }
+            XCTAssertEqual(tail.events.map(\.seq), [2])
+            for query in ["after=abc", "after=-1", "after=1e3", "after=%2B1", "after=1&after=2", "limit=0", "limit=1001", "limit=99999999999999999999", "limit="] {
+                try await client.execute(uri: "/v1/ledger/events?" + query, method: .get) { r in
+                    XCTAssertEqual(r.status, .badRequest, query)
+                    let body = try ServiceTests.decode(ErrorBody.self, r)
+                    XCTAssertEqual(body.code, "HTTP.BAD_QUERY", query)
+                    XCTAssertTrue(body.en.hasPrefix("query parameter " + query.prefix { $0 != "=" }), body.en)
+                }
+            }
+            try await client.execute(uri: "/v1/sw/ledger/events?limit=abc", method: .get) { r in
+                XCTAssertEqual(r.status, .badRequest)
+                XCTAssertEqual(try ServiceTests.decode(ErrorBody.self, r).code, "HTTP.BAD_QUERY")
+            }
             // Another contractor acting on the voucher gets the 404 of a voucher that does not exist, byte for byte.
             func surrender(_ n: String) -> String { #"{"surrender":{"number":"\#(n)","quantity":10000,"landRef":"GY-1"}}"# }
             let notTheirs = try await client.execute(uri: "/v1/jy/commands", method: .post, headers: post(builder, key: "s1", surrender("JY-1")),

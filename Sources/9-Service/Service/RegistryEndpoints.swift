@@ -26,8 +26,8 @@ struct RegistryEndpoints<D: RegistryDomain>: Sendable {
     /// its head to compare with a signed checkpoint); the payload — names of holders, bidders,
     /// officers — only to auditors, officers and approvers.
     func events(_ request: Request, context: ServiceContext) async throws -> Response {
-        let after = request.uri.queryParameters.get("after").flatMap(UInt64.init) ?? 0
-        let limit = min(1000, max(1, request.uri.queryParameters.get("limit").flatMap(Int.init) ?? 100))
+        let after = try request.queryInteger("after", in: 0...UInt64.max, default: 0)
+        let limit = try request.queryInteger("limit", in: 1...1000, default: 100)
         let full = context.actor.map { [.auditor, .officer, .approver].contains($0.role) } ?? false
         let log = try await ledger.storedLog()
         let page = log.entries.lazy.filter { $0.seq > after }.prefix(limit).map { e in
@@ -85,5 +85,20 @@ struct RegistryEndpoints<D: RegistryDomain>: Sendable {
             throw ServiceError.idempotencyKeyMissing
         }
         return key
+    }
+}
+
+extension Request {
+    /// The query parameter `name` as a decimal integer within `range` (the contract's minimum and
+    /// maximum), `fallback` when it is absent; anything else present, out of range, or given
+    /// twice with different values, is 400 `HTTP.BAD_QUERY` naming it.
+    func queryInteger<T: FixedWidthInteger>(_ name: String, in range: ClosedRange<T>, default fallback: T) throws -> T {
+        let values = uri.queryParameters.getAll(name)
+        guard let first = values.first else { return fallback }
+        let expected = Bilingual(zh: "\(range.lowerBound) 到 \(range.upperBound) 的整数", en: "an integer from \(range.lowerBound) to \(range.upperBound)")
+        guard values.allSatisfy({ $0 == first }), first.utf8.allSatisfy({ (0x30...0x39).contains($0) }), let n = T(first), range.contains(n) else {
+            throw ServiceError.badQuery(name: name, value: String(values.joined(separator: ",").prefix(40)), expected: expected)
+        }
+        return n
     }
 }

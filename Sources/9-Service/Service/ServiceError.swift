@@ -23,6 +23,10 @@ public enum ServiceError: CodedError, HTTPResponseError, Sendable, Equatable {
     case idempotencyKeyMissing
     /// A request body that is not the JSON the operation takes (400).
     case badBody(detail: String)
+    /// A query parameter that is not what the operation takes (400): `expected` says what is,
+    /// e.g. "an integer from 1 to 1000". Never read as its default: a paging client with a
+    /// damaged cursor would otherwise be sent the log from its start.
+    case badQuery(name: String, value: String, expected: Bilingual)
     /// No valid bearer token where the operation needs an account (401).
     case unauthenticated
     /// The caller's role may not do this (403).
@@ -46,6 +50,7 @@ public enum ServiceError: CodedError, HTTPResponseError, Sendable, Equatable {
         case .unauthenticated: return "AUTH.REQUIRED"
         case .idempotencyKeyMissing: return "HTTP.IDEMPOTENCY_KEY_MISSING"
         case .badBody: return "HTTP.BAD_BODY"
+        case .badQuery: return "HTTP.BAD_QUERY"
         case .forbidden: return "AUTH.FORBIDDEN"
         case .csrf: return "AUTH.CSRF"
         case .loginFailed: return "AUTH.LOGIN_FAILED"
@@ -61,7 +66,7 @@ public enum ServiceError: CodedError, HTTPResponseError, Sendable, Equatable {
         case .jobFinished: return .conflict
         case .storage: return .internalServerError
         case .unauthenticated: return .unauthorized
-        case .idempotencyKeyMissing, .badBody: return .badRequest
+        case .idempotencyKeyMissing, .badBody, .badQuery: return .badRequest
         case .forbidden, .csrf: return .forbidden
         case .loginFailed: return .unauthorized
         }
@@ -74,7 +79,7 @@ public enum ServiceError: CodedError, HTTPResponseError, Sendable, Equatable {
         case .jobNotFound, .outputNotFound, .jobFinished: return "registry-design §5 /v1/jobs"
         case .storage: return nil
         case .unauthenticated, .forbidden, .csrf, .loginFailed: return "registry-design §5 Authentication; §3 test 35 (deny by default)"
-        case .idempotencyKeyMissing, .badBody: return "registry-design §5 Conventions"
+        case .idempotencyKeyMissing, .badBody, .badQuery: return "registry-design §5 Conventions"
         }
     }
 
@@ -98,6 +103,8 @@ public enum ServiceError: CodedError, HTTPResponseError, Sendable, Equatable {
             return .init(zh: "登记簿操作须带 Idempotency-Key 请求头", en: "a registry command needs an Idempotency-Key header")
         case .badBody(let detail):
             return .init(zh: "请求正文不是此操作接受的 JSON；细节见英文信息", en: "the body is not the JSON this operation takes: \(detail)")
+        case let .badQuery(name, value, expected):
+            return .init(zh: "查询参数 \(name)=“\(value)”不符合要求，应为\(expected.zh)", en: "query parameter \(name)=\"\(value)\" is not \(expected.en)")
         case .unauthenticated:
             return .init(zh: "需要有效的访问令牌（Authorization: Bearer …）", en: "a valid access token is needed (Authorization: Bearer …)")
         case .forbidden(let role):
