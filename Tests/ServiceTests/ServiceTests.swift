@@ -341,6 +341,7 @@ final class ServiceTests: XCTestCase {
                 XCTAssertEqual(job.state, "failed")
                 XCTAssertEqual(job.error?.code, code)
                 XCTAssertEqual(job.exitStatus, 2)
+                XCTAssertEqual(job.stage, "verify", "the stage the job stopped at")
                 try await client.execute(uri: "/v1/jobs/\(job.id)/report", method: .get, headers: get) { r in
                     let report = try JSONSerialization.jsonObject(with: Data(buffer: r.body)) as! [String: Any]
                     let findings = (report["verification"] as! [String: Any])["findings"] as! [[String: Any]]

@@ -55,7 +55,9 @@ struct JobCommand: ParsableCommand {
         for (i, file) in candidates.enumerated() {
             do {
                 status = try Pipeline.withBundle(bundle, options: .init(rulebookFile: file, layerGeoJSONAhead: true), through: .check, progress: { reporter.progress($0) }) { r in
-                    reporter.say("stage annex")
+                    // The annex is written only for a checked bundle; a bundle that failed
+                    // verification ends at that stage, and its job says so.
+                    if r.check != nil { reporter.say("stage annex") }
                     // The untrusted stages are over: the address-space limit is lifted for writing
                     // and for Chromium, which reserves far more address space than it uses (it
                     // cannot start under the limit). A PDF that fails leaves the results without it.
