@@ -74,13 +74,24 @@ final class PagesTests: XCTestCase {
                 })
             }
             XCTAssertEqual(refusals[0], refusals[1])
-            // The form: 303 to the page asked for, never to another site.
-            let form = "actor=coop&password=correct+horse+battery&next=%2F%2Fevil.example"
-            try await client.execute(uri: "/v1/sessions", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: form)) { r in
-                XCTAssertEqual(r.status, .seeOther)
-                XCTAssertEqual(r.headers[.location], "/upload")
-                let cookie = r.headers[.setCookie] ?? ""
-                XCTAssertTrue(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), cookie)
+            // The form: 303 to the page asked for, never to another site — not through a
+            // backslash, nor a tab, newline or space that browsers drop from a URL ("/\t/evil"
+            // is "//evil" to them).
+            for (next, location) in [("%2Fdesk%3Fx%3D1", "/desk?x=1"), ("%2F%2Fevil.example", "/upload"), ("%2F%09%2Fevil.example", "/upload"),
+                                     ("%2F%0A%2Fevil.example", "/upload"), ("%2F%5C%2Fevil.example", "/upload"), ("%2F%20%2Fevil.example", "/upload"),
+                                     ("https%3A%2F%2Fevil.example", "/upload")] {
+                let form = "actor=coop&password=correct+horse+battery&next=" + next
+                try await client.execute(uri: "/v1/sessions", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: form)) { r in
+                    XCTAssertEqual(r.status, .seeOther)
+                    XCTAssertEqual(r.headers[.location], location, next)
+                    let cookie = r.headers[.setCookie] ?? ""
+                    XCTAssertTrue(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), cookie)
+                }
+            }
+            // JSON without the actor or the password is not the operation's body (400), not a failed sign-in.
+            try await client.execute(uri: "/v1/sessions", method: .post, headers: [.contentType: "application/json"], body: ByteBuffer(string: #"{"account":"coop","password":"x"}"#)) { r in
+                XCTAssertEqual(r.status, .badRequest)
+                XCTAssertEqual(try ServiceTests.decode(ErrorBody.self, r).code, "HTTP.BAD_BODY")
             }
             let signedIn = try await client.execute(uri: "/v1/sessions", method: .post, headers: [.contentType: "application/json"],
                                                     body: ByteBuffer(string: #"{"actor":"coop","password":"correct horse battery"}"#)) { r -> (cookie: String, csrf: String) in

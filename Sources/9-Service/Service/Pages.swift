@@ -172,7 +172,9 @@ struct Pages: Sendable {
                 if kv.count == 2 { fields[kv[0]] = kv[1] }
             }
         } else {
-            guard let json = try? JSONDecoder().decode([String: String].self, from: body) else { throw ServiceError.badBody(detail: "expected {actor, password}") }
+            guard let json = try? JSONDecoder().decode([String: String].self, from: body), json["actor"] != nil, json["password"] != nil else {
+                throw ServiceError.badBody(detail: "expected {actor, password}")
+            }
             fields = json
         }
         guard let id = fields["actor"], let password = fields["password"], let (session, csrf, actor) = try await sessions.login(actor: id, password: password) else {
@@ -186,9 +188,13 @@ struct Pages: Sendable {
         return r
     }
 
-    /// Only a path on this site (never another origin) is a place to go after signing in.
+    /// Only a path on this site (never another origin) is a place to go after signing in: one
+    /// "/", then printable ASCII without spaces or backslashes. Browsers drop tabs and newlines
+    /// from a URL and read a backslash as "/", so "/" TAB "/evil.example" or "/" BACKSLASH
+    /// "evil.example" would be "//evil.example", another site.
     static func safeNext(_ next: String?) -> String {
-        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\"), next.utf8.count < 200 else { return "/upload" }
+        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), next.utf8.count < 200,
+              next.utf8.allSatisfy({ (0x21...0x7E).contains($0) && $0 != UInt8(ascii: "\\") }) else { return "/upload" }
         return next
     }
 
