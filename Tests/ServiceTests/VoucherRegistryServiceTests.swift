@@ -120,9 +120,25 @@ final class VoucherRegistryServiceTests: XCTestCase {
             XCTAssertEqual(notTheirs, none)
             XCTAssertTrue(none.contains("REG.UNKNOWN_VOUCHER"))
             // A body that is not a command is 400 with its code.
-            try await client.execute(uri: "/v1/jy/commands", method: .post, headers: post(builder, key: "b1", "{}"), body: ByteBuffer(string: "{\"fly\":{}}")) { r in
-                XCTAssertEqual(r.status, .badRequest)
-                XCTAssertEqual(try ServiceTests.decode(ErrorBody.self, r).code, "HTTP.BAD_BODY")
+            // Its reason says what is wrong where Foundation's words would mislead: a command this
+            // registry does not have, a number that is not a whole Int64 ("not valid JSON" to it).
+            let bad: [(String, String)] = [(#"{"fly":{}}"#, "exactly one command"),
+                                           (#"{"surrender":{"number":"JY-1","quantity":1e300,"landRef":"GY-1"}}"#, "is not a whole number"),
+                                           (#"{"surrender":{"number":"JY-1","quantity":10000.5,"landRef":"GY-1"}}"#, "is not a whole number"),
+                                           (#"{"surrender":{"number":"JY-1","quantity":10000,"landRef":"GY-1""#, "not valid JSON")]
+            for (i, (body, reason)) in bad.enumerated() {
+                try await client.execute(uri: "/v1/jy/commands", method: .post, headers: post(builder, key: "b\(i)", body), body: ByteBuffer(string: body)) { r in
+                    XCTAssertEqual(r.status, .badRequest, body)
+                    let refusal = try ServiceTests.decode(ErrorBody.self, r)
+                    XCTAssertEqual(refusal.code, "HTTP.BAD_BODY", body)
+                    XCTAssertTrue(refusal.en.contains(reason), refusal.en)
+                }
+            }
+            // A body over the operation's 64 KiB is 413 with its code, not a bare status.
+            let huge = #"{"surrender":{"number":"JY-1","quantity":1,"landRef":""# + String(repeating: "L", count: 70_000) + #""}}"#
+            try await client.execute(uri: "/v1/jy/commands", method: .post, headers: post(builder, key: "big", huge), body: ByteBuffer(string: huge)) { r in
+                XCTAssertEqual(r.status, .contentTooLarge)
+                XCTAssertEqual(try ServiceTests.decode(ErrorBody.self, r).code, "HTTP.BODY_TOO_LARGE")
             }
         }
     }

@@ -163,7 +163,7 @@ struct Pages: Sendable {
     /// POST /v1/sessions: `{actor, password}` as JSON (programs: 200 with the CSRF token) or as
     /// the sign-in form (people: 303 to the page they came for, or back with the failure shown).
     func login(_ request: Request) async throws -> Response {
-        let body = try await request.body.collect(upTo: 8 << 10)
+        let body = try await request.collectBody(upTo: 8 << 10)
         let form = request.headers[.contentType]?.hasPrefix("application/x-www-form-urlencoded") ?? false
         var fields: [String: String] = [:]
         if form {

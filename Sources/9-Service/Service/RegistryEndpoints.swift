@@ -43,8 +43,22 @@ struct RegistryEndpoints<D: RegistryDomain>: Sendable {
     /// A request body as JSON of `type`, at most `limit` bytes; 400 HTTP.BAD_BODY with the
     /// decoder's reason otherwise.
     static func body<T: Decodable>(_ type: T.Type, of request: Request, upTo limit: Int) async throws -> T {
-        let body = try await request.body.collect(upTo: limit)
-        do { return try JSONDecoder().decode(T.self, from: body) } catch { throw ServiceError.badBody(detail: "\(error)") }
+        let body = try await request.collectBody(upTo: limit)
+        do { return try JSONDecoder().decode(T.self, from: body) } catch { throw ServiceError.badBody(detail: reason(error, body: body)) }
+    }
+
+    /// What was wrong with a body, where Foundation's own words mislead: a number that is not a
+    /// whole Int64 (1e300, 10000.5) it reports as "not valid JSON" with no path, and a command
+    /// name the registry does not have as "Invalid number of keys found".
+    static func reason(_ error: any Error, body: ByteBuffer) -> String {
+        switch error {
+        case DecodingError.dataCorrupted(let c) where c.codingPath.isEmpty && (try? JSONSerialization.jsonObject(with: Data(buffer: body))) != nil:
+            return "a number is not a whole number from -9223372036854775808 to 9223372036854775807 (amounts in fen and quantities in base units are integers)"
+        case DecodingError.typeMismatch(_, let c) where c.codingPath.isEmpty && c.debugDescription.hasPrefix("Invalid number of keys"):
+            return "expected exactly one command, {\"<command>\": {…}}, by one of the names this operation lists"
+        default:
+            return "\(error)"
+        }
     }
 
     /// Runs a command and answers with the outcome and the ledger's head.
@@ -100,5 +114,15 @@ extension Request {
             throw ServiceError.badQuery(name: name, value: String(values.joined(separator: ",").prefix(40)), expected: expected)
         }
         return n
+    }
+}
+
+extension Request {
+    /// The whole body, at most `limit` bytes: over that, 413 `HTTP.BODY_TOO_LARGE` with its code
+    /// (NIO's own error would be a bare 413).
+    func collectBody(upTo limit: Int) async throws -> ByteBuffer {
+        do { return try await body.collect(upTo: limit) } catch let e as HTTPResponseError where e.status == .contentTooLarge {
+            throw ServiceError.bodyTooLarge(limit: limit)
+        }
     }
 }

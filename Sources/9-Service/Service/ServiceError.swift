@@ -23,6 +23,8 @@ public enum ServiceError: CodedError, HTTPResponseError, Sendable, Equatable {
     case idempotencyKeyMissing
     /// A request body that is not the JSON the operation takes (400).
     case badBody(detail: String)
+    /// A JSON request body over the operation's `limit` bytes (413; uploads have their own).
+    case bodyTooLarge(limit: Int)
     /// A query parameter that is not what the operation takes (400): `expected` says what is,
     /// e.g. "an integer from 1 to 1000". Never read as its default: a paging client with a
     /// damaged cursor would otherwise be sent the log from its start.
@@ -50,6 +52,7 @@ public enum ServiceError: CodedError, HTTPResponseError, Sendable, Equatable {
         case .unauthenticated: return "AUTH.REQUIRED"
         case .idempotencyKeyMissing: return "HTTP.IDEMPOTENCY_KEY_MISSING"
         case .badBody: return "HTTP.BAD_BODY"
+        case .bodyTooLarge: return "HTTP.BODY_TOO_LARGE"
         case .badQuery: return "HTTP.BAD_QUERY"
         case .forbidden: return "AUTH.FORBIDDEN"
         case .csrf: return "AUTH.CSRF"
@@ -59,7 +62,7 @@ public enum ServiceError: CodedError, HTTPResponseError, Sendable, Equatable {
 
     public var status: HTTPResponse.Status {
         switch self {
-        case .bundleTooLarge: return .contentTooLarge
+        case .bundleTooLarge, .bodyTooLarge: return .contentTooLarge
         case .unsupportedMediaType: return .unsupportedMediaType
         case .emptyBundle: return .badRequest
         case .jobNotFound, .outputNotFound: return .notFound
@@ -79,7 +82,7 @@ public enum ServiceError: CodedError, HTTPResponseError, Sendable, Equatable {
         case .jobNotFound, .outputNotFound, .jobFinished: return "registry-design §5 /v1/jobs"
         case .storage: return nil
         case .unauthenticated, .forbidden, .csrf, .loginFailed: return "registry-design §5 Authentication; §3 test 35 (deny by default)"
-        case .idempotencyKeyMissing, .badBody, .badQuery: return "registry-design §5 Conventions"
+        case .idempotencyKeyMissing, .badBody, .badQuery, .bodyTooLarge: return "registry-design §5 Conventions"
         }
     }
 
@@ -103,6 +106,8 @@ public enum ServiceError: CodedError, HTTPResponseError, Sendable, Equatable {
             return .init(zh: "登记簿操作须带 Idempotency-Key 请求头", en: "a registry command needs an Idempotency-Key header")
         case .badBody(let detail):
             return .init(zh: "请求正文不是此操作接受的 JSON；细节见英文信息", en: "the body is not the JSON this operation takes: \(detail)")
+        case .bodyTooLarge(let limit):
+            return .init(zh: "请求正文超过此操作 \(limit) 字节的上限", en: "the body is over this operation's limit of \(limit) bytes")
         case let .badQuery(name, value, expected):
             return .init(zh: "查询参数 \(name)=“\(value)”不符合要求，应为\(expected.zh)", en: "query parameter \(name)=\"\(value)\" is not \(expected.en)")
         case .unauthenticated:
