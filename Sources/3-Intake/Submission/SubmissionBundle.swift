@@ -156,6 +156,18 @@ public final class ScratchFolders: @unchecked Sendable {
         lock.withLock(create)
     }
 
+    /// Runs `body` under the same lock, for a step that moves a registered folder (putting a
+    /// staging folder in its target's place): a signal's removal happens wholly before it or
+    /// wholly after it. Without this, a folder being removed by the handler file by file could
+    /// be renamed into place half-removed. Use `forgetLocked` inside for a folder that became
+    /// a result.
+    public func exclusively<T>(_ body: () throws -> T) rethrows -> T {
+        lock.lock(); defer { lock.unlock() }
+        return try body()
+    }
+    /// Forgets a folder from inside `exclusively`.
+    public func forgetLocked(_ path: String) { folders.remove(path) }
+
     /// Registers a folder just made, from inside `creating` (which holds the lock): making and
     /// registering are one step, so no signal can come between them.
     public func registerLocked(_ path: String) { folders.insert(path) }
@@ -168,8 +180,6 @@ public final class ScratchFolders: @unchecked Sendable {
             _ = folders.remove(path)
         }
     }
-    /// Forgets a folder that has become a result (it is not removed).
-    public func forget(_ path: String) { lock.withLock { _ = folders.remove(path) } }
 
     /// Removes every registered folder, for a signal handler that ends the process right after
     /// (`_exit`). The lock is kept: from here on nothing is made, removed or forgotten by any

@@ -182,15 +182,22 @@ public struct OutputFolder {
         files.append(try Self.writeFile("index.json", at: path("index.json"), flusher: nil) { emit in try Data(index.utf8).withUnsafeBytes { try emit($0) } })
         for n in names + ["index.json"] { try syncFile(path(n)) }
         syncFolder(staging)
-        var st = stat()
-        if lstat(target, &st) == 0 {
-            try Self.exchange(staging, target)
-            // The staging name now holds the previous output.
-            ScratchFolders.shared.remove(staging)
-        } else {
+        // Moved under the scratch folders' lock: a SIGINT/SIGTERM handler removing the staging
+        // folder file by file must not have it renamed into place half-way through (a run of
+        // VerifyCLITests' signal test found a target without check.json).
+        let replaced: Bool = try ScratchFolders.shared.exclusively {
+            var st = stat()
+            if lstat(target, &st) == 0 {
+                try Self.exchange(staging, target)
+                return true
+            }
             guard rename(staging, target) == 0 else { throw OutputError.cannotWrite(path: target, detail: String(cString: strerror(errno))) }
-            ScratchFolders.shared.forget(staging)
+            ScratchFolders.shared.forgetLocked(staging)
+            return false
         }
+        // The staging name now holds the previous output (still registered: a signal from here
+        // on removes it, and the new output is whole in the target's place).
+        if replaced { ScratchFolders.shared.remove(staging) }
         syncFolder(parentFolder(of: target))
         progress?("flushed to disk and renamed")
     }
