@@ -299,6 +299,15 @@ final class ServiceTests: XCTestCase {
                 XCTAssertEqual(r.status, .badRequest)
                 XCTAssertEqual(try Self.decode(ErrorBody.self, r).code, "HTTP.EMPTY_BUNDLE")
             }
+            // An annex language the service does not write is refused before anything is stored.
+            for lang in ["fr", "ZH", "en&lang=zh"] {
+                try await client.execute(uri: "/v1/jobs?lang=" + lang, method: .post, headers: zipHeaders, body: ByteBuffer(bytes: [9, 9, 9, 9])) { r in
+                    XCTAssertEqual(r.status, .badRequest, lang)
+                    let refusal = try Self.decode(ErrorBody.self, r)
+                    XCTAssertEqual(refusal.code, "HTTP.BAD_QUERY", lang)
+                    XCTAssertTrue(refusal.en.contains("one of zh, en"), refusal.en)
+                }
+            }
             for uri in ["/v1/jobs/0123456789abcdef0123456789abcdef", "/v1/jobs/../../etc", "/v1/jobs/0123456789abcdef0123456789abcdef/report"] {
                 try await client.execute(uri: uri, method: .get, headers: get) { r in XCTAssertEqual(r.status, .notFound, uri) }
             }

@@ -103,6 +103,19 @@ struct RegistryEndpoints<D: RegistryDomain>: Sendable {
 }
 
 extension Request {
+    /// The query parameter `name` as one of `words` (the contract's enum), `fallback` when it is
+    /// absent; any other value is 400 `HTTP.BAD_QUERY` (an annex asked for in "fr" is not made
+    /// in Chinese without a word).
+    func queryWord(_ name: String, in words: [String], default fallback: String) throws -> String {
+        let values = uri.queryParameters.getAll(name)
+        guard let first = values.first else { return fallback }
+        guard values.allSatisfy({ $0 == first }), words.contains(first) else {
+            let list = words.joined(separator: ", ")
+            throw ServiceError.badQuery(name: name, value: String(values.joined(separator: ",").prefix(40)), expected: .init(zh: "以下之一：\(list)", en: "one of \(list)"))
+        }
+        return first
+    }
+
     /// The query parameter `name` as a decimal integer within `range` (the contract's minimum and
     /// maximum), `fallback` when it is absent; anything else present, out of range, or given
     /// twice with different values, is 400 `HTTP.BAD_QUERY` naming it.

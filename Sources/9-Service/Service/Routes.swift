@@ -73,7 +73,7 @@ struct JobRoutes: Sendable {
         guard let type, type.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased() == "application/zip" else {
             throw ServiceError.unsupportedMediaType(got: type)
         }
-        let lang = request.uri.queryParameters.get("lang") == "en" ? "en" : "zh"
+        let lang = try request.queryWord("lang", in: ["zh", "en"], default: "zh")
         let stored = try await state.blobs.store(request.body, limit: state.maxBundleBytes)
         let id = JobID.make()
         let job = try await state.jobs.enqueue(id: id, owner: actor.id, bundleSHA256: stored.sha256, bytes: stored.bytes, lang: lang)
