@@ -87,6 +87,7 @@ public actor PostgresLedger<D: RegistryDomain>: LedgerStore {
         do {
             try await execute("SELECT pg_advisory_xact_lock(7320261203)")
             if let schema = location.schema { try await execute("CREATE SCHEMA IF NOT EXISTS \(schema)") }
+            try await PostgresSetup.requireOwnSchema(connection, logger: logger)
             try await execute("CREATE TABLE IF NOT EXISTS schema_migrations(version text PRIMARY KEY)")
             let done = try await connection.query("SELECT count(*) FROM schema_migrations WHERE version = 'ledger-v1'", logger: logger)
                 .collect().first!.decode(Int64.self)
@@ -314,6 +315,36 @@ public actor PostgresLedger<D: RegistryDomain>: LedgerStore {
 public enum PostgresSetup {
     /// The role the migration grants the application's rights to (no UPDATE or DELETE on events).
     public static let applicationRole = "ecocredit_app"
+
+    /// The versions EcoCredit's migrations record in a schema's `schema_migrations`: the
+    /// ledger's, and the service's (whose tables stand beside the voucher ledger's).
+    public static let ownVersions: Set<String> = ["ledger-v1", "service-v1"]
+
+    /// Refuses a schema that holds another program's tables (`LEDGER.NOT_A_LEDGER`, nothing
+    /// created): EcoCredit's tables are made only in a schema with no tables yet, or one whose
+    /// `schema_migrations` records only EcoCredit's versions. Extensions' tables (PostGIS's
+    /// `spatial_ref_sys`) do not count. Run inside the migration's transaction, under its lock,
+    /// before anything is made (a database shared with another application would otherwise
+    /// have ten tables added to it, or fail on a table of the same name with PostgreSQL's words).
+    public static func requireOwnSchema(_ c: PostgresConnection, logger: Logger) async throws {
+        let tables = try await c.query("""
+            SELECT c.relname::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
+              AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
+            ORDER BY 1
+            """, logger: logger).collect().map { try $0.decode(String.self) }
+        guard !tables.isEmpty else { return }
+        var versions: [String] = []
+        if tables.contains("schema_migrations") {
+            versions = try await c.query("SELECT version::text FROM schema_migrations ORDER BY 1", logger: logger).collect().map { try $0.decode(String.self) }
+        }
+        guard versions.isEmpty || !Set(versions).isSubset(of: ownVersions) else { return }
+        let place = try await c.query("SELECT format('PostgreSQL database %s, schema %s', current_database(), current_schema())", logger: logger)
+            .collect().first?.decode(String.self) ?? "the PostgreSQL database"
+        let foreign = versions.isEmpty ? "tables " + tables.prefix(8).joined(separator: ", ") + (tables.count > 8 ? ", …" : "")
+                                       : "schema_migrations versions " + versions.filter { !ownVersions.contains($0) }.prefix(4).joined(separator: ", ")
+        throw LedgerFileError.notALedger(path: place, detail: "the database holds another program's \(foreign); give EcoCredit a database or schema of its own")
+    }
 
     static func connect(_ l: PostgresLocation, logger: Logger) async throws -> PostgresConnection {
         var config = PostgresConnection.Configuration(host: l.host, port: l.port, username: l.user, password: l.password, database: l.database, tls: .disable)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GeoCore
+import Plumbing
 import Rules
 import Submission
 import Workflow
@@ -32,6 +33,12 @@ struct EcoCredit: AsyncParsableCommand {
             let sub = type(of: command)
             emitError("Error: \(refusal.message)\nUsage: \(usageString(for: sub))\n  See '\(commandPath(of: sub)) --help' for more information.")
             exit(withError: ExitCode.validationFailure)
+        } catch let coded as CodedError {
+            // A coded error no command caught itself (the service's storage refused at start-up:
+            // a PostgreSQL database holding another program's tables): in both languages, with
+            // its code, as the commands report theirs — not ArgumentParser's English line.
+            emitError(coded)
+            exit(withError: ExitCode(Exit.unusable))
         } catch {
             exit(withError: error)
         }

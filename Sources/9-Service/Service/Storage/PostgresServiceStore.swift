@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Plumbing
 import PostgresNIO
 import Registry
 import RegistryPostgres
@@ -38,8 +39,15 @@ public struct PostgresServiceStore: ServiceStore {
     /// Creates the service's tables once ("service-v1"), under the same transaction-scoped
     /// advisory lock as the ledger's migration (instances may start at once).
     public func migrate() async throws {
+        do { try await migrateInTransaction() } catch let e as PostgresTransactionError where e.closureError is CodedError {
+            throw e.closureError!   // a refusal with its code (LEDGER.NOT_A_LEDGER), rolled back
+        }
+    }
+
+    private func migrateInTransaction() async throws {
         try await client.withTransaction(logger: logger) { c in
             try await c.query("SELECT pg_advisory_xact_lock(7320261203)", logger: logger)
+            try await PostgresSetup.requireOwnSchema(c, logger: logger)
             try await c.query("CREATE TABLE IF NOT EXISTS schema_migrations(version text PRIMARY KEY)", logger: logger)
             let done = try await c.query("SELECT count(*) FROM schema_migrations WHERE version = 'service-v1'", logger: logger)
                 .collect().first!.decode(Int64.self)
