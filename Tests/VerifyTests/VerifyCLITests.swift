@@ -606,6 +606,16 @@ final class VerifyCLITests: XCTestCase {
             XCTAssertTrue(r.err.contains("[LEDGER.NOT_A_LEDGER]") && r.err.contains("an empty file"), "\(args): \(r.err)")
             XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: empty)).count, 0, "\(args) wrote to it")
         }
+        // A writing command makes a ledger where none is, and says so (a mistyped path would
+        // otherwise start a new ledger unseen); on the ledger it made, it says nothing more.
+        let fresh = Fixture.root + "/fresh-\(UUID().uuidString.prefix(6)).sqlite"
+        let notice = ["registry", "loss-notice", fresh, "JY-1", "--as", "coop:CON", "--date", "2025-10-20", "--media", "报纸"]
+        let first = try run(notice)
+        XCTAssertTrue(first.err.contains("[LEDGER.CREATED]") && first.err.contains("a new, empty jiangyin-eco-voucher ledger was made at \(fresh)"), first.err)
+        XCTAssertTrue(first.err.contains("[REG.UNKNOWN_VOUCHER]"), first.err)
+        let again = try run(notice)
+        XCTAssertFalse(again.err.contains("LEDGER.CREATED"), again.err)
+        XCTAssertFalse(try run(["registry", "register", fresh]).err.contains("LEDGER.CREATED"))
     }
 
     /// Every input in fuzz/corpus and fuzz/regressions goes through the readers without a crash.

@@ -277,8 +277,21 @@ extension RegistryCommand {
 /// The ledger of registry `D` at `path`, for a command: made when nothing is there, unless
 /// `existing` (reading commands: a mistyped path is not an empty register). A file that is not a
 /// ledger, or one that cannot be opened, exits 2 with its code; nothing is created or changed.
+/// A writing command that makes the ledger says so on standard error (`LEDGER.CREATED`): a
+/// mistyped path for `issue-prepare` starts a new ledger, and the officer should see that it did.
 func openLedger<D: RegistryDomain>(_ path: String, _: D.Type, existing: Bool = false) throws -> SQLiteLedger<D> {
-    do { return existing ? try SQLiteLedger<D>(existing: path) : try SQLiteLedger<D>(path: path) }
+    var isFolder: ObjCBool = false
+    let present = FileManager.default.fileExists(atPath: path, isDirectory: &isFolder)
+    let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int
+    let making = !existing && (!present || (!isFolder.boolValue && size == 0))
+    do {
+        let ledger = existing ? try SQLiteLedger<D>(existing: path) : try SQLiteLedger<D>(path: path)
+        if making {
+            emitError("[LEDGER.CREATED] 已在“\(path)”新建空的\(D.name)台账（此处原无台账；如要使用已有台账，请核对路径）\n"
+                      + "    a new, empty \(D.name) ledger was made at \(path) (there was none; if you meant an existing ledger, check the path)")
+        }
+        return ledger
+    }
     catch let e as LedgerFileError { emitError(e); throw ExitCode(Exit.unusable) }
     catch LedgerFinding.domain(let expected, let found) {
         emitError("\(path): [LEDGER.DOMAIN] 该台账属于另一登记簿（\(found)）/ this ledger is a \(found) registry, not \(expected)"); throw ExitCode(Exit.unusable)
