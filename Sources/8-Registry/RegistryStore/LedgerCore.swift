@@ -59,6 +59,23 @@ public enum LedgerFileError: CodedError, Sendable, Equatable {
     }
 }
 
+/// What a command tells about a ledger file without refusing anything (standard error), in the
+/// same bilingual catalogue as the refusals. Never thrown.
+public enum LedgerNotice: CodedError, Sendable, Equatable {
+    /// A writing command made a new, empty ledger of `registry` at `path`, where there was none:
+    /// a mistyped path for `issue-prepare` starts a new ledger, and the officer should see it.
+    case created(path: String, registry: String)
+
+    public var code: String { "LEDGER.CREATED" }
+    public var message: Bilingual {
+        switch self {
+        case let .created(p, r):
+            return .init(zh: "已在“\(p)”新建空的 \(r) 台账（此处原无台账；如要使用已有台账，请核对路径）",
+                         en: "a new, empty \(r) ledger was made at \(p) (there was none; if you meant an existing ledger, check the path)")
+        }
+    }
+}
+
 /// The part of a ledger write every back end shares, between "the head is locked and the state
 /// loaded" and "append these entries, write these rows": decide, apply, chain. Pure.
 public enum LedgerStep<D: RegistryDomain> {

@@ -31,7 +31,7 @@ public final class SQLiteLedger<D: RegistryDomain>: @unchecked Sendable {
     /// `durable: false` (tests of logic only) leaves fsync to the OS (`synchronous = OFF`); the
     /// default, and every program, uses `FULL`: a command acknowledged is on disk.
     public convenience init(path: String, durable: Bool = true) throws {
-        if FileManager.default.fileExists(atPath: path) { _ = try LedgerFiles.domain(at: path) }
+        if !LedgerFiles.notYetMade(path) { _ = try LedgerFiles.domain(at: path) }
         try self.init(opening: path, durable: durable)
     }
 
@@ -249,6 +249,14 @@ public typealias VoucherLedger = SQLiteLedger<JiangyinVouchers>
 
 /// What a ledger file is, read without changing it.
 public enum LedgerFiles {
+    /// Whether no ledger has been made at `path` yet: nothing is there, or an empty regular file
+    /// (what `mktemp` makes). Anything else is for `domain(at:)` to judge.
+    public static func notYetMade(_ path: String) -> Bool {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else { return true }
+        return !isFolder.boolValue && ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int) == 0
+    }
+
     /// The registry the ledger at `path` keeps (`ledger_info.domain`, e.g. "jiangyin-eco-voucher"),
     /// or nil for an empty file (a ledger not yet made). Throws `LedgerFileError` unless `path` is
     /// a regular file holding an SQLite database with a ledger's tables. Only reads it.
@@ -256,7 +264,7 @@ public enum LedgerFiles {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else { throw LedgerFileError.notFound(path: path) }
         guard !isFolder.boolValue else { throw LedgerFileError.notALedger(path: path, detail: "a folder") }
-        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size == 0 { return nil }
+        if notYetMade(path) { return nil }
         // Not `readonly`: a writer killed mid-commit leaves a hot journal that the next opener
         // must roll back, which a read-only connection refuses ("attempt to write a readonly
         // database"). Only reads are made; the file exists (checked above), so nothing is created.

@@ -280,16 +280,10 @@ extension RegistryCommand {
 /// A writing command that makes the ledger says so on standard error (`LEDGER.CREATED`): a
 /// mistyped path for `issue-prepare` starts a new ledger, and the officer should see that it did.
 func openLedger<D: RegistryDomain>(_ path: String, _: D.Type, existing: Bool = false) throws -> SQLiteLedger<D> {
-    var isFolder: ObjCBool = false
-    let present = FileManager.default.fileExists(atPath: path, isDirectory: &isFolder)
-    let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int
-    let making = !existing && (!present || (!isFolder.boolValue && size == 0))
+    let making = !existing && LedgerFiles.notYetMade(path)
     do {
         let ledger = existing ? try SQLiteLedger<D>(existing: path) : try SQLiteLedger<D>(path: path)
-        if making {
-            emitError("[LEDGER.CREATED] 已在“\(path)”新建空的\(D.name)台账（此处原无台账；如要使用已有台账，请核对路径）\n"
-                      + "    a new, empty \(D.name) ledger was made at \(path) (there was none; if you meant an existing ledger, check the path)")
-        }
+        if making { emitError(LedgerNotice.created(path: path, registry: D.name)) }
         return ledger
     }
     catch let e as LedgerFileError { emitError(e); throw ExitCode(Exit.unusable) }
@@ -338,8 +332,6 @@ struct AnyLedger {
             throw ExitCode(Exit.unusable)
         }
     }
-    /// Opens an existing ledger (never creates one), or exits 2 with a coded message.
-    static func existing(_ path: String) throws -> AnyLedger { try AnyLedger(path: path) }
 }
 
 /// `ecocredit ledger verify LEDGER`: the chain, the head and every projection row against the replay.
@@ -353,7 +345,7 @@ struct LedgerCommand: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "recompute", abstract: "Run the check again on every stored bundle and rulebook; compare each quantity with the ledger's (exit 1 on any difference).")
         @Argument var ledger: String
         func run() throws {
-            let l = try AnyLedger.existing(ledger)
+            let l = try AnyLedger(path: ledger)
             var problems = 0, same = 0
             for (key, source, id) in try l.sources() {
                 if source.bundleSHA256.isEmpty {
@@ -412,7 +404,7 @@ struct LedgerCommand: ParsableCommand {
         @Argument var ledger: String
         @Option(help: "The key file made by `ledger keygen`.") var key: String
         func run() throws {
-            let l = try AnyLedger.existing(ledger)
+            let l = try AnyLedger(path: ledger)
             guard let text = try? String(decoding: RegularFile.read(key), as: UTF8.self), let k = CheckpointKey(hex: text) else {
                 emitError("\(key): [LEDGER.KEY_FILE] not a key file (64 hexadecimal digits)"); throw ExitCode(Exit.unusable)
             }
@@ -427,7 +419,7 @@ struct LedgerCommand: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "export", abstract: "Print the log as JSON lines (seq, type, payload, prev, hash), then the head.")
         @Argument var ledger: String
         func run() throws {
-            let l = try AnyLedger.existing(ledger)
+            let l = try AnyLedger(path: ledger)
             let log = try l.log()
             for e in log.entries {
                 emit("{\"hash\":\"\(hexadecimal(e.hash))\",\"payload\":\(JSONText.string(String(decoding: e.payload, as: UTF8.self))),\"prev\":\"\(hexadecimal(e.prev))\",\"seq\":\(e.seq),\"type\":\(JSONText.string(e.type))}")
@@ -443,7 +435,7 @@ struct LedgerCommand: ParsableCommand {
         @Option(help: "A saved checkpoint (a file holding the JSON line `ledger checkpoint` printed).") var checkpoint: String?
         @Option(help: "The bureau's public key (hexadecimal) the saved checkpoint must be signed with.") var publicKey: String?
         func run() throws {
-            let l = try AnyLedger.existing(ledger)
+            let l = try AnyLedger(path: ledger)
             if let checkpoint {
                 guard let publicKey else { throw ValidationError("--checkpoint needs --public-key: a checkpoint proves something only under a key you trust") }
                 guard let data = try? RegularFile.read(checkpoint),
